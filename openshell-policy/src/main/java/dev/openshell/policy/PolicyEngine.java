@@ -1,0 +1,28 @@
+package dev.openshell.policy;
+
+import java.util.function.UnaryOperator;
+
+/** Compiles policies into immutable evaluators. */
+public final class PolicyEngine {
+
+    private PolicyEngine() {}
+
+    public static CompiledPolicy compile(Policy policy) {
+        return compile(policy, Options.DEFAULT);
+    }
+
+    public static CompiledPolicy compile(Policy policy, Options options) {
+        throw new UnsupportedOperationException("in progress");
+    }
+
+    /**
+     * Compile options.
+     *
+     * @param binaryResolver maps an exact binary path named in the policy to the path it really
+     *     denotes (the sandbox resolves symlinks inside its root); a binary then matches under
+     *     either path. Not applied to globs.
+     */
+    public record Options(UnaryOperator<String> binaryResolver) {
+        public static final Options DEFAULT = new Options(UnaryOperator.identity());
+    }
+}

@@ -1,0 +1,17 @@
+package dev.openshell.policy;
+
+import java.util.List;
+
+/**
+ * Globs a query parameter value must match. YAML: a single glob string, or {@code {any: [...]}}.
+ */
+public record QueryMatch(List<String> anyOf) {
+
+    public QueryMatch {
+        anyOf = List.copyOf(anyOf);
+    }
+
+    public static QueryMatch glob(String glob) {
+        return new QueryMatch(List.of(glob));
+    }
+}

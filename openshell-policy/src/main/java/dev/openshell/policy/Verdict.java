@@ -1,0 +1,14 @@
+package dev.openshell.policy;
+
+/** The outcome of a policy evaluation. */
+public enum Verdict {
+    ALLOW,
+    DENY,
+    /** Would be denied, but the endpoint is in {@code enforcement: audit}: let through and log. */
+    AUDIT_ALLOW;
+
+    /** Whether the traffic may pass. */
+    public boolean permits() {
+        return this != DENY;
+    }
+}
