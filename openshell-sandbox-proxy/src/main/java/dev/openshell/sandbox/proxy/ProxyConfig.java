@@ -1,0 +1,141 @@
+package dev.openshell.sandbox.proxy;
+
+import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.l7.TlsContexts;
+import dev.openshell.sandbox.proxy.log.DecisionSink;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything an {@link EgressProxy} needs. Build with {@link #builder}.
+ *
+ * @param bind address and port to listen on (port 0 picks a free one)
+ * @param sandboxId the sandbox this proxy serves; named in logs and in denial hints
+ * @param callerResolver identifies the process behind each accepted connection
+ * @param policy the initial compiled policy
+ * @param generation the initial policy generation
+ * @param sink receives one record per decision
+ * @param trustDir where the sandbox CA and the combined trust bundle are written, or {@code null}
+ *     when {@code tls} is given
+ * @param extraUpstreamCa an extra PEM bundle trusted for upstream TLS besides the system store, or
+ *     {@code null}
+ * @param hostResolver DNS used for destinations
+ * @param limits resource limits
+ * @param inference handler for {@code inference.local}, or {@code null} (then 503)
+ * @param tls the TLS contexts for L7 termination and upstream connections; {@code null} builds
+ *     them from {@code trustDir} and {@code extraUpstreamCa}
+ */
+public record ProxyConfig(
+        InetSocketAddress bind,
+        String sandboxId,
+        CallerResolver callerResolver,
+        CompiledPolicy policy,
+        long generation,
+        DecisionSink sink,
+        Path trustDir,
+        Path extraUpstreamCa,
+        HostResolver hostResolver,
+        ProxyLimits limits,
+        InferenceHandler inference,
+        TlsContexts tls) {
+
+    public ProxyConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(sandboxId, "sandboxId");
+        Objects.requireNonNull(callerResolver, "callerResolver");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(hostResolver, "hostResolver");
+        Objects.requireNonNull(limits, "limits");
+        if (tls == null && trustDir == null) {
+            throw new IllegalArgumentException("either trustDir or tls is required");
+        }
+    }
+
+    public static Builder builder(
+            String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
+        return new Builder(sandboxId, callerResolver, policy, generation);
+    }
+
+    /** Collects the optional settings; defaults: loopback, free port, system DNS, default limits. */
+    public static final class Builder {
+        private final String sandboxId;
+        private final CallerResolver callerResolver;
+        private final CompiledPolicy policy;
+        private final long generation;
+        private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private DecisionSink sink = record -> {};
+        private Path trustDir;
+        private Path extraUpstreamCa;
+        private HostResolver hostResolver = HostResolver.SYSTEM;
+        private ProxyLimits limits = ProxyLimits.DEFAULT;
+        private InferenceHandler inference;
+        private TlsContexts tls;
+
+        private Builder(String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
+            this.sandboxId = sandboxId;
+            this.callerResolver = callerResolver;
+            this.policy = policy;
+            this.generation = generation;
+        }
+
+        public Builder bind(InetSocketAddress value) {
+            this.bind = value;
+            return this;
+        }
+
+        public Builder sink(DecisionSink value) {
+            this.sink = value;
+            return this;
+        }
+
+        public Builder trustDir(Path value) {
+            this.trustDir = value;
+            return this;
+        }
+
+        public Builder extraUpstreamCa(Path value) {
+            this.extraUpstreamCa = value;
+            return this;
+        }
+
+        public Builder hostResolver(HostResolver value) {
+            this.hostResolver = value;
+            return this;
+        }
+
+        public Builder limits(ProxyLimits value) {
+            this.limits = value;
+            return this;
+        }
+
+        public Builder inference(InferenceHandler value) {
+            this.inference = value;
+            return this;
+        }
+
+        public Builder tls(TlsContexts value) {
+            this.tls = value;
+            return this;
+        }
+
+        public ProxyConfig build() {
+            return new ProxyConfig(
+                    bind,
+                    sandboxId,
+                    callerResolver,
+                    policy,
+                    generation,
+                    sink,
+                    trustDir,
+                    extraUpstreamCa,
+                    hostResolver,
+                    limits,
+                    inference,
+                    tls);
+        }
+    }
+}

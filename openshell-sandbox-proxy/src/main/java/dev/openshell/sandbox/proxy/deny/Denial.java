@@ -1,0 +1,48 @@
+package dev.openshell.sandbox.proxy.deny;
+
+import dev.openshell.policy.Decision;
+
+/**
+ * What a client is told when the proxy refuses a request on policy grounds (the 403 body of
+ * DESIGN.md section 4).
+ *
+ * @param method the request method ({@code CONNECT} for tunnels)
+ * @param path the request path without its query, or {@code null} for a tunnel
+ */
+public record Denial(
+        String sandboxId, Decision decision, String host, int port, String binary, String method, String path) {
+
+    /** The JSON body. Query strings never appear in it. */
+    public String toJson() {
+        return new JsonObject()
+                .put("error", "policy_denied")
+                .put("detail", decision.reason())
+                .put("layer", decision.layer().wire())
+                .put("policy", decision.policy())
+                .put("rule", decision.rule())
+                .put("host", host)
+                .put("port", port)
+                .put("binary", binary)
+                .put("method", method)
+                .put("path", path)
+                .put("next_steps", nextSteps())
+                .toString();
+    }
+
+    /** The policy update that would lift the denial, or why none can. */
+    public String nextSteps() {
+        if (decision.suggestion() != null) {
+            return "openshell policy update " + sandboxId + " " + decision.suggestion();
+        }
+        if ("destination-guard".equals(decision.rule())) {
+            return "this destination is blocked by the destination guard; a private address can be allowed with"
+                    + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "), loopback,"
+                    + " link-local and metadata addresses never";
+        }
+        if (decision.rule() != null && decision.rule().startsWith("deny_rules")) {
+            return "an explicit deny rule matched; remove it with openshell policy update " + sandboxId
+                    + " if this request should pass";
+        }
+        return "check the sandbox policy with openshell policy get " + sandboxId;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L4Request;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.ActivePolicy;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The connection-level decision, in order: who is calling (fail closed), where the name points
+ * (resolved once per connection and host, pinned), then the policy (destination guard and L4
+ * rules) under the generation active at that moment.
+ */
+public final class Admission {
+
+    /**
+     * The outcome of admitting one destination.
+     *
+     * @param caller the caller, or {@code null} when it could not be identified
+     * @param request what was evaluated (addresses = the pinned DNS answer)
+     * @param decision the L4 decision
+     * @param policy the generation that decided; L7 decisions for the same request use it too
+     * @param resolveError set when the policy allows the destination but its name does not resolve
+     */
+    public record Result(
+            CallerIdentity caller, L4Request request, Decision decision, ActivePolicy policy, String resolveError) {
+
+        public String binary() {
+            return caller == null ? null : caller.binary();
+        }
+
+        public int pid() {
+            return caller == null ? -1 : caller.pid();
+        }
+    }
+
+    private Admission() {}
+
+    /** Admits {@code destination} for the session's caller; the future completes on {@code loop}. */
+    public static CompletableFuture<Result> admit(
+            ClientSession session, Destination destination, ProxyServices services, EventLoop loop) {
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        session.identity().whenComplete((caller, identityError) -> {
+            if (identityError != null) {
+                loop.execute(() -> done.complete(identityDenied(destination, unwrap(identityError), services)));
+                return;
+            }
+            if (destination.literal() != null) {
+                loop.execute(() ->
+                        done.complete(decide(caller, destination, List.of(destination.literal()), null, services)));
+                return;
+            }
+            loop.execute(() -> session.resolve(destination.host(), services)
+                    .whenComplete((addresses, dnsError) -> loop.execute(() -> {
+                        if (dnsError != null) {
+                            done.complete(decide(
+                                    caller,
+                                    destination,
+                                    List.of(),
+                                    unwrap(dnsError).getMessage(),
+                                    services));
+                        } else {
+                            done.complete(decide(caller, destination, addresses, null, services));
+                        }
+                    })));
+        });
+        return done;
+    }
+
+    private static Result decide(
+            CallerIdentity caller,
+            Destination destination,
+            List<InetAddress> addresses,
+            String resolveError,
+            ProxyServices services) {
+        ActivePolicy policy = services.policy();
+        L4Request request =
+                new L4Request(caller.binary(), caller.ancestors(), destination.host(), destination.port(), addresses);
+        Decision decision = policy.policy().evaluate(request);
+        if (resolveError != null && decision.permits()) {
+            return new Result(caller, request, decision, policy, "cannot resolve " + destination.host());
+        }
+        return new Result(caller, request, decision, policy, null);
+    }
+
+    private static Result identityDenied(Destination destination, Throwable error, ProxyServices services) {
+        ActivePolicy policy = services.policy();
+        Decision decision = new Decision(
+                Verdict.DENY,
+                Layer.L4,
+                null,
+                -1,
+                "identity",
+                "cannot establish which program opened this connection: " + error.getMessage(),
+                false,
+                null);
+        L4Request request = new L4Request("", List.of(), destination.host(), destination.port(), List.of());
+        return new Result(null, request, decision, policy, null);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L4Request;
+import dev.openshell.sandbox.proxy.ConnectionRegistry;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@code CONNECT} request, step by step: admit the destination (identity, DNS, guard, L4); on
+ * denial answer 403 and close; for a plain L4 endpoint connect upstream first, then answer 200 and
+ * relay bytes both ways; for a {@code protocol: rest} endpoint (or {@code inference.local}) answer
+ * 200 and hand the connection to the L7 {@link TunnelInspector}.
+ */
+public final class ConnectTunnel implements TunnelOpener {
+
+    /** Installs L7 inspection on a tunnel once the client has been told 200. */
+    public interface TunnelInspector {
+        /** Inspects every request on the tunnel; returns the tunnel for the registry. */
+        ConnectionRegistry.Tunnel inspect(Channel client, Admission.Result admitted);
+
+        /** Serves the tunnel from the inference handler ({@code CONNECT inference.local:443}). */
+        void inference(Channel client, Destination destination);
+    }
+
+    private final ProxyServices services;
+    private final TunnelInspector inspector;
+
+    public ConnectTunnel(ProxyServices services, TunnelInspector inspector) {
+        this.services = services;
+        this.inspector = inspector;
+    }
+
+    @Override
+    public void open(ChannelHandlerContext ctx, HttpRequest connect, Destination destination) {
+        long start = System.nanoTime();
+        Channel client = ctx.channel();
+        if (destination.isInference()) {
+            established(client).addListener(f -> {
+                if (f.isSuccess()) {
+                    stripHttp(client.pipeline());
+                    inspector.inference(client, destination);
+                }
+            });
+            return;
+        }
+        Admission.admit(ClientSession.of(client), destination, services, client.eventLoop())
+                .thenAccept(admitted -> decided(client, destination, admitted, start));
+    }
+
+    private void decided(Channel client, Destination destination, Admission.Result admitted, long start) {
+        Decision decision = admitted.decision();
+        long generation = admitted.policy().generation();
+        services.logger()
+                .log(
+                        admitted.binary(),
+                        admitted.pid(),
+                        destination.host(),
+                        destination.port(),
+                        "CONNECT",
+                        null,
+                        decision,
+                        generation,
+                        start);
+        if (!client.isActive()) {
+            return;
+        }
+        if (!decision.permits()) {
+            Denial denial = new Denial(
+                    services.config().sandboxId(),
+                    decision,
+                    destination.host(),
+                    destination.port(),
+                    admitted.binary(),
+                    "CONNECT",
+                    null);
+            client.writeAndFlush(ProxyResponses.denied(client.alloc(), denial, false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (admitted.resolveError() != null) {
+            fail(client, HttpResponseStatus.BAD_GATEWAY, "upstream_unresolvable", admitted.resolveError());
+            return;
+        }
+        if (decision.inspect()) {
+            established(client).addListener(f -> {
+                if (f.isSuccess()) {
+                    stripHttp(client.pipeline());
+                    services.registry().register(inspector.inspect(client, admitted), generation);
+                }
+            });
+            return;
+        }
+        L4Request request = admitted.request();
+        UpstreamConnector.connect(services, client.eventLoop(), request.addresses(), request.port(), null)
+                .whenComplete((upstream, error) -> {
+                    if (error != null) {
+                        boolean timeout = error instanceof UpstreamConnector.ConnectFailure cf && cf.timedOut();
+                        fail(
+                                client,
+                                timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
+                                timeout ? "upstream_timeout" : "upstream_unreachable",
+                                "cannot connect to " + destination.authority() + ": " + error.getMessage());
+                        return;
+                    }
+                    if (!client.isActive()) {
+                        upstream.close();
+                        return;
+                    }
+                    established(client).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            upstream.close();
+                            return;
+                        }
+                        RawTunnel tunnel = new RawTunnel(client, upstream, request);
+                        upstream.closeFuture()
+                                .addListener(c -> services.registry().unregister(tunnel));
+                        client.closeFuture()
+                                .addListener(c -> services.registry().unregister(tunnel));
+                        if (services.registry().register(tunnel, generation)) {
+                            stripHttp(client.pipeline());
+                            client.pipeline().addLast("relay", new RelayHandler(upstream));
+                            upstream.pipeline().addLast("relay", new RelayHandler(client));
+                            removeDecoder(client.pipeline());
+                            client.read();
+                            upstream.read();
+                        }
+                    });
+                });
+    }
+
+    private static io.netty.channel.ChannelFuture established(Channel client) {
+        DefaultFullHttpResponse ok = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established"), Unpooled.EMPTY_BUFFER);
+        return client.writeAndFlush(ok);
+    }
+
+    private static void fail(Channel client, HttpResponseStatus status, String error, String detail) {
+        client.writeAndFlush(ProxyResponses.error(client.alloc(), status, error, detail, false))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Removes the HTTP handlers; bytes the decoder held back flow on to whatever comes next. */
+    private static void stripHttp(ChannelPipeline p) {
+        if (p.get(HttpResponseEncoder.class) != null) {
+            p.remove(HttpResponseEncoder.class);
+        }
+        if (p.get(HttpExchangeHandler.class) != null) {
+            p.remove(HttpExchangeHandler.class);
+        }
+    }
+
+    /**
+     * Removes the request decoder last, once the next protocol's handlers are in place, so that
+     * bytes it buffered after the CONNECT reach them.
+     */
+    public static void removeDecoder(ChannelPipeline p) {
+        if (p.get(GuardedRequestDecoder.class) != null) {
+            p.remove(GuardedRequestDecoder.class);
+        }
+    }
+
+    /** A raw relay tunnel: revoking closes both sides at once. */
+    private record RawTunnel(Channel client, Channel upstream, L4Request request) implements ConnectionRegistry.Tunnel {
+
+        @Override
+        public boolean inspected() {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<Void> revoke(Decision decision, long generation) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            upstream.close();
+            client.close().addListener(f -> done.complete(null));
+            return done;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L7Request;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Routes requests sent to the proxy itself: {@code CONNECT host:port} becomes a tunnel, an
+ * absolute-form {@code http://} request is admitted (identity, DNS, destination guard, L4 policy;
+ * L7 as well when the endpoint is {@code protocol: rest}) and forwarded, anything else is refused
+ * with a clear 4xx.
+ */
+public final class ForwardRouter implements ExchangeRouter {
+
+    private final ProxyServices services;
+
+    public ForwardRouter(ProxyServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos) {
+        String uri = request.uri();
+        if (request.method().equals(HttpMethod.CONNECT)) {
+            try {
+                return CompletableFuture.completedFuture(new Route.Tunnel(Destination.parseAuthority(uri, -1)));
+            } catch (IllegalArgumentException e) {
+                return refuse(
+                        ctx,
+                        HttpResponseStatus.BAD_REQUEST,
+                        "bad_request",
+                        "CONNECT needs host:port (" + e.getMessage() + ")",
+                        startNanos);
+            }
+        }
+        String lower = uri.length() >= 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri;
+        if (lower.startsWith("https://")) {
+            return refuse(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    "use_connect",
+                    "https:// URLs are not forwarded in absolute form; send CONNECT host:443 and speak TLS inside"
+                            + " the tunnel (HTTPS_PROXY=http://<this proxy>)",
+                    startNanos);
+        }
+        if (!lower.startsWith("http://")) {
+            return refuse(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    "bad_request",
+                    "this is an egress proxy: send an absolute-form http:// request or CONNECT host:port",
+                    startNanos);
+        }
+        int pathStart = indexOfAny(uri, 7);
+        String origin = pathStart < 0 ? "/" : uri.substring(pathStart);
+        if (origin.startsWith("?")) {
+            origin = "/" + origin;
+        }
+        int fragment = origin.indexOf('#');
+        if (fragment >= 0) {
+            origin = origin.substring(0, fragment);
+        }
+        Destination destination;
+        try {
+            destination = Destination.parseAuthority(uri.substring(7, pathStart < 0 ? uri.length() : pathStart), 80);
+        } catch (IllegalArgumentException e) {
+            return refuse(
+                    ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid URL: " + e.getMessage(), startNanos);
+        }
+        request.setUri(origin);
+        request.headers()
+                .set(
+                        HttpHeaderNames.HOST,
+                        destination.port() == 80
+                                ? destination
+                                        .authority()
+                                        .substring(0, destination.authority().lastIndexOf(':'))
+                                : destination.authority());
+        HopByHop.strip(request);
+        ClientSession session = ClientSession.of(ctx.channel());
+        if (destination.isInference()) {
+            return session.identity()
+                    .handle((caller, error) -> inference(ctx, caller, startNanos))
+                    .thenApplyAsync(r -> r, ctx.executor());
+        }
+        String target = origin;
+        return Admission.admit(session, destination, services, ctx.channel().eventLoop())
+                .thenApply(admitted -> decide(ctx, request, target, destination, admitted, startNanos));
+    }
+
+    private Route inference(
+            ChannelHandlerContext ctx, dev.openshell.sandbox.proxy.identity.CallerIdentity caller, long startNanos) {
+        if (services.config().inference() == null) {
+            return new Route.Respond(
+                    ProxyResponses.error(
+                            ctx.alloc(),
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "inference_not_configured",
+                            "no inference route is configured for this sandbox",
+                            false),
+                    false);
+        }
+        return new Route.Inference(caller);
+    }
+
+    private Route decide(
+            ChannelHandlerContext ctx,
+            HttpRequest request,
+            String target,
+            Destination destination,
+            Admission.Result admitted,
+            long startNanos) {
+        Decision decision = admitted.decision();
+        if (decision.permits() && decision.inspect()) {
+            decision = admitted.policy()
+                    .policy()
+                    .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+        }
+        String method = request.method().name();
+        services.logger()
+                .log(
+                        admitted.binary(),
+                        admitted.pid(),
+                        destination.host(),
+                        destination.port(),
+                        method,
+                        target,
+                        decision,
+                        admitted.policy().generation(),
+                        startNanos);
+        if (!decision.permits()) {
+            Denial denial = new Denial(
+                    services.config().sandboxId(),
+                    decision,
+                    destination.host(),
+                    destination.port(),
+                    admitted.binary(),
+                    method,
+                    TargetRedaction.pathOnly(target));
+            return new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false);
+        }
+        if (admitted.resolveError() != null) {
+            return new Route.Respond(
+                    ProxyResponses.error(
+                            ctx.alloc(),
+                            HttpResponseStatus.BAD_GATEWAY,
+                            "upstream_unresolvable",
+                            admitted.resolveError(),
+                            true),
+                    false);
+        }
+        String key = destination.authority();
+        return new Route.Upstream(key, admitted.request().addresses(), destination.port(), null, request);
+    }
+
+    private CompletableFuture<Route> refuse(
+            ChannelHandlerContext ctx, HttpResponseStatus status, String error, String detail, long startNanos) {
+        ClientSession session = ClientSession.of(ctx.channel());
+        var caller = session == null ? null : session.identityNow();
+        services.logger()
+                .log(
+                        caller == null ? null : caller.binary(),
+                        caller == null ? -1 : caller.pid(),
+                        null,
+                        0,
+                        null,
+                        null,
+                        LimitDecisions.of(error, detail),
+                        services.policy().generation(),
+                        startNanos);
+        return CompletableFuture.completedFuture(
+                new Route.Respond(ProxyResponses.error(ctx.alloc(), status, error, detail, false), true));
+    }
+
+    private static int indexOfAny(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.sandbox.proxy.ProxyLimits;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty's request decoder behind a strict gate: every head is checked by {@link RequestHeadScan}
+ * before it is decoded, and must be complete within the header timeout (slowloris). Refused
+ * input becomes one {@link RejectedRequest} and everything after it is discarded. After a
+ * {@code CONNECT} request the decoder stops, so that bytes for the tunnel stay buffered until
+ * the tunnel's handlers take over.
+ */
+public final class GuardedRequestDecoder extends HttpRequestDecoder {
+
+    private final RequestHeadScan scan;
+    private final long headerTimeoutNanos;
+    private boolean atHead = true;
+    private boolean stopped;
+    private boolean rejected;
+    private ScheduledFuture<?> deadline;
+
+    public GuardedRequestDecoder(ProxyLimits limits) {
+        super(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxHeaderBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true));
+        this.scan = new RequestHeadScan(limits.maxHeaderBytes(), limits.maxHeaders());
+        this.headerTimeoutNanos = limits.headerTimeout().toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        if (ctx.channel().isActive()) {
+            armDeadline(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        armDeadline(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        cancelDeadline();
+        super.handlerRemoved0(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelDeadline();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (rejected) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (stopped) {
+            return;
+        }
+        if (atHead) {
+            RejectedRequest verdict = scan.scan(in);
+            if (verdict == RequestHeadScan.INCOMPLETE) {
+                if (in.isReadable()) {
+                    armDeadline(ctx);
+                }
+                return;
+            }
+            if (verdict != RequestHeadScan.OK) {
+                reject(in, out, verdict);
+                return;
+            }
+            atHead = false;
+            cancelDeadline();
+        }
+        int before = out.size();
+        super.decode(ctx, in, out);
+        for (int i = before; i < out.size(); i++) {
+            Object o = out.get(i);
+            if (o instanceof HttpObject h && h.decoderResult().isFailure()) {
+                out.subList(i, out.size()).forEach(io.netty.util.ReferenceCountUtil::release);
+                out.subList(i, out.size()).clear();
+                reject(
+                        in,
+                        out,
+                        new RejectedRequest(
+                                HttpResponseStatus.BAD_REQUEST,
+                                "bad_request",
+                                "malformed request: "
+                                        + h.decoderResult().cause().getMessage()));
+                return;
+            }
+            if (o instanceof HttpRequest r && r.method().equals(HttpMethod.CONNECT)) {
+                stopped = true;
+            }
+            if (o instanceof LastHttpContent) {
+                atHead = true;
+                scan.reset();
+            }
+        }
+    }
+
+    private void reject(ByteBuf in, List<Object> out, RejectedRequest why) {
+        rejected = true;
+        cancelDeadline();
+        in.skipBytes(in.readableBytes());
+        out.add(why);
+    }
+
+    private void armDeadline(ChannelHandlerContext ctx) {
+        if (deadline != null || rejected || stopped) {
+            return;
+        }
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            deadline = null;
+                            if (atHead && !rejected && !stopped && ctx.channel().isActive()) {
+                                rejected = true;
+                                ctx.fireChannelRead(new RejectedRequest(
+                                        HttpResponseStatus.REQUEST_TIMEOUT,
+                                        "header_timeout",
+                                        "request head not received within the header timeout"));
+                            }
+                        },
+                        headerTimeoutNanos,
+                        TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+}

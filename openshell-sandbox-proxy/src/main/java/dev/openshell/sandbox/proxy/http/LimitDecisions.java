@@ -1,0 +1,20 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+
+/** Expresses refusals that are not policy decisions (limits, malformed input) as loggable decisions. */
+final class LimitDecisions {
+
+    private LimitDecisions() {}
+
+    /** A denial whose rule names the limit, e.g. {@code limit:headers_too_large}. */
+    static Decision of(RejectedRequest r) {
+        return of(r.error(), r.detail());
+    }
+
+    static Decision of(String error, String detail) {
+        return new Decision(Verdict.DENY, Layer.L4, null, -1, "limit:" + error, detail, false, null);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.sandbox.proxy.ProxyServices;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** Assembles the pipeline of an accepted client connection; nothing else. */
+public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
+
+    private final ProxyServices services;
+    private final ConnectionLimitHandler limit;
+    private final ConnectTunnel tunnels;
+
+    public ProxyChannelInitializer(ProxyServices services, ConnectionLimitHandler limit, ConnectTunnel tunnels) {
+        this.services = services;
+        this.limit = limit;
+        this.tunnels = tunnels;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ClientSession.start(ch, services);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("limit", limit);
+        p.addLast(
+                "idle",
+                new IdleStateHandler(0, 0, services.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("idle-close", IdleCloser.INSTANCE);
+        p.addLast("decoder", new GuardedRequestDecoder(services.limits()));
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("exchange", new HttpExchangeHandler(services, new ForwardRouter(services), tunnels));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
+import java.util.List;
+
+/** Where one HTTP request goes, as decided by an {@link ExchangeRouter}. */
+public sealed interface Route {
+
+    /**
+     * Send the (rewritten) request upstream.
+     *
+     * @param key identifies a reusable upstream connection: same key, same destination
+     * @param addresses the checked addresses; the connection goes to one of these only
+     * @param tlsHost the server name to verify over TLS, or {@code null} for plaintext
+     */
+    record Upstream(String key, List<InetAddress> addresses, int port, String tlsHost, HttpRequest request)
+            implements Route {}
+
+    /**
+     * Answer directly (a denial or an error) without contacting anyone.
+     *
+     * @param close close the connection after answering even if the client wants keep-alive
+     */
+    record Respond(FullHttpResponse response, boolean close) implements Route {}
+
+    /** Turn the connection into a tunnel (a {@code CONNECT} request). */
+    record Tunnel(Destination destination) implements Route {}
+
+    /** Hand the request to the inference handler. */
+    record Inference(CallerIdentity caller) implements Route {}
+}

@@ -1,0 +1,159 @@
+package dev.openshell.sandbox.proxy.l7;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L4Request;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.ConnectionRegistry;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.http.Admission;
+import dev.openshell.sandbox.proxy.http.ClientSession;
+import dev.openshell.sandbox.proxy.http.ConnectTunnel;
+import dev.openshell.sandbox.proxy.http.Destination;
+import dev.openshell.sandbox.proxy.http.ExchangeRouter;
+import dev.openshell.sandbox.proxy.http.GuardedRequestDecoder;
+import dev.openshell.sandbox.proxy.http.HttpExchangeHandler;
+import dev.openshell.sandbox.proxy.http.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns an admitted tunnel into an inspected one: TLS (if the client speaks it) is terminated
+ * with a leaf certificate for the tunnel's host, and every request on it goes through an
+ * {@link HttpExchangeHandler} with a {@link TunnelRouter} (or straight to the inference handler
+ * for {@code inference.local}).
+ */
+public final class L7Inspector implements ConnectTunnel.TunnelInspector {
+
+    private final ProxyServices services;
+
+    public L7Inspector(ProxyServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ConnectionRegistry.Tunnel inspect(Channel client, Admission.Result admitted) {
+        String host = admitted.request().host();
+        InspectedTunnel tunnel = new InspectedTunnel(client, admitted.request());
+        install(client, host, (ctx, tls) -> {
+            TunnelRouter router = new TunnelRouter(
+                    services, admitted, tls, () -> services.registry().unregister(tunnel));
+            HttpExchangeHandler exchange = httpHandlers(ctx.pipeline(), tls, router);
+            tunnel.exchange = exchange;
+        });
+        client.closeFuture().addListener(f -> services.registry().unregister(tunnel));
+        return tunnel;
+    }
+
+    @Override
+    public void inference(Channel client, Destination destination) {
+        install(client, destination.host(), (ctx, tls) -> httpHandlers(ctx.pipeline(), tls, new InferenceRouter()));
+    }
+
+    private void install(
+            Channel client, String host, java.util.function.BiConsumer<ChannelHandlerContext, Boolean> then) {
+        CompletableFuture<SslContext> leaf =
+                CompletableFuture.supplyAsync(() -> services.tls().serverFor(host), services.blocking());
+        ChannelPipeline p = client.pipeline();
+        p.addLast("peek", new TlsPeekHandler(leaf, (ctx, sslContext) -> {
+            if (sslContext != null) {
+                ctx.pipeline().addAfter(ctx.name(), "tls", sslContext.newHandler(ctx.alloc()));
+            }
+            then.accept(ctx, sslContext != null);
+        }));
+        ConnectTunnel.removeDecoder(p);
+        client.read();
+    }
+
+    private HttpExchangeHandler httpHandlers(ChannelPipeline p, boolean tls, ExchangeRouter router) {
+        HttpExchangeHandler exchange =
+                new HttpExchangeHandler(services, router, (ctx, request, destination) -> ctx.close());
+        p.addLast("decoder", new GuardedRequestDecoder(services.limits()));
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("exchange", exchange);
+        return exchange;
+    }
+
+    /** Routes every request of an {@code inference.local} tunnel to the inference handler. */
+    private final class InferenceRouter implements ExchangeRouter {
+        @Override
+        public CompletableFuture<Route> route(
+                ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, long startNanos) {
+            ClientSession session = ClientSession.of(ctx.channel());
+            var caller = session.identityNow();
+            if (services.config().inference() == null) {
+                return CompletableFuture.completedFuture(new Route.Respond(
+                        ProxyResponses.error(
+                                ctx.alloc(),
+                                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                "inference_not_configured",
+                                "no inference route is configured for this sandbox",
+                                true),
+                        false));
+            }
+            services.logger()
+                    .log(
+                            caller == null ? null : caller.binary(),
+                            caller == null ? -1 : caller.pid(),
+                            Destination.INFERENCE_HOST,
+                            443,
+                            request.method().name(),
+                            request.uri(),
+                            new Decision(
+                                    Verdict.ALLOW,
+                                    Layer.L7,
+                                    null,
+                                    -1,
+                                    "inference.local",
+                                    "handed to the inference router",
+                                    false,
+                                    null),
+                            services.policy().generation(),
+                            startNanos);
+            return CompletableFuture.completedFuture(new Route.Inference(caller));
+        }
+    }
+
+    /** An inspected tunnel: revoking lets the request in flight finish, then closes. */
+    private static final class InspectedTunnel implements ConnectionRegistry.Tunnel {
+        private final Channel client;
+        private final L4Request request;
+        volatile HttpExchangeHandler exchange;
+
+        InspectedTunnel(Channel client, L4Request request) {
+            this.client = client;
+            this.request = request;
+        }
+
+        @Override
+        public L4Request request() {
+            return request;
+        }
+
+        @Override
+        public boolean inspected() {
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Void> revoke(Decision decision, long generation) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            client.eventLoop().execute(() -> {
+                HttpExchangeHandler handler = exchange;
+                if (handler != null && client.pipeline().get(HttpExchangeHandler.class) == handler) {
+                    handler.closeWhenIdle();
+                } else {
+                    client.close();
+                }
+                done.complete(null);
+            });
+            return done;
+        }
+    }
+}

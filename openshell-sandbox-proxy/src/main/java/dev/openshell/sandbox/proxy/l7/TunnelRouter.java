@@ -1,0 +1,89 @@
+package dev.openshell.sandbox.proxy.l7;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L7Request;
+import dev.openshell.sandbox.proxy.ActivePolicy;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.http.Admission;
+import dev.openshell.sandbox.proxy.http.ExchangeRouter;
+import dev.openshell.sandbox.proxy.http.HopByHop;
+import dev.openshell.sandbox.proxy.http.Route;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Decides each request inside an inspected tunnel under the policy generation active when the
+ * request arrives (so a reload applies to the next request on a kept-alive connection), and
+ * routes allowed ones to the tunnel's pinned destination.
+ */
+final class TunnelRouter implements ExchangeRouter {
+
+    private final ProxyServices services;
+    private final Admission.Result admitted;
+    private final boolean tls;
+    private final Runnable onClose;
+
+    TunnelRouter(ProxyServices services, Admission.Result admitted, boolean tls, Runnable onClose) {
+        this.services = services;
+        this.admitted = admitted;
+        this.tls = tls;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos) {
+        String host = admitted.request().host();
+        int port = admitted.request().port();
+        String target = request.uri();
+        if (request.method().equals(HttpMethod.CONNECT) || !target.startsWith("/")) {
+            return CompletableFuture.completedFuture(new Route.Respond(
+                    ProxyResponses.error(
+                            ctx.alloc(),
+                            HttpResponseStatus.BAD_REQUEST,
+                            "bad_request",
+                            "inside a tunnel, send origin-form requests (GET /path)",
+                            false),
+                    true));
+        }
+        ActivePolicy active = services.policy();
+        Decision decision = active.policy()
+                .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+        services.logger()
+                .log(
+                        admitted.binary(),
+                        admitted.pid(),
+                        host,
+                        port,
+                        request.method().name(),
+                        target,
+                        decision,
+                        active.generation(),
+                        startNanos);
+        if (!decision.permits()) {
+            Denial denial = new Denial(
+                    services.config().sandboxId(),
+                    decision,
+                    host,
+                    port,
+                    admitted.binary(),
+                    request.method().name(),
+                    TargetRedaction.pathOnly(target));
+            return CompletableFuture.completedFuture(
+                    new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false));
+        }
+        HopByHop.strip(request);
+        return CompletableFuture.completedFuture(new Route.Upstream(
+                host + ":" + port, admitted.request().addresses(), port, tls ? host : null, request));
+    }
+
+    @Override
+    public void closed() {
+        onClose.run();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.openshell.sandbox.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP(S) server for tests: answers every request with {@code METHOD URI body=N} (and a
+ * WebSocket echo on {@code /ws}), and records what it received.
+ */
+public final class TestUpstream implements AutoCloseable {
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel server;
+    public final AtomicInteger connections = new AtomicInteger();
+    public final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+
+    public TestUpstream(String ip, SslContext tls) {
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec());
+                        ch.pipeline().addLast(new HttpObjectAggregator(1 << 20));
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler("/ws"));
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                ctx.writeAndFlush(new TextWebSocketFrame("echo:" + f.text()));
+                            }
+                        });
+                        ch.pipeline().addLast(new Echo());
+                    }
+                })
+                .bind(new InetSocketAddress(ip, 0))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Echo extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String line =
+                    req.method() + " " + req.uri() + " body=" + req.content().readableBytes();
+            requests.add(line);
+            byte[] body;
+            if (req.uri().startsWith("/bulk")) {
+                body = new byte[Integer.parseInt(req.uri().substring(req.uri().indexOf('=') + 1))];
+                java.util.Arrays.fill(body, (byte) 'x');
+            } else {
+                body = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+            FullHttpResponse resp = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            var f = ctx.writeAndFlush(resp);
+            if (!keepAlive) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}
