@@ -101,6 +101,11 @@ public final class EgressProxy implements AutoCloseable {
         return (InetSocketAddress) server.localAddress();
     }
 
+    /** The policy and generation in force. */
+    public ActivePolicy activePolicy() {
+        return active.get();
+    }
+
     /** The policy generation in force. */
     public long activeGeneration() {
         return active.get().generation();

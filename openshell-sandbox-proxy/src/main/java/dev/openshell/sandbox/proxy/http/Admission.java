@@ -57,7 +57,7 @@ public final class Admission {
                         done.complete(decide(caller, destination, List.of(destination.literal()), null, services)));
                 return;
             }
-            loop.execute(() -> session.resolve(destination.host(), services)
+            loop.execute(() -> session.resolve(destination.host())
                     .whenComplete((addresses, dnsError) -> loop.execute(() -> {
                         if (dnsError != null) {
                             done.complete(decide(

@@ -13,29 +13,27 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Per client connection state: who the caller is (looked up once, starting as soon as the
- * connection is accepted, off the event loop) and the DNS answers pinned for this connection.
- * Confined to the connection's event loop except for the identity future.
+ * Per client connection state: who the caller is (looked up once, off the event loop, when the
+ * first complete request arrives, so that connections that never send one cost no {@code /proc}
+ * scan) and the DNS answers pinned for this connection. Confined to the connection's event loop.
  */
 public final class ClientSession {
 
     public static final AttributeKey<ClientSession> KEY = AttributeKey.valueOf("openshell.session");
 
-    private final CompletableFuture<CallerIdentity> identity;
+    private final Channel channel;
+    private final ProxyServices services;
     private final Map<String, CompletableFuture<List<InetAddress>>> resolved = new HashMap<>();
+    private CompletableFuture<CallerIdentity> identity;
 
-    private ClientSession(CompletableFuture<CallerIdentity> identity) {
-        this.identity = identity;
+    private ClientSession(Channel channel, ProxyServices services) {
+        this.channel = channel;
+        this.services = services;
     }
 
-    /** Starts identifying the caller of a freshly accepted channel and attaches the session to it. */
+    /** Attaches a session to a freshly accepted channel. */
     public static ClientSession start(Channel channel, ProxyServices services) {
-        CallerResolver resolver = services.config().callerResolver();
-        InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
-        InetSocketAddress proxy = (InetSocketAddress) channel.localAddress();
-        CompletableFuture<CallerIdentity> identity =
-                CompletableFuture.supplyAsync(() -> resolver.resolve(client, proxy), services.blocking());
-        ClientSession session = new ClientSession(identity);
+        ClientSession session = new ClientSession(channel, services);
         channel.attr(KEY).set(session);
         return session;
     }
@@ -44,17 +42,24 @@ public final class ClientSession {
         return channel.attr(KEY).get();
     }
 
+    /** The caller, identified on first use. Call on the event loop. */
     public CompletableFuture<CallerIdentity> identity() {
+        if (identity == null) {
+            CallerResolver resolver = services.config().callerResolver();
+            InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
+            InetSocketAddress proxy = (InetSocketAddress) channel.localAddress();
+            identity = CompletableFuture.supplyAsync(() -> resolver.resolve(client, proxy), services.blocking());
+        }
         return identity;
     }
 
     /** The identity if already known, else {@code null}; never blocks. */
     public CallerIdentity identityNow() {
-        return identity.isDone() && !identity.isCompletedExceptionally() ? identity.join() : null;
+        return identity != null && identity.isDone() && !identity.isCompletedExceptionally() ? identity.join() : null;
     }
 
     /** The pinned answer for {@code host}, resolving it on first use. Call on the event loop. */
-    CompletableFuture<List<InetAddress>> resolve(String host, ProxyServices services) {
+    CompletableFuture<List<InetAddress>> resolve(String host) {
         return resolved.computeIfAbsent(
                 host,
                 h -> CompletableFuture.supplyAsync(

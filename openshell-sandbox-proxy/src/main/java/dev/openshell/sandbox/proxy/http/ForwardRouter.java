@@ -90,27 +90,14 @@ public final class ForwardRouter implements ExchangeRouter {
         ClientSession session = ClientSession.of(ctx.channel());
         if (destination.isInference()) {
             return session.identity()
-                    .handle((caller, error) -> inference(ctx, caller, startNanos))
-                    .thenApplyAsync(r -> r, ctx.executor());
+                    .handle((caller, error) -> caller)
+                    .thenApplyAsync(
+                            caller -> InferenceRoutes.route(services, ctx, request, caller, startNanos),
+                            ctx.executor());
         }
         String target = origin;
         return Admission.admit(session, destination, services, ctx.channel().eventLoop())
                 .thenApply(admitted -> decide(ctx, request, target, destination, admitted, startNanos));
-    }
-
-    private Route inference(
-            ChannelHandlerContext ctx, dev.openshell.sandbox.proxy.identity.CallerIdentity caller, long startNanos) {
-        if (services.config().inference() == null) {
-            return new Route.Respond(
-                    ProxyResponses.error(
-                            ctx.alloc(),
-                            HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "inference_not_configured",
-                            "no inference route is configured for this sandbox",
-                            false),
-                    false);
-        }
-        return new Route.Inference(caller);
     }
 
     private Route decide(

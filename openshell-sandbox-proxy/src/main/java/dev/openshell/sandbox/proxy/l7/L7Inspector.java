@@ -2,11 +2,8 @@ package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 import dev.openshell.sandbox.proxy.ConnectionRegistry;
 import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.ClientSession;
 import dev.openshell.sandbox.proxy.http.ConnectTunnel;
@@ -14,12 +11,12 @@ import dev.openshell.sandbox.proxy.http.Destination;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.GuardedRequestDecoder;
 import dev.openshell.sandbox.proxy.http.HttpExchangeHandler;
+import dev.openshell.sandbox.proxy.http.InferenceRoutes;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.CompletableFuture;
 
@@ -85,38 +82,12 @@ public final class L7Inspector implements ConnectTunnel.TunnelInspector {
         @Override
         public CompletableFuture<Route> route(
                 ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, long startNanos) {
-            ClientSession session = ClientSession.of(ctx.channel());
-            var caller = session.identityNow();
-            if (services.config().inference() == null) {
-                return CompletableFuture.completedFuture(new Route.Respond(
-                        ProxyResponses.error(
-                                ctx.alloc(),
-                                HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                "inference_not_configured",
-                                "no inference route is configured for this sandbox",
-                                true),
-                        false));
-            }
-            services.logger()
-                    .log(
-                            caller == null ? null : caller.binary(),
-                            caller == null ? -1 : caller.pid(),
-                            Destination.INFERENCE_HOST,
-                            443,
-                            request.method().name(),
-                            request.uri(),
-                            new Decision(
-                                    Verdict.ALLOW,
-                                    Layer.L7,
-                                    null,
-                                    -1,
-                                    "inference.local",
-                                    "handed to the inference router",
-                                    false,
-                                    null),
-                            services.policy().generation(),
-                            startNanos);
-            return CompletableFuture.completedFuture(new Route.Inference(caller));
+            return ClientSession.of(ctx.channel())
+                    .identity()
+                    .handle((caller, error) -> caller)
+                    .thenApplyAsync(
+                            caller -> InferenceRoutes.route(services, ctx, request, caller, startNanos),
+                            ctx.executor());
         }
     }
 

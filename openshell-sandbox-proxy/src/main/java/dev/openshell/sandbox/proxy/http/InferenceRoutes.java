@@ -1,0 +1,58 @@
+package dev.openshell.sandbox.proxy.http;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Requests for {@code inference.local} bypass network policy and go to the inference handler;
+ * without one they get {@code 503 inference_not_configured}. Either way the hand-off is logged.
+ */
+public final class InferenceRoutes {
+
+    private InferenceRoutes() {}
+
+    public static Route route(
+            ProxyServices services, ChannelHandlerContext ctx, HttpRequest request, CallerIdentity caller, long start) {
+        boolean configured = services.config().inference() != null;
+        Decision decision = configured
+                ? new Decision(
+                        Verdict.ALLOW,
+                        Layer.L7,
+                        null,
+                        -1,
+                        "inference.local",
+                        "handed to the inference router",
+                        false,
+                        null)
+                : LimitDecisions.of("inference_not_configured", "no inference route is configured for this sandbox");
+        services.logger()
+                .log(
+                        caller == null ? null : caller.binary(),
+                        caller == null ? -1 : caller.pid(),
+                        Destination.INFERENCE_HOST,
+                        0,
+                        request.method().name(),
+                        request.uri(),
+                        decision,
+                        services.policy().generation(),
+                        start);
+        if (!configured) {
+            return new Route.Respond(
+                    ProxyResponses.error(
+                            ctx.alloc(),
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "inference_not_configured",
+                            "no inference route is configured for this sandbox",
+                            true),
+                    false);
+        }
+        return new Route.Inference(caller);
+    }
+}
