@@ -17,23 +17,28 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class Fields {
 
     private final Map<String, NodeTuple> entries;
+    private final boolean clean;
 
-    private Fields(Map<String, NodeTuple> entries) {
+    private Fields(Map<String, NodeTuple> entries, boolean clean) {
         this.entries = entries;
+        this.clean = clean;
     }
 
     static Fields read(Walk walk, MappingNode mapping, At at, List<String> known) {
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
+        boolean clean = true;
         for (NodeTuple t : mapping.getValue()) {
             Node keyNode = t.getKeyNode();
             if (keyNode.getTag().equals(Tag.MERGE)) {
                 walk.error(keyNode, at.yaml(), "merge keys (`<<`) are not supported; write the keys out");
                 walk.dirty(at);
+                clean = false;
                 continue;
             }
             if (!(keyNode instanceof ScalarNode ks) || ks.getTag().equals(Tag.NULL)) {
                 walk.error(keyNode, at.yaml(), "mapping keys must be strings, got " + Walk.typeName(keyNode));
                 walk.dirty(at);
+                clean = false;
                 continue;
             }
             String key = ks.getValue();
@@ -46,6 +51,7 @@ final class Fields {
                         "duplicate key `" + key + "` (first defined on line "
                                 + (first.getKeyNode().getStartMark().getLine() + 1) + ")");
                 walk.dirty(at);
+                clean = false;
                 continue;
             }
             if (known != null && !known.contains(key)) {
@@ -58,11 +64,20 @@ final class Fields {
                                         ? "did you mean `" + suggestion + "`?"
                                         : "expected one of " + String.join(", ", known)));
                 walk.dirty(at);
+                clean = false;
                 continue;
             }
             entries.put(key, t);
         }
-        return new Fields(entries);
+        return new Fields(entries, clean);
+    }
+
+    /**
+     * Whether every key was accepted. A missing required key is reported only then: after an
+     * unknown or duplicate key, that error already says what was expected.
+     */
+    boolean clean() {
+        return clean;
     }
 
     /** The value node of {@code key}, or null when absent. */

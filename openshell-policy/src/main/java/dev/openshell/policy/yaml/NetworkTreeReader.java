@@ -114,7 +114,9 @@ final class NetworkTreeReader {
             return null;
         }
         if (f.get("path") == null) {
-            walk.error(node, at.yaml(), "a binary needs `path`");
+            if (f.clean()) {
+                walk.error(node, at.yaml(), "a binary needs `path`");
+            }
             walk.dirty(owner);
             return null;
         }
@@ -228,7 +230,9 @@ final class NetworkTreeReader {
                     continue;
                 }
                 if (item.get("allow") == null) {
-                    walk.error(items.get(i), itemAt.yaml(), "a rule needs `allow: {method, path, query}`");
+                    if (item.clean()) {
+                        walk.error(items.get(i), itemAt.yaml(), "a rule needs `allow: {method, path, query}`");
+                    }
                     walk.dirty(at);
                     continue;
                 }
@@ -274,7 +278,9 @@ final class NetworkTreeReader {
             return null;
         }
         if (f.get("any") == null) {
-            walk.error(node, at.yaml(), "expected `{any: [glob, ...]}`");
+            if (f.clean()) {
+                walk.error(node, at.yaml(), "expected `{any: [glob, ...]}`");
+            }
             walk.dirty(owner);
             return null;
         }
