@@ -196,6 +196,9 @@ public final class HostName {
             if (label.isEmpty()) {
                 throw new IllegalArgumentException("host name has an empty label");
             }
+            if (label.startsWith("-") || label.endsWith("-")) {
+                throw new IllegalArgumentException("host name label `" + label + "` starts or ends with `-`");
+            }
             if (label.length() > MAX_LABEL) {
                 throw new IllegalArgumentException("host name label is longer than " + MAX_LABEL + " characters");
             }

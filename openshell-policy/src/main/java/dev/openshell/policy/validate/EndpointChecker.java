@@ -103,16 +103,18 @@ final class EndpointChecker {
 
     private static List<Integer> ports(List<Integer> ports, String at, Problems problems) {
         TreeSet<Integer> valid = new TreeSet<>();
+        boolean allValid = true;
         for (int i = 0; i < ports.size(); i++) {
             Integer port = ports.get(i);
             if (port == null || port < 1 || port > 65535) {
                 problems.add(at + "[" + i + "]", "port " + port + " is out of range; expected 1..65535");
+                allValid = false;
             } else {
                 valid.add(port);
             }
         }
         List<Integer> canonical = List.copyOf(valid);
-        if (valid.size() == ports.size()) {
+        if (allValid) {
             problems.canonical(at, ports, canonical);
         }
         return canonical;

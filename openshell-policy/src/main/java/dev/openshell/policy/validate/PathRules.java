@@ -76,7 +76,8 @@ final class PathRules {
             problems.add(at, "a glob is required");
             return false;
         }
-        return common(glob, at, problems) && globSyntax(glob, at, problems);
+        // An empty glob is legitimate here: it matches only an empty value (`?q=`).
+        return (glob.isEmpty() || common(glob, at, problems)) && globSyntax(glob, at, problems);
     }
 
     /** Length and NUL checks shared by every path, host and glob string. */
