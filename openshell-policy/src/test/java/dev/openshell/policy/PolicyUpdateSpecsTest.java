@@ -110,6 +110,19 @@ class PolicyUpdateSpecsTest {
                 () -> addEndpoint("[fe80::1%eth0]:443"), "--add-endpoint: `fe80::1%eth0` is not a valid IPv6 address");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            [::]:443                     | ::
+            [1:0:0:0:0:0:0:0]:443        | 1::
+            [2001:db8:0:0:1:0:0:1]:443   | 2001:db8::1:0:0:1
+            [2001:0:0:1:0:0:0:1]:443     | 2001:0:0:1::1
+            [2001:db8:0:1:1:1:1:1]:443   | 2001:db8:0:1:1:1:1:1
+            [2001:0DB8:00AB::0001]:443   | 2001:db8:ab::1
+            """)
+    void ipv6HostsAreStoredInRfc5952Form(String spec, String host) {
+        assertThat(PolicyUpdates.parseRemoveEndpoint(spec).host()).isEqualTo(host);
+    }
+
     @Test
     void removeEndpointTakesHostPortOnly() {
         assertThat(PolicyUpdates.parseRemoveEndpoint("[::1]:8080"))
