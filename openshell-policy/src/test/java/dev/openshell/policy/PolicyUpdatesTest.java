@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class PolicyUpdatesTest {
         Policy after = applyIdempotent(Policy.denyAll(), addEndpoint("api.github.com:443", null, GH));
 
         assertThat(after.networkPolicies())
-                .containsExactly(java.util.Map.entry(
+                .containsExactly(Map.entry(
                         "allow_api_github_com_443",
                         net("allow_api_github_com_443", List.of(l4("api.github.com", 443)), GH)));
     }
@@ -167,7 +168,7 @@ class PolicyUpdatesTest {
                 new FilesystemPolicy(false, List.of("/usr"), List.of("/tmp")),
                 new LandlockPolicy(LandlockPolicy.Compatibility.HARD_REQUIREMENT),
                 new ProcessPolicy("agent", "agent"),
-                java.util.Map.of());
+                Map.of());
 
         Policy after = apply(before, addEndpoint("pypi.org:443", null, CURL));
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A working copy of {@code network_policies} that update operations are applied to one after the
@@ -223,7 +224,7 @@ public final class NetworkPoliciesDraft {
     }
 
     /** Replaces the endpoint at {@code site}, restricted to {@code port}, by {@code change} of it. */
-    private void updateEndpoint(Site site, int port, java.util.function.UnaryOperator<Endpoint> change) {
+    private void updateEndpoint(Site site, int port, UnaryOperator<Endpoint> change) {
         NetworkPolicy p = policies.get(site.key());
         List<Endpoint> endpoints = new ArrayList<>(p.endpoints());
         int i = splitOff(endpoints, site.index(), port);
