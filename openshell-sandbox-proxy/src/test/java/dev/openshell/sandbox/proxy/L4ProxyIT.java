@@ -26,7 +26,7 @@ class L4ProxyIT {
               via_shell:
                 endpoints:
                   - {host: shell.test, port: HTTP_PORT, allowed_ips: [10.77.0.0/24]}
-                binaries: [{path: /bin/sh}]
+                binaries: [{path: SHELL_LINK}]
               globbed:
                 endpoints:
                   - {host: glob.test, port: HTTP_PORT, allowed_ips: [10.77.0.0/24]}
@@ -38,12 +38,17 @@ class L4ProxyIT {
             """;
 
     private static ProxyHarness h;
+    private static java.nio.file.Path shell;
 
     @BeforeAll
     static void start() throws Exception {
         h = new ProxyHarness();
         h.dns.put("loopy.test", "127.0.0.1");
-        h.start(POLICY);
+        // A private copy of the shell, named in the policy through a symlink: no process above the
+        // test can match it by accident, and the rule exercises symlink resolution.
+        shell = java.nio.file.Files.copy(java.nio.file.Path.of("/bin/sh").toRealPath(), h.dir.resolve("test-shell"));
+        java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(h.dir.resolve("sh"), shell);
+        h.start(POLICY.replace("SHELL_LINK", link.toString()));
     }
 
     @AfterAll
@@ -111,11 +116,11 @@ class L4ProxyIT {
     @Test
     void ancestorRuleAllowsCurlStartedByTheShell() throws Exception {
         var viaShell = ProxyHarness.run(
-                "/bin/sh",
+                shell.toString(),
                 "-c",
                 "/usr/bin/curl -sS -x " + h.proxyUrl() + " " + url("shell.test", "/from-sh") + "; true");
         assertThat(viaShell.out()).isEqualTo("GET /from-sh body=0\n");
-        // The test JVM is curl's parent here, not a shell: same binary, no ancestor rule, denied.
+        // Started by the test JVM instead: same binary, no matching ancestor, denied.
         assertThat(h.curl(url("shell.test", "/direct")).out()).contains("\"error\":\"policy_denied\"");
     }
 
