@@ -13,7 +13,9 @@
  *     fsconfig, fsmount, fspick, mount_setattr), bpf, ptrace, process_vm_readv/writev, kexec_load,
  *     kexec_file_load, init_module, finit_module, delete_module, swapon, swapoff, reboot,
  *     open_by_handle_at, userfaultfd, perf_event_open, keyctl, add_key, request_key;
- *   - io_uring_setup/enter/register: io_uring operations (e.g. IORING_OP_SOCKET) bypass seccomp.
+ *   - io_uring_setup/enter/register: io_uring operations (e.g. IORING_OP_SOCKET) bypass seccomp;
+ *   - ioctl TIOCSTI and TIOCLINUX: with a terminal shared with the user (openshell run --tty) they
+ *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -75,7 +78,7 @@ static const uint32_t DENIED[] = {
 };
 
 /* A tiny assembler: jumps name forward labels, resolved to relative offsets at the end. */
-enum label { NEXT = 0, L_SOCKET, L_NETLINK, L_UNSHARE, L_CLONE, L_ALLOW, L_DENY, L_ENOSYS, L_KILL, LABEL_COUNT };
+enum label { NEXT = 0, L_IOCTL, L_SOCKET, L_NETLINK, L_UNSHARE, L_CLONE, L_ALLOW, L_DENY, L_ENOSYS, L_KILL, LABEL_COUNT };
 
 #define MAX_INSNS 128
 
@@ -127,11 +130,17 @@ static void build(struct program *p) {
     stmt(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
     jump(p, BPF_JGE, X32_SYSCALL_BIT, L_DENY, NEXT);
     for (size_t i = 0; i < sizeof(DENIED) / sizeof(*DENIED); i++) jump(p, BPF_JEQ, DENIED[i], L_DENY, NEXT);
+    jump(p, BPF_JEQ, __NR_ioctl, L_IOCTL, NEXT);
     jump(p, BPF_JEQ, __NR_socket, L_SOCKET, NEXT);
     jump(p, BPF_JEQ, __NR_socketpair, L_SOCKET, NEXT);
     jump(p, BPF_JEQ, __NR_unshare, L_UNSHARE, NEXT);
     jump(p, BPF_JEQ, __NR_clone, L_CLONE, NEXT);
     jump(p, BPF_JEQ, __NR_clone3, L_ENOSYS, L_ALLOW);
+
+    place(p, L_IOCTL);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+    jump(p, BPF_JEQ, TIOCSTI, L_DENY, NEXT);
+    jump(p, BPF_JEQ, TIOCLINUX, L_DENY, L_ALLOW);
 
     place(p, L_SOCKET);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));

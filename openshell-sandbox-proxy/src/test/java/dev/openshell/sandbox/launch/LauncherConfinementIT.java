@@ -128,6 +128,29 @@ class LauncherConfinementIT {
     }
 
     @Test
+    void terminalInputInjectionIsRefused() {
+        assumePython();
+        // TIOCSTI on one's controlling terminal needs no privilege; only seccomp refuses it.
+        Launched result = launch(PYTHON, "-c", """
+                import errno, fcntl, os, termios
+                master, slave = os.openpty()
+                pid = os.fork()
+                if pid == 0:
+                    os.setsid()
+                    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+                    try:
+                        fcntl.ioctl(slave, termios.TIOCSTI, b"x")
+                        print("allowed", flush=True)
+                    except OSError as e:
+                        print(errno.errorcode[e.errno], flush=True)
+                    os._exit(0)
+                os.waitpid(pid, 0)
+                """);
+
+        assertThat(result.stdout().strip()).as(result.stderr()).isEqualTo("EPERM");
+    }
+
+    @Test
     void newNetworkNamespaceIsRefused() {
         Launched result = launch("unshare", "-n", "true");
 
