@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy.identity;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,9 @@ public final class ProcCallerResolver implements CallerResolver {
         List<Integer> candidates;
         try {
             candidates = rootPid.isPresent() ? proc.descendantsOf(rootPid.getAsInt()) : proc.allPids();
+        } catch (NoSuchFileException e) {
+            throw new IdentityException(
+                    "identity_unknown", "the sandbox root process " + rootPid.getAsInt() + " has exited", e);
         } catch (IOException e) {
             throw new IdentityException("identity_unknown", "cannot list processes: " + e, e);
         }

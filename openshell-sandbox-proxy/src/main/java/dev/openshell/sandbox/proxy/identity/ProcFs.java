@@ -56,7 +56,7 @@ final class ProcFs {
      */
     List<Integer> descendantsOf(int rootPid) throws IOException {
         if (!Files.isDirectory(pidDir(rootPid))) {
-            throw new NoSuchFileException(pidDir(rootPid).toString(), null, "sandbox root process is gone");
+            throw new NoSuchFileException(pidDir(rootPid).toString());
         }
         if (!Files.exists(pidDir(rootPid)
                 .resolve("task")

@@ -183,7 +183,7 @@ class ProcCallerResolverTest {
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
                         IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
-                .hasMessageContaining("4242");
+                .hasMessage("the sandbox root process 4242 has exited");
     }
 
     @Test
