@@ -28,6 +28,10 @@ public final class ProcCallerResolver implements CallerResolver {
     private final OptionalInt namespacePid;
     private final OptionalInt rootPid;
     private final BinaryTrust trust;
+    private final boolean tablesOnly;
+    private final Object diagLock = new Object();
+    private volatile SockDiag diag;
+    private boolean diagFailed;
 
     /**
      * @param procRoot where procfs is mounted ({@code /proc}; a fixture directory in tests)
@@ -36,6 +40,12 @@ public final class ProcCallerResolver implements CallerResolver {
      * @param trust the TOFU record, or null to skip hashing ({@link CallerIdentity#sha256()} null)
      */
     public ProcCallerResolver(Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust) {
+        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC));
+    }
+
+    private ProcCallerResolver(
+            Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust, boolean tablesOnly) {
+        this.tablesOnly = tablesOnly;
         this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"));
         this.namespacePid = Objects.requireNonNull(namespacePid, "namespacePid");
         this.rootPid = Objects.requireNonNull(rootPid, "rootPid");
@@ -62,7 +72,20 @@ public final class ProcCallerResolver implements CallerResolver {
 
     /** A copy using {@code trust} (shared across resolvers of one sandbox), or none when null. */
     public ProcCallerResolver withBinaryTrust(BinaryTrust trust) {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly);
+    }
+
+    /** A copy that reads {@code net/tcp} tables instead of asking the kernel over netlink (slower). */
+    ProcCallerResolver withTableLookup() {
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true);
+    }
+
+    /**
+     * How sockets are looked up: {@code sock_diag} (netlink, exact) or {@code net/tcp} (the
+     * fallback when netlink is unavailable, and for a proc root other than /proc).
+     */
+    public String socketLookup() {
+        return sockDiag() != null ? "sock_diag" : "net/tcp";
     }
 
     /** The TOFU record in use, or null. */
@@ -89,6 +112,26 @@ public final class ProcCallerResolver implements CallerResolver {
         return new CallerIdentity(pid, binary, ancestors, sha);
     }
 
+    /** The netlink lookup, created on first use; null when unavailable (then tables are read). */
+    private SockDiag sockDiag() {
+        SockDiag d = diag;
+        if (d != null || tablesOnly) {
+            return d;
+        }
+        synchronized (diagLock) {
+            if (diag == null && !diagFailed) {
+                try {
+                    diag = namespacePid.isPresent()
+                            ? SockDiag.openInNamespaceOf(namespacePid.getAsInt())
+                            : SockDiag.open();
+                } catch (RuntimeException | LinkageError e) {
+                    diagFailed = true;
+                }
+            }
+            return diag;
+        }
+    }
+
     private Path netDir() {
         return namespacePid.isPresent()
                 ? proc.pidDir(namespacePid.getAsInt()).resolve("net")
@@ -96,6 +139,24 @@ public final class ProcCallerResolver implements CallerResolver {
     }
 
     private long socketInode(InetSocketAddress client, InetSocketAddress proxy) {
+        SockDiag d = sockDiag();
+        if (d != null) {
+            try {
+                OptionalInt inode = d.inode(client, proxy);
+                if (inode.isPresent()) {
+                    return Integer.toUnsignedLong(inode.getAsInt());
+                }
+                throw new IdentityException(
+                        "identity_unknown",
+                        "no open TCP socket " + format(client) + " -> " + format(proxy) + " in "
+                                + (namespacePid.isPresent()
+                                        ? "the network namespace of pid " + namespacePid.getAsInt()
+                                        : "this network namespace")
+                                + ": the client already closed the connection");
+            } catch (IllegalStateException e) {
+                // netlink misbehaved: the tables below give the same answer, only slower
+            }
+        }
         Path net = netDir();
         boolean ipv4 = TcpTable.isIpv4(client.getAddress());
         if (ipv4) {

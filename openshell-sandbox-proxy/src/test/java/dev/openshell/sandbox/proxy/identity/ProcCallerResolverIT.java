@@ -107,6 +107,45 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    void theNetTcpTablesGiveTheSameAnswerAsSockDiag() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            Socket peer = server.accept();
+            accepted.add(peer);
+            InetSocketAddress client = (InetSocketAddress) peer.getRemoteSocketAddress();
+            InetSocketAddress proxy = (InetSocketAddress) peer.getLocalSocketAddress();
+            ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+
+            assertThat(resolver.socketLookup()).isEqualTo("sock_diag");
+            assertThat(resolver.withTableLookup().resolve(client, proxy)).isEqualTo(resolver.resolve(client, proxy));
+        }
+    }
+
+    @Test
+    void ipv6AndDualStackConnectionsAreResolved() throws Exception {
+        ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+        // a dual-stack listener sees an IPv4 client through an IPv6 socket
+        try (ServerSocket dual = new ServerSocket(0);
+                ServerSocket v6 = new ServerSocket(0, 10, InetAddress.getByName("::1"))) {
+            dual.setSoTimeout(10_000);
+            v6.setSoTimeout(10_000);
+            for (ServerSocket listener : new ServerSocket[] {dual, v6}) {
+                String host = listener == v6 ? "::1" : "127.0.0.1";
+                try (Socket socket = new Socket(InetAddress.getByName(host), listener.getLocalPort());
+                        Socket peer = listener.accept()) {
+                    InetSocketAddress client = (InetSocketAddress) peer.getRemoteSocketAddress();
+                    InetSocketAddress proxy = (InetSocketAddress) peer.getLocalSocketAddress();
+                    assertThat(resolver.resolve(client, proxy).pid())
+                            .as(host)
+                            .isEqualTo(ProcessHandle.current().pid());
+                    assertThat(resolver.withTableLookup().resolve(client, proxy).pid())
+                            .as(host)
+                            .isEqualTo(ProcessHandle.current().pid());
+                }
+            }
+        }
+    }
+
+    @Test
     void theProcessTreeRootIsTheLastAncestorAndOutsidersAreUnknown() throws Exception {
         // the shell outlives curl so the tree root still exists for the second lookup
         Process shell = start("bash", "-c", "curl -s --max-time 5 " + url() + " >/dev/null; sleep 30");
