@@ -4,6 +4,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.Verdict;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
+import dev.openshell.sandbox.proxy.log.QueryRedaction;
 import java.time.Instant;
 
 /** Turns each decision into a {@link DecisionRecord} for the sink; a failing sink never fails traffic. */
@@ -42,7 +43,7 @@ public final class DecisionLogger {
                 host,
                 port,
                 method,
-                TargetRedaction.redact(target),
+                QueryRedaction.redactQuery(target),
                 verdict(decision.verdict()),
                 decision.layer().wire(),
                 decision.policy(),

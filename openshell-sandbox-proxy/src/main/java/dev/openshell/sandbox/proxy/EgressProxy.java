@@ -10,6 +10,7 @@ import dev.openshell.sandbox.proxy.http.ConnectionLimitHandler;
 import dev.openshell.sandbox.proxy.http.ProxyChannelInitializer;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
 import dev.openshell.sandbox.proxy.l7.TlsContexts;
+import dev.openshell.sandbox.proxy.tls.TrustBundle;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -47,6 +48,7 @@ public final class EgressProxy implements AutoCloseable {
     private Channel server;
     private ProxyServices services;
     private ConnectionLimitHandler limit;
+    private TrustBundle trustBundle;
 
     public EgressProxy(ProxyConfig config) {
         this.config = config;
@@ -61,7 +63,14 @@ public final class EgressProxy implements AutoCloseable {
         Transport transport = Transport.detect();
         blocking = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("openshell-proxy-blocking-", 0).factory());
-        TlsContexts tls = config.tls() != null ? config.tls() : SandboxTlsContexts.create(config);
+        TlsContexts tls;
+        if (config.tls() != null) {
+            tls = config.tls();
+        } else {
+            SandboxTlsContexts own = SandboxTlsContexts.create(config);
+            trustBundle = own.bundle();
+            tls = own;
+        }
         services = new ProxyServices(config, transport, active, tls, blocking);
         limit = new ConnectionLimitHandler(
                 config.limits().maxConnections(),
@@ -90,6 +99,15 @@ public final class EgressProxy implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * The sandbox CA and combined trust bundle written to {@link ProxyConfig#trustDir()} (point
+     * {@code SSL_CERT_FILE}, {@code CURL_CA_BUNDLE}, {@code REQUESTS_CA_BUNDLE} at {@code bundlePem});
+     * {@code null} when the TLS material was injected.
+     */
+    public TrustBundle trustBundle() {
+        return trustBundle;
     }
 
     /** The port the proxy listens on (useful when bound to port 0). */

@@ -37,7 +37,7 @@ class HostileInputIT {
                                             binaries: [{path: /usr/bin/curl}]
                                         """),
                                 1)
-                        .tls(TestPolicies.throwawayTls(Files.createTempDirectory("hostile")))
+                        .trustDir(Files.createTempDirectory("hostile"))
                         .hostResolver(host -> List.of(java.net.InetAddress.getByName("203.0.113.7")))
                         .limits(ProxyLimits.DEFAULT
                                 .withHeaderTimeout(Duration.ofSeconds(1))
@@ -210,7 +210,7 @@ class HostileInputIT {
                                 (client, local) -> new CallerIdentity(1, "/usr/bin/curl", List.of(), ""),
                                 proxy.activePolicy().policy(),
                                 1)
-                        .tls(TestPolicies.throwawayTls(Files.createTempDirectory("small")))
+                        .trustDir(Files.createTempDirectory("small"))
                         .limits(ProxyLimits.DEFAULT.withMaxConnections(3))
                         .build())
                 .start()) {

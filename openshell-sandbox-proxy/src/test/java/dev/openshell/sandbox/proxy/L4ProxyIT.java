@@ -31,6 +31,10 @@ class L4ProxyIT {
                 endpoints:
                   - {host: glob.test, port: HTTP_PORT, allowed_ips: [10.77.0.0/24]}
                 binaries: [{path: /usr/bin/wg*}]
+              replaced:
+                endpoints:
+                  - {host: api.test, port: HTTP_PORT, allowed_ips: [10.77.0.0/24]}
+                binaries: [{path: TOOL}]
               python:
                 endpoints:
                   - {host: python.test, port: HTTP_PORT, allowed_ips: [10.77.0.0/24]}
@@ -39,6 +43,7 @@ class L4ProxyIT {
 
     private static ProxyHarness h;
     private static java.nio.file.Path shell;
+    private static java.nio.file.Path tool;
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,7 +53,8 @@ class L4ProxyIT {
         // test can match it by accident, and the rule exercises symlink resolution.
         shell = java.nio.file.Files.copy(java.nio.file.Path.of("/bin/sh").toRealPath(), h.dir.resolve("test-shell"));
         java.nio.file.Path link = java.nio.file.Files.createSymbolicLink(h.dir.resolve("sh"), shell);
-        h.start(POLICY.replace("SHELL_LINK", link.toString()));
+        tool = java.nio.file.Files.copy(java.nio.file.Path.of("/usr/bin/curl"), h.dir.resolve("tool"));
+        h.start(POLICY.replace("SHELL_LINK", link.toString()).replace("TOOL", tool.toString()));
     }
 
     @AfterAll
@@ -166,5 +172,29 @@ class L4ProxyIT {
     void unresolvableNameAllowedByPolicyIs502() throws Exception {
         assertThat(h.curl(url("gone.invalid", "/")).out()).contains("\"error\":\"upstream_unresolvable\"");
         assertThat(h.curl(url("nowhere.invalid", "/")).out()).contains("\"error\":\"policy_denied\"");
+    }
+
+    @Test
+    void aBinaryReplacedAfterFirstUseIsDenied() throws Exception {
+        String target = url("api.test", "/tofu");
+        var first = ProxyHarness.run(tool.toString(), "-sS", "-x", h.proxyUrl(), target);
+        assertThat(first.out()).isEqualTo("GET /tofu body=0\n");
+        // Same path, other content (wget copied over it): trust on first use refuses it.
+        java.nio.file.Files.copy(
+                java.nio.file.Path.of("/usr/bin/wget"), tool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        var second = ProxyHarness.run(
+                tool.toString(),
+                "-q",
+                "-O",
+                "-",
+                "-e",
+                "use_proxy=yes",
+                "-e",
+                "http_proxy=" + h.proxyUrl(),
+                "--content-on-error",
+                target);
+        assertThat(second.out()).contains("\"error\":\"policy_denied\"", "\"rule\":\"identity\"", "changed");
+        assertThat(h.log)
+                .anyMatch(d -> "identity".equals(d.rule()) && d.verdict().equals("deny"));
     }
 }

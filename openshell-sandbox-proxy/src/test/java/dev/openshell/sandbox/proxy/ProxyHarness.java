@@ -4,6 +4,7 @@ import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,11 +32,13 @@ public final class ProxyHarness implements AutoCloseable {
 
     public final LoopbackAliases aliases = new LoopbackAliases();
     public final TestCa upstreamCa = new TestCa("test upstream CA");
-    public final TestCa sandboxCa = new TestCa("test sandbox CA");
     public final TestUpstream http;
     public final TestUpstream https;
     public final Path dir;
-    public final Path sandboxCaPem;
+    public final Path upstreamCaPem;
+    /** The proxy's own CA (written by the proxy at start); clients trust it for inspected TLS. */
+    public Path sandboxCaPem;
+
     public final ConcurrentLinkedQueue<DecisionRecord> log = new ConcurrentLinkedQueue<>();
     /** DNS answers by name; names not listed resolve to {@link #UPSTREAM_IP}. */
     public final Map<String, String> dns = new ConcurrentHashMap<>();
@@ -53,22 +56,24 @@ public final class ProxyHarness implements AutoCloseable {
                 UPSTREAM_IP,
                 upstreamCa.serverContext("api.test", "full.test", "q.test", "audit.test", "ws.test", "keep.test"));
         dir = Files.createTempDirectory("proxy-it");
-        sandboxCaPem = sandboxCa.writePem(dir.resolve("sandbox-ca.pem"));
+        upstreamCaPem = upstreamCa.writePem(dir.resolve("upstream-ca.pem"));
     }
 
     /** Starts the proxy with this policy as generation 1. */
     public ProxyHarness start(String yaml, CallerResolver callerResolver) {
         proxy = new EgressProxy(ProxyConfig.builder(SANDBOX, callerResolver, compile(yaml), 1)
                         .hostResolver(this::resolve)
-                        .tls(TestPolicies.tls(sandboxCa, upstreamCa))
+                        .trustDir(dir.resolve("trust"))
+                        .extraUpstreamCa(upstreamCaPem)
                         .sink(log::add)
                         .build())
                 .start();
+        sandboxCaPem = proxy.trustBundle().caPem();
         return this;
     }
 
     public ProxyHarness start(String yaml) {
-        return start(yaml, new ProcTestResolver());
+        return start(yaml, ProcCallerResolver.forOwnNamespace());
     }
 
     public CompiledPolicy compile(String yaml) {
@@ -133,5 +138,11 @@ public final class ProxyHarness implements AutoCloseable {
         http.close();
         https.close();
         aliases.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
     }
 }
