@@ -49,6 +49,9 @@ public final class RequestTarget {
             if (path == ENCODED_SLASH) {
                 return invalid(raw, "encoded slash in path");
             }
+            if (path == ENCODED_NUL) {
+                return invalid(raw, "encoded NUL in path");
+            }
         }
         if (hasDotSegment(path)) {
             return invalid(raw, "dot-segment in path");
@@ -134,14 +137,16 @@ public final class RequestTarget {
         return out.toArray(NO_QUERY);
     }
 
-    /** Sentinel returned by {@link #decode} for an encoded slash or NUL in a path. */
+    /** Sentinels returned by {@link #decode} for an encoded slash or NUL in a path. */
     private static final String ENCODED_SLASH = new String("encoded slash");
+
+    private static final String ENCODED_NUL = new String("encoded NUL");
 
     /**
      * Percent-decodes as UTF-8.
      *
-     * @return the decoded text; {@code null} for invalid encoding; {@link #ENCODED_SLASH} when a
-     *     path contains {@code %2F} or {@code %00}
+     * @return the decoded text; {@code null} for invalid encoding; {@link #ENCODED_SLASH} or
+     *     {@link #ENCODED_NUL} when a path contains {@code %2F} or {@code %00}
      */
     private static String decode(String s, boolean query) {
         if (s.indexOf('%') < 0) {
@@ -161,8 +166,11 @@ public final class RequestTarget {
                     return null;
                 }
                 int v = (hi << 4) | lo;
-                if (!query && (v == '/' || v == 0)) {
+                if (!query && v == '/') {
                     return ENCODED_SLASH;
+                }
+                if (!query && v == 0) {
+                    return ENCODED_NUL;
                 }
                 bytes[n++] = (byte) v;
                 i += 2;
