@@ -78,12 +78,12 @@ final class EndpointIndex {
             String name = host.name();
             c.add(exact.get(name));
             int dot = name.indexOf('.');
-            if (dot > 0) {
+            if (dot > 0 && (!oneLabel.isEmpty() || !anyDepth.isEmpty())) {
                 // Suffixes of wildcard endpoints have at least two labels, so stop before the TLD.
                 String parent = name.substring(dot + 1);
                 c.add(oneLabel.get(parent));
                 String suffix = parent;
-                while (true) {
+                while (!anyDepth.isEmpty()) {
                     c.add(anyDepth.get(suffix));
                     int next = suffix.indexOf('.');
                     if (next < 0 || suffix.indexOf('.', next + 1) < 0) {

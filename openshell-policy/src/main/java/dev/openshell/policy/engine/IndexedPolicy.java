@@ -39,22 +39,19 @@ final class IndexedPolicy implements CompiledPolicy {
         if (a.denial != null) {
             return a.denial;
         }
-        CompiledEndpoint first = null;
-        CompiledEndpoint firstRest = null;
-        for (CompiledEndpoint e : a.candidates) {
-            if (a.admits(e)) {
-                if (first == null) {
-                    first = e;
-                }
-                if (e.rest) {
-                    firstRest = e;
+        CompiledEndpoint first = a.candidates[a.firstAdmitted];
+        CompiledEndpoint decider = first;
+        if (!first.rest) {
+            for (int i = a.firstAdmitted + 1; i < a.candidates.length; i++) {
+                CompiledEndpoint e = a.candidates[i];
+                if (e.rest && a.admits(e)) {
+                    decider = e;
                     break;
                 }
             }
         }
-        CompiledEndpoint decider = firstRest != null ? firstRest : first;
-        String matched = decider.binaries.firstMatch(request.binary(), request.ancestors());
-        return Reasons.allowL4(decider, a.hostPort(), request.binary(), matched, firstRest != null);
+        String matched = decider == first ? a.matchedBinary : a.matchedBinary(decider);
+        return Reasons.allowL4(decider, a.hostPort(), request.binary(), matched, decider.rest);
     }
 
     @Override
@@ -67,11 +64,13 @@ final class IndexedPolicy implements CompiledPolicy {
         String method = request.method();
         RequestTarget target = RequestTarget.parse(request.target());
         if (target.error() != null) {
-            return Reasons.invalidTarget(firstAdmitted(a), method, target.rawPath(), a.hostPort(), target.error());
+            return Reasons.invalidTarget(
+                    a.candidates[a.firstAdmitted], method, target.rawPath(), a.hostPort(), target.error());
         }
         L7Verdicts v = new L7Verdicts();
-        for (CompiledEndpoint e : a.candidates) {
-            if (a.admits(e)) {
+        for (int i = a.firstAdmitted; i < a.candidates.length; i++) {
+            CompiledEndpoint e = a.candidates[i];
+            if (i == a.firstAdmitted || a.admits(e)) {
                 v.judge(e, method, target);
                 if (v.enforcedDeny != null) {
                     break; // deny rules of an enforced endpoint win over everything
@@ -79,15 +78,6 @@ final class IndexedPolicy implements CompiledPolicy {
             }
         }
         return v.decide(method, target.rawPath(), a.hostPort(), conn.binary());
-    }
-
-    private CompiledEndpoint firstAdmitted(Admission a) {
-        for (CompiledEndpoint e : a.candidates) {
-            if (a.admits(e)) {
-                return e;
-            }
-        }
-        throw new IllegalStateException("admitted connection without an admitting endpoint");
     }
 
     /**
@@ -116,11 +106,15 @@ final class IndexedPolicy implements CompiledPolicy {
             return new Admission(Reasons.noEndpoint(a.hostPort(), r.binary()));
         }
         CompiledEndpoint guardFailed = null;
-        for (CompiledEndpoint e : candidates) {
-            if (e.binaries.firstMatch(r.binary(), r.ancestors()) == null) {
+        for (int i = 0; i < candidates.length; i++) {
+            CompiledEndpoint e = candidates[i];
+            String matched = e.binaries.firstMatch(r.binary(), r.ancestors());
+            if (matched == null) {
                 continue;
             }
             if (a.passesGuard(e)) {
+                a.firstAdmitted = i;
+                a.matchedBinary = matched;
                 return a;
             }
             if (guardFailed == null) {
@@ -172,6 +166,11 @@ final class IndexedPolicy implements CompiledPolicy {
         final InetAddress[] addresses;
         final boolean anyPrivate;
         final CompiledEndpoint[] candidates;
+        /** Index in {@code candidates} of the first endpoint that admits the connection. */
+        int firstAdmitted = -1;
+        /** The binary (request or ancestor) that endpoint matched. */
+        String matchedBinary;
+
         private String hostPort;
 
         Admission(Decision denial) {
@@ -205,7 +204,11 @@ final class IndexedPolicy implements CompiledPolicy {
         }
 
         boolean admits(CompiledEndpoint e) {
-            return e.binaries.firstMatch(request.binary(), request.ancestors()) != null && passesGuard(e);
+            return matchedBinary(e) != null && passesGuard(e);
+        }
+
+        String matchedBinary(CompiledEndpoint e) {
+            return e.binaries.firstMatch(request.binary(), request.ancestors());
         }
 
         /** Private addresses must be covered by the endpoint's allowed_ips; others pass. */

@@ -24,10 +24,21 @@ public final class IpLiterals {
                 String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
                 return InetAddress.ofLiteral(t);
             }
-            return Inet4Address.ofLiteral(text);
+            return looksLikeIpv4(text) ? Inet4Address.ofLiteral(text) : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Only digits and dots: avoids an exception per host name on the way to "not a literal". */
+    private static boolean looksLikeIpv4(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

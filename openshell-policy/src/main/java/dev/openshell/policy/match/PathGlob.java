@@ -31,7 +31,10 @@ public final class PathGlob {
     private final long[][] closure;
 
     private final Shape shape;
-    /** For LITERAL: the whole pattern; for PREFIX_TREE: the literal before the final {@code /**}. */
+    /**
+     * For LITERAL: the whole pattern; for PREFIX_TREE: the literal before the final {@code /**};
+     * for PREFIX_SEGMENT / PREFIX_ANY: the literal before a final {@code *} / {@code **}.
+     */
     private final String literal;
     /** Literal characters every match must start with (lets most mismatches fail fast). */
     private final String fixedPrefix;
@@ -40,6 +43,8 @@ public final class PathGlob {
         LITERAL,
         ANYTHING,
         PREFIX_TREE,
+        PREFIX_SEGMENT,
+        PREFIX_ANY,
         GENERAL
     }
 
@@ -57,6 +62,12 @@ public final class PathGlob {
             literal = null;
         } else if (tokens.length == fixedPrefix.length() + 2 && tokens[tokens.length - 2].kind == Kind.SLASH_GATE) {
             shape = Shape.PREFIX_TREE;
+            literal = fixedPrefix;
+        } else if (tokens.length == fixedPrefix.length() + 1 && tokens[tokens.length - 1].kind == Kind.SEGMENT_RUN) {
+            shape = Shape.PREFIX_SEGMENT;
+            literal = fixedPrefix;
+        } else if (tokens.length == fixedPrefix.length() + 1 && tokens[tokens.length - 1].kind == Kind.ANY_RUN) {
+            shape = Shape.PREFIX_ANY;
             literal = fixedPrefix;
         } else {
             shape = Shape.GENERAL;
@@ -94,6 +105,11 @@ public final class PathGlob {
             case PREFIX_TREE:
                 // lit + "/**": lit itself, or lit followed by "/" and anything.
                 return s.startsWith(literal) && (s.length() == literal.length() || s.charAt(literal.length()) == '/');
+            case PREFIX_SEGMENT:
+                // lit + "*": lit followed by anything but "/".
+                return s.startsWith(literal) && s.indexOf('/', literal.length()) < 0;
+            case PREFIX_ANY:
+                return s.startsWith(literal);
             default:
                 if (!s.startsWith(fixedPrefix)) {
                     return false;

@@ -184,6 +184,16 @@ public final class RequestTarget {
                 n += enc.length;
             }
         }
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            if (bytes[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
+        }
         CharsetDecoder dec = StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
