@@ -21,8 +21,8 @@ final class EndpointIndex {
 
     private final Map<String, CompiledEndpoint[]> exact;
     private final Map<InetAddress, CompiledEndpoint[]> literals;
-    private final Map<String, CompiledEndpoint[]> oneLabel;
-    private final Map<String, CompiledEndpoint[]> anyDepth;
+    private final SuffixTable oneLabel;
+    private final SuffixTable anyDepth;
     private final CompiledEndpoint[] hostless;
 
     EndpointIndex(List<CompiledEndpoint> endpoints) {
@@ -54,8 +54,8 @@ final class EndpointIndex {
         }
         this.exact = freeze(ex);
         this.literals = freeze(lit);
-        this.oneLabel = freeze(one);
-        this.anyDepth = freeze(any);
+        this.oneLabel = new SuffixTable(freeze(one));
+        this.anyDepth = new SuffixTable(freeze(any));
         this.hostless = none.toArray(NONE);
     }
 
@@ -77,20 +77,8 @@ final class EndpointIndex {
         } else {
             String name = host.name();
             c.add(exact.get(name));
-            int dot = name.indexOf('.');
-            if (dot > 0 && (!oneLabel.isEmpty() || !anyDepth.isEmpty())) {
-                // Suffixes of wildcard endpoints have at least two labels, so stop before the TLD.
-                String parent = name.substring(dot + 1);
-                c.add(oneLabel.get(parent));
-                String suffix = parent;
-                while (!anyDepth.isEmpty()) {
-                    c.add(anyDepth.get(suffix));
-                    int next = suffix.indexOf('.');
-                    if (next < 0 || suffix.indexOf('.', next + 1) < 0) {
-                        break;
-                    }
-                    suffix = suffix.substring(next + 1);
-                }
+            if (!oneLabel.isEmpty() || !anyDepth.isEmpty()) {
+                addWildcards(c, name);
             }
         }
         if (hostless.length > 0 && addresses.length > 0) {
@@ -101,6 +89,35 @@ final class EndpointIndex {
             }
         }
         return c.result();
+    }
+
+    /**
+     * Walks the host from its end, keeping the String hash of the suffix seen so far: at each dot,
+     * the suffix after it is looked up for {@code **.} (when it has at least two labels, as
+     * wildcard suffixes must) and, at the first dot, for {@code *.}.
+     */
+    private void addWildcards(Collector c, String name) {
+        int firstDot = name.indexOf('.');
+        if (firstDot <= 0) {
+            return;
+        }
+        int hash = 0;
+        int pow = 1;
+        boolean multiLabel = false;
+        for (int i = name.length() - 1; i >= firstDot; i--) {
+            char ch = name.charAt(i);
+            if (ch == '.') {
+                if (multiLabel) {
+                    c.add(anyDepth.get(name, i + 1, hash));
+                }
+                if (i == firstDot) {
+                    c.add(oneLabel.get(name, i + 1, hash));
+                }
+                multiLabel = true;
+            }
+            hash += ch * pow;
+            pow *= 31;
+        }
     }
 
     private static boolean coversAll(CompiledEndpoint e, InetAddress[] addresses) {

@@ -30,7 +30,11 @@ public record RequestHost(String name, InetAddress literal) {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        if (!isPlainLowerAscii(h)) {
+        boolean valid = validName(h); // also false for upper case and non-ASCII: normalise then
+        if (valid && !lastLabelStartsWithDigit(h)) {
+            return new RequestHost(h, null);
+        }
+        if (!valid && !isPlainLowerAscii(h)) {
             h = lowerAscii(h);
             if (h == null) {
                 return null;
