@@ -90,13 +90,11 @@ final class IndexedPolicy implements CompiledPolicy {
             return new Admission(Reasons.invalidHost(r.host()));
         }
         InetAddress[] addrs = addresses(r, host);
-        String hostPort = null;
         boolean anyPrivate = false;
         for (InetAddress addr : addrs) {
             AddressClass cls = DestinationGuard.classify(addr);
             if (cls.alwaysDenied()) {
-                hostPort = host.withPort(r.port());
-                return new Admission(Reasons.guardAlwaysDenied(hostPort, host.name(), addr, cls));
+                return new Admission(Reasons.guardAlwaysDenied(host.name(), addr, cls));
             }
             anyPrivate |= cls == AddressClass.PRIVATE;
         }

@@ -23,7 +23,7 @@ final class Reasons {
         return deny(Layer.L4, null, -1, null, "invalid host " + quote(host), null);
     }
 
-    static Decision guardAlwaysDenied(String hostPort, String host, InetAddress address, AddressClass cls) {
+    static Decision guardAlwaysDenied(String host, InetAddress address, AddressClass cls) {
         return deny(
                 Layer.L4,
                 null,
