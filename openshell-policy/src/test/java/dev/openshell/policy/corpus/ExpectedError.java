@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * A validation error a fixture expects. {@code null} fields are not checked; message fragments
- * are compared case-insensitively because the spec fixes only some phrases.
+ * are compared ignoring case and quote style because the spec fixes only some phrases.
  *
  * @param paths accepted YAML paths (one of them must equal the error's path); empty = any
  * @param line expected 1-based line, or {@code null}
@@ -33,18 +33,26 @@ record ExpectedError(
         if (column != null && column != actual.column()) {
             return false;
         }
-        String message = actual.message() == null ? "" : actual.message().toLowerCase(Locale.ROOT);
+        String message = normalise(actual.message() == null ? "" : actual.message());
         for (String fragment : messageContains) {
-            if (!message.contains(fragment.toLowerCase(Locale.ROOT))) {
+            if (!message.contains(normalise(fragment))) {
                 return false;
             }
         }
         for (String fragment : messageExcludes) {
-            if (message.contains(fragment.toLowerCase(Locale.ROOT))) {
+            if (message.contains(normalise(fragment))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Case and quoting style are not part of what the spec fixes: {@code `x`}, {@code 'x'} and
+     * {@code "x"} all count as the same quoted name.
+     */
+    private static String normalise(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[`'\"\u2018\u2019\u201c\u201d]", "`");
     }
 
     String describe() {
