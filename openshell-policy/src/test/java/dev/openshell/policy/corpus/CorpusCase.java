@@ -1,5 +1,6 @@
 package dev.openshell.policy.corpus;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param model checks on the parsed policy (see {@link ModelExpectation})
  * @param request a request to evaluate against the compiled policy, or {@code null}
  * @param binaryResolver symlink resolution to compile with (exact policy path to real path)
+ * @param timeout how long the whole case may take
  */
 record CorpusCase(
         String group,
@@ -28,7 +30,28 @@ record CorpusCase(
         Integer errorCount,
         Map<String, Object> model,
         CorpusRequest request,
-        Map<String, String> binaryResolver) {
+        Map<String, String> binaryResolver,
+        Duration timeout) {
+
+    /** No single case may take longer than this by default (alias bombs included). */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    CorpusCase(
+            String group,
+            String name,
+            byte[] policy,
+            String source,
+            List<ExpectedError> errors,
+            Integer errorCount,
+            Map<String, Object> model,
+            CorpusRequest request,
+            Map<String, String> binaryResolver) {
+        this(group, name, policy, source, errors, errorCount, model, request, binaryResolver, DEFAULT_TIMEOUT);
+    }
+
+    CorpusCase withTimeout(Duration limit) {
+        return new CorpusCase(group, name, policy, source, errors, errorCount, model, request, binaryResolver, limit);
+    }
 
     CorpusCase {
         errors = List.copyOf(errors);

@@ -4,6 +4,7 @@ import dev.openshell.policy.Layer;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +18,38 @@ final class GeneratedCases {
     static final String GROUP = "generated/limits";
     private static final String CURL = "/usr/bin/curl";
 
+    /**
+     * Budget for the 10,000-endpoint and 1 MiB cases: they do real work (compile included) and
+     * the suite runs on small shared machines; a hang still fails.
+     */
+    private static final Duration BIG = Duration.ofSeconds(10);
+
     private GeneratedCases() {}
 
     static List<CorpusCase> all() {
         List<CorpusCase> out = new ArrayList<>();
-        out.add(valid("size-exactly-1MiB", padTo("version: 1\n", PolicyParser.MAX_BYTES), Map.of("endpoint_count", 0)));
-        out.add(rejected("size-1MiB-plus-one", padTo("version: 1\n", PolicyParser.MAX_BYTES + 1), error("")));
+        out.add(valid(
+                        "size-exactly-1MiB",
+                        padTo("version: 1\n", PolicyParser.MAX_BYTES, 80),
+                        Map.of("endpoint_count", 0))
+                .withTimeout(BIG));
+        // the same size on one line: must not be slower than the 2 s every document gets
+        out.add(valid(
+                "size-exactly-1MiB-one-line",
+                padTo("version: 1\n", PolicyParser.MAX_BYTES, Integer.MAX_VALUE),
+                Map.of("endpoint_count", 0)));
+        out.add(rejected("size-1MiB-plus-one", padTo("version: 1\n", PolicyParser.MAX_BYTES + 1, 80), error("")));
         out.add(rejected("size-2MiB-of-garbage", "\u0000\u00ff{[".repeat(PolicyParser.MAX_BYTES / 2), error("")));
 
-        out.add(allowLast("endpoints-exactly-10000", endpoints(1, PolicyParser.MAX_ENDPOINTS)));
-        out.add(rejected("endpoints-10001-in-one-policy", endpoints(1, PolicyParser.MAX_ENDPOINTS + 1), error(null)));
+        out.add(allowLast("endpoints-exactly-10000", endpoints(1, PolicyParser.MAX_ENDPOINTS))
+                .withTimeout(BIG));
+        out.add(rejected("endpoints-10001-in-one-policy", endpoints(1, PolicyParser.MAX_ENDPOINTS + 1), error(null))
+                .withTimeout(BIG));
         out.add(rejected(
-                "endpoints-10002-over-two-policies",
-                endpoints(2, (PolicyParser.MAX_ENDPOINTS + 1) / 2 + 1),
-                error(null)));
+                        "endpoints-10002-over-two-policies",
+                        endpoints(2, (PolicyParser.MAX_ENDPOINTS + 1) / 2 + 1),
+                        error(null))
+                .withTimeout(BIG));
 
         String ok = "/" + "a".repeat(PolicyParser.MAX_PATH_LENGTH - 1);
         String tooLong = ok + "b";
@@ -73,10 +92,19 @@ final class GeneratedCases {
         return out;
     }
 
-    private static String padTo(String doc, int size) {
-        StringBuilder sb = new StringBuilder(doc).append('#');
+    /** Pads {@code doc} with comment lines of at most {@code lineLength} characters to {@code size} bytes. */
+    private static String padTo(String doc, int size, int lineLength) {
+        StringBuilder sb = new StringBuilder(doc);
+        int lineStart = sb.length();
+        sb.append('#');
         while (sb.length() < size - 1) {
-            sb.append('x');
+            if (sb.length() - lineStart >= lineLength && sb.length() < size - 2) {
+                sb.append('\n');
+                lineStart = sb.length();
+                sb.append('#');
+            } else {
+                sb.append('x');
+            }
         }
         return sb.append('\n').toString();
     }
