@@ -11,8 +11,8 @@ final class RandomPolicyText {
 
     private static final List<String> HOSTS = List.of(
             "api.github.com",
-            "*.example.com",
-            "**.example.org",
+            "\"*.example.com\"",
+            "\"**.example.org\"",
             "bücher.example",
             "xn--mnchen-3ya.example",
             "API.Example.COM.",
@@ -27,7 +27,7 @@ final class RandomPolicyText {
             "\"/usr/lib/node_modules/**\"",
             "\"/usr/bin/python3*\"",
             "\"/opt/py[23]/bin/python\"",
-            "/usr/local/bin/pip?");
+            "\"/usr/local/bin/pip?\"");
     private static final List<String> BAD_BINARIES = List.of("relative/bin", "/usr/../bin/x");
     private static final List<String> PATHS = List.of("/usr", "/lib/", "//etc//ssl", "/tmp", "/home/agent", "/opt/..x");
     private static final List<String> BAD_PATHS = List.of("rel", "/a/../b", "\"\"");
