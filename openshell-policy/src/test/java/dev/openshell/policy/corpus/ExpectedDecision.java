@@ -1,0 +1,75 @@
+package dev.openshell.policy.corpus;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a fixture expects of a {@link Decision}; {@code null} fields are not checked.
+ *
+ * @param suggestionIsNull when true, the decision must carry no suggestion
+ */
+record ExpectedDecision(
+        Verdict verdict,
+        Layer layer,
+        String policy,
+        Integer endpoint,
+        String rule,
+        List<String> reasonContains,
+        List<String> reasonExcludes,
+        Boolean inspect,
+        List<String> suggestionContains,
+        boolean suggestionIsNull) {
+
+    ExpectedDecision {
+        reasonContains = List.copyOf(reasonContains);
+        reasonExcludes = List.copyOf(reasonExcludes);
+        suggestionContains = List.copyOf(suggestionContains);
+    }
+
+    /** Every way {@code actual} differs from this expectation; empty when it matches. */
+    List<String> mismatches(Decision actual) {
+        List<String> out = new ArrayList<>();
+        if (actual.verdict() != verdict) {
+            out.add("verdict " + actual.verdict() + ", expected " + verdict);
+        }
+        if (layer != null && actual.layer() != layer) {
+            out.add("layer " + actual.layer() + ", expected " + layer);
+        }
+        if (policy != null && !policy.equals(actual.policy())) {
+            out.add("policy " + actual.policy() + ", expected " + policy);
+        }
+        if (endpoint != null && endpoint != actual.endpointIndex()) {
+            out.add("endpointIndex " + actual.endpointIndex() + ", expected " + endpoint);
+        }
+        if (rule != null && !rule.equals(actual.rule())) {
+            out.add("rule " + actual.rule() + ", expected " + rule);
+        }
+        String reason = actual.reason() == null ? "" : actual.reason();
+        for (String fragment : reasonContains) {
+            if (!reason.contains(fragment)) {
+                out.add("reason lacks \"" + fragment + "\"");
+            }
+        }
+        for (String fragment : reasonExcludes) {
+            if (reason.contains(fragment)) {
+                out.add("reason must not contain \"" + fragment + "\"");
+            }
+        }
+        if (inspect != null && actual.inspect() != inspect) {
+            out.add("inspect " + actual.inspect() + ", expected " + inspect);
+        }
+        String suggestion = actual.suggestion();
+        if (suggestionIsNull && suggestion != null) {
+            out.add("suggestion \"" + suggestion + "\", expected none");
+        }
+        for (String fragment : suggestionContains) {
+            if (suggestion == null || !suggestion.contains(fragment)) {
+                out.add("suggestion lacks \"" + fragment + "\"");
+            }
+        }
+        return out;
+    }
+}
