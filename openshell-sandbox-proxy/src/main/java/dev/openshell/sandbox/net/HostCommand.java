@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Runs {@code ip} and {@code nft} in the host namespace; a failure is one line naming the command. */
@@ -16,6 +18,7 @@ final class HostCommand {
 
     private static final long TIMEOUT_SECONDS = 30;
     private static final int MAX_MESSAGE = 600;
+    private static final Pattern BATCH_FAILURE = Pattern.compile("Command failed -:(\\d+)");
     private static final List<Path> SEARCH_PATH =
             List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
 
@@ -54,14 +57,39 @@ final class HostCommand {
             throw failure(command, "interrupted");
         }
         if (process.exitValue() != 0) {
-            throw failure(command, "exit " + process.exitValue() + ": " + oneLine(stderr.join()));
+            String errors = stderr.join();
+            throw failure(
+                    command, failedScriptLine(stdin, errors) + "exit " + process.exitValue() + ": " + oneLine(errors));
         }
         return stdout;
+    }
+
+    /**
+     * The line of an {@code ip -batch} script that failed (iproute2 reports {@code Command failed
+     * -:N}), or 0 if the failure does not say.
+     */
+    static int failedBatchLine(NetworkException failure) {
+        Matcher matcher = BATCH_FAILURE.matcher(failure.getMessage());
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
     }
 
     /** Whether {@code name} is an executable in the usual system directories. */
     static boolean available(String name) {
         return SEARCH_PATH.stream().map(dir -> dir.resolve(name)).anyMatch(Files::isExecutable);
+    }
+
+    /** For a failed {@code ip -batch}, which script line failed: the command line alone hides it. */
+    private static String failedScriptLine(String stdin, String stderr) {
+        Matcher matcher = BATCH_FAILURE.matcher(stderr);
+        if (stdin == null || !matcher.find()) {
+            return "";
+        }
+        int line = Integer.parseInt(matcher.group(1));
+        return stdin.lines()
+                .skip(line - 1L)
+                .findFirst()
+                .map(text -> "line " + line + " `" + text + "`, ")
+                .orElse("");
     }
 
     private static String readAll(InputStream stream) {

@@ -174,37 +174,39 @@ public final class SandboxNetwork implements AutoCloseable {
     private static void build(SubnetClaim claim, ProxyPorts ports, Set<Resource> created) {
         String namespace = namespaceName(claim.sandboxId());
         Subnet subnet = claim.subnet();
-        // The namespace file is created with O_EXCL, so this also keeps two sandboxes off one id.
-        HostCommand.run("ip", "netns", "add", namespace);
-        created.add(Resource.NAMESPACE);
-        // The firewall goes in before the veth exists: no packet ever passes unfiltered.
+        String host = subnet.hostAddress().getHostAddress();
+        String prefix = "/" + Subnet.PREFIX_LENGTH;
+        // One process per namespace side: under load every exec of `ip` costs tens of ms. The
+        // namespace file is created with O_EXCL, so line 1 also keeps two sandboxes off one id.
+        try {
+            HostCommand.run(
+                    List.of("ip", "-batch", "-"),
+                    "netns add " + namespace + "\n"
+                            + "link add " + subnet.hostInterface() + " type veth peer name " + subnet.sandboxInterface()
+                            + " netns " + namespace + "\n"
+                            + "addr add " + host + prefix + " dev " + subnet.hostInterface() + "\n"
+                            + "link set " + subnet.hostInterface() + " up\n");
+            created.addAll(EnumSet.of(Resource.NAMESPACE, Resource.VETH));
+        } catch (NetworkException e) {
+            int failedLine = HostCommand.failedBatchLine(e);
+            if (failedLine > 1) {
+                created.add(Resource.NAMESPACE);
+            }
+            if (failedLine > 2) {
+                created.add(Resource.VETH);
+            }
+            throw e;
+        }
         created.add(Resource.FIREWALL);
         HostCommand.run(List.of("nft", "-f", "-"), SandboxFirewall.ruleset(claim.sandboxId(), subnet, ports));
-        HostCommand.run(
-                "ip",
-                "link",
-                "add",
-                subnet.hostInterface(),
-                "type",
-                "veth",
-                "peer",
-                "name",
-                subnet.sandboxInterface(),
-                "netns",
-                namespace);
-        created.add(Resource.VETH);
-        String prefix = "/" + Subnet.PREFIX_LENGTH;
-        HostCommand.run(
-                List.of("ip", "-batch", "-"),
-                "addr add " + subnet.hostAddress().getHostAddress() + prefix + " dev " + subnet.hostInterface() + "\n"
-                        + "link set " + subnet.hostInterface() + " up\n");
+        // The sandbox end comes up only now, so no packet ever crosses the veth unfiltered.
         HostCommand.run(
                 List.of("ip", "-netns", namespace, "-batch", "-"),
                 "link set lo up\n"
                         + "addr add " + subnet.sandboxAddress().getHostAddress() + prefix + " dev "
                         + subnet.sandboxInterface() + "\n"
                         + "link set " + subnet.sandboxInterface() + " up\n"
-                        + "route add default via " + subnet.hostAddress().getHostAddress() + "\n");
+                        + "route add default via " + host + "\n");
     }
 
     /** Removes what exists of {@code which}; every step runs, the first failure is thrown. */
@@ -212,12 +214,16 @@ public final class SandboxNetwork implements AutoCloseable {
         List<RuntimeException> failures = new ArrayList<>();
         Subnet subnet = claim.subnet();
         String namespace = namespaceName(claim.sandboxId());
+        StringBuilder batch = new StringBuilder();
         // Deleting the host end deletes its peer even if a process still holds the namespace open.
         if (which.contains(Resource.VETH) && Files.exists(SYS_CLASS_NET.resolve(subnet.hostInterface()))) {
-            attempt(failures, () -> HostCommand.run("ip", "link", "delete", subnet.hostInterface()));
+            batch.append("link delete ").append(subnet.hostInterface()).append('\n');
         }
         if (which.contains(Resource.NAMESPACE) && Files.exists(NETNS_DIR.resolve(namespace))) {
-            attempt(failures, () -> HostCommand.run("ip", "netns", "delete", namespace));
+            batch.append("netns delete ").append(namespace).append('\n');
+        }
+        if (!batch.isEmpty()) {
+            attempt(failures, () -> HostCommand.run(List.of("ip", "-force", "-batch", "-"), batch.toString()));
         }
         if (which.contains(Resource.FIREWALL)) {
             attempt(

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,23 @@ class HostCommandTest {
                             .isEqualTo("`sh -c echo first >&2; echo '  ^^^' >&2; echo second >&2; exit 3` failed:"
                                     + " exit 3: first | second");
                 });
+    }
+
+    @Test
+    void failedBatchNamesItsLine() {
+        NetworkException failure = catchThrowableOfType(
+                NetworkException.class,
+                () -> HostCommand.run(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "cat >/dev/null; echo 'Cannot find device' >&2; echo 'Command failed -:2' >&2; exit 1"),
+                        "link set lo up\nlink set nope up\n"));
+
+        assertThat(failure.getMessage()).contains("failed: line 2 `link set nope up`, exit 1: Cannot find device");
+        assertThat(HostCommand.failedBatchLine(failure)).isEqualTo(2);
+        assertThat(HostCommand.failedBatchLine(new NetworkException("x", "other")))
+                .isZero();
     }
 
     @Test
