@@ -157,6 +157,11 @@ public final class SandboxNetwork implements AutoCloseable {
         return "http://" + claim.subnet().hostAddress().getHostAddress() + ":" + ports.explicit();
     }
 
+    /** The firewall's counters: bypass attempts to report as findings. */
+    public FirewallCounters counters() {
+        return SandboxFirewall.parseCounters(HostCommand.run("nft", "list", "counters", "table", "inet", tableName()));
+    }
+
     /** Removes the namespace, veth, table and claim; does nothing the second time. */
     @Override
     public void close() {

@@ -20,7 +20,8 @@ class SandboxFirewallTest {
         assertThat(ruleset)
                 .contains("type nat hook prerouting priority dstnat - 10;")
                 .contains("iifname \"osh5h\" ip daddr 10.200.0.21 return")
-                .contains("iifname \"osh5h\" meta nfproto ipv4 meta l4proto tcp dnat ip to 10.200.0.21:3129");
+                .contains(
+                        "iifname \"osh5h\" meta nfproto ipv4 meta l4proto tcp counter name redirected dnat ip to 10.200.0.21:3129");
     }
 
     @Test
@@ -28,10 +29,34 @@ class SandboxFirewallTest {
         assertThat(ruleset)
                 .contains("iifname \"osh5h\" ip daddr 10.200.0.21 tcp dport 3128 accept")
                 .contains("iifname \"osh5h\" ip daddr 10.200.0.21 tcp dport 3129 ct status dnat accept")
-                .contains("iifname \"osh5h\" meta l4proto udp reject with icmpx port-unreachable")
-                .contains("iifname \"osh5h\" meta l4proto tcp reject with tcp reset")
-                .contains("iifname \"osh5h\" reject with icmpx admin-prohibited")
+                .contains(
+                        "iifname \"osh5h\" meta l4proto udp counter name rejected_udp reject with icmpx port-unreachable")
+                .contains("iifname \"osh5h\" meta l4proto tcp counter name rejected_tcp reject with tcp reset")
+                .contains("iifname \"osh5h\" counter name rejected_other reject with icmpx admin-prohibited")
                 .contains("oifname \"osh5h\" reject with icmpx admin-prohibited")
                 .doesNotContain(" drop");
+    }
+
+    @Test
+    void countersAreParsedFromTheListing() {
+        String listing = """
+                table inet osh_sb-1 {
+                	counter redirected {
+                		packets 3 bytes 180
+                	}
+                	counter rejected_udp {
+                		packets 2 bytes 66
+                	}
+                	counter rejected_tcp {
+                		packets 0 bytes 0
+                	}
+                }
+                """;
+
+        FirewallCounters counters = SandboxFirewall.parseCounters(listing);
+
+        assertThat(counters).isEqualTo(new FirewallCounters(3, 2, 0, 0));
+        assertThat(counters.anyRejected()).isTrue();
+        assertThat(ruleset).contains("counter name rejected_udp reject", "counter name redirected dnat");
     }
 }
