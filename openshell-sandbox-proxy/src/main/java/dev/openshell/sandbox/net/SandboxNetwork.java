@@ -72,12 +72,10 @@ public final class SandboxNetwork implements AutoCloseable {
         try {
             build(claim, ports, created);
         } catch (RuntimeException e) {
-            try {
-                remove(claim, created);
-                allocator.release(claim);
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            List<RuntimeException> cleanup = new ArrayList<>();
+            attempt(cleanup, () -> remove(claim, created));
+            attempt(cleanup, () -> allocator.release(claim));
+            cleanup.forEach(e::addSuppressed);
             throw e;
         }
         return new SandboxNetwork(claim, ports, allocator);
