@@ -344,7 +344,7 @@ class NetworkPolicyParsingTest {
                     binaries: [/usr/bin/curl]
                 """);
         assertThat(e).hasSize(3);
-        assertError(e.get(0), "network_policies.bad key!", 4, 5, "policy key `bad key!` is invalid");
+        assertError(e.get(0), "network_policies.bad key!", 3, 3, "policy key `bad key!` is invalid");
         assertError(e.get(1), "network_policies.no_binaries.binaries", 7, 5, "at least one binary is required");
         assertError(e.get(2), "network_policies.no_endpoints.endpoints", 9, 16, "at least one endpoint is required");
     }

@@ -18,7 +18,7 @@ final class NetworkPolicyChecker {
     static NetworkPolicy check(String key, NetworkPolicy policy, Problems problems) {
         String at = "network_policies." + key;
         if (!KEY.matcher(key).matches()) {
-            problems.add(at, "policy key `" + key + "` is invalid; use 1-128 characters from A-Z a-z 0-9 _ . -");
+            problems.addAtKey(at, "policy key `" + key + "` is invalid; use 1-128 characters from A-Z a-z 0-9 _ . -");
         }
         if (!key.equals(policy.key())) {
             problems.add(at, "policy key `" + policy.key() + "` differs from its map key `" + key + "`");

@@ -31,6 +31,12 @@ public final class Problems {
         errors.add(new PolicyError(loc.yamlPath(), loc.line(), loc.column(), message));
     }
 
+    /** Adds an error about the map key of a model element, located at the key itself. */
+    public void addAtKey(String modelPath, String message) {
+        SourceMap.Location loc = sources.locateKey(modelPath);
+        errors.add(new PolicyError(loc.yamlPath(), loc.line(), loc.column(), message));
+    }
+
     /** Adds an error that already has its position (reported by the YAML reader). */
     public void add(PolicyError error) {
         errors.add(error);

@@ -43,6 +43,15 @@ public final class SourceMap {
         return dirty.contains(modelPath);
     }
 
+    /** Suffix under which a mapping entry's key node is recorded, next to its value. */
+    public static final String KEY_SUFFIX = "#key";
+
+    /** Where the map key of a model element stands (its value's location if not recorded). */
+    public Location locateKey(String modelPath) {
+        Location key = locations.get(modelPath + KEY_SUFFIX);
+        return key != null ? key : locate(modelPath);
+    }
+
     /**
      * The location of a model path: its own if recorded, else its nearest recorded ancestor's
      * position with the remaining path segments appended to the YAML path.

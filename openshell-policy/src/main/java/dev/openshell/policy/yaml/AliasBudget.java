@@ -10,7 +10,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Billion-laughs guard. SnakeYAML composes an alias as a second reference to the anchored node,
  * so the tree costs nothing until someone walks it; this computes, in time linear in the number
- * of distinct nodes, how many nodes a full walk would visit, and finds alias cycles.
+ * of distinct nodes, how many nodes a full walk would visit, counts aliases of every kind
+ * (SnakeYAML's own limit counts only aliases of collections), and finds alias cycles.
  */
 final class AliasBudget {
 
@@ -20,6 +21,7 @@ final class AliasBudget {
     private final Map<Node, Long> expanded = new IdentityHashMap<>();
     private final Map<Node, Boolean> onPath = new IdentityHashMap<>();
     private Node cycle;
+    private int aliases;
 
     private AliasBudget() {}
 
@@ -30,6 +32,10 @@ final class AliasBudget {
         if (budget.cycle != null) {
             return "recursive alias: a node contains itself (line "
                     + (budget.cycle.getStartMark().getLine() + 1) + ")";
+        }
+        if (budget.aliases > PolicyDocumentReader.MAX_ALIASES) {
+            return "the document uses " + budget.aliases + " YAML aliases; at most " + PolicyDocumentReader.MAX_ALIASES
+                    + " are allowed (billion-laughs guard)";
         }
         long extra = total - budget.expanded.size();
         if (extra > MAX_EXTRA_NODES) {
@@ -43,6 +49,8 @@ final class AliasBudget {
     private long size(Node node) {
         Long known = expanded.get(node);
         if (known != null) {
+            // A node reached a second time is an alias (SnakeYAML shares the anchored node).
+            aliases++;
             return known;
         }
         if (onPath.containsKey(node)) {

@@ -10,6 +10,7 @@ import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
 import dev.openshell.policy.validate.PolicyChecker;
+import dev.openshell.policy.validate.SourceMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,9 @@ final class NetworkTreeReader {
             return out;
         }
         for (String key : f.keys()) {
-            NetworkPolicy p = policy(key, f.get(key), at.key(key), walk);
+            At keyAt = at.key(key);
+            walk.record(new At(keyAt.model() + SourceMap.KEY_SUFFIX, keyAt.yaml()), f.keyNode(key));
+            NetworkPolicy p = policy(key, f.get(key), keyAt, walk);
             if (p != null) {
                 out.put(key, p);
             }
