@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +38,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:allowed (or allowed in audit mode)", "1:denied", "2:invalid policy file or arguments"})
 public final class PolicyCheckCommand implements Callable<Integer> {
+
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     @Spec
     private CommandSpec spec;
@@ -127,6 +130,10 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         List<InetAddress> addresses = new ArrayList<>();
         for (String ip : ips) {
             String literal = ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+            // InetAddress also reads "10" or "10.1" as IPv4; a resolved address has four parts.
+            if (!literal.contains(":") && !DOTTED_QUAD.matcher(literal).matches()) {
+                throw usage("--ip '" + ip + "' is not an IPv4 or IPv6 address");
+            }
             try {
                 // ofLiteral never consults DNS, unlike getByName.
                 addresses.add(InetAddress.ofLiteral(literal));

@@ -341,6 +341,7 @@ class PolicyCheckCommandTest {
                 List.of("--binary", "/b", "--host", "h", "--port", "https"),
                 List.of("--binary", "/b", "--host", "h", "--port", "443", "--ip", "api.github.com"),
                 List.of("--binary", "/b", "--host", "h", "--port", "443", "--ip", "10.0.0.256"),
+                List.of("--binary", "/b", "--host", "h", "--port", "443", "--ip", "10.1"),
                 List.of("--binary", "curl", "--host", "h", "--port", "443"),
                 List.of("--binary", "/b", "--host", "", "--port", "443"),
                 List.of("--binary", "/b", "--host", "h", "--port", "443", "--method", "GET"),
