@@ -167,14 +167,26 @@ class LauncherIT {
     }
 
     @Test
-    void bashCompletionLoads() throws Exception {
+    void bashCompletionCompletesCommandsFilesAndOutputFormats() throws Exception {
         Path bash = Path.of("/bin/bash");
         assertThat(bash).isExecutable();
-        String script = "source <(" + repo.resolve("bin/openshell") + " completion bash) && complete -p openshell";
+        // Calls the completion function the way bash would on TAB (compopt complains outside
+        // real completion, hence 2>/dev/null).
+        String script = "source <(" + repo.resolve("bin/openshell") + " completion bash)\n"
+                + "complete -p openshell\n"
+                + "COMP_WORDS=(openshell pol); COMP_CWORD=1; _complete_openshell 2>/dev/null; echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(openshell policy check exam); COMP_CWORD=3; _complete_openshell 2>/dev/null;"
+                + " echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(openshell -o ''); COMP_CWORD=2; _complete_openshell 2>/dev/null; echo \"${COMPREPLY[*]}\"\n";
 
         Run r = run(bash, "", "-c", script);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("_complete_openshell", "openshell");
+        assertThat(r.out().lines())
+                .containsExactly(
+                        "complete -o default -F _complete_openshell openshell",
+                        "policy",
+                        "examples",
+                        "table json yaml");
     }
 }

@@ -13,6 +13,7 @@ import dev.openshell.policy.L7Request;
 import dev.openshell.policy.PolicyEngine;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,7 +49,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     private GlobalOptions globals;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Policy YAML file, or - for standard input.")
-    private String file;
+    private Path file;
 
     @Option(
             names = "--binary",

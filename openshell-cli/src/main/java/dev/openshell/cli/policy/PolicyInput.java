@@ -23,17 +23,19 @@ import java.util.List;
  */
 record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
 
-    static final String STDIN = "-";
+    /** The argument that means standard input. */
+    static final Path STDIN = Path.of("-");
 
     PolicyInput {
         errors = List.copyOf(errors);
     }
 
     /** Reads and validates {@code argument}; never throws for bad input. */
-    static PolicyInput load(String argument, InputStream stdin) {
-        String name = STDIN.equals(argument) ? "<stdin>" : argument;
+    static PolicyInput load(Path argument, InputStream stdin) {
+        boolean fromStdin = STDIN.equals(argument);
+        String name = fromStdin ? "<stdin>" : argument.toString();
         byte[] bytes;
-        try (InputStream in = STDIN.equals(argument) ? nonClosing(stdin) : Files.newInputStream(Path.of(argument))) {
+        try (InputStream in = fromStdin ? nonClosing(stdin) : Files.newInputStream(argument)) {
             // One byte over the limit is enough for the parser to reject an oversized document
             // without this process reading all of it.
             bytes = in.readNBytes(PolicyParser.MAX_BYTES + 1);

@@ -9,6 +9,7 @@ import dev.openshell.cli.VersionProvider;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyError;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class PolicyValidateCommand implements Callable<Integer> {
     private GlobalOptions globals;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Policy YAML file, or - for standard input.")
-    private String file;
+    private Path file;
 
     @Override
     public Integer call() {
