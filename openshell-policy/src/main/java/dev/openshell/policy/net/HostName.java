@@ -1,0 +1,277 @@
+package dev.openshell.policy.net;
+
+import java.net.IDN;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Canonical host names and IP literals, shared by policy validation (policy side) and the engine
+ * (request side), so both compare the same spelling.
+ *
+ * <p>Canonical form: DNS names lower-case ASCII with IDN labels in punycode and no trailing dot;
+ * IPv4 as dotted quad; IPv6 without brackets in RFC 5952 compressed form. Nothing here performs
+ * a DNS lookup.
+ */
+public final class HostName {
+
+    /** Longest DNS name (without the trailing dot). */
+    public static final int MAX_LENGTH = 253;
+
+    private static final int MAX_LABEL = 63;
+
+    private HostName() {}
+
+    /**
+     * Canonicalises a concrete host (a name or IP literal, no wildcard).
+     *
+     * @throws IllegalArgumentException with a message saying what is wrong
+     */
+    public static String canonicalize(String host) {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("host is empty");
+        }
+        if (host.indexOf('*') >= 0) {
+            throw new IllegalArgumentException("a concrete host cannot contain `*`");
+        }
+        Optional<InetAddress> literal = ipAddress(host);
+        if (literal.isPresent()) {
+            return format(literal.get());
+        }
+        return canonicalName(host);
+    }
+
+    /**
+     * Canonicalises a policy host pattern: a concrete host, or a wildcard as the whole first
+     * label: {@code *.example.com} (exactly one label) or {@code **.example.com} (one or more).
+     *
+     * @throws IllegalArgumentException with a message saying what is wrong and what is valid
+     */
+    public static String canonicalizePattern(String host) {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("host is empty");
+        }
+        String prefix = host.startsWith("**.") ? "**." : host.startsWith("*.") ? "*." : null;
+        if (prefix == null) {
+            if (host.equals("*") || host.equals("**")) {
+                throw new IllegalArgumentException(
+                        "a bare `" + host + "` would allow every host; name a domain, e.g. `*.example.com`");
+            }
+            if (host.indexOf('*') >= 0) {
+                throw new IllegalArgumentException(
+                        "a wildcard is allowed only as the whole first label (`*.example.com` or `**.example.com`)");
+            }
+            return canonicalize(host);
+        }
+        String suffix = host.substring(prefix.length());
+        if (suffix.isEmpty() || suffix.equals(".")) {
+            throw new IllegalArgumentException("a bare `" + prefix.substring(0, prefix.length() - 1)
+                    + "` would allow every host; " + "name a domain, e.g. `*.example.com`");
+        }
+        if (suffix.indexOf('*') >= 0) {
+            throw new IllegalArgumentException(
+                    "a wildcard is allowed only as the whole first label (`*.example.com` or `**.example.com`)");
+        }
+        if (suffix.indexOf(':') >= 0 || suffix.startsWith("[") || parseIpv4(stripDot(suffix)) != null) {
+            throw new IllegalArgumentException("a wildcard cannot be combined with an IP address");
+        }
+        String name = canonicalName(suffix);
+        if (name.indexOf('.') < 0) {
+            throw new IllegalArgumentException("a wildcard over the top-level domain `" + name
+                    + "` would match too much; the part after the wildcard needs at least two labels");
+        }
+        return prefix + name;
+    }
+
+    /** Whether a canonical pattern starts with a {@code *.} or {@code **.} wildcard label. */
+    public static boolean isWildcard(String pattern) {
+        return pattern.startsWith("*.") || pattern.startsWith("**.");
+    }
+
+    /** Whether {@code host} is an IPv4 or IPv6 literal (IPv6 with or without brackets). */
+    public static boolean isIpLiteral(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        try {
+            return ipAddress(host).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Parses an IP literal without any DNS lookup: strict dotted-quad IPv4 (no leading zeros),
+     * or IPv6 with or without brackets (no zone id). Empty when {@code host} is not a literal.
+     *
+     * @throws IllegalArgumentException when the text is clearly meant as IPv6 but is malformed
+     */
+    public static Optional<InetAddress> ipAddress(String host) {
+        if (host.startsWith("[")) {
+            if (!host.endsWith("]") || host.length() < 3) {
+                throw new IllegalArgumentException("unbalanced `[` in IPv6 address");
+            }
+            return Optional.of(parseIpv6(host.substring(1, host.length() - 1)));
+        }
+        if (host.indexOf(':') >= 0) {
+            return Optional.of(parseIpv6(host));
+        }
+        byte[] v4 = parseIpv4(host);
+        if (v4 == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(v4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Canonical text of an address: dotted quad, or RFC 5952 compressed lower-case IPv6. */
+    public static String format(InetAddress address) {
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        // RFC 5952: compress the longest run (>= 2) of zero groups, the first one on a tie.
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(groups[i]));
+        }
+        return sb.toString();
+    }
+
+    private static String canonicalName(String host) {
+        String s = stripDot(host);
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("host is empty");
+        }
+        String ascii;
+        if (s.chars().allMatch(c -> c < 0x80)) {
+            ascii = s.toLowerCase(Locale.ROOT);
+        } else {
+            try {
+                ascii = IDN.toASCII(s).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("not a valid internationalised host name (" + e.getMessage() + ")");
+            }
+        }
+        if (ascii.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("host name is longer than " + MAX_LENGTH + " characters");
+        }
+        String[] labels = ascii.split("\\.", -1);
+        for (String label : labels) {
+            if (label.isEmpty()) {
+                throw new IllegalArgumentException("host name has an empty label");
+            }
+            if (label.startsWith("-") || label.endsWith("-")) {
+                throw new IllegalArgumentException("host name label `" + label + "` starts or ends with `-`");
+            }
+            if (label.length() > MAX_LABEL) {
+                throw new IllegalArgumentException("host name label is longer than " + MAX_LABEL + " characters");
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                if (!ok) {
+                    throw new IllegalArgumentException("host name contains `" + printable(c)
+                            + "`; labels may contain only letters, digits, `-` and `_`");
+                }
+            }
+        }
+        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+            // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
+            throw new IllegalArgumentException("`" + host + "` is neither a valid IPv4 address nor a host name");
+        }
+        return ascii;
+    }
+
+    private static String stripDot(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+
+    /** Strict dotted quad: four decimal octets 0..255 without leading zeros; null otherwise. */
+    static byte[] parseIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
+                return null;
+            }
+            int v = 0;
+            for (int j = 0; j < p.length(); j++) {
+                char c = p.charAt(j);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                v = v * 10 + (c - '0');
+            }
+            if (v > 255) {
+                return null;
+            }
+            out[i] = (byte) v;
+        }
+        return out;
+    }
+
+    private static InetAddress parseIpv6(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok =
+                    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+            if (!ok) {
+                throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+            }
+        }
+        try {
+            // The brackets make the JDK treat the text as a literal only: no DNS lookup on failure.
+            InetAddress a = InetAddress.getByName("[" + s + "]");
+            if (!(a instanceof Inet6Address) && !(a instanceof Inet4Address)) {
+                throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+            }
+            return a;
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+        }
+    }
+}

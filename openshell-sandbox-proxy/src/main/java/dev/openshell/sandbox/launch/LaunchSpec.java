@@ -1,0 +1,141 @@
+package dev.openshell.sandbox.launch;
+
+import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.LandlockPolicy;
+import dev.openshell.policy.Policy;
+import dev.openshell.policy.ProcessPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the agent process is confined, turned into an {@code openshell-launch} command line.
+ *
+ * <p>All paths are as the agent sees them, i.e. after the mounts; only a bind's source is a host
+ * path. The work directory is the agent's current directory and, when the filesystem policy says
+ * {@code include_workdir}, also read-write.
+ *
+ * @param workdir the agent's working directory (absolute)
+ * @param filesystem the Landlock paths
+ * @param landlock whether a path or kernel Landlock cannot honour aborts the start
+ * @param process the user and group the agent runs as (never root)
+ * @param netns a network namespace file to enter ({@code /var/run/netns/NAME}), or null to stay
+ * @param privateMounts whether the agent gets its own mount namespace with a fresh {@code /tmp}
+ * @param binds host directories or files mounted into the agent's view (needs privateMounts)
+ */
+public record LaunchSpec(
+        Path workdir,
+        FilesystemPolicy filesystem,
+        LandlockPolicy landlock,
+        ProcessPolicy process,
+        Path netns,
+        boolean privateMounts,
+        List<Bind> binds) {
+
+    public LaunchSpec {
+        Objects.requireNonNull(workdir, "workdir");
+        Objects.requireNonNull(filesystem, "filesystem");
+        Objects.requireNonNull(landlock, "landlock");
+        Objects.requireNonNull(process, "process");
+        binds = List.copyOf(binds);
+        requireAbsolute("workdir", workdir);
+        if (netns != null) {
+            requireAbsolute("netns", netns);
+        }
+        if (!binds.isEmpty() && !privateMounts) {
+            throw new LaunchException("launch_spec_invalid", "binds need private mounts");
+        }
+    }
+
+    /** The static sections of {@code policy}, staying in the caller's network and mount namespaces. */
+    public static LaunchSpec of(Policy policy, Path workdir) {
+        return new LaunchSpec(
+                workdir, policy.filesystem(), policy.landlock(), policy.process(), null, false, List.of());
+    }
+
+    /** This spec entering the network namespace at {@code namespaceFile}. */
+    public LaunchSpec withNetns(Path namespaceFile) {
+        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds);
+    }
+
+    /** This spec with its own mount namespace (fresh {@code /tmp}) and these binds. */
+    public LaunchSpec withPrivateMounts(List<Bind> mounts) {
+        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts);
+    }
+
+    /** The command that runs {@code program} confined, using the launcher from {@link LauncherBinary}. */
+    public List<String> command(List<String> program) {
+        return command(LauncherBinary.locate(), program);
+    }
+
+    /** The command that runs {@code program} confined by the given launcher binary. */
+    public List<String> command(Path launcher, List<String> program) {
+        if (program.isEmpty()) {
+            throw new LaunchException("launch_spec_invalid", "no program to launch");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.add("--landlock");
+        command.add(landlock.compatibility().yaml());
+        if (netns != null) {
+            option(command, "--netns", netns.toString());
+        }
+        if (privateMounts) {
+            command.add("--private-mounts");
+        }
+        for (Bind bind : binds) {
+            option(command, "--bind", bind.source() + ":" + bind.target());
+        }
+        filesystem.readOnly().forEach(path -> option(command, "--ro", path));
+        readWritePaths().forEach(path -> option(command, "--rw", path));
+        option(command, "--user", process.runAsUser());
+        option(command, "--group", process.runAsGroup());
+        option(command, "--chdir", workdir.toString());
+        command.add("--seccomp");
+        command.add("--");
+        command.addAll(program);
+        return List.copyOf(command);
+    }
+
+    private Set<String> readWritePaths() {
+        Set<String> paths = new LinkedHashSet<>(filesystem.readWrite());
+        if (filesystem.includeWorkdir()) {
+            paths.add(workdir.toString());
+        }
+        return paths;
+    }
+
+    private static void option(List<String> command, String name, String value) {
+        command.add(name);
+        command.add(value);
+    }
+
+    private static void requireAbsolute(String what, Path path) {
+        if (!path.isAbsolute()) {
+            throw new LaunchException("launch_spec_invalid", what + " must be an absolute path: " + path);
+        }
+    }
+
+    /**
+     * A bind mount into the agent's mount namespace.
+     *
+     * @param source the host path; resolved before the agent's fresh {@code /tmp} hides the host's
+     * @param target where the agent sees it; must exist unless it lies under {@code /tmp}
+     */
+    public record Bind(Path source, Path target) {
+
+        public Bind {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+            requireAbsolute("bind source", source);
+            requireAbsolute("bind target", target);
+            if (source.toString().contains(":")) {
+                // The launcher splits SRC:DST at the first colon.
+                throw new LaunchException("launch_spec_invalid", "bind source may not contain ':': " + source);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.openshell.sandbox.launch;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.LandlockPolicy;
+import dev.openshell.policy.ProcessPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The outcome of one real launch, plus what the launcher ITs share. */
+record Launched(int exitCode, String stdout, String stderr) {
+
+    static final List<String> SYSTEM_READ_ONLY = List.of("/usr", "/lib", "/lib64", "/bin", "/etc");
+
+    /** Runs {@code command} to completion with stdin closed. */
+    static Launched run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).start();
+            process.getOutputStream().close();
+            CompletableFuture<String> stdout = readAsync(process.getInputStream());
+            CompletableFuture<String> stderr = readAsync(process.getErrorStream());
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("timed out: " + command);
+            }
+            return new Launched(process.exitValue(), stdout.join(), stderr.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static CompletableFuture<String> readAsync(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Skips the calling test, with a printed reason, unless we are root on a kernel with Landlock. */
+    static void assumeRootWithLandlock() {
+        assumeWithReason(SandboxUser.isRoot(), "launcher ITs need root");
+        Launched probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
+        assumeWithReason(
+                probe.exitCode() == 0 && !probe.stdout().contains("landlock_abi=0"),
+                "launcher ITs need Landlock; probe said: " + probe.stdout().strip());
+        SandboxUser.ensureExists();
+    }
+
+    static void assumeWithReason(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED: " + reason);
+        }
+        assumeTrue(condition, reason);
+    }
+
+    /** A spec with the system directories read-only and {@code workdir} read-write, as user sandbox. */
+    static LaunchSpec spec(Path workdir, LandlockPolicy.Compatibility compatibility, List<String> extraReadOnly) {
+        List<String> readOnly =
+                Stream.concat(SYSTEM_READ_ONLY.stream(), extraReadOnly.stream()).toList();
+        return new LaunchSpec(
+                workdir,
+                new FilesystemPolicy(true, readOnly, List.of()),
+                new LandlockPolicy(compatibility),
+                ProcessPolicy.DEFAULT,
+                null,
+                false,
+                List.of());
+    }
+
+    /** A fresh directory owned by the sandbox user. */
+    static Path sandboxOwnedDirectory(Path parent, String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(parent, prefix);
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dir, users.lookupPrincipalByName(SandboxUser.NAME));
+        return dir;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
