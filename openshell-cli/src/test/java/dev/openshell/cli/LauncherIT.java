@@ -38,10 +38,15 @@ class LauncherIT {
     record Run(int exitCode, String out, String err) {}
 
     private Run run(Path launcher, String stdin, String... args) throws IOException, InterruptedException {
+        return run(cache, launcher, stdin, args);
+    }
+
+    private Run run(Path cacheHome, Path launcher, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
-        pb.environment().put("XDG_CACHE_HOME", cache.toString());
+        pb.environment().put("XDG_CACHE_HOME", cacheHome.toString());
         Path out = tmp.resolve("out");
         Path err = tmp.resolve("err");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -142,6 +147,23 @@ class LauncherIT {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("error: Unknown option: '--nope'\nSee 'openshell policy validate --help'.\n");
+    }
+
+    @Test
+    void classDataArchiveIsCreatedOnFirstUseAndReused() throws Exception {
+        Path cacheHome = tmp.resolve("cache");
+
+        Run first = run(cacheHome, repo.resolve("bin/openshell"), "", "--version");
+        Run second = run(cacheHome, repo.resolve("bin/openshell"), "", "--version");
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(second).isEqualTo(first);
+        try (var files = Files.list(cacheHome.resolve("openshell"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .singleElement()
+                    .asString()
+                    .matches("openshell-\\d+-\\d+-\\d+\\.jsa");
+        }
     }
 
     @Test
