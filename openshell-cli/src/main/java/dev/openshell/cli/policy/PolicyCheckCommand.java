@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "check",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         versionProvider = VersionProvider.class,
         description = {
             "Decide offline whether a policy lets a binary connect to host:port and, with --method and"
@@ -37,16 +38,27 @@ import picocli.CommandLine.Spec;
                     + " host resolves to with --ip to exercise the destination guard."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:allowed (or allowed in audit mode)", "1:denied", "2:invalid policy file or arguments"})
+        exitCodeList = {
+            "0:allowed (or allowed in audit mode)",
+            "1:denied",
+            "2:invalid policy file or arguments",
+            "70:internal error"
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  openshell policy check p.yaml --binary /usr/bin/curl \\",
+            "      --host api.github.com --port 443",
+            "  openshell policy check p.yaml --binary /usr/bin/gh \\",
+            "      --host api.github.com --port 443 --method GET --path /repos/acme/widgets",
+            "  openshell policy check p.yaml --binary /usr/bin/curl \\",
+            "      --host example.com --port 443 --ip 10.0.0.7"
+        })
 public final class PolicyCheckCommand implements Callable<Integer> {
 
     private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     @Spec
     private CommandSpec spec;
-
-    @Mixin
-    private GlobalOptions globals;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Policy YAML file, or - for standard input.")
     private Path file;
@@ -84,6 +96,10 @@ public final class PolicyCheckCommand implements Callable<Integer> {
             paramLabel = "ADDR",
             description = "An address the host resolves to (repeatable). An IP literal host is its own address.")
     private List<String> ips = new ArrayList<>();
+
+    // Declared last so that the command's own options come first in --help.
+    @Mixin
+    private GlobalOptions globals;
 
     @Override
     public Integer call() {

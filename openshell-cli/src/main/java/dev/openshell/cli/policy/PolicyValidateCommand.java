@@ -24,23 +24,29 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "validate",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         versionProvider = VersionProvider.class,
         description = {
             "Check a policy file against schema v1 and report every error at once.",
             "Prints 'valid' and a summary, or one line per error: FILE:LINE:COLUMN: PATH: MESSAGE."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the policy is valid", "2:the policy is invalid or cannot be read; bad usage"})
+        exitCodeList = {
+            "0:the policy is valid",
+            "2:the policy is invalid or cannot be read; bad usage",
+            "70:internal error"
+        })
 public final class PolicyValidateCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private GlobalOptions globals;
-
     @Parameters(index = "0", paramLabel = "FILE", description = "Policy YAML file, or - for standard input.")
     private Path file;
+
+    // Declared last so that the command's own options come first in --help.
+    @Mixin
+    private GlobalOptions globals;
 
     @Override
     public Integer call() {
