@@ -1,5 +1,6 @@
 package dev.openshell.policy;
 
+import dev.openshell.policy.engine.PolicyCompiler;
 import java.util.function.UnaryOperator;
 
 /** Compiles policies into immutable evaluators. */
@@ -12,7 +13,7 @@ public final class PolicyEngine {
     }
 
     public static CompiledPolicy compile(Policy policy, Options options) {
-        throw new UnsupportedOperationException("in progress");
+        return PolicyCompiler.compile(policy, options.binaryResolver());
     }
 
     /**

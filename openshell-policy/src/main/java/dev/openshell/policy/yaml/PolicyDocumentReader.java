@@ -115,8 +115,13 @@ public final class PolicyDocumentReader {
                     m == null ? 0 : m.getLine() + 1,
                     m == null ? 0 : m.getColumn() + 1,
                     "invalid YAML: " + clean(problem));
-        } catch (YAMLException | IllegalArgumentException | IllegalStateException e) {
+        } catch (PolicyValidationException e) {
+            throw e;
+        } catch (YAMLException e) {
             throw single("", 0, 0, "invalid YAML: " + clean(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML is third-party code fed untrusted text: whatever it throws is this input's fault.
+            throw single("", 0, 0, "invalid YAML: " + e.getClass().getSimpleName() + ": " + clean(e.getMessage()));
         }
     }
 

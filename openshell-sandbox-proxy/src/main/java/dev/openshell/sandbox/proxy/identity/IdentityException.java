@@ -10,6 +10,11 @@ public final class IdentityException extends RuntimeException {
         this.code = code;
     }
 
+    public IdentityException(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
     /** {@code identity_unknown} or {@code binary_changed}. */
     public String code() {
         return code;

@@ -1,0 +1,92 @@
+package dev.openshell.policy.engine;
+
+import dev.openshell.policy.Access;
+import dev.openshell.policy.Endpoint;
+import dev.openshell.policy.Enforcement;
+import dev.openshell.policy.Protocol;
+import dev.openshell.policy.match.BinaryMatcher;
+import dev.openshell.policy.match.HostPattern;
+import java.net.InetAddress;
+import java.util.List;
+
+/** One endpoint of one network policy, with everything evaluation needs precomputed. */
+final class CompiledEndpoint {
+
+    /** Position in document order over all policies; candidates are ordered by it. */
+    final int ordinal;
+
+    final String policyKey;
+    final int index;
+    final String endpointRule;
+    /** {@code null} for an endpoint identified by {@code allowed_ips} alone. */
+    final HostPattern host;
+
+    final boolean rest;
+    final boolean audit;
+    final Access access;
+    final CompiledRule[] rules;
+    final CompiledRule[] denyRules;
+    final BinaryMatcher binaries;
+    /** {@code access: read-only} etc., or null. */
+    final String accessRule;
+
+    final String[] ruleNames;
+    final String[] denyRuleNames;
+
+    private final int[] ports;
+    private final IpPrefix[] allowedIps;
+
+    CompiledEndpoint(int ordinal, String policyKey, int index, Endpoint e, BinaryMatcher binaries) {
+        this.ordinal = ordinal;
+        this.policyKey = policyKey;
+        this.index = index;
+        this.endpointRule = "endpoints[" + index + "]";
+        this.host = e.host() == null ? null : HostPattern.of(e.host());
+        this.ports = e.ports().stream().mapToInt(Integer::intValue).toArray();
+        this.rest = e.protocol() == Protocol.REST;
+        this.audit = e.enforcement() == Enforcement.AUDIT;
+        this.access = e.access();
+        this.rules = compile(e.rules());
+        this.denyRules = compile(e.denyRules());
+        this.allowedIps = e.allowedIps().stream().map(IpPrefix::parse).toArray(IpPrefix[]::new);
+        this.binaries = binaries;
+        this.accessRule = access == null ? null : "access: " + access.yaml();
+        this.ruleNames = names("rules", rules.length);
+        this.denyRuleNames = names("deny_rules", denyRules.length);
+    }
+
+    private static String[] names(String field, int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = field + "[" + i + "]";
+        }
+        return out;
+    }
+
+    private static CompiledRule[] compile(List<dev.openshell.policy.HttpRule> rules) {
+        return rules.stream().map(CompiledRule::new).toArray(CompiledRule[]::new);
+    }
+
+    boolean hasPort(int port) {
+        for (int p : ports) {
+            if (p == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean hasAllowedIps() {
+        return allowedIps.length > 0;
+    }
+
+    /** Whether {@code allowed_ips} covers the (unwrapped) address. */
+    boolean covers(InetAddress address) {
+        for (IpPrefix p : allowedIps) {
+            if (p.covers(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.openshell.policy.engine;
+
+import dev.openshell.policy.match.IpLiterals;
+import dev.openshell.policy.match.RequestHost;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the endpoints a request could match without scanning them all: exact hosts by name, IP
+ * literal endpoints by address, {@code *.suffix} by the request host's parent domain, and
+ * {@code **.suffix} by walking the request host's suffixes. Endpoints without a host ({@code
+ * allowed_ips} only) are few and scanned.
+ */
+final class EndpointIndex {
+
+    static final CompiledEndpoint[] NONE = new CompiledEndpoint[0];
+
+    private final Map<String, CompiledEndpoint[]> exact;
+    private final Map<InetAddress, CompiledEndpoint[]> literals;
+    private final SuffixTable oneLabel;
+    private final SuffixTable anyDepth;
+    private final CompiledEndpoint[] hostless;
+
+    EndpointIndex(List<CompiledEndpoint> endpoints) {
+        Map<String, List<CompiledEndpoint>> ex = new HashMap<>();
+        Map<InetAddress, List<CompiledEndpoint>> lit = new HashMap<>();
+        Map<String, List<CompiledEndpoint>> one = new HashMap<>();
+        Map<String, List<CompiledEndpoint>> any = new HashMap<>();
+        List<CompiledEndpoint> none = new ArrayList<>();
+        for (CompiledEndpoint e : endpoints) {
+            if (e.host == null) {
+                none.add(e);
+                continue;
+            }
+            switch (e.host.kind()) {
+                case EXACT -> {
+                    InetAddress a = IpLiterals.parse(e.host.suffix());
+                    if (a != null) {
+                        lit.computeIfAbsent(a, k -> new ArrayList<>()).add(e);
+                    } else {
+                        ex.computeIfAbsent(e.host.suffix(), k -> new ArrayList<>())
+                                .add(e);
+                    }
+                }
+                case ONE_LABEL ->
+                    one.computeIfAbsent(e.host.suffix(), k -> new ArrayList<>()).add(e);
+                case ANY_DEPTH ->
+                    any.computeIfAbsent(e.host.suffix(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        this.exact = freeze(ex);
+        this.literals = freeze(lit);
+        this.oneLabel = new SuffixTable(freeze(one));
+        this.anyDepth = new SuffixTable(freeze(any));
+        this.hostless = none.toArray(NONE);
+    }
+
+    private static <K> Map<K, CompiledEndpoint[]> freeze(Map<K, List<CompiledEndpoint>> m) {
+        Map<K, CompiledEndpoint[]> out = new HashMap<>(Math.max(16, m.size() * 2));
+        m.forEach((k, v) -> out.put(k, v.toArray(NONE)));
+        return out;
+    }
+
+    /**
+     * The endpoints whose host matches and whose ports include {@code port}, in document order.
+     * Endpoints without a host match when every address is covered by their {@code allowed_ips}.
+     * The returned array may be shared: callers must not modify it.
+     */
+    CompiledEndpoint[] candidates(RequestHost host, int port, InetAddress[] addresses) {
+        Collector c = new Collector(port);
+        if (host.isLiteral()) {
+            c.add(literals.get(host.literal()));
+        } else {
+            String name = host.name();
+            c.add(exact.get(name));
+            if (!oneLabel.isEmpty() || !anyDepth.isEmpty()) {
+                addWildcards(c, name);
+            }
+        }
+        if (hostless.length > 0 && addresses.length > 0) {
+            for (CompiledEndpoint e : hostless) {
+                if (e.hasPort(port) && coversAll(e, addresses)) {
+                    c.addOne(e);
+                }
+            }
+        }
+        return c.result();
+    }
+
+    /**
+     * Walks the host from its end, keeping the String hash of the suffix seen so far: at each dot,
+     * the suffix after it is looked up for {@code **.} (when it has at least two labels, as
+     * wildcard suffixes must) and, at the first dot, for {@code *.}.
+     */
+    private void addWildcards(Collector c, String name) {
+        int firstDot = name.indexOf('.');
+        if (firstDot <= 0) {
+            return;
+        }
+        int hash = 0;
+        int pow = 1;
+        boolean multiLabel = false;
+        for (int i = name.length() - 1; i >= firstDot; i--) {
+            char ch = name.charAt(i);
+            if (ch == '.') {
+                if (multiLabel) {
+                    c.add(anyDepth.get(name, i + 1, hash));
+                }
+                if (i == firstDot) {
+                    c.add(oneLabel.get(name, i + 1, hash));
+                }
+                multiLabel = true;
+            }
+            hash += ch * pow;
+            pow *= 31;
+        }
+    }
+
+    private static boolean coversAll(CompiledEndpoint e, InetAddress[] addresses) {
+        for (InetAddress a : addresses) {
+            if (!e.covers(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Gathers candidates; hands back a stored array untouched when it is the only source and all
+     * its endpoints have the port (the common case), so a lookup usually allocates nothing.
+     */
+    private static final class Collector {
+        private final int port;
+        private CompiledEndpoint[] single;
+        private CompiledEndpoint[] buf;
+        private int n;
+
+        Collector(int port) {
+            this.port = port;
+        }
+
+        void add(CompiledEndpoint[] group) {
+            if (group == null) {
+                return;
+            }
+            if (single == null && buf == null && allHavePort(group)) {
+                single = group;
+                return;
+            }
+            spill();
+            for (CompiledEndpoint e : group) {
+                if (e.hasPort(port)) {
+                    append(e);
+                }
+            }
+        }
+
+        void addOne(CompiledEndpoint e) {
+            spill();
+            append(e);
+        }
+
+        private boolean allHavePort(CompiledEndpoint[] group) {
+            for (CompiledEndpoint e : group) {
+                if (!e.hasPort(port)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void spill() {
+            if (buf == null) {
+                buf = new CompiledEndpoint[8];
+            }
+            if (single != null) {
+                CompiledEndpoint[] s = single;
+                single = null;
+                for (CompiledEndpoint e : s) {
+                    append(e);
+                }
+            }
+        }
+
+        private void append(CompiledEndpoint e) {
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = e;
+        }
+
+        CompiledEndpoint[] result() {
+            if (single != null) {
+                return single;
+            }
+            if (n == 0) {
+                return NONE;
+            }
+            CompiledEndpoint[] out = Arrays.copyOf(buf, n);
+            Arrays.sort(out, (a, b) -> Integer.compare(a.ordinal, b.ordinal));
+            return out;
+        }
+    }
+}

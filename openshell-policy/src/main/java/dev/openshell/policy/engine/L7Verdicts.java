@@ -1,0 +1,85 @@
+package dev.openshell.policy.engine;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.match.RequestTarget;
+
+/**
+ * Collects what each admitting endpoint says about one HTTP request and combines it: an
+ * enforced endpoint's deny rule denies; an audit endpoint's deny rule lets the request through
+ * as audit-allow; otherwise any allow allows; otherwise an audit endpoint that would have denied
+ * makes it audit-allow; otherwise it is denied. Only the first endpoint (document order) of each
+ * kind is kept, which is the one reasons name.
+ */
+final class L7Verdicts {
+
+    CompiledEndpoint enforcedDeny;
+    private int enforcedDenyRule;
+    private CompiledEndpoint auditDeny;
+    private int auditDenyRule;
+    private CompiledEndpoint allow;
+    private String allowRule;
+    private CompiledEndpoint noMatch;
+    private CompiledEndpoint auditNoMatch;
+
+    /** Records the verdict of one endpoint that admits the connection. */
+    void judge(CompiledEndpoint e, String method, RequestTarget target) {
+        if (!e.rest) {
+            recordAllow(e, e.endpointRule); // an L4-only endpoint does not look at requests
+            return;
+        }
+        for (int j = 0; j < e.denyRules.length; j++) {
+            if (e.denyRules[j].matches(method, target)) {
+                if (e.audit) {
+                    if (auditDeny == null) {
+                        auditDeny = e;
+                        auditDenyRule = j;
+                    }
+                } else if (enforcedDeny == null) {
+                    enforcedDeny = e;
+                    enforcedDenyRule = j;
+                }
+                return;
+            }
+        }
+        if (e.access != null && e.access.allows(method)) {
+            recordAllow(e, e.accessRule);
+            return;
+        }
+        for (int i = 0; i < e.rules.length; i++) {
+            if (e.rules[i].matches(method, target)) {
+                recordAllow(e, e.ruleNames[i]);
+                return;
+            }
+        }
+        if (e.audit) {
+            if (auditNoMatch == null) {
+                auditNoMatch = e;
+            }
+        } else if (noMatch == null) {
+            noMatch = e;
+        }
+    }
+
+    private void recordAllow(CompiledEndpoint e, String rule) {
+        if (allow == null) {
+            allow = e;
+            allowRule = rule;
+        }
+    }
+
+    Decision decide(String method, String rawPath, String hostPort, String binary) {
+        if (enforcedDeny != null) {
+            return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, rawPath, hostPort);
+        }
+        if (auditDeny != null) {
+            return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, rawPath, hostPort));
+        }
+        if (allow != null) {
+            return Reasons.allowL7(allow, allowRule, method, rawPath, hostPort);
+        }
+        if (auditNoMatch != null) {
+            return Reasons.audited(Reasons.notAllowed(auditNoMatch, method, rawPath, hostPort, binary));
+        }
+        return Reasons.notAllowed(noMatch, method, rawPath, hostPort, binary);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.openshell.policy.engine;
+
+import dev.openshell.policy.Access;
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import dev.openshell.policy.match.AddressClass;
+import dev.openshell.policy.match.DestinationGuard;
+import dev.openshell.policy.match.IpLiterals;
+import java.net.InetAddress;
+
+/**
+ * The sentences decisions carry (see POLICY-SEMANTICS.md for their shapes). Paths in reasons are
+ * the request path without its query: query values never reach a reason or a log.
+ */
+final class Reasons {
+
+    static final String GUARD_RULE = "destination-guard";
+
+    private Reasons() {}
+
+    static Decision invalidHost(String host) {
+        return deny(Layer.L4, null, -1, null, "invalid host " + quote(host), null);
+    }
+
+    static Decision guardAlwaysDenied(String host, InetAddress address, AddressClass cls) {
+        return deny(
+                Layer.L4,
+                null,
+                -1,
+                GUARD_RULE,
+                host + " resolves to " + addressText(address) + ", " + cls.description() + ", which is never allowed",
+                null);
+    }
+
+    static Decision guardPrivate(CompiledEndpoint e, String host, InetAddress address) {
+        return deny(
+                Layer.L4,
+                e.policyKey,
+                e.index,
+                GUARD_RULE,
+                host + " resolves to " + addressText(address)
+                        + ", a private address not listed in allowed_ips of policy " + e.policyKey,
+                null);
+    }
+
+    static Decision noEndpoint(String hostPort, String binary) {
+        return deny(
+                Layer.L4, null, -1, null, "no policy allows connections to " + hostPort, addEndpoint(hostPort, binary));
+    }
+
+    static Decision binaryNotListed(CompiledEndpoint first, String hostPort, String binary) {
+        return deny(
+                Layer.L4,
+                null,
+                -1,
+                null,
+                "no policy allows " + binary + " to reach " + hostPort + "; policy " + first.policyKey
+                        + " allows it for " + first.binaries.listing(),
+                addEndpoint(hostPort, binary));
+    }
+
+    static Decision allowL4(CompiledEndpoint e, String hostPort, String binary, String matched, boolean inspect) {
+        String via = matched.equals(binary) ? "" : " (via ancestor " + matched + ")";
+        return new Decision(
+                Verdict.ALLOW,
+                Layer.L4,
+                e.policyKey,
+                e.index,
+                e.endpointRule,
+                "policy " + e.policyKey + " allows " + binary + " to reach " + hostPort + via,
+                inspect,
+                null);
+    }
+
+    static Decision invalidTarget(CompiledEndpoint e, String method, String rawPath, String hostPort, String error) {
+        return deny(
+                Layer.L7,
+                e.policyKey,
+                e.index,
+                null,
+                method + " " + rawPath + " on " + hostPort + " is denied: " + error,
+                null);
+    }
+
+    static Decision allowL7(CompiledEndpoint e, String rule, String method, String rawPath, String hostPort) {
+        return new Decision(
+                Verdict.ALLOW,
+                Layer.L7,
+                e.policyKey,
+                e.index,
+                rule,
+                "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + hostPort + " (" + rule + ")",
+                false,
+                null);
+    }
+
+    static Decision denyRule(CompiledEndpoint e, int j, String method, String rawPath, String hostPort) {
+        String reason = method + " " + rawPath + " on " + hostPort + " is denied by policy " + e.policyKey + " "
+                + e.denyRuleNames[j] + " (" + e.denyRules[j].display() + ")";
+        return l7(e, e.denyRuleNames[j], reason, null);
+    }
+
+    static Decision notAllowed(CompiledEndpoint e, String method, String rawPath, String hostPort, String binary) {
+        String why = e.access != null
+                ? e.accessRule + " allows " + methods(e.access)
+                : (e.rules.length == 1 ? "its rule does not match" : "none of its " + e.rules.length + " rules match");
+        String reason = method + " " + rawPath + " is not allowed on " + hostPort + " by policy " + e.policyKey + " ("
+                + why + ")";
+        String suggestion = "--add-allow " + hostPort + " " + method + " " + rawPath + " --binary " + binary;
+        return l7(e, e.accessRule, reason, suggestion);
+    }
+
+    /** The same decision let through because its endpoint is in audit mode. */
+    static Decision audited(Decision d) {
+        return new Decision(
+                Verdict.AUDIT_ALLOW,
+                d.layer(),
+                d.policy(),
+                d.endpointIndex(),
+                d.rule(),
+                d.reason() + "; allowed because the endpoint's enforcement is audit",
+                false,
+                d.suggestion());
+    }
+
+    private static Decision l7(CompiledEndpoint e, String rule, String reason, String suggestion) {
+        return deny(Layer.L7, e.policyKey, e.index, rule, reason, suggestion);
+    }
+
+    private static Decision deny(Layer layer, String policy, int index, String rule, String reason, String suggestion) {
+        return new Decision(Verdict.DENY, layer, policy, index, rule, reason, false, suggestion);
+    }
+
+    private static String addEndpoint(String hostPort, String binary) {
+        return "--add-endpoint " + hostPort + " --binary " + binary;
+    }
+
+    private static String methods(Access access) {
+        return switch (access) {
+            case READ_ONLY -> "GET, HEAD, OPTIONS";
+            case READ_WRITE -> "GET, HEAD, OPTIONS, POST, PUT, PATCH";
+            case FULL -> "every method";
+        };
+    }
+
+    /** The address as given, plus the IPv4 address it embeds when the guard judged that one. */
+    private static String addressText(InetAddress address) {
+        InetAddress inner = DestinationGuard.unwrap(address);
+        String text = IpLiterals.format(address);
+        return inner == address ? text : text + " (" + inner.getHostAddress() + ")";
+    }
+
+    /** Quotes untrusted text for a reason, escaping control characters. */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        int limit = Math.min(s.length(), 256);
+        for (int i = 0; i < limit; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (s.length() > limit) {
+            sb.append("...");
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.openshell.policy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.policy.BinaryRef;
+import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Endpoint;
+import dev.openshell.policy.Enforcement;
+import dev.openshell.policy.L4Request;
+import dev.openshell.policy.NetworkPolicy;
+import dev.openshell.policy.Policy;
+import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.Protocol;
+import dev.openshell.policy.Verdict;
+import dev.openshell.policy.match.HostPattern;
+import dev.openshell.policy.match.PathGlob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compares the indexed L4 evaluation with a linear scan over every endpoint in document order on
+ * random policies whose exact and wildcard hosts overlap heavily, so that candidates from several
+ * index maps must be merged in the right order. Seed printed on failure.
+ */
+class IndexedLookupPropertyTest {
+
+    private static final String[] LABELS = {"a", "b", "c"};
+    private static final String[] BINARIES = {"/bin/a", "/bin/b", "/opt/x/bin/a", "/opt/y/bin/c"};
+    private static final String[] BINARY_REFS = {"/bin/a", "/bin/b", "/opt/*/bin/a", "/opt/**"};
+
+    @Test
+    void indexAgreesWithLinearScan() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        int allowed = 0;
+        for (int round = 0; round < 200; round++) {
+            Policy policy = randomPolicy(rnd);
+            CompiledPolicy compiled = PolicyEngine.compile(policy);
+            for (int n = 0; n < 100; n++) {
+                String host = randomHost(rnd, 1 + rnd.nextInt(4));
+                int port = 440 + rnd.nextInt(4);
+                String binary = BINARIES[rnd.nextInt(BINARIES.length)];
+                L4Request req = new L4Request(binary, List.of(), host, port, List.of());
+                Decision actual = compiled.evaluate(req);
+                Decision expected = linearScan(policy, req);
+                String got = summary(actual);
+                String want = summary(expected);
+                if (!got.equals(want)) {
+                    assertThat(got)
+                            .as("seed=%d host=%s:%d binary=%s policy=%s", seed, host, port, binary, policy)
+                            .isEqualTo(want);
+                }
+                allowed += actual.permits() ? 1 : 0;
+            }
+        }
+        assertThat(allowed).as("seed=%d", seed).isGreaterThan(400);
+    }
+
+    private static String summary(Decision d) {
+        return d.verdict() + " " + d.policy() + " " + d.endpointIndex() + " " + d.inspect() + " " + d.reason();
+    }
+
+    private static Decision linearScan(Policy policy, L4Request req) {
+        String hostPort = req.host() + ":" + req.port();
+        NetworkPolicy firstHostMatch = null;
+        NetworkPolicy decider = null;
+        int deciderIndex = -1;
+        boolean rest = false;
+        for (NetworkPolicy np : policy.networkPolicies().values()) {
+            for (int i = 0; i < np.endpoints().size(); i++) {
+                Endpoint e = np.endpoints().get(i);
+                if (!HostPattern.of(e.host()).matches(req.host()) || !e.ports().contains(req.port())) {
+                    continue;
+                }
+                if (firstHostMatch == null) {
+                    firstHostMatch = np;
+                }
+                boolean binaryOk = np.binaries().stream()
+                        .anyMatch(b -> PathGlob.compile(b.path()).matches(req.binary()));
+                if (!binaryOk) {
+                    continue;
+                }
+                boolean isRest = e.protocol() == Protocol.REST;
+                if (decider == null || (isRest && !rest)) {
+                    decider = np;
+                    deciderIndex = i;
+                    rest = isRest;
+                }
+            }
+        }
+        if (decider != null) {
+            return new Decision(
+                    Verdict.ALLOW,
+                    null,
+                    decider.key(),
+                    deciderIndex,
+                    null,
+                    "policy " + decider.key() + " allows " + req.binary() + " to reach " + hostPort,
+                    rest,
+                    null);
+        }
+        if (firstHostMatch != null) {
+            String listing = String.join(
+                    ", ",
+                    firstHostMatch.binaries().stream().map(BinaryRef::path).toList());
+            return new Decision(
+                    Verdict.DENY,
+                    null,
+                    null,
+                    -1,
+                    null,
+                    "no policy allows " + req.binary() + " to reach " + hostPort + "; policy " + firstHostMatch.key()
+                            + " allows it for " + listing,
+                    false,
+                    null);
+        }
+        return new Decision(
+                Verdict.DENY, null, null, -1, null, "no policy allows connections to " + hostPort, false, null);
+    }
+
+    private static Policy randomPolicy(Random rnd) {
+        Map<String, NetworkPolicy> policies = new LinkedHashMap<>();
+        int count = 1 + rnd.nextInt(6);
+        for (int p = 0; p < count; p++) {
+            List<Endpoint> endpoints = new ArrayList<>();
+            int n = 1 + rnd.nextInt(5);
+            for (int i = 0; i < n; i++) {
+                String suffix = randomHost(rnd, 2 + rnd.nextInt(2));
+                String host = switch (rnd.nextInt(3)) {
+                    case 0 -> rnd.nextBoolean() ? suffix : randomHost(rnd, 1) + "." + suffix;
+                    case 1 -> "*." + suffix;
+                    default -> "**." + suffix;
+                };
+                List<Integer> ports = rnd.nextBoolean() ? List.of(440 + rnd.nextInt(4)) : List.of(440, 441, 442);
+                Protocol protocol = rnd.nextBoolean() ? Protocol.REST : Protocol.L4;
+                endpoints.add(new Endpoint(
+                        host,
+                        ports,
+                        protocol,
+                        Enforcement.ENFORCE,
+                        protocol == Protocol.REST ? dev.openshell.policy.Access.FULL : null,
+                        List.of(),
+                        List.of(),
+                        List.of()));
+            }
+            List<BinaryRef> binaries = new ArrayList<>();
+            for (String b : BINARY_REFS) {
+                if (rnd.nextInt(3) == 0) {
+                    binaries.add(new BinaryRef(b));
+                }
+            }
+            if (binaries.isEmpty()) {
+                binaries.add(new BinaryRef(BINARY_REFS[0]));
+            }
+            policies.put("p" + p, new NetworkPolicy("p" + p, null, endpoints, binaries));
+        }
+        return Policy.denyAll().withNetworkPolicies(policies);
+    }
+
+    private static String randomHost(Random rnd, int labels) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < labels; i++) {
+            parts.add(LABELS[rnd.nextInt(LABELS.length)]);
+        }
+        return String.join(".", parts);
+    }
+}

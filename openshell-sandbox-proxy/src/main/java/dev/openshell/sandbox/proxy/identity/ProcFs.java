@@ -1,0 +1,212 @@
+package dev.openshell.sandbox.proxy.identity;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The few things caller identity needs from a proc filesystem: process lists, parents, open
+ * sockets and executables. Every read tolerates processes vanishing underneath it.
+ */
+final class ProcFs {
+
+    private static final String DELETED_SUFFIX = " (deleted)";
+
+    private final Path root;
+
+    ProcFs(Path root) {
+        this.root = root;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path pidDir(int pid) {
+        return root.resolve(Integer.toString(pid));
+    }
+
+    /** Every numeric entry of the proc root. */
+    List<Integer> allPids() throws IOException {
+        List<Integer> pids = new ArrayList<>(256);
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(root)) {
+            for (Path p : dir) {
+                int pid = parsePid(p.getFileName().toString());
+                if (pid > 0) {
+                    pids.add(pid);
+                }
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * The root pid and all its descendants. Uses {@code /proc/<pid>/task/<tid>/children} (children
+     * can be forked by any thread), falling back to a full parent scan when the kernel lacks it.
+     */
+    List<Integer> descendantsOf(int rootPid) throws IOException {
+        if (!Files.isDirectory(pidDir(rootPid))) {
+            throw new NoSuchFileException(pidDir(rootPid).toString());
+        }
+        if (!Files.exists(pidDir(rootPid)
+                .resolve("task")
+                .resolve(Integer.toString(rootPid))
+                .resolve("children"))) {
+            return descendantsByParentScan(rootPid);
+        }
+        List<Integer> out = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        queue.add(rootPid);
+        while (!queue.isEmpty()) {
+            int pid = queue.poll();
+            if (!seen.add(pid)) {
+                continue; // a pid recycled while we walked; never loop
+            }
+            out.add(pid);
+            try (DirectoryStream<Path> tasks =
+                    Files.newDirectoryStream(pidDir(pid).resolve("task"))) {
+                for (Path task : tasks) {
+                    addPids(readOrEmpty(task.resolve("children")), queue);
+                }
+            } catch (IOException gone) {
+                // exited while we walked the tree: its children were re-parented and are lost to this scan
+            }
+        }
+        return out;
+    }
+
+    private List<Integer> descendantsByParentScan(int rootPid) throws IOException {
+        Map<Integer, List<Integer>> children = new HashMap<>();
+        for (int pid : allPids()) {
+            OptionalInt ppid = parentOf(pid);
+            if (ppid.isPresent()) {
+                children.computeIfAbsent(ppid.getAsInt(), k -> new ArrayList<>())
+                        .add(pid);
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(rootPid));
+        while (!queue.isEmpty()) {
+            int pid = queue.poll();
+            out.add(pid);
+            queue.addAll(children.getOrDefault(pid, List.of()));
+        }
+        return out;
+    }
+
+    /** The parent pid from {@code /proc/<pid>/stat}, empty when the process is gone. */
+    OptionalInt parentOf(int pid) {
+        byte[] stat = readOrEmpty(pidDir(pid).resolve("stat"));
+        // "pid (comm) S ppid ...": comm may contain spaces and parentheses, so anchor on the last ')'
+        int i = stat.length - 1;
+        while (i >= 0 && stat[i] != ')') {
+            i--;
+        }
+        if (i < 0) {
+            return OptionalInt.empty();
+        }
+        i += 2; // ") "
+        while (i < stat.length && stat[i] != ' ') {
+            i++; // state
+        }
+        i++;
+        int ppid = 0;
+        boolean any = false;
+        while (i < stat.length && stat[i] >= '0' && stat[i] <= '9') {
+            ppid = ppid * 10 + (stat[i++] - '0');
+            any = true;
+        }
+        return any ? OptionalInt.of(ppid) : OptionalInt.empty();
+    }
+
+    /** True when one of the process's file descriptors is the socket with this inode. */
+    boolean holdsSocket(int pid, String socketLink) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir(pid).resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (socketLink.equals(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor was closed between listing and reading it
+                }
+            }
+        } catch (IOException goneOrForbidden) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The path of the running executable, without the kernel's " (deleted)" marker. */
+    String exe(int pid) throws IOException {
+        String target = Files.readSymbolicLink(exeLink(pid)).toString();
+        return target.endsWith(DELETED_SUFFIX)
+                ? target.substring(0, target.length() - DELETED_SUFFIX.length())
+                : target;
+    }
+
+    /** The magic link that opens the very file a process executes, even if renamed or deleted. */
+    Path exeLink(int pid) {
+        return pidDir(pid).resolve("exe");
+    }
+
+    byte[] readOrEmpty(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    byte[] read(Path file) throws IOException {
+        return Files.readAllBytes(file);
+    }
+
+    static String socketLink(long inode) {
+        return "socket:[" + inode + "]";
+    }
+
+    private static void addPids(byte[] list, ArrayDeque<Integer> queue) {
+        int v = 0;
+        boolean any = false;
+        for (byte b : list) {
+            if (b >= '0' && b <= '9') {
+                v = v * 10 + (b - '0');
+                any = true;
+            } else if (any) {
+                queue.add(v);
+                v = 0;
+                any = false;
+            }
+        }
+        if (any) {
+            queue.add(v);
+        }
+    }
+
+    private static int parsePid(String name) {
+        if (name.isEmpty() || name.length() > 9) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+}

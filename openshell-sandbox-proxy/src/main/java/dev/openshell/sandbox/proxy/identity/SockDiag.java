@@ -1,0 +1,293 @@
+package dev.openshell.sandbox.proxy.identity;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Exact TCP socket lookup through netlink {@code sock_diag} (what {@code ss} uses): one request
+ * naming the 4-tuple, answered by a kernel hash lookup. Reading {@code /proc/net/tcp} instead
+ * walks the whole established hash table (about a millisecond of CPU per read on a machine with
+ * large tables, however few sockets exist), which is too slow for every proxy connection.
+ *
+ * <p>A netlink socket queries the network namespace it was created in; for another namespace it
+ * is created on a short-lived thread that joins that namespace with {@code setns} (needs
+ * CAP_SYS_ADMIN) and returns. Requests are serialized on the one socket. Thread-safe.
+ */
+final class SockDiag implements AutoCloseable {
+
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_SOCK_DIAG = 4;
+    private static final int SOCK_DIAG_BY_FAMILY = 20;
+    private static final int NLM_F_REQUEST = 1;
+    private static final int NLMSG_ERROR = 2;
+    private static final int IPPROTO_TCP = 6;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final int CLONE_NEWNET = 0x40000000;
+    private static final int ENOENT = 2;
+    private static final int REQUEST_LENGTH = 72;
+    private static final int RESPONSE_MIN = 88;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(StructLayout.PathElement.groupElement("errno"));
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
+    private static final ValueLayout.OfShort PORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(INT, INT, INT, INT));
+    private static final MethodHandle SENDTO = downcall(
+            "sendto",
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG,
+                    INT,
+                    ValueLayout.ADDRESS,
+                    INT));
+    private static final MethodHandle RECV = downcall(
+            "recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG, INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, INT));
+    private static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, ValueLayout.ADDRESS, INT));
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(INT, ValueLayout.ADDRESS, INT));
+    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(INT, INT, INT));
+    private static final MethodHandle CLOSE = downcallWithoutErrno("close", FunctionDescriptor.of(INT, INT));
+
+    private final int fd;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment request = arena.allocate(REQUEST_LENGTH, 8);
+    private final MemorySegment response = arena.allocate(8192, 8);
+    private final MemorySegment kernel = arena.allocate(12, 4);
+    private final MemorySegment errno = arena.allocate(CAPTURE);
+    private final Cleaner.Cleanable cleanable;
+    private int seq;
+
+    private SockDiag(int fd) {
+        this.fd = fd;
+        kernel.set(SHORT, 0, (short) AF_NETLINK); // sockaddr_nl: family, pad, pid 0 (the kernel), groups 0
+        this.cleanable = CLEANER.register(this, new Closer(fd));
+    }
+
+    /** A lookup in the caller's own network namespace. */
+    static SockDiag open() {
+        return new SockDiag(netlinkSocket());
+    }
+
+    /** A lookup in the network namespace of {@code pid} (its {@code /proc/<pid>/ns/net}). */
+    static SockDiag openInNamespaceOf(int pid) {
+        int[] result = {-1};
+        RuntimeException[] failure = {null};
+        // setns changes only the calling thread's namespace: use a thread that ends right after
+        Thread t = Thread.ofPlatform().name("sock-diag-setns").start(() -> {
+            try {
+                result[0] = socketInNamespace("/proc/" + pid + "/ns/net");
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        });
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while joining the network namespace of pid " + pid, e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return new SockDiag(result[0]);
+    }
+
+    /**
+     * The inode of the TCP socket whose local end is {@code local} and remote end {@code remote},
+     * or empty when there is none (closed, or only a TIME_WAIT remnant).
+     */
+    OptionalInt inode(InetSocketAddress local, InetSocketAddress remote) {
+        boolean v4 = TcpTable.isIpv4(local.getAddress()) && TcpTable.isIpv4(remote.getAddress());
+        lock.lock();
+        try {
+            int mySeq = ++seq;
+            fillRequest(mySeq, v4, local, remote);
+            long sent = (long) SENDTO.invokeExact(errno, fd, request, (long) REQUEST_LENGTH, 0, kernel, 12);
+            if (sent != REQUEST_LENGTH) {
+                throw new IllegalStateException("sock_diag send failed: errno " + errno());
+            }
+            while (true) {
+                long n = (long) RECV.invokeExact(errno, fd, response, response.byteSize(), 0);
+                if (n < 16) {
+                    throw new IllegalStateException("sock_diag receive failed: errno " + errno());
+                }
+                if (response.get(INT, 8) != mySeq) {
+                    continue; // an answer to an earlier request that timed out
+                }
+                int type = Short.toUnsignedInt(response.get(SHORT, 4));
+                if (type == NLMSG_ERROR) {
+                    int error = -response.get(INT, 16);
+                    if (error == ENOENT) {
+                        return OptionalInt.empty();
+                    }
+                    throw new IllegalStateException("sock_diag answered errno " + error);
+                }
+                if (type != SOCK_DIAG_BY_FAMILY || n < RESPONSE_MIN) {
+                    throw new IllegalStateException("unexpected sock_diag answer type " + type);
+                }
+                return parse(local, remote);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("sock_diag call failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private OptionalInt parse(InetSocketAddress local, InetSocketAddress remote) {
+        int state = Byte.toUnsignedInt(response.get(ValueLayout.JAVA_BYTE, 17));
+        int sport = Short.toUnsignedInt(response.get(PORT, 20));
+        int dport = Short.toUnsignedInt(response.get(PORT, 22));
+        int inode = response.get(INT, 84);
+        // the kernel falls back to a listener on the client's port when no connection matches
+        if (state == TcpTable.STATE_LISTEN || sport != local.getPort() || dport != remote.getPort() || inode == 0) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(inode);
+    }
+
+    private void fillRequest(int mySeq, boolean v4, InetSocketAddress local, InetSocketAddress remote) {
+        request.fill((byte) 0);
+        request.set(INT, 0, REQUEST_LENGTH);
+        request.set(SHORT, 4, (short) SOCK_DIAG_BY_FAMILY);
+        request.set(SHORT, 6, (short) NLM_F_REQUEST);
+        request.set(INT, 8, mySeq);
+        request.set(ValueLayout.JAVA_BYTE, 16, (byte) (v4 ? AF_INET : AF_INET6));
+        request.set(ValueLayout.JAVA_BYTE, 17, (byte) IPPROTO_TCP);
+        request.set(INT, 20, -1); // all states
+        request.set(PORT, 24, (short) local.getPort());
+        request.set(PORT, 26, (short) remote.getPort());
+        address(28, local.getAddress(), v4);
+        address(44, remote.getAddress(), v4);
+        request.set(INT, 64, -1); // INET_DIAG_NOCOOKIE
+        request.set(INT, 68, -1);
+    }
+
+    private void address(long offset, InetAddress address, boolean v4) {
+        byte[] b = address.getAddress();
+        if (v4 && b.length == 16) {
+            b = new byte[] {b[12], b[13], b[14], b[15]};
+        }
+        MemorySegment.copy(b, 0, request, ValueLayout.JAVA_BYTE, offset, b.length);
+    }
+
+    private int errno() {
+        return (int) ERRNO.get(errno, 0L);
+    }
+
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    private static int netlinkSocket() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = a.allocate(CAPTURE);
+            int fd = (int) SOCKET.invokeExact(err, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+            if (fd < 0) {
+                throw new IllegalStateException("netlink sock_diag socket failed: errno " + ERRNO.get(err, 0L));
+            }
+            // never hang a proxy thread on a kernel that does not answer
+            MemorySegment timeval = a.allocate(16, 8);
+            timeval.set(ValueLayout.JAVA_LONG, 0, 1L);
+            int rc = (int) SETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+            if (rc != 0) {
+                closeFd(fd);
+                throw new IllegalStateException("setsockopt SO_RCVTIMEO failed: errno " + ERRNO.get(err, 0L));
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("netlink socket failed", e);
+        }
+    }
+
+    private static int socketInNamespace(String nsPath) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment err = a.allocate(CAPTURE);
+            int own = (int) OPEN.invokeExact(err, a.allocateFrom("/proc/thread-self/ns/net"), O_RDONLY_CLOEXEC);
+            if (own < 0) {
+                throw new IllegalStateException("cannot open /proc/thread-self/ns/net: errno " + ERRNO.get(err, 0L));
+            }
+            int target = (int) OPEN.invokeExact(err, a.allocateFrom(nsPath), O_RDONLY_CLOEXEC);
+            if (target < 0) {
+                closeFd(own);
+                throw new IllegalStateException("cannot open " + nsPath + ": errno " + ERRNO.get(err, 0L));
+            }
+            try {
+                if ((int) SETNS.invokeExact(err, target, CLONE_NEWNET) != 0) {
+                    throw new IllegalStateException("setns " + nsPath + " failed: errno " + ERRNO.get(err, 0L));
+                }
+                try {
+                    return netlinkSocket();
+                } finally {
+                    // the thread ends right after, but restore anyway so nothing else runs out of place
+                    int unused = (int) SETNS.invokeExact(err, own, CLONE_NEWNET);
+                }
+            } finally {
+                closeFd(own);
+                closeFd(target);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot enter " + nsPath, e);
+        }
+    }
+
+    private static void closeFd(int fd) {
+        try {
+            int unused = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable ignored) {
+            // nothing sensible to do about a failed close
+        }
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.captureCallState("errno"));
+    }
+
+    private static MethodHandle downcallWithoutErrno(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(symbol(name), descriptor);
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
+    }
+
+    /** Closes the descriptor once, whether through close() or after the owner became unreachable. */
+    private record Closer(int fd) implements Runnable {
+        @Override
+        public void run() {
+            closeFd(fd);
+        }
+    }
+}

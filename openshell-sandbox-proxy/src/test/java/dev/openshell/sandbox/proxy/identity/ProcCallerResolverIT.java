@@ -1,0 +1,207 @@
+package dev.openshell.sandbox.proxy.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real clients (curl, wget, bash, this JVM) connecting to a real loopback listener. */
+class ProcCallerResolverIT {
+
+    private ServerSocket server;
+    private Process client;
+    private final List<Socket> accepted = new ArrayList<>();
+
+    @BeforeEach
+    void listen() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server.setSoTimeout(10_000);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        for (Socket socket : accepted) {
+            socket.close();
+        }
+        if (client != null) {
+            client.destroyForcibly();
+        }
+        server.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getLocalPort() + "/";
+    }
+
+    private Process start(String... command) throws IOException {
+        client = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return client;
+    }
+
+    /** Accepts and resolves; the connection stays open (so the client lives on) until the test ends. */
+    private CallerIdentity acceptAndResolve(CallerResolver resolver) throws IOException {
+        Socket socket = server.accept();
+        accepted.add(socket);
+        return resolver.resolve((InetSocketAddress) socket.getRemoteSocketAddress(), (InetSocketAddress)
+                socket.getLocalSocketAddress());
+    }
+
+    private static String real(String path) throws IOException {
+        return Path.of(path).toRealPath().toString();
+    }
+
+    @Test
+    void curlStartedByAShellIsTheCallerAndTheShellItsParent() throws Exception {
+        Process shell = start("bash", "-c", "curl -s --max-time 5 " + url() + " >/dev/null; true");
+
+        CallerIdentity id = acceptAndResolve(ProcCallerResolver.forOwnNamespace());
+
+        assertThat(id.binary()).isEqualTo(real("/usr/bin/curl"));
+        assertThat(id.ancestors().getFirst()).isEqualTo(real("/bin/bash"));
+        assertThat(ProcessHandle.of(id.pid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                .contains(shell.pid());
+        // this JVM started the shell, so it is an ancestor too
+        assertThat(id.ancestors().get(1))
+                .isEqualTo(Files.readSymbolicLink(Path.of("/proc/self/exe")).toString());
+        assertThat(id.sha256()).isEqualTo(sha256(Path.of("/usr/bin/curl")));
+    }
+
+    @Test
+    void wgetIsIdentifiedAsWget() throws Exception {
+        Path wget = Path.of("/usr/bin/wget");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
+        start(wget.toString(), "-q", "-T", "5", "-t", "1", "-O", "/dev/null", url());
+
+        CallerIdentity id = acceptAndResolve(ProcCallerResolver.forOwnNamespace());
+
+        assertThat(id.binary()).isEqualTo(real("/usr/bin/wget"));
+        assertThat(id.pid()).isEqualTo((int) client.pid());
+    }
+
+    @Test
+    void aConnectionFromThisJvmResolvesToTheJavaBinary() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            CallerIdentity id = acceptAndResolve(ProcCallerResolver.forOwnNamespace());
+
+            assertThat(id.pid()).isEqualTo(ProcessHandle.current().pid());
+            Path exe = Files.readSymbolicLink(Path.of("/proc/self/exe"));
+            assertThat(id.binary()).isEqualTo(exe.toString());
+            assertThat(id.sha256()).isEqualTo(sha256(exe));
+        }
+    }
+
+    @Test
+    void theNetTcpTablesGiveTheSameAnswerAsSockDiag() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            Socket peer = server.accept();
+            accepted.add(peer);
+            InetSocketAddress client = (InetSocketAddress) peer.getRemoteSocketAddress();
+            InetSocketAddress proxy = (InetSocketAddress) peer.getLocalSocketAddress();
+            ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+
+            assertThat(resolver.socketLookup()).isEqualTo("sock_diag");
+            assertThat(resolver.withTableLookup().resolve(client, proxy)).isEqualTo(resolver.resolve(client, proxy));
+        }
+    }
+
+    @Test
+    void ipv6AndDualStackConnectionsAreResolved() throws Exception {
+        ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+        // a dual-stack listener sees an IPv4 client through an IPv6 socket
+        try (ServerSocket dual = new ServerSocket(0);
+                ServerSocket v6 = new ServerSocket(0, 10, InetAddress.getByName("::1"))) {
+            dual.setSoTimeout(10_000);
+            v6.setSoTimeout(10_000);
+            for (ServerSocket listener : new ServerSocket[] {dual, v6}) {
+                String host = listener == v6 ? "::1" : "127.0.0.1";
+                try (Socket socket = new Socket(InetAddress.getByName(host), listener.getLocalPort());
+                        Socket peer = listener.accept()) {
+                    InetSocketAddress client = (InetSocketAddress) peer.getRemoteSocketAddress();
+                    InetSocketAddress proxy = (InetSocketAddress) peer.getLocalSocketAddress();
+                    assertThat(resolver.resolve(client, proxy).pid())
+                            .as(host)
+                            .isEqualTo(ProcessHandle.current().pid());
+                    assertThat(resolver.withTableLookup().resolve(client, proxy).pid())
+                            .as(host)
+                            .isEqualTo(ProcessHandle.current().pid());
+                }
+            }
+        }
+    }
+
+    @Test
+    void theProcessTreeRootIsTheLastAncestorAndOutsidersAreUnknown() throws Exception {
+        // the shell outlives curl so the tree root still exists for the second lookup
+        Process shell = start("bash", "-c", "curl -s --max-time 5 " + url() + " >/dev/null; sleep 30");
+        int self = (int) ProcessHandle.current().pid();
+        ProcCallerResolver tree = ProcCallerResolver.forNamespaceOf(self, (int) shell.pid());
+
+        CallerIdentity id = acceptAndResolve(tree);
+        assertThat(id.binary()).isEqualTo(real("/usr/bin/curl"));
+        assertThat(id.ancestors()).containsExactly(real("/bin/bash"));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            assertThatThrownBy(() -> acceptAndResolve(tree))
+                    .isInstanceOfSatisfying(
+                            IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                    .hasMessageContaining("is held by no process in the process tree of pid " + shell.pid());
+        }
+    }
+
+    @Test
+    void aClientThatAlreadyExitedIsUnknown() throws Exception {
+        // bash connects and exits at once; the connection waits in the accept queue
+        Process shell = start("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort());
+        assertThat(shell.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> acceptAndResolve(ProcCallerResolver.forOwnNamespace()))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessageContaining("-> 127.0.0.1:" + server.getLocalPort());
+    }
+
+    @Test
+    void aBinaryReplacedAfterFirstUseIsRefused(@TempDir Path dir) throws Exception {
+        Path wget = Path.of("/usr/bin/wget");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
+        Path tool = dir.resolve("fetch");
+        Files.copy(Path.of("/usr/bin/curl"), tool);
+        ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+
+        start(tool.toString(), "-s", "--max-time", "5", url());
+        CallerIdentity first = acceptAndResolve(resolver);
+        assertThat(first.binary()).isEqualTo(tool.toRealPath().toString());
+        accepted.getLast().close();
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        // the same path now holds different bytes (still a working HTTP client)
+        Files.copy(wget, tool, StandardCopyOption.REPLACE_EXISTING);
+        start(tool.toString(), "-q", "-T", "5", "-t", "1", "-O", "/dev/null", url());
+
+        assertThatThrownBy(() -> acceptAndResolve(resolver))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                .hasMessageContaining(tool.toRealPath() + " changed since it was first seen (sha256 "
+                        + sha256(Path.of("/usr/bin/curl")).substring(0, 12));
+    }
+
+    static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}

@@ -1,0 +1,208 @@
+package dev.openshell.sandbox.proxy.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The resolver over a fixture proc tree: pid 100 (sh) is the sandbox root, 101 (curl) its child
+ * holding socket 1002, 50 an unrelated process outside the tree that holds socket 2001.
+ */
+class ProcCallerResolverTest {
+
+    @TempDir
+    Path dir;
+
+    private Path proc;
+    private Path bin;
+    private final InetSocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), 41906);
+    private final InetSocketAddress proxy = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3128);
+
+    @BeforeEach
+    void fixture() throws IOException {
+        proc = Files.createDirectories(dir.resolve("proc"));
+        bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createDirectories(proc.resolve("net"));
+        copy("tcp.txt", proc.resolve("net/tcp"));
+        copy("tcp6.txt", proc.resolve("net/tcp6"));
+        Files.writeString(bin.resolve("sh"), "shell bytes");
+        Files.writeString(bin.resolve("curl"), "curl bytes v1");
+        Files.writeString(bin.resolve("other"), "other bytes");
+        process(1, 0, "init", bin.resolve("other"));
+        process(100, 1, "sh", bin.resolve("sh"));
+        // a comm with spaces and parentheses must not confuse the PPid parser
+        process(101, 100, "cu) (rl", bin.resolve("curl"));
+        process(50, 1, "other", bin.resolve("other"));
+        Files.writeString(proc.resolve("100/task/100/children"), "101 ");
+        Files.createSymbolicLink(proc.resolve("101/fd/0"), Path.of("pipe:[77]"));
+        Files.createSymbolicLink(proc.resolve("101/fd/3"), Path.of("socket:[1002]"));
+        Files.createSymbolicLink(proc.resolve("50/fd/7"), Path.of("socket:[2001]"));
+    }
+
+    private void copy(String fixture, Path to) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/identity/" + fixture)) {
+            Files.write(to, in.readAllBytes());
+        }
+    }
+
+    private void process(int pid, int ppid, String comm, Path exe) throws IOException {
+        Path p = Files.createDirectories(proc.resolve(Integer.toString(pid)));
+        Files.createDirectories(p.resolve("fd"));
+        Files.createDirectories(p.resolve("task").resolve(Integer.toString(pid)));
+        Files.writeString(p.resolve("stat"), pid + " (" + comm + ") S " + ppid + " " + pid + " 0 0 -1 4194304\n");
+        Files.createSymbolicLink(p.resolve("exe"), exe);
+    }
+
+    private ProcCallerResolver treeResolver() {
+        return new ProcCallerResolver(proc, OptionalInt.empty(), OptionalInt.of(100), new BinaryTrust());
+    }
+
+    @Test
+    void resolvesTheSocketOwnerItsBinaryAndAncestorsUpToTheRoot() throws IOException {
+        CallerIdentity id = treeResolver().resolve(client, proxy);
+
+        assertThat(id.pid()).isEqualTo(101);
+        assertThat(id.binary()).isEqualTo(bin.resolve("curl").toString());
+        assertThat(id.ancestors()).containsExactly(bin.resolve("sh").toString());
+        assertThat(id.sha256()).isEqualTo(sha256("curl bytes v1"));
+    }
+
+    @Test
+    void withoutARootTheWholeHostIsScannedAndAncestorsStopBeforePidOne() {
+        ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace().withProcRoot(proc);
+
+        CallerIdentity id = resolver.resolve(client, proxy);
+        assertThat(id.pid()).isEqualTo(101);
+        assertThat(id.ancestors()).containsExactly(bin.resolve("sh").toString());
+
+        CallerIdentity outsider =
+                resolver.resolve(new InetSocketAddress("10.200.0.2", 54321), new InetSocketAddress("10.200.0.1", 3128));
+        assertThat(outsider.pid()).isEqualTo(50);
+        assertThat(outsider.ancestors()).isEmpty();
+    }
+
+    @Test
+    void aProcessOutsideTheSandboxTreeIsNotAcceptedAsTheCaller() {
+        assertThatThrownBy(() -> treeResolver()
+                        .resolve(new InetSocketAddress("10.200.0.2", 54321), new InetSocketAddress("10.200.0.1", 3128)))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessageContaining("inode 2001")
+                .hasMessageContaining("process tree of pid 100");
+    }
+
+    @Test
+    void aClosedOrUnknownSocketFailsClosedWithTheAddressesInTheMessage() {
+        assertThatThrownBy(() ->
+                        treeResolver().resolve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 41907), proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessageContaining("127.0.0.1:41907 -> 127.0.0.1:3128")
+                .hasMessageContaining("already closed");
+    }
+
+    @Test
+    void theDeletedMarkerIsStrippedFromTheBinaryPath() throws IOException {
+        Path deleted = bin.resolve("curl (deleted)");
+        Files.move(bin.resolve("curl"), deleted);
+        Files.delete(proc.resolve("101/exe"));
+        Files.createSymbolicLink(proc.resolve("101/exe"), deleted);
+
+        assertThat(treeResolver().resolve(client, proxy).binary())
+                .isEqualTo(bin.resolve("curl").toString());
+    }
+
+    @Test
+    void aBinaryWhoseContentChangedIsRefusedWhileTheOriginalStaysTrusted() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+
+        Files.writeString(bin.resolve("curl"), "curl bytes v2, longer");
+
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                .hasMessageContaining(bin.resolve("curl") + " changed since it was first seen (sha256 "
+                        + sha256("curl bytes v1").substring(0, 12) + ".. -> "
+                        + sha256("curl bytes v2, longer").substring(0, 12) + "..)")
+                .hasMessageContaining("restart the sandbox");
+
+        // restoring the original content is accepted again
+        Files.writeString(bin.resolve("curl"), "curl bytes v1");
+        assertThat(resolver.resolve(client, proxy).pid()).isEqualTo(101);
+    }
+
+    @Test
+    void aSwappedAncestorIsRefusedToo() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+        Files.writeString(bin.resolve("sh"), "a different shell");
+
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                .hasMessageStartingWith(bin.resolve("sh") + " changed");
+    }
+
+    @Test
+    void withoutBinaryTrustNoHashIsComputed() {
+        CallerIdentity id = treeResolver().withBinaryTrust(null).resolve(client, proxy);
+        assertThat(id.sha256()).isNull();
+        assertThat(id.pid()).isEqualTo(101);
+    }
+
+    @Test
+    void fallsBackToAParentScanWhenTheKernelHasNoChildrenFiles() throws IOException {
+        Files.delete(proc.resolve("100/task/100/children"));
+        assertThat(treeResolver().resolve(client, proxy).pid()).isEqualTo(101);
+    }
+
+    @Test
+    void theLowestPidWinsWhenASocketIsSharedThroughFork() throws IOException {
+        process(102, 101, "sleep", bin.resolve("other"));
+        Files.writeString(proc.resolve("101/task/101/children"), "102\n");
+        Files.createSymbolicLink(proc.resolve("102/fd/3"), Path.of("socket:[1002]"));
+
+        assertThat(treeResolver().resolve(client, proxy).pid()).isEqualTo(101);
+    }
+
+    @Test
+    void aVanishedSandboxRootFailsClosed() {
+        ProcCallerResolver resolver =
+                new ProcCallerResolver(proc, OptionalInt.empty(), OptionalInt.of(4242), new BinaryTrust());
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessage("the sandbox root process 4242 has exited");
+    }
+
+    @Test
+    void aVanishedNamespaceProcessFailsClosed() {
+        ProcCallerResolver resolver =
+                ProcCallerResolver.forNamespaceOf(4242, 100).withProcRoot(proc);
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessageContaining("has pid 4242 exited?");
+    }
+
+    static String sha256(String content) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(content.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
