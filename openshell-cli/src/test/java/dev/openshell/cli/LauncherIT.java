@@ -150,13 +150,25 @@ class LauncherIT {
     }
 
     @Test
-    void classDataArchiveIsCreatedOnFirstUseAndReused() throws Exception {
+    void firstRunWritesTheClassDataArchiveAndKeepsTheExitCode() throws Exception {
         Path cacheHome = tmp.resolve("cache");
+        String[] deny = {
+            "policy",
+            "check",
+            "examples/policies/default.yaml",
+            "--binary",
+            "/usr/bin/curl",
+            "--host",
+            "example.com",
+            "--port",
+            "443"
+        };
 
-        Run first = run(cacheHome, repo.resolve("bin/openshell"), "", "--version");
-        Run second = run(cacheHome, repo.resolve("bin/openshell"), "", "--version");
+        Run first = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
+        Run second = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
 
-        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.DENIED);
+        assertThat(first.err()).isEmpty();
         assertThat(second).isEqualTo(first);
         try (var files = Files.list(cacheHome.resolve("openshell"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
