@@ -64,8 +64,8 @@ final class NetworkNamespaceThread implements AutoCloseable {
             entered.complete(null);
             return true;
         } catch (IOException | RuntimeException e) {
-            entered.completeExceptionally(new IOException("cannot enter network namespace " + namespaceFile + ": "
-                    + e.getMessage(), e));
+            entered.completeExceptionally(
+                    new IOException("cannot enter network namespace " + namespaceFile + ": " + e.getMessage(), e));
             return false;
         }
     }

@@ -59,9 +59,8 @@ final class PipedCommand implements Command {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
-        Process started = processes
-                .builder(processes.confined(program), env.getEnv())
-                .start();
+        Process started =
+                processes.builder(processes.confined(program), env.getEnv()).start();
         process = started;
         env.addSignalListener((ignored, signal) -> Libc.kill(started.pid(), signal.getNumeric()), Signal.SIGNALS);
         Thread stdin = daemon("ssh-stdin", () -> copyStdin(started));

@@ -38,6 +38,7 @@ final class PtyCommand implements Command {
     private static final int POLL_MILLIS = 100;
     /** How long output may still drain after the program exited (background jobs keep the tty open). */
     private static final long DRAIN_MILLIS = 500;
+
     private static final String OPEN_TERMINAL = "exec <>\"$1\" >&0 2>&0 || exit 125; shift; exec \"$@\"";
 
     private final ConfinedProcesses processes;
@@ -81,7 +82,8 @@ final class PtyCommand implements Command {
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
         Map<String, String> variables = env.getEnv();
-        pty = Pty.open(number(variables.get(Environment.ENV_LINES), 24), number(variables.get(Environment.ENV_COLUMNS), 80));
+        pty = Pty.open(
+                number(variables.get(Environment.ENV_LINES), 24), number(variables.get(Environment.ENV_COLUMNS), 80));
         List<String> inSession = new ArrayList<>(List.of("setsid", "-w", "-c"));
         inSession.addAll(program);
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", OPEN_TERMINAL, "sh", pty.terminal()));
@@ -124,7 +126,8 @@ final class PtyCommand implements Command {
 
     private void resize(Map<String, String> variables) {
         try {
-            pty.resize(number(variables.get(Environment.ENV_LINES), 0), number(variables.get(Environment.ENV_COLUMNS), 0));
+            pty.resize(
+                    number(variables.get(Environment.ENV_LINES), 0), number(variables.get(Environment.ENV_COLUMNS), 0));
         } catch (IOException e) {
             LOG.debug("window change failed: {}", e.toString());
         }

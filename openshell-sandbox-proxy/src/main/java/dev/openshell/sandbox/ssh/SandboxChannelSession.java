@@ -34,9 +34,7 @@ final class SandboxChannelSession extends ChannelSession {
 
     /** The command for an {@code exec} request ({@code command} non-null) or a {@code shell} request. */
     Command command(String command) {
-        List<String> program = command == null
-                ? List.of(processes.shell(), "-l")
-                : List.of("/bin/sh", "-c", command);
+        List<String> program = command == null ? List.of(processes.shell(), "-l") : List.of("/bin/sh", "-c", command);
         return terminalRequested ? new PtyCommand(processes, program) : new PipedCommand(processes, program);
     }
 

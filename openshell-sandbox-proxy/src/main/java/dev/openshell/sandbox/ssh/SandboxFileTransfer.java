@@ -35,7 +35,10 @@ final class SandboxFileTransfer {
                 + ShellWords.quote(local.getFileName().toString()) + "; fi; ";
         if (Files.isDirectory(local)) {
             Process tar = startLocal(List.of("tar", "-C", local.toString(), "-cf", "-", "."));
-            run(target + "mkdir -p \"$t\" && exec tar -C \"$t\" -xf -", tar.getInputStream(), OutputStream.nullOutputStream());
+            run(
+                    target + "mkdir -p \"$t\" && exec tar -C \"$t\" -xf -",
+                    tar.getInputStream(),
+                    OutputStream.nullOutputStream());
             awaitLocal(tar, "tar -c " + local);
         } else {
             try (InputStream in = Files.newInputStream(local)) {
@@ -103,7 +106,8 @@ final class SandboxFileTransfer {
         if (status != 0) {
             throw new SshException(
                     "ssh_transfer_failed",
-                    "upload failed (exit " + status + "): " + err.toString(StandardCharsets.UTF_8).strip());
+                    "upload failed (exit " + status + "): "
+                            + err.toString(StandardCharsets.UTF_8).strip());
         }
     }
 

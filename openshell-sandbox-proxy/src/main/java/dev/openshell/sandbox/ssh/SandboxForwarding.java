@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import org.apache.sshd.client.future.DefaultOpenFuture;
@@ -121,19 +122,27 @@ final class SandboxForwarding implements ForwardingFilter {
             }
         }
 
+        /** Tells the client why, instead of MINA's "generic error" for anything but a bare ConnectException. */
         @Override
         protected void handleChannelOpenFailure(OpenFuture future, Throwable problem) {
-            if (problem instanceof BindException) {
-                super.handleChannelOpenFailure(
-                        future,
-                        new SshChannelOpenException(
-                                getChannelId(),
-                                SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                                "not an address of the sandbox: " + getTunnelExit(),
-                                problem));
-            } else {
-                super.handleChannelOpenFailure(future, problem);
+            Throwable cause = problem;
+            while (cause.getCause() != null && !(cause instanceof SocketException)) {
+                cause = cause.getCause();
             }
+            String target =
+                    getTunnelExit().getHostName() + ":" + getTunnelExit().getPort();
+            SshChannelOpenException reason = cause instanceof BindException
+                    ? new SshChannelOpenException(
+                            getChannelId(),
+                            SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                            "not an address of the sandbox: " + target,
+                            problem)
+                    : new SshChannelOpenException(
+                            getChannelId(),
+                            SshConstants.SSH_OPEN_CONNECT_FAILED,
+                            target + " in the sandbox: " + cause.getMessage(),
+                            problem);
+            super.handleChannelOpenFailure(future, reason);
         }
     }
 }

@@ -75,10 +75,13 @@ public final class SandboxSshServer implements AutoCloseable {
         NetworkNamespaceThread namespace = null;
         SshServer server = SshServer.setUpDefaultServer();
         try {
-            KeyPair hostKey = SshKeys.loadOrCreate(directory.resolve(SshEndpoint.HOST_KEY), "openshell-host-" + sandboxId);
+            KeyPair hostKey =
+                    SshKeys.loadOrCreate(directory.resolve(SshEndpoint.HOST_KEY), "openshell-host-" + sandboxId);
             KeyPair clientKey =
                     SshKeys.loadOrCreate(directory.resolve(SshEndpoint.CLIENT_KEY), "openshell-" + sandboxId);
-            SshKeys.writeText(directory.resolve(SshEndpoint.HOST_KEY + ".pub"), SshKeys.publicLine(hostKey.getPublic(), "") + "\n");
+            SshKeys.writeText(
+                    directory.resolve(SshEndpoint.HOST_KEY + ".pub"),
+                    SshKeys.publicLine(hostKey.getPublic(), "") + "\n");
             SshKeys.writeText(
                     directory.resolve(SshEndpoint.CLIENT_KEY + ".pub"),
                     SshKeys.publicLine(clientKey.getPublic(), "openshell-" + sandboxId) + "\n");
@@ -96,8 +99,7 @@ public final class SandboxSshServer implements AutoCloseable {
             server.setKeyboardInteractiveAuthenticator(null);
             server.setGSSAuthenticator(null);
             server.setHostBasedAuthenticator(null);
-            server.setPublickeyAuthenticator(
-                    (user, key, session) -> KeyUtils.compareKeys(clientKey.getPublic(), key));
+            server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(clientKey.getPublic(), key));
             server.setChannelFactories(
                     List.of(new SandboxChannelSession.Factory(processes), forwarding.channelFactory()));
             server.setForwardingFilter(forwarding);
@@ -106,10 +108,13 @@ public final class SandboxSshServer implements AutoCloseable {
             server.setSubsystemFactories(List.of());
             // Interactive shells may sit idle for hours, as with OpenSSH.
             CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
+            // Small request/reply packets: Nagle plus delayed ACKs would add ~40 ms to every step.
+            CoreModuleProperties.TCP_NODELAY.set(server, true);
             CoreModuleProperties.NIO_WORKERS.set(server, 2);
             server.start();
 
-            int port = ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+            int port =
+                    ((InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
             SshEndpoint endpoint = new SshEndpoint(LOOPBACK, port, directory);
             SshKeys.writeText(
                     endpoint.knownHostsFile(),
@@ -122,7 +127,8 @@ public final class SandboxSshServer implements AutoCloseable {
             if (namespace != null) {
                 namespace.close();
             }
-            throw new SshException("ssh_server_failed", "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(), e);
+            throw new SshException(
+                    "ssh_server_failed", "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(), e);
         }
     }
 

@@ -68,7 +68,8 @@ public record SshEndpoint(String host, int port, Path directory) {
     /** The server's public host key. */
     public PublicKey hostKey() {
         try {
-            String line = Files.readString(hostKeyFile(), StandardCharsets.UTF_8).strip();
+            String line =
+                    Files.readString(hostKeyFile(), StandardCharsets.UTF_8).strip();
             return PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null, null);
         } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
             throw new SshException("ssh_endpoint_invalid", "cannot read " + hostKeyFile() + ": " + e, e);
