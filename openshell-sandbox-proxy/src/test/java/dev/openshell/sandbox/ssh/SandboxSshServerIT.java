@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.common.SshConstants;
@@ -121,14 +122,6 @@ class SandboxSshServerIT {
     }
 
     @Test
-    void clientEnvironmentCannotSteerTheRootLauncher() {
-        assertThat(ConfinedProcesses.accepted("LANG")).isTrue();
-        assertThat(ConfinedProcesses.accepted("LD_PRELOAD")).isFalse();
-        assertThat(ConfinedProcesses.accepted("GCONV_PATH")).isFalse();
-        assertThat(ConfinedProcesses.accepted("BAD-NAME")).isFalse();
-    }
-
-    @Test
     void landlockConfinesWrites() {
         Result outside = exec("echo x > /etc/osh-ssh-test");
         Result inside = exec("echo x > inside && cat inside");
@@ -172,6 +165,57 @@ class SandboxSshServerIT {
             assertThat(shell.getExitStatus()).isZero();
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("50 100");
+    }
+
+    @Test
+    void execWithATerminalRequest() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ChannelExec exec = client.session().createExecChannel("tty; test -t 0 && echo interactive")) {
+            exec.setUsePty(true);
+            exec.setOut(out);
+            exec.setErr(out);
+            exec.open().verify(Duration.ofSeconds(10));
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(20));
+            assertThat(exec.getExitStatus()).isZero();
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .containsPattern("/dev/pts/\\d+")
+                .contains("interactive");
+    }
+
+    @Test
+    void closingTheConnectionKillsItsProcesses() throws Exception {
+        String marker = "osh-ssh-orphan-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        SandboxSshClient doomed = SandboxSshClient.connect(sandbox.server.endpoint());
+        Thread running = Thread.ofVirtual()
+                .start(() -> doomed.execShell(
+                        "exec sleep 1000 " + marker,
+                        null,
+                        OutputStream.nullOutputStream(),
+                        OutputStream.nullOutputStream()));
+        try {
+            awaitProcesses(marker, true);
+        } finally {
+            doomed.close();
+        }
+        awaitProcesses(marker, false);
+        running.join(Duration.ofSeconds(5));
+    }
+
+    private static void awaitProcesses(String marker, boolean present) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean found = ProcessHandle.allProcesses()
+                    .anyMatch(p -> p.info()
+                            .arguments()
+                            .map(a -> List.of(a).contains(marker))
+                            .orElse(false));
+            if (found == present) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("process " + marker + (present ? " never started" : " survived the disconnect"));
     }
 
     @Test
