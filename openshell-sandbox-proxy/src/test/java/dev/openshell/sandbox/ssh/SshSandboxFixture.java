@@ -76,7 +76,7 @@ final class SshSandboxFixture implements AutoCloseable {
                     List.of());
             SandboxSshServer server = SandboxSshServer.start("sshtest", stateDir, spec, environment);
             return new SshSandboxFixture(namespace, workdir, stateDir, spec, server);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             cleanUp(namespace, workdir, stateDir);
             throw e;
         }
