@@ -27,12 +27,13 @@ final class CaptureAdmission {
      * The outcome.
      *
      * @param caller the caller, or null when it could not be identified
+     * @param host the destination name, normalised; as sent (made printable) when it is not a valid name
      * @param decision the decision as the client is told: the policy's, or a {@code bypass:} denial
      * @param admitted set when the connection may proceed; its addresses hold only the original
      *     destination
      * @param generation the policy generation that decided
      */
-    record Outcome(CallerIdentity caller, Decision decision, Admission.Result admitted, long generation) {
+    record Outcome(CallerIdentity caller, String host, Decision decision, Admission.Result admitted, long generation) {
 
         String binary() {
             return caller == null ? null : caller.binary();
@@ -83,29 +84,36 @@ final class CaptureAdmission {
             ProxyServices services) {
         long generation = services.policy().generation();
         InetAddress address = original.getAddress();
+        Destination destination;
+        try {
+            // The policy sees the port actually connected to; a port in the Host header is the client's affair.
+            String host = source == Source.HOST_HEADER
+                    ? Destination.parseAuthority(name, 80).host()
+                    : name;
+            destination = Destination.of(host, original.getPort());
+        } catch (IllegalArgumentException e) {
+            return refused(
+                    caller,
+                    printable(name),
+                    Bypass.INVALID_NAME,
+                    source.text + " names \"" + printable(name) + "\", which is not a valid host name",
+                    generation);
+        }
         if (identityError != null) {
             Throwable cause = identityError instanceof CompletionException c && c.getCause() != null
                     ? c.getCause()
                     : identityError;
             return refused(
                     null,
+                    destination.host(),
                     Bypass.IDENTITY,
                     "cannot establish which program opened this connection: " + cause.getMessage(),
-                    generation);
-        }
-        Destination destination;
-        try {
-            destination = Destination.of(name, original.getPort());
-        } catch (IllegalArgumentException e) {
-            return refused(
-                    caller,
-                    Bypass.INVALID_NAME,
-                    source.text + " names \"" + printable(name) + "\", which is not a valid host name",
                     generation);
         }
         if (destination.literal() != null && source == Source.SNI) {
             return refused(
                     caller,
+                    destination.host(),
                     Bypass.INVALID_NAME,
                     "SNI names the IP address " + destination.host() + "; a server name must be a host name",
                     generation);
@@ -119,6 +127,7 @@ final class CaptureAdmission {
             } catch (UnknownHostException e) {
                 return refused(
                         caller,
+                        destination.host(),
                         Bypass.UNRESOLVABLE,
                         source.text + " names " + destination.host() + ", which does not resolve, so the connection to "
                                 + address.getHostAddress() + " cannot be attributed to it",
@@ -128,6 +137,7 @@ final class CaptureAdmission {
         if (!resolved.contains(address)) {
             return refused(
                     caller,
+                    destination.host(),
                     Bypass.NAME_MISMATCH,
                     source.text + " names " + destination.host() + " but the connection was to "
                             + address.getHostAddress() + ", which " + destination.host() + " does not resolve to",
@@ -148,12 +158,13 @@ final class CaptureAdmission {
         Decision decision = policy.policy().evaluate(request);
         Admission.Result admitted =
                 decision.permits() ? new Admission.Result(caller, request, decision, policy, null) : null;
-        return new Outcome(caller, decision, admitted, policy.generation());
+        return new Outcome(caller, request.host(), decision, admitted, policy.generation());
     }
 
-    private static Attributed refused(CallerIdentity caller, String reason, String detail, long generation) {
+    private static Attributed refused(
+            CallerIdentity caller, String host, String reason, String detail, long generation) {
         return new Attributed(
-                caller, null, null, new Outcome(caller, Bypass.deny(reason, detail, null), null, generation));
+                caller, null, null, new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation));
     }
 
     /** The name as it may appear in a log line: control characters and the like replaced, length capped. */

@@ -6,6 +6,7 @@ import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -100,13 +101,14 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         if (!decided && original != null) {
             decided = true;
             cancelDeadline();
-            CapturedConnection.logRejection(
+            CapturedConnection.reject(
                     services,
                     identity,
                     original,
                     Bypass.CLOSED_EARLY,
                     "the connection closed before it sent anything that names its destination",
-                    start);
+                    start,
+                    () -> {});
         }
         release();
         super.channelInactive(ctx);
@@ -189,8 +191,16 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
     private void reject(ChannelHandlerContext ctx, String reason, String detail) {
         decide();
         release();
-        CapturedConnection.reset(ctx.channel(), tls != null && tls);
-        CapturedConnection.logRejection(services, identity, original, reason, detail, start);
+        Channel channel = ctx.channel();
+        boolean alert = tls != null && tls;
+        CapturedConnection.reject(
+                services,
+                identity,
+                original,
+                reason,
+                detail,
+                start,
+                () -> channel.eventLoop().execute(() -> CapturedConnection.reset(channel, alert)));
     }
 
     private void decide() {

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,9 @@ final class CapturedConnection {
 
     /** A fatal TLS alert, {@code access_denied} (49), in a TLS 1.2 record: readable before any handshake. */
     private static final byte[] ACCESS_DENIED_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31};
+
+    /** How long a rejection waits for the caller's identity, so that the finding can name it. */
+    static final Duration IDENTITY_WAIT = Duration.ofSeconds(1);
 
     private final ProxyServices services;
     private final Channel client;
@@ -75,13 +79,13 @@ final class CapturedConnection {
                         client.close();
                         return;
                     }
-                    decided(outcome, name);
+                    decided(outcome);
                 }));
     }
 
-    private void decided(CaptureAdmission.Outcome outcome, String name) {
+    private void decided(CaptureAdmission.Outcome outcome) {
         Admission.Result admitted = outcome.admitted();
-        String host = admitted != null ? admitted.request().host() : CaptureAdmission.printable(name);
+        String host = outcome.host();
         services.logger()
                 .log(
                         outcome.binary(),
@@ -199,14 +203,60 @@ final class CapturedConnection {
             InetSocketAddress original,
             RejectedRequest why,
             long start) {
-        client.writeAndFlush(ProxyResponses.rawError(client.alloc(), why.status(), why.error(), why.detail()))
-                .addListener(ChannelFutureListener.CLOSE);
-        logRejection(services, identity, original, why.error(), why.detail(), start);
+        reject(
+                services,
+                identity,
+                original,
+                why.error(),
+                why.detail(),
+                start,
+                () -> client.eventLoop()
+                        .execute(() -> client.writeAndFlush(ProxyResponses.rawError(
+                                        client.alloc(), why.status(), why.error(), why.detail()))
+                                .addListener(ChannelFutureListener.CLOSE)));
+    }
+
+    /**
+     * Rejects a connection that never got a name and logs the finding. The connection is ended
+     * only once its caller is known (at most {@link #IDENTITY_WAIT} later): a client that sees the
+     * reset exits at once, and its socket with it, which would leave the finding without a name.
+     *
+     * @param end ends the connection, on its event loop; the host in the log is the original destination
+     */
+    static void reject(
+            ProxyServices services,
+            CompletableFuture<CallerIdentity> identity,
+            InetSocketAddress original,
+            String reason,
+            String detail,
+            long start,
+            Runnable end) {
+        CompletableFuture<CallerIdentity> caller = identity == null
+                ? CompletableFuture.completedFuture(null)
+                : identity.exceptionally(e -> null)
+                        .completeOnTimeout(null, IDENTITY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        long generation = services.policy().generation();
+        Decision decision = Bypass.deny(reason, detail, null);
+        caller.thenAccept(c -> {
+            end.run();
+            services.logger()
+                    .log(
+                            c == null ? null : c.binary(),
+                            c == null ? -1 : c.pid(),
+                            original.getAddress().getHostAddress(),
+                            original.getPort(),
+                            null,
+                            null,
+                            decision,
+                            generation,
+                            start);
+        });
     }
 
     /**
      * Ends a connection that will not be served: after a ClientHello with a TLS {@code access_denied}
      * alert (the client reports "access denied" instead of a bare reset), otherwise with a TCP reset.
+     * Call on the channel's event loop.
      */
     static void reset(Channel client, boolean alert) {
         if (!client.isActive()) {
@@ -218,35 +268,6 @@ final class CapturedConnection {
         }
         client.config().setOption(ChannelOption.SO_LINGER, 0);
         client.close();
-    }
-
-    /**
-     * Logs a rejected captured connection that never got a name, once its caller is known (or
-     * could not be; identity is given at most 2 s). The host is the original destination address.
-     */
-    static void logRejection(
-            ProxyServices services,
-            CompletableFuture<CallerIdentity> identity,
-            InetSocketAddress original,
-            String reason,
-            String detail,
-            long start) {
-        CompletableFuture<CallerIdentity> caller = identity == null
-                ? CompletableFuture.completedFuture(null)
-                : identity.exceptionally(e -> null).completeOnTimeout(null, 2, TimeUnit.SECONDS);
-        long generation = services.policy().generation();
-        Decision decision = Bypass.deny(reason, detail, null);
-        caller.thenAccept(c -> services.logger()
-                .log(
-                        c == null ? null : c.binary(),
-                        c == null ? -1 : c.pid(),
-                        original.getAddress().getHostAddress(),
-                        original.getPort(),
-                        null,
-                        null,
-                        decision,
-                        generation,
-                        start));
     }
 
     /** A relayed captured connection: revoking (on a policy reload that no longer admits it) closes both sides. */
