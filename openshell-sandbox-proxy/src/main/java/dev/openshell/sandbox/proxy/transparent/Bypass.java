@@ -13,7 +13,9 @@ final class Bypass {
 
     /** The connection sent nothing within the wait (a server-speaks-first protocol such as SSH or SMTP). */
     static final String SILENT = "silent";
-    /** The client closed before sending anything (a port probe). */
+    /** The first bytes started a ClientHello or request head but did not complete it within the wait. */
+    static final String INCOMPLETE = "incomplete";
+    /** The client closed before its first bytes named a destination (a port probe, say). */
     static final String CLOSED_EARLY = "closed_early";
     /** Neither a TLS ClientHello nor an HTTP/1.x request. */
     static final String UNKNOWN_PROTOCOL = "unknown_protocol";

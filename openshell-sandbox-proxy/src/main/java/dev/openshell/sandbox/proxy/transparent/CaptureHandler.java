@@ -71,7 +71,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 .schedule(
                         () -> {
                             if (!decided) {
-                                reject(ctx, Bypass.SILENT, silentDetail());
+                                timedOut(ctx);
                             }
                         },
                         FIRST_BYTES_TIMEOUT.toMillis(),
@@ -106,7 +106,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                     identity,
                     original,
                     Bypass.CLOSED_EARLY,
-                    "the connection closed before it sent anything that names its destination",
+                    "the connection closed before its first bytes named a destination",
                     start,
                     () -> {});
         }
@@ -192,7 +192,8 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         decide();
         release();
         Channel channel = ctx.channel();
-        boolean alert = tls != null && tls;
+        // A TLS alert only answers a complete ClientHello; anything else is reset.
+        boolean alert = reason.equals(Bypass.NO_SNI) || reason.equals(Bypass.BAD_CLIENT_HELLO);
         CapturedConnection.reject(
                 services,
                 identity,
@@ -208,9 +209,22 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         cancelDeadline();
     }
 
-    private String silentDetail() {
-        return "the connection to " + authority() + " sent nothing within " + FIRST_BYTES_TIMEOUT.toSeconds()
-                + " s (a protocol where the server speaks first?), so its destination name is unknown";
+    private void timedOut(ChannelHandlerContext ctx) {
+        long wait = FIRST_BYTES_TIMEOUT.toSeconds();
+        if (held == null || !held.isReadable()) {
+            reject(
+                    ctx,
+                    Bypass.SILENT,
+                    "the connection to " + authority() + " sent nothing within " + wait
+                            + " s (a protocol where the server speaks first?), so its destination name is unknown");
+        } else {
+            reject(
+                    ctx,
+                    Bypass.INCOMPLETE,
+                    "the connection to " + authority() + " sent " + held.readableBytes()
+                            + " bytes within " + wait + " s but no complete "
+                            + (tls ? "TLS ClientHello" : "HTTP request head") + ", so its destination name is unknown");
+        }
     }
 
     private String authority() {

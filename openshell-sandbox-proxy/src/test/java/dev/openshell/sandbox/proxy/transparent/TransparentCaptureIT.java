@@ -11,6 +11,7 @@ import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.LoopbackAliases;
 import dev.openshell.sandbox.proxy.ProxyConfig;
+import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
@@ -287,20 +288,31 @@ class TransparentCaptureIT {
     void connectionsThatCannotBeAttributedAreRejectedFastAndLogged() {
         Sandboxed silent = inSandbox(python, "-c", probe(http.port(), null));
         Sandboxed ssh = inSandbox(python, "-c", probe(http.port(), "SSH-2.0-OpenSSH_9.6\\r\\n"));
+        Sandboxed partial = inSandbox(python, "-c", probe(https.port(), "\\x16\\x03\\x01\\x02\\x00\\x01"));
+        Sandboxed probed = inSandbox(
+                python,
+                "-c",
+                "import socket; socket.create_connection(('%s', %d)).close()".formatted(UPSTREAM, http.port()));
         Sandboxed noSni = curl("-k", "https://" + UPSTREAM + ":" + https.port() + "/");
         Sandboxed internet = curl("https://1.1.1.1/");
 
         assertThat(silent.stdout().strip()).as(silent.toString()).isEqualTo("reset");
         assertThat(ssh.stdout().strip()).as(ssh.toString()).isEqualTo("reset");
+        assertThat(partial.stdout().strip()).as(partial.toString()).isEqualTo("reset");
+        assertThat(probed.exitCode()).as(probed.toString()).isZero();
         assertThat(noSni.exitCode()).as(noSni.toString()).isNotZero();
         assertThat(internet.exitCode()).as(internet.toString()).isNotZero();
-        for (Sandboxed attempt : List.of(silent, ssh, noSni, internet)) {
+        for (Sandboxed attempt : List.of(silent, ssh, partial, noSni, internet)) {
             assertThat(attempt.took()).as(attempt.toString()).isLessThan(FAST);
         }
         assertThat(awaitRecord(r -> "bypass:silent".equals(r.rule())))
                 .satisfies(r -> assertThat(r.binary()).isEqualTo(python))
                 .satisfies(r -> assertThat(r.host()).isEqualTo(UPSTREAM))
                 .satisfies(r -> assertThat(r.port()).isEqualTo(http.port()));
+        assertThat(awaitRecord(r -> "bypass:incomplete".equals(r.rule())).reason())
+                .contains("sent 6 bytes", "no complete TLS ClientHello");
+        assertThat(awaitRecord(r -> "bypass:closed_early".equals(r.rule())).port())
+                .isEqualTo(http.port());
         assertThat(awaitRecord(r -> "bypass:unknown_protocol".equals(r.rule())).binary())
                 .isEqualTo(python);
         assertThat(awaitRecord(r -> "bypass:no_sni".equals(r.rule()) && r.host().equals(UPSTREAM))
@@ -310,6 +322,52 @@ class TransparentCaptureIT {
                         .port())
                 .isEqualTo(443);
         assertThat(log).allMatch(r -> "transparent".equals(r.mode()));
+    }
+
+    @Test
+    void aReloadThatNoLongerAdmitsARelayedConnectionClosesIt() throws Exception {
+        long generation = proxy.activeGeneration();
+        Process download = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        network.namespaceName(),
+                        "/usr/bin/curl",
+                        "-sS",
+                        "--noproxy",
+                        "*",
+                        "--limit-rate",
+                        "100K",
+                        "-o",
+                        "/dev/null",
+                        "--cacert",
+                        upstreamCaPem.toString(),
+                        "--resolve",
+                        "raw.test:" + https.port() + ":" + UPSTREAM,
+                        "https://raw.test:" + https.port() + "/bulk?n=20000000")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (https.requests.stream().noneMatch(line -> line.startsWith("GET /bulk"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(https.requests).as("the download reached the upstream").anyMatch(l -> l.startsWith("GET /bulk"));
+
+            ReloadResult reload =
+                    proxy.replacePolicy(compile(POLICY.replace("raw.test", "other.test")), generation + 1);
+
+            assertThat(reload.loaded()).isTrue();
+            assertThat(reload.closedConnections()).isEqualTo(1);
+            assertThat(download.waitFor(3, TimeUnit.SECONDS))
+                    .as("curl ends once its connection is closed")
+                    .isTrue();
+            assertThat(download.exitValue()).isNotZero();
+        } finally {
+            download.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            proxy.replacePolicy(compile(POLICY), generation + 2);
+        }
     }
 
     @Test
