@@ -12,10 +12,21 @@ public final class DecisionLogger {
 
     private final String sandboxId;
     private final DecisionSink sink;
+    private final String mode;
 
     public DecisionLogger(String sandboxId, DecisionSink sink) {
+        this(sandboxId, sink, null);
+    }
+
+    private DecisionLogger(String sandboxId, DecisionSink sink, String mode) {
         this.sandboxId = sandboxId;
         this.sink = sink;
+        this.mode = mode;
+    }
+
+    /** A logger to the same sink whose records carry {@code mode} (e.g. {@code transparent}). */
+    public DecisionLogger withMode(String mode) {
+        return new DecisionLogger(sandboxId, sink, mode);
     }
 
     /**
@@ -50,7 +61,8 @@ public final class DecisionLogger {
                 decision.rule(),
                 decision.reason(),
                 generation,
-                micros);
+                micros,
+                mode);
         try {
             sink.accept(record);
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.openshell.sandbox.proxy.http.ProxyChannelInitializer;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
 import dev.openshell.sandbox.proxy.l7.TlsContexts;
 import dev.openshell.sandbox.proxy.tls.TrustBundle;
+import dev.openshell.sandbox.proxy.transparent.TransparentListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -46,6 +47,7 @@ public final class EgressProxy implements AutoCloseable {
     private EventLoopGroup group;
     private ExecutorService blocking;
     private Channel server;
+    private Channel transparentServer;
     private ProxyServices services;
     private ConnectionLimitHandler limit;
     private TrustBundle trustBundle;
@@ -90,6 +92,9 @@ public final class EgressProxy implements AutoCloseable {
                     .bind(config.bind())
                     .sync()
                     .channel();
+            if (config.transparentBind() != null) {
+                transparentServer = TransparentListener.bind(group, services, limit, config.transparentBind());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -117,6 +122,11 @@ public final class EgressProxy implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** Where captured connections arrive, or {@code null} without {@link ProxyConfig#transparentBind()}. */
+    public InetSocketAddress transparentAddress() {
+        return transparentServer == null ? null : (InetSocketAddress) transparentServer.localAddress();
     }
 
     /** The policy and generation in force. */
@@ -197,6 +207,9 @@ public final class EgressProxy implements AutoCloseable {
     public synchronized void close() {
         if (server != null) {
             server.close().awaitUninterruptibly();
+        }
+        if (transparentServer != null) {
+            transparentServer.close().awaitUninterruptibly();
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();

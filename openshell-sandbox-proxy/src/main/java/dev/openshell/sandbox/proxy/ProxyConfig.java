@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param inference handler for {@code inference.local}, or {@code null} (then 503)
  * @param tls the TLS contexts for L7 termination and upstream connections; {@code null} builds
  *     them from {@code trustDir} and {@code extraUpstreamCa}
+ * @param transparentBind where connections captured by the sandbox firewall arrive (see {@link
+ *     dev.openshell.sandbox.proxy.transparent.TransparentListener}), or {@code null} for none;
+ *     needs the epoll transport
  */
 public record ProxyConfig(
         InetSocketAddress bind,
@@ -40,7 +43,8 @@ public record ProxyConfig(
         HostResolver hostResolver,
         ProxyLimits limits,
         InferenceHandler inference,
-        TlsContexts tls) {
+        TlsContexts tls,
+        InetSocketAddress transparentBind) {
 
     public ProxyConfig {
         Objects.requireNonNull(bind, "bind");
@@ -74,6 +78,7 @@ public record ProxyConfig(
         private ProxyLimits limits = ProxyLimits.DEFAULT;
         private InferenceHandler inference;
         private TlsContexts tls;
+        private InetSocketAddress transparentBind;
 
         private Builder(String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
             this.sandboxId = sandboxId;
@@ -122,6 +127,12 @@ public record ProxyConfig(
             return this;
         }
 
+        /** Also listen here for connections the sandbox firewall redirected (transparent capture). */
+        public Builder transparentBind(InetSocketAddress value) {
+            this.transparentBind = value;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(
                     bind,
@@ -135,7 +146,8 @@ public record ProxyConfig(
                     hostResolver,
                     limits,
                     inference,
-                    tls);
+                    tls,
+                    transparentBind);
         }
     }
 }

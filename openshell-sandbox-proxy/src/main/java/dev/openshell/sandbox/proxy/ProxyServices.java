@@ -25,13 +25,36 @@ public final class ProxyServices {
             AtomicReference<ActivePolicy> policy,
             TlsContexts tls,
             ExecutorService blocking) {
+        this(
+                config,
+                transport,
+                policy,
+                new DecisionLogger(config.sandboxId(), config.sink()),
+                new ConnectionRegistry(policy),
+                tls,
+                blocking);
+    }
+
+    private ProxyServices(
+            ProxyConfig config,
+            Transport transport,
+            AtomicReference<ActivePolicy> policy,
+            DecisionLogger logger,
+            ConnectionRegistry registry,
+            TlsContexts tls,
+            ExecutorService blocking) {
         this.config = config;
         this.transport = transport;
         this.policy = policy;
-        this.logger = new DecisionLogger(config.sandboxId(), config.sink());
-        this.registry = new ConnectionRegistry(policy);
+        this.logger = logger;
+        this.registry = registry;
         this.tls = tls;
         this.blocking = blocking;
+    }
+
+    /** The same services (one registry, one policy) with decisions logged under {@code mode}. */
+    public ProxyServices withMode(String mode) {
+        return new ProxyServices(config, transport, policy, logger.withMode(mode), registry, tls, blocking);
     }
 
     public ProxyConfig config() {

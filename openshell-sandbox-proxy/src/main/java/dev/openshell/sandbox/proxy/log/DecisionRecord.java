@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param verdict {@code allow}, {@code deny} or {@code audit}
  * @param layer {@code l4} or {@code l7}
  * @param generation the policy generation that decided
+ * @param mode {@code transparent} for a connection the sandbox firewall captured because it ignored
+ *     the proxy settings; {@code null} for the explicit proxy
  */
 public record DecisionRecord(
         Instant time,
@@ -25,4 +27,42 @@ public record DecisionRecord(
         String rule,
         String reason,
         long generation,
-        long latencyMicros) {}
+        long latencyMicros,
+        String mode) {
+
+    /** A decision of the explicit proxy (no mode). */
+    public DecisionRecord(
+            Instant time,
+            String sandbox,
+            String binary,
+            int pid,
+            String host,
+            int port,
+            String method,
+            String path,
+            String verdict,
+            String layer,
+            String policy,
+            String rule,
+            String reason,
+            long generation,
+            long latencyMicros) {
+        this(
+                time,
+                sandbox,
+                binary,
+                pid,
+                host,
+                port,
+                method,
+                path,
+                verdict,
+                layer,
+                policy,
+                rule,
+                reason,
+                generation,
+                latencyMicros,
+                null);
+    }
+}

@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
  * names follow OCSF loosely: {@code time} (ISO-8601 UTC), {@code sandbox}, {@code binary},
  * {@code pid}, {@code host}, {@code port}, {@code method}, {@code path}, {@code verdict},
  * {@code layer}, {@code policy}, {@code rule}, {@code reason}, {@code generation},
- * {@code latency_us}. Null strings and a pid of 0 or less (caller unknown) are omitted. Every
+ * {@code latency_us}, {@code mode}. Null strings and a pid of 0 or less (caller unknown) are omitted. Every
  * string is escaped, so hostile input (a request path, a host name) can never break the line.
  */
 public final class JsonLines {
@@ -36,6 +36,7 @@ public final class JsonLines {
         string(b, "reason", r.reason());
         number(b, "generation", r.generation());
         number(b, "latency_us", r.latencyMicros());
+        string(b, "mode", r.mode());
         return b.append('}').toString();
     }
 

@@ -1,0 +1,179 @@
+package dev.openshell.sandbox.proxy.transparent;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.L4Request;
+import dev.openshell.sandbox.proxy.ActivePolicy;
+import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.http.Admission;
+import dev.openshell.sandbox.proxy.http.Destination;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The decision on a captured connection once its name is known, in order: who is calling (fail
+ * closed), whether the name is a valid host name, where it points (resolved once), whether the
+ * connection went to one of those addresses (else the name was spoofed), and then the same policy
+ * evaluation as a {@code CONNECT}, with the original destination as the only address.
+ */
+final class CaptureAdmission {
+
+    /**
+     * The outcome.
+     *
+     * @param caller the caller, or null when it could not be identified
+     * @param host the destination name, normalised; as sent (made printable) when it is not a valid name
+     * @param decision the decision as the client is told: the policy's, or a {@code bypass:} denial
+     * @param admitted set when the connection may proceed; its addresses hold only the original
+     *     destination
+     * @param generation the policy generation that decided
+     */
+    record Outcome(CallerIdentity caller, String host, Decision decision, Admission.Result admitted, long generation) {
+
+        String binary() {
+            return caller == null ? null : caller.binary();
+        }
+
+        int pid() {
+            return caller == null ? -1 : caller.pid();
+        }
+    }
+
+    /** Where the name came from, for messages: {@code SNI} or {@code the Host header}. */
+    enum Source {
+        SNI("SNI"),
+        HOST_HEADER("the Host header");
+
+        private final String text;
+
+        Source(String text) {
+            this.text = text;
+        }
+    }
+
+    private CaptureAdmission() {}
+
+    /** Decides on {@code name} for a connection to {@code original}; the future completes on {@code loop}. */
+    static CompletableFuture<Outcome> admit(
+            CompletableFuture<CallerIdentity> identity,
+            String name,
+            Source source,
+            InetSocketAddress original,
+            ProxyServices services,
+            EventLoop loop) {
+        return identity.handleAsync(
+                        (caller, error) -> attribute(caller, error, name, source, original, services),
+                        services.blocking())
+                .thenApplyAsync(step -> step.outcome != null ? step.outcome : evaluate(step, services), loop);
+    }
+
+    /** The steps before the policy; {@code outcome} is set when one of them already refused. */
+    private record Attributed(CallerIdentity caller, Destination destination, InetAddress address, Outcome outcome) {}
+
+    private static Attributed attribute(
+            CallerIdentity caller,
+            Throwable identityError,
+            String name,
+            Source source,
+            InetSocketAddress original,
+            ProxyServices services) {
+        long generation = services.policy().generation();
+        InetAddress address = original.getAddress();
+        Destination destination;
+        try {
+            // The policy sees the port actually connected to; a port in the Host header is the client's affair.
+            String host = source == Source.HOST_HEADER
+                    ? Destination.parseAuthority(name, 80).host()
+                    : name;
+            destination = Destination.of(host, original.getPort());
+        } catch (IllegalArgumentException e) {
+            return refused(
+                    caller,
+                    printable(name),
+                    Bypass.INVALID_NAME,
+                    source.text + " names \"" + printable(name) + "\", which is not a valid host name",
+                    generation);
+        }
+        if (identityError != null) {
+            Throwable cause = identityError instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause()
+                    : identityError;
+            return refused(
+                    null,
+                    destination.host(),
+                    Bypass.IDENTITY,
+                    "cannot establish which program opened this connection: " + cause.getMessage(),
+                    generation);
+        }
+        if (destination.literal() != null && source == Source.SNI) {
+            return refused(
+                    caller,
+                    destination.host(),
+                    Bypass.INVALID_NAME,
+                    "SNI names the IP address " + destination.host() + "; a server name must be a host name",
+                    generation);
+        }
+        List<InetAddress> resolved;
+        if (destination.literal() != null) {
+            resolved = List.of(destination.literal());
+        } else {
+            try {
+                resolved = services.config().hostResolver().resolve(destination.host());
+            } catch (UnknownHostException e) {
+                return refused(
+                        caller,
+                        destination.host(),
+                        Bypass.UNRESOLVABLE,
+                        source.text + " names " + destination.host() + ", which does not resolve, so the connection to "
+                                + address.getHostAddress() + " cannot be attributed to it",
+                        generation);
+            }
+        }
+        if (!resolved.contains(address)) {
+            return refused(
+                    caller,
+                    destination.host(),
+                    Bypass.NAME_MISMATCH,
+                    source.text + " names " + destination.host() + " but the connection was to "
+                            + address.getHostAddress() + ", which " + destination.host() + " does not resolve to",
+                    generation);
+        }
+        return new Attributed(caller, destination, address, null);
+    }
+
+    private static Outcome evaluate(Attributed step, ProxyServices services) {
+        ActivePolicy policy = services.policy();
+        CallerIdentity caller = step.caller();
+        L4Request request = new L4Request(
+                caller.binary(),
+                caller.ancestors(),
+                step.destination().host(),
+                step.destination().port(),
+                List.of(step.address()));
+        Decision decision = policy.policy().evaluate(request);
+        Admission.Result admitted =
+                decision.permits() ? new Admission.Result(caller, request, decision, policy, null) : null;
+        return new Outcome(caller, request.host(), decision, admitted, policy.generation());
+    }
+
+    private static Attributed refused(
+            CallerIdentity caller, String host, String reason, String detail, long generation) {
+        return new Attributed(
+                caller, null, null, new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation));
+    }
+
+    /** The name as it may appear in a log line: control characters and the like replaced, length capped. */
+    static String printable(String name) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < name.length() && b.length() < 100; i++) {
+            char c = name.charAt(i);
+            b.append(c >= 0x21 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+}

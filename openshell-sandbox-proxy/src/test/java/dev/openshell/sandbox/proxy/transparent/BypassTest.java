@@ -1,0 +1,68 @@
+package dev.openshell.sandbox.proxy.transparent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Layer;
+import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.DecisionLogger;
+import dev.openshell.sandbox.proxy.log.DecisionRecord;
+import dev.openshell.sandbox.proxy.log.JsonLines;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BypassTest {
+
+    @Test
+    void policyDenialsOfCapturedConnectionsAreLoggedAsBypassFindings() {
+        Decision engine =
+                new Decision(Verdict.DENY, Layer.L4, "gh", 0, "destination-guard", "10.0.0.1 is private", false, null);
+
+        Decision logged = Bypass.logged(engine);
+
+        assertThat(logged.rule()).isEqualTo("bypass:policy_denied");
+        assertThat(logged.policy()).isEqualTo("gh");
+        assertThat(logged.reason()).isEqualTo("10.0.0.1 is private (rule destination-guard)");
+        assertThat(logged.layer()).isEqualTo(Layer.L4);
+    }
+
+    @Test
+    void admissionsAreMarkedTransparentAndCaptureRefusalsKeepTheirReason() {
+        Decision allow = new Decision(Verdict.ALLOW, Layer.L4, "gh", 1, "endpoints[1]", "ok", true, null);
+        assertThat(Bypass.logged(allow).rule()).isEqualTo("transparent:endpoints[1]");
+        assertThat(Bypass.logged(allow).inspect()).isTrue();
+
+        Decision spoof = Bypass.deny(Bypass.NAME_MISMATCH, "SNI names a but ...", null);
+        assertThat(Bypass.logged(spoof)).isEqualTo(spoof);
+    }
+
+    @Test
+    void recordsOfTheTransparentListenerCarryTheirMode() {
+        List<DecisionRecord> records = new ArrayList<>();
+        DecisionLogger logger = new DecisionLogger("sb", records::add).withMode(TransparentListener.MODE);
+
+        logger.log(
+                "/usr/bin/ssh",
+                7,
+                "10.0.0.9",
+                22,
+                null,
+                null,
+                Bypass.deny(Bypass.SILENT, "nothing", null),
+                3,
+                System.nanoTime());
+
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.mode()).isEqualTo("transparent");
+            assertThat(JsonLines.encode(r))
+                    .contains("\"rule\":\"bypass:silent\"", "\"verdict\":\"deny\"", "\"mode\":\"transparent\"");
+        });
+        new DecisionLogger("sb", records::add).log(null, -1, "h", 1, null, null, spoofless(), 1, 0);
+        assertThat(JsonLines.encode(records.get(1))).doesNotContain("mode");
+    }
+
+    private static Decision spoofless() {
+        return new Decision(Verdict.ALLOW, Layer.L4, null, -1, null, "ok", false, null);
+    }
+}
