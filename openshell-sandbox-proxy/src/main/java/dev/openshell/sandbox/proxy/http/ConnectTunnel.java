@@ -120,24 +120,26 @@ public final class ConnectTunnel implements TunnelOpener {
                         upstream.close();
                         return;
                     }
+                    // Register before the 200 goes out: once the client has seen it, a reload
+                    // must find (and, if no longer admitted, close) this tunnel.
+                    RawTunnel tunnel = new RawTunnel(client, upstream, request);
+                    upstream.closeFuture().addListener(c -> services.registry().unregister(tunnel));
+                    client.closeFuture().addListener(c -> services.registry().unregister(tunnel));
+                    if (!services.registry().register(tunnel, generation)) {
+                        return;
+                    }
                     established(client).addListener(f -> {
-                        if (!f.isSuccess()) {
+                        if (!f.isSuccess() || !client.isActive() || !upstream.isActive()) {
                             upstream.close();
+                            client.close();
                             return;
                         }
-                        RawTunnel tunnel = new RawTunnel(client, upstream, request);
-                        upstream.closeFuture()
-                                .addListener(c -> services.registry().unregister(tunnel));
-                        client.closeFuture()
-                                .addListener(c -> services.registry().unregister(tunnel));
-                        if (services.registry().register(tunnel, generation)) {
-                            stripHttp(client.pipeline());
-                            client.pipeline().addLast("relay", new RelayHandler(upstream));
-                            upstream.pipeline().addLast("relay", new RelayHandler(client));
-                            removeDecoder(client.pipeline());
-                            client.read();
-                            upstream.read();
-                        }
+                        stripHttp(client.pipeline());
+                        client.pipeline().addLast("relay", new RelayHandler(upstream));
+                        upstream.pipeline().addLast("relay", new RelayHandler(client));
+                        removeDecoder(client.pipeline());
+                        client.read();
+                        upstream.read();
                     });
                 });
     }
