@@ -1,7 +1,7 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.match.IpLiterals;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +38,7 @@ final class EndpointIndex {
             }
             switch (e.host.kind()) {
                 case EXACT -> {
-                    InetAddress a = IpLiterals.parse(e.host.suffix());
+                    InetAddress a = HostName.literal(e.host.suffix());
                     if (a != null) {
                         lit.computeIfAbsent(a, k -> new ArrayList<>()).add(e);
                     } else {

@@ -6,7 +6,7 @@ import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
-import dev.openshell.policy.match.IpLiterals;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 
 /**
@@ -147,7 +147,7 @@ final class Reasons {
     /** The address as given, plus the IPv4 address it embeds when the guard judged that one. */
     private static String addressText(InetAddress address) {
         InetAddress inner = DestinationGuard.unwrap(address);
-        String text = IpLiterals.format(address);
+        String text = HostName.format(address);
         return inner == address ? text : text + " (" + inner.getHostAddress() + ")";
     }
 

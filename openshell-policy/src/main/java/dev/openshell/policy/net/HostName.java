@@ -2,7 +2,6 @@ package dev.openshell.policy.net;
 
 import java.net.IDN;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -173,47 +172,125 @@ public final class HostName {
         return sb.toString();
     }
 
-    private static String canonicalName(String host) {
-        String s = stripDot(host);
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("host is empty");
+    /**
+     * Parses an IP literal like {@link #ipAddress}, but answers {@code null} instead of throwing
+     * when {@code text} is not a (valid) literal.
+     */
+    public static InetAddress literal(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
         }
-        String ascii;
-        if (s.chars().allMatch(c -> c < 0x80)) {
-            ascii = s.toLowerCase(Locale.ROOT);
-        } else {
-            try {
-                ascii = IDN.toASCII(s).toLowerCase(Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not a valid internationalised host name (" + e.getMessage() + ")");
+        try {
+            return ipAddress(text).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Parses IPv4 the way the C resolver does ({@code inet_aton}: octal, hex and shortened forms
+     * such as {@code 0x7f.1} or {@code 2130706433}). For request hosts only, because that is the
+     * address a client connecting to such a "host name" actually reaches; policy hosts stay
+     * strict dotted quads.
+     *
+     * @return the address, or {@code null}
+     */
+    public static InetAddress resolverIpv4(String text) {
+        try {
+            return Inet4Address.ofPosixLiteral(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A DNS name in the ASCII form names are compared in: one trailing dot removed, lower-case,
+     * IDN labels in punycode. Returns {@code name} itself when it is already in that form. Does
+     * not check the labels (see {@link #nameProblem}).
+     *
+     * @throws IllegalArgumentException when IDN conversion rejects the name
+     */
+    public static String asciiName(String name) {
+        String s = stripDot(name);
+        boolean lower = true;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return idnToAscii(s);
             }
+            lower &= c < 'A' || c > 'Z';
+        }
+        return lower ? s : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static String idnToAscii(String s) {
+        try {
+            return stripDot(IDN.toASCII(s).toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid internationalised host name (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * What is wrong with an ASCII name (as {@link #asciiName} returns it), or {@code null} when it
+     * is a valid host name: labels of letters, digits, {@code -} and {@code _}, 1..63 characters,
+     * not starting or ending with {@code -}; at most 253 characters; a last label that is not all
+     * digits (such a name could only be a malformed IPv4 literal). Allocates only on failure.
+     */
+    public static String nameProblem(String ascii) {
+        if (ascii.isEmpty()) {
+            return "host is empty";
         }
         if (ascii.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("host name is longer than " + MAX_LENGTH + " characters");
+            return "host name is longer than " + MAX_LENGTH + " characters";
         }
-        String[] labels = ascii.split("\\.", -1);
-        for (String label : labels) {
-            if (label.isEmpty()) {
-                throw new IllegalArgumentException("host name has an empty label");
+        int start = 0;
+        boolean digitsOnly = false;
+        while (start <= ascii.length()) {
+            int end = ascii.indexOf('.', start);
+            if (end < 0) {
+                end = ascii.length();
             }
-            if (label.startsWith("-") || label.endsWith("-")) {
-                throw new IllegalArgumentException("host name label `" + label + "` starts or ends with `-`");
+            String problem = labelProblem(ascii, start, end);
+            if (problem != null) {
+                return problem;
             }
-            if (label.length() > MAX_LABEL) {
-                throw new IllegalArgumentException("host name label is longer than " + MAX_LABEL + " characters");
+            digitsOnly = true;
+            for (int i = start; i < end && digitsOnly; i++) {
+                digitsOnly = ascii.charAt(i) >= '0' && ascii.charAt(i) <= '9';
             }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-                if (!ok) {
-                    throw new IllegalArgumentException("host name contains `" + printable(c)
-                            + "`; labels may contain only letters, digits, `-` and `_`");
-                }
+            start = end + 1;
+        }
+        // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
+        return digitsOnly ? "`" + ascii + "` is neither a valid IPv4 address nor a host name" : null;
+    }
+
+    private static String labelProblem(String s, int start, int end) {
+        if (start == end) {
+            return "host name has an empty label";
+        }
+        if (s.charAt(start) == '-' || s.charAt(end - 1) == '-') {
+            return "host name label `" + s.substring(start, end) + "` starts or ends with `-`";
+        }
+        if (end - start > MAX_LABEL) {
+            return "host name label is longer than " + MAX_LABEL + " characters";
+        }
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                return "host name contains `" + printable(c)
+                        + "`; labels may contain only letters, digits, `-` and `_`";
             }
         }
-        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-            // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
-            throw new IllegalArgumentException("`" + host + "` is neither a valid IPv4 address nor a host name");
+        return null;
+    }
+
+    private static String canonicalName(String host) {
+        String ascii = asciiName(host);
+        String problem = nameProblem(ascii);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         return ascii;
     }
@@ -254,7 +331,9 @@ public final class HostName {
         return out;
     }
 
+    /** IPv6 (possibly with an embedded IPv4 tail), no zone id; never a DNS lookup. */
     private static InetAddress parseIpv6(String s) {
+        boolean colon = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean ok =
@@ -262,16 +341,15 @@ public final class HostName {
             if (!ok) {
                 throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
             }
+            colon |= c == ':';
         }
         try {
-            // The brackets make the JDK treat the text as a literal only: no DNS lookup on failure.
-            InetAddress a = InetAddress.getByName("[" + s + "]");
-            if (!(a instanceof Inet6Address) && !(a instanceof Inet4Address)) {
-                throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+            if (colon) {
+                return InetAddress.ofLiteral(s);
             }
-            return a;
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+        } catch (IllegalArgumentException e) {
+            // fall through to the one message
         }
+        throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
     }
 }
