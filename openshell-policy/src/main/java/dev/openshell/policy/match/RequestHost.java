@@ -24,11 +24,15 @@ public record RequestHost(String name, InetAddress literal) {
             InetAddress a = HostName.literal(host);
             return a == null ? null : new RequestHost(HostName.format(a), a);
         }
-        String name;
-        try {
-            name = HostName.asciiName(host);
-        } catch (IllegalArgumentException e) {
-            return null;
+        String name = host;
+        boolean valid = HostName.isValidName(host); // false for upper case and non-ASCII: normalise then
+        if (!valid) {
+            try {
+                name = HostName.asciiName(host);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            valid = HostName.isValidName(name);
         }
         if (lastLabelStartsWithDigit(name)) {
             InetAddress a = HostName.resolverIpv4(name);
@@ -36,7 +40,7 @@ public record RequestHost(String name, InetAddress literal) {
                 return new RequestHost(a.getHostAddress(), a);
             }
         }
-        return HostName.nameProblem(name) == null ? new RequestHost(name, null) : null;
+        return valid ? new RequestHost(name, null) : null;
     }
 
     /** Whether the host is an IP literal. */
@@ -44,9 +48,14 @@ public record RequestHost(String name, InetAddress literal) {
         return literal != null;
     }
 
+    /** The name as it stands before {@code :port}: IPv6 literals in brackets. */
+    public String display() {
+        return literal != null && name.indexOf(':') >= 0 ? "[" + name + "]" : name;
+    }
+
     /** {@code name:port}, with IPv6 literals in brackets. */
     public String withPort(int port) {
-        return (literal != null && name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
+        return display() + ":" + port;
     }
 
     /** Only then can the host be a resolver-style IPv4 literal: saves an exception per name. */

@@ -232,12 +232,46 @@ public final class HostName {
     }
 
     /**
-     * What is wrong with an ASCII name (as {@link #asciiName} returns it), or {@code null} when it
-     * is a valid host name: labels of letters, digits, {@code -} and {@code _}, 1..63 characters,
-     * not starting or ending with {@code -}; at most 253 characters; a last label that is not all
-     * digits (such a name could only be a malformed IPv4 literal). Allocates only on failure.
+     * Whether an ASCII name (as {@link #asciiName} returns it) is a valid host name: labels of
+     * lower-case letters, digits, {@code -} and {@code _}, 1..63 characters, not starting or
+     * ending with {@code -}; at most 253 characters; a last label that is not all digits (such a
+     * name could only be a malformed IPv4 literal). One pass, no allocation: request hosts are
+     * checked on every connection.
      */
+    public static boolean isValidName(String ascii) {
+        int n = ascii.length();
+        if (n == 0 || n > MAX_LENGTH) {
+            return false;
+        }
+        int labelLength = 0;
+        boolean digitsOnly = true;
+        char previous = '.';
+        for (int i = 0; i < n; i++) {
+            char c = ascii.charAt(i);
+            if (c == '.') {
+                if (labelLength == 0 || previous == '-') {
+                    return false;
+                }
+                labelLength = 0;
+                digitsOnly = true;
+            } else {
+                boolean digit = c >= '0' && c <= '9';
+                boolean ok = digit || (c >= 'a' && c <= 'z') || c == '_' || (c == '-' && labelLength > 0);
+                if (!ok || ++labelLength > MAX_LABEL) {
+                    return false;
+                }
+                digitsOnly &= digit;
+            }
+            previous = c;
+        }
+        return labelLength > 0 && previous != '-' && !digitsOnly;
+    }
+
+    /** What is wrong with an ASCII name, or {@code null} when {@link #isValidName} accepts it. */
     public static String nameProblem(String ascii) {
+        if (isValidName(ascii)) {
+            return null;
+        }
         if (ascii.isEmpty()) {
             return "host is empty";
         }
@@ -245,24 +279,19 @@ public final class HostName {
             return "host name is longer than " + MAX_LENGTH + " characters";
         }
         int start = 0;
-        boolean digitsOnly = false;
-        while (start <= ascii.length()) {
-            int end = ascii.indexOf('.', start);
-            if (end < 0) {
-                end = ascii.length();
-            }
+        while (true) {
+            int dot = ascii.indexOf('.', start);
+            int end = dot < 0 ? ascii.length() : dot;
             String problem = labelProblem(ascii, start, end);
             if (problem != null) {
                 return problem;
             }
-            digitsOnly = true;
-            for (int i = start; i < end && digitsOnly; i++) {
-                digitsOnly = ascii.charAt(i) >= '0' && ascii.charAt(i) <= '9';
+            if (dot < 0) {
+                // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
+                return "`" + ascii + "` is neither a valid IPv4 address nor a host name";
             }
-            start = end + 1;
+            start = dot + 1;
         }
-        // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
-        return digitsOnly ? "`" + ascii + "` is neither a valid IPv4 address nor a host name" : null;
     }
 
     private static String labelProblem(String s, int start, int end) {
