@@ -6,6 +6,7 @@ import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
+import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 
@@ -83,14 +84,17 @@ final class Reasons {
                 null);
     }
 
-    static Decision allowL7(CompiledEndpoint e, String rule, String method, String rawPath, String hostPort) {
+    static Decision allowL7(
+            CompiledEndpoint e, String rule, String method, String rawPath, RequestHost host, int port) {
         return new Decision(
                 Verdict.ALLOW,
                 Layer.L7,
                 e.policyKey,
                 e.index,
                 rule,
-                "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + hostPort + " (" + rule + ")",
+                // One concatenation, no intermediate host:port string: this runs on every allowed request.
+                "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + host.display() + ":" + port
+                        + " (" + rule + ")",
                 false,
                 null);
     }
