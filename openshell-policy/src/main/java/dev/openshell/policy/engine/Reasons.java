@@ -21,14 +21,11 @@ final class Reasons {
     private Reasons() {}
 
     static Decision invalidHost(String host) {
-        return deny(Layer.L4, null, -1, null, "invalid host " + quote(host), null);
+        return noPolicy(null, "invalid host " + quote(host), null);
     }
 
     static Decision guardAlwaysDenied(String host, InetAddress address, AddressClass cls) {
-        return deny(
-                Layer.L4,
-                null,
-                -1,
+        return noPolicy(
                 GUARD_RULE,
                 host + " resolves to " + addressText(address) + ", " + cls.description() + ", which is never allowed",
                 null);
@@ -46,15 +43,11 @@ final class Reasons {
     }
 
     static Decision noEndpoint(String hostPort, String binary) {
-        return deny(
-                Layer.L4, null, -1, null, "no policy allows connections to " + hostPort, addEndpoint(hostPort, binary));
+        return noPolicy(null, "no policy allows connections to " + hostPort, addEndpoint(hostPort, binary));
     }
 
     static Decision binaryNotListed(CompiledEndpoint first, String hostPort, String binary) {
-        return deny(
-                Layer.L4,
-                null,
-                -1,
+        return noPolicy(
                 null,
                 "no policy allows " + binary + " to reach " + hostPort + "; policy " + first.policyKey
                         + " allows it for " + first.binaries.listing(),
@@ -130,6 +123,11 @@ final class Reasons {
 
     private static Decision l7(CompiledEndpoint e, String rule, String reason, String suggestion) {
         return deny(Layer.L7, e.policyKey, e.index, rule, reason, suggestion);
+    }
+
+    /** An L4 denial that no policy decided (nothing matched, or the guard ruled first). */
+    private static Decision noPolicy(String rule, String reason, String suggestion) {
+        return deny(Layer.L4, null, -1, rule, reason, suggestion);
     }
 
     private static Decision deny(Layer layer, String policy, int index, String rule, String reason, String suggestion) {
