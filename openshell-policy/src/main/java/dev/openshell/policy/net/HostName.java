@@ -8,8 +8,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Canonical host names and IP literals, shared by policy validation (policy side) and the engine
- * (request side), so both compare the same spelling.
+ * Canonical host names and IP literals: the one place that parses, formats and checks them, used
+ * by policy validation, update specs and the engine, so all compare the same spelling. Policy
+ * hosts are strict (dotted-quad IPv4 only); request hosts may also be IPv4 in the C resolver's
+ * forms ({@link #resolverIpv4}), because that is where a client naming them connects.
  *
  * <p>Canonical form: DNS names lower-case ASCII with IDN labels in punycode and no trailing dot;
  * IPv4 as dotted quad; IPv6 without brackets in RFC 5952 compressed form. Nothing here performs
