@@ -336,30 +336,30 @@ public final class HostName {
 
     /** Strict dotted quad: four decimal octets 0..255 without leading zeros; null otherwise. */
     static byte[] parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                return null;
-            }
-            int v = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
-                if (c < '0' || c > '9') {
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part == 4) {
                     return null;
                 }
-                v = v * 10 + (c - '0');
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3 && !(digits == 1 && value == 0)) {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null; // not a digit, a fourth digit, or a leading zero
             }
-            if (v > 255) {
-                return null;
-            }
-            out[i] = (byte) v;
         }
-        return out;
+        return part == 4 ? out : null;
     }
 
     /** IPv6 (possibly with an embedded IPv4 tail), no zone id; never a DNS lookup. */
