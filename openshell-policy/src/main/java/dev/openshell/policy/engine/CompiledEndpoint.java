@@ -6,6 +6,7 @@ import dev.openshell.policy.Enforcement;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.match.BinaryMatcher;
 import dev.openshell.policy.match.HostPattern;
+import dev.openshell.policy.net.Cidr;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -34,7 +35,7 @@ final class CompiledEndpoint {
     final String[] denyRuleNames;
 
     private final int[] ports;
-    private final IpPrefix[] allowedIps;
+    private final Cidr[] allowedIps;
 
     CompiledEndpoint(int ordinal, String policyKey, int index, Endpoint e, BinaryMatcher binaries) {
         this.ordinal = ordinal;
@@ -48,7 +49,7 @@ final class CompiledEndpoint {
         this.access = e.access();
         this.rules = compile(e.rules());
         this.denyRules = compile(e.denyRules());
-        this.allowedIps = e.allowedIps().stream().map(IpPrefix::parse).toArray(IpPrefix[]::new);
+        this.allowedIps = e.allowedIps().stream().map(Cidr::parseForMatching).toArray(Cidr[]::new);
         this.binaries = binaries;
         this.accessRule = access == null ? null : "access: " + access.yaml();
         this.ruleNames = names("rules", rules.length);
@@ -82,8 +83,8 @@ final class CompiledEndpoint {
 
     /** Whether {@code allowed_ips} covers the (unwrapped) address. */
     boolean covers(InetAddress address) {
-        for (IpPrefix p : allowedIps) {
-            if (p.covers(address)) {
+        for (Cidr p : allowedIps) {
+            if (p.contains(address)) {
                 return true;
             }
         }

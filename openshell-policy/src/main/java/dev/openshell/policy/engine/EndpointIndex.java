@@ -1,7 +1,9 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.match.IpLiterals;
+import dev.openshell.policy.L4Request;
+import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +40,7 @@ final class EndpointIndex {
             }
             switch (e.host.kind()) {
                 case EXACT -> {
-                    InetAddress a = IpLiterals.parse(e.host.suffix());
+                    InetAddress a = HostName.literal(e.host.suffix());
                     if (a != null) {
                         lit.computeIfAbsent(a, k -> new ArrayList<>()).add(e);
                     } else {
@@ -67,23 +69,32 @@ final class EndpointIndex {
 
     /**
      * The endpoints whose host matches and whose ports include {@code port}, in document order.
-     * Endpoints without a host match when every address is covered by their {@code allowed_ips}.
-     * The returned array may be shared: callers must not modify it.
+     * Endpoints without a host match when every address of the request is covered by their
+     * {@code allowed_ips}. The returned array may be shared: callers must not modify it. When a
+     * single stored group answers (the common case), nothing is allocated.
      */
-    CompiledEndpoint[] candidates(RequestHost host, int port, InetAddress[] addresses) {
-        Collector c = new Collector(port);
-        if (host.isLiteral()) {
-            c.add(literals.get(host.literal()));
-        } else {
-            String name = host.name();
-            c.add(exact.get(name));
-            if (!oneLabel.isEmpty() || !anyDepth.isEmpty()) {
-                addWildcards(c, name);
+    CompiledEndpoint[] candidates(RequestHost host, int port, L4Request request) {
+        CompiledEndpoint[] direct = host.isLiteral() ? literals.get(host.literal()) : exact.get(host.name());
+        boolean wildcards = !host.isLiteral() && (!oneLabel.isEmpty() || !anyDepth.isEmpty());
+        CompiledEndpoint[] wild = wildcards ? wildcardGroups(host.name(), null) : null;
+        boolean hostlessMayMatch = hostless.length > 0 && RequestAddresses.count(request, host) > 0;
+        if (!hostlessMayMatch && wild != SEVERAL && (direct == null || wild == null)) {
+            CompiledEndpoint[] only = direct != null ? direct : wild;
+            if (only == null) {
+                return NONE;
+            }
+            if (allHavePort(only, port)) {
+                return only;
             }
         }
-        if (hostless.length > 0 && addresses.length > 0) {
+        Collector c = new Collector(port);
+        c.add(direct);
+        if (wildcards) {
+            wildcardGroups(host.name(), c);
+        }
+        if (hostlessMayMatch) {
             for (CompiledEndpoint e : hostless) {
-                if (e.hasPort(port) && coversAll(e, addresses)) {
+                if (e.hasPort(port) && coversAll(e, request, host)) {
                     c.addOne(e);
                 }
             }
@@ -91,16 +102,22 @@ final class EndpointIndex {
         return c.result();
     }
 
+    /** Marks that {@link #wildcardGroups} found more than one group. */
+    private static final CompiledEndpoint[] SEVERAL = new CompiledEndpoint[0];
+
     /**
-     * Walks the host from its end, keeping the String hash of the suffix seen so far: at each dot,
-     * the suffix after it is looked up for {@code **.} (when it has at least two labels, as
-     * wildcard suffixes must) and, at the first dot, for {@code *.}.
+     * The wildcard endpoint groups whose suffix matches {@code name}. Walks the host from its end,
+     * keeping the String hash of the suffix seen so far: at each dot, the suffix after it is
+     * looked up for {@code **.} (when it has at least two labels, as wildcard suffixes must) and,
+     * at the first dot, for {@code *.}. Adds every group to {@code into} when given; otherwise
+     * answers the only group, {@code null} for none, or {@link #SEVERAL}.
      */
-    private void addWildcards(Collector c, String name) {
+    private CompiledEndpoint[] wildcardGroups(String name, Collector into) {
         int firstDot = name.indexOf('.');
         if (firstDot <= 0) {
-            return;
+            return null;
         }
+        CompiledEndpoint[] found = null;
         int hash = 0;
         int pow = 1;
         boolean multiLabel = false;
@@ -108,21 +125,42 @@ final class EndpointIndex {
             char ch = name.charAt(i);
             if (ch == '.') {
                 if (multiLabel) {
-                    c.add(anyDepth.get(name, i + 1, hash));
+                    found = gather(found, anyDepth.get(name, i + 1, hash), into);
                 }
                 if (i == firstDot) {
-                    c.add(oneLabel.get(name, i + 1, hash));
+                    found = gather(found, oneLabel.get(name, i + 1, hash), into);
                 }
                 multiLabel = true;
             }
             hash += ch * pow;
             pow *= 31;
         }
+        return found;
     }
 
-    private static boolean coversAll(CompiledEndpoint e, InetAddress[] addresses) {
-        for (InetAddress a : addresses) {
-            if (!e.covers(a)) {
+    private static CompiledEndpoint[] gather(CompiledEndpoint[] found, CompiledEndpoint[] group, Collector into) {
+        if (group == null) {
+            return found;
+        }
+        if (into != null) {
+            into.add(group);
+            return found;
+        }
+        return found == null ? group : SEVERAL;
+    }
+
+    private static boolean allHavePort(CompiledEndpoint[] group, int port) {
+        for (CompiledEndpoint e : group) {
+            if (!e.hasPort(port)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean coversAll(CompiledEndpoint e, L4Request request, RequestHost host) {
+        for (int i = 0, n = RequestAddresses.count(request, host); i < n; i++) {
+            if (!e.covers(DestinationGuard.unwrap(RequestAddresses.get(request, host, i)))) {
                 return false;
             }
         }
@@ -147,7 +185,7 @@ final class EndpointIndex {
             if (group == null) {
                 return;
             }
-            if (single == null && buf == null && allHavePort(group)) {
+            if (single == null && buf == null && allHavePort(group, port)) {
                 single = group;
                 return;
             }
@@ -162,15 +200,6 @@ final class EndpointIndex {
         void addOne(CompiledEndpoint e) {
             spill();
             append(e);
-        }
-
-        private boolean allHavePort(CompiledEndpoint[] group) {
-            for (CompiledEndpoint e : group) {
-                if (!e.hasPort(port)) {
-                    return false;
-                }
-            }
-            return true;
         }
 
         private void spill() {

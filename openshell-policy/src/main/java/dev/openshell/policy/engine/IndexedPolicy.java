@@ -10,22 +10,21 @@ import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 import java.net.InetAddress;
-import java.util.List;
 
 /**
- * The evaluator {@link PolicyCompiler} builds. Immutable after construction, so any number of
- * threads may evaluate concurrently.
+ * The evaluator {@link PolicyCompiler} builds. Immutable after construction apart from its
+ * lock-free {@link AllowCache}, so any number of threads may evaluate concurrently.
  */
 final class IndexedPolicy implements CompiledPolicy {
 
-    private static final InetAddress[] NO_ADDRESSES = new InetAddress[0];
-
     private final Policy source;
     private final EndpointIndex index;
+    private final AllowCache allowed;
 
     IndexedPolicy(Policy source, EndpointIndex index) {
         this.source = source;
         this.index = index;
+        this.allowed = new AllowCache(source.endpointCount());
     }
 
     @Override
@@ -35,73 +34,36 @@ final class IndexedPolicy implements CompiledPolicy {
 
     @Override
     public Decision evaluate(L4Request request) {
-        Admission a = admit(request);
-        if (a.denial != null) {
-            return a.denial;
-        }
-        CompiledEndpoint first = a.candidates[a.firstAdmitted];
-        CompiledEndpoint decider = first;
-        if (!first.rest) {
-            for (int i = a.firstAdmitted + 1; i < a.candidates.length; i++) {
-                CompiledEndpoint e = a.candidates[i];
-                if (e.rest && a.admits(e)) {
-                    decider = e;
-                    break;
-                }
-            }
-        }
-        String matched = decider == first ? a.matchedBinary : a.matchedBinary(decider);
-        return Reasons.allowL4(decider, a.hostPort(), request.binary(), matched, decider.rest);
+        return evaluate(request, null);
     }
 
     @Override
     public Decision evaluate(L7Request request) {
-        L4Request conn = request.connection();
-        Admission a = admit(conn);
-        if (a.denial != null) {
-            return a.denial;
-        }
-        String method = request.method();
-        RequestTarget target = RequestTarget.parse(request.target());
-        if (target.error() != null) {
-            return Reasons.invalidTarget(
-                    a.candidates[a.firstAdmitted], method, target.rawPath(), a.hostPort(), target.error());
-        }
-        L7Verdicts v = new L7Verdicts();
-        for (int i = a.firstAdmitted; i < a.candidates.length; i++) {
-            CompiledEndpoint e = a.candidates[i];
-            if (i == a.firstAdmitted || a.admits(e)) {
-                v.judge(e, method, target);
-                if (v.enforcedDeny != null) {
-                    break; // deny rules of an enforced endpoint win over everything
-                }
-            }
-        }
-        return v.decide(method, target.rawPath(), a.hostPort(), conn.binary());
+        return evaluate(request.connection(), request);
     }
 
     /**
-     * The L4 part shared by both evaluations: destination guard, candidate lookup, binary and
-     * private-range checks. Either {@code denial} is set, or at least one candidate admits.
+     * The L4 part shared by both evaluations (destination guard, candidate lookup, binary and
+     * private-range checks), then the L4 allow or, for an HTTP request, the L7 judgement. Kept in
+     * one method so the per-request facts stay in locals: the allow path allocates no holder.
      */
-    private Admission admit(L4Request r) {
+    private Decision evaluate(L4Request r, L7Request http) {
         RequestHost host = RequestHost.parse(r.host());
         if (host == null) {
-            return new Admission(Reasons.invalidHost(r.host()));
+            return Reasons.invalidHost(r.host());
         }
-        InetAddress[] addrs = addresses(r, host);
         boolean anyPrivate = false;
-        for (InetAddress addr : addrs) {
+        for (int i = 0, n = RequestAddresses.count(r, host); i < n; i++) {
+            InetAddress addr = RequestAddresses.get(r, host, i);
             AddressClass cls = DestinationGuard.classify(addr);
             if (cls.alwaysDenied()) {
-                return new Admission(Reasons.guardAlwaysDenied(host.name(), addr, cls));
+                return Reasons.guardAlwaysDenied(host.name(), addr, cls);
             }
             anyPrivate |= cls == AddressClass.PRIVATE;
         }
-        CompiledEndpoint[] candidates = index.candidates(host, r.port(), unwrapped(addrs));
-        Admission a = new Admission(host, r, addrs, anyPrivate, candidates);
+        CompiledEndpoint[] candidates = index.candidates(host, r.port(), r);
         if (candidates.length == 0) {
-            return new Admission(Reasons.noEndpoint(a.hostPort(), r.binary()));
+            return Reasons.noEndpoint(host.withPort(r.port()), r.binary());
         }
         CompiledEndpoint guardFailed = null;
         for (int i = 0; i < candidates.length; i++) {
@@ -110,118 +72,80 @@ final class IndexedPolicy implements CompiledPolicy {
             if (matched == null) {
                 continue;
             }
-            if (a.passesGuard(e)) {
-                a.firstAdmitted = i;
-                a.matchedBinary = matched;
-                return a;
+            if (!anyPrivate || firstUncovered(e, r, host) == null) {
+                return http == null
+                        ? allowL4(candidates, i, matched, r, host, anyPrivate)
+                        : judgeL7(http, candidates, i, r, host, anyPrivate);
             }
             if (guardFailed == null) {
                 guardFailed = e;
             }
         }
         if (guardFailed != null) {
-            return new Admission(Reasons.guardPrivate(guardFailed, host.name(), a.firstUncovered(guardFailed)));
+            return Reasons.guardPrivate(guardFailed, host.name(), firstUncovered(guardFailed, r, host));
         }
-        return new Admission(Reasons.binaryNotListed(candidates[0], a.hostPort(), r.binary()));
+        return Reasons.binaryNotListed(candidates[0], host.withPort(r.port()), r.binary());
     }
 
-    private static InetAddress[] addresses(L4Request r, RequestHost host) {
-        List<InetAddress> given = r.addresses();
-        if (given.isEmpty()) {
-            return host.isLiteral() ? new InetAddress[] {host.literal()} : NO_ADDRESSES;
+    /** The allow, decided by the first admitting endpoint, or a later REST one so it is inspected. */
+    private Decision allowL4(
+            CompiledEndpoint[] candidates,
+            int first,
+            String matched,
+            L4Request r,
+            RequestHost host,
+            boolean anyPrivate) {
+        CompiledEndpoint decider = candidates[first];
+        String decidingBinary = matched;
+        for (int i = first + 1; i < candidates.length && !decider.rest; i++) {
+            CompiledEndpoint e = candidates[i];
+            String m = e.rest ? admittedBinary(e, r, host, anyPrivate) : null;
+            if (m != null) {
+                decider = e;
+                decidingBinary = m;
+            }
         }
-        int n = given.size() + (host.isLiteral() ? 1 : 0);
-        InetAddress[] out = new InetAddress[n];
-        for (int i = 0; i < given.size(); i++) {
-            out[i] = given.get(i);
-        }
-        if (host.isLiteral()) {
-            out[n - 1] = host.literal();
-        }
-        return out;
+        return allowed.allowL4(decider, host, r.port(), r.binary(), decidingBinary);
     }
 
-    /** Addresses as the guard judges them; returns the same array when nothing embeds IPv4. */
-    private static InetAddress[] unwrapped(InetAddress[] addrs) {
-        InetAddress[] out = addrs;
-        for (int i = 0; i < addrs.length; i++) {
-            InetAddress u = DestinationGuard.unwrap(addrs[i]);
-            if (u != addrs[i]) {
-                if (out == addrs) {
-                    out = addrs.clone();
-                }
-                out[i] = u;
+    /** Asks every admitting endpoint about the HTTP request; an enforced deny rule ends the search. */
+    private Decision judgeL7(
+            L7Request http,
+            CompiledEndpoint[] candidates,
+            int first,
+            L4Request r,
+            RequestHost host,
+            boolean anyPrivate) {
+        String method = http.method();
+        RequestTarget target = RequestTarget.parse(http.target());
+        if (target.error() != null) {
+            return Reasons.invalidTarget(
+                    candidates[first], method, target.rawPath(), host.withPort(r.port()), target.error());
+        }
+        L7Verdicts v = new L7Verdicts();
+        for (int i = first; i < candidates.length && v.enforcedDeny == null; i++) {
+            CompiledEndpoint e = candidates[i];
+            if (i == first || admittedBinary(e, r, host, anyPrivate) != null) {
+                v.judge(e, method, target);
             }
         }
-        return out;
+        return v.decide(method, target.rawPath(), host, r.port(), r.binary());
     }
 
-    /** L4 facts about one request, computed once and consulted per candidate. */
-    private static final class Admission {
-        final Decision denial;
-        final RequestHost host;
-        final L4Request request;
-        final InetAddress[] addresses;
-        final boolean anyPrivate;
-        final CompiledEndpoint[] candidates;
-        /** Index in {@code candidates} of the first endpoint that admits the connection. */
-        int firstAdmitted = -1;
-        /** The binary (request or ancestor) that endpoint matched. */
-        String matchedBinary;
+    /** The binary (request or ancestor) through which {@code e} admits the connection, or null. */
+    private static String admittedBinary(CompiledEndpoint e, L4Request r, RequestHost host, boolean anyPrivate) {
+        String matched = e.binaries.firstMatch(r.binary(), r.ancestors());
+        return matched != null && (!anyPrivate || firstUncovered(e, r, host) == null) ? matched : null;
+    }
 
-        private String hostPort;
-
-        Admission(Decision denial) {
-            this.denial = denial;
-            this.host = null;
-            this.request = null;
-            this.addresses = NO_ADDRESSES;
-            this.anyPrivate = false;
-            this.candidates = EndpointIndex.NONE;
-        }
-
-        Admission(
-                RequestHost host,
-                L4Request request,
-                InetAddress[] addresses,
-                boolean anyPrivate,
-                CompiledEndpoint[] candidates) {
-            this.denial = null;
-            this.host = host;
-            this.request = request;
-            this.addresses = addresses;
-            this.anyPrivate = anyPrivate;
-            this.candidates = candidates;
-        }
-
-        String hostPort() {
-            if (hostPort == null) {
-                hostPort = host.withPort(request.port());
+    /** The first private address that {@code e}'s allowed_ips do not cover, or null. */
+    private static InetAddress firstUncovered(CompiledEndpoint e, L4Request r, RequestHost host) {
+        for (int i = 0, n = RequestAddresses.count(r, host); i < n; i++) {
+            InetAddress addr = RequestAddresses.get(r, host, i);
+            if (DestinationGuard.classify(addr) == AddressClass.PRIVATE && !e.covers(DestinationGuard.unwrap(addr))) {
+                return addr;
             }
-            return hostPort;
         }
-
-        boolean admits(CompiledEndpoint e) {
-            return matchedBinary(e) != null && passesGuard(e);
-        }
-
-        String matchedBinary(CompiledEndpoint e) {
-            return e.binaries.firstMatch(request.binary(), request.ancestors());
-        }
-
-        /** Private addresses must be covered by the endpoint's allowed_ips; others pass. */
-        boolean passesGuard(CompiledEndpoint e) {
-            return !anyPrivate || firstUncovered(e) == null;
-        }
-
-        InetAddress firstUncovered(CompiledEndpoint e) {
-            for (InetAddress addr : addresses) {
-                if (DestinationGuard.classify(addr) == AddressClass.PRIVATE
-                        && !e.covers(DestinationGuard.unwrap(addr))) {
-                    return addr;
-                }
-            }
-            return null;
-        }
+        return null;
     }
 }

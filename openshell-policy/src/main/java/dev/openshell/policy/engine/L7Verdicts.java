@@ -1,6 +1,7 @@
 package dev.openshell.policy.engine;
 
 import dev.openshell.policy.Decision;
+import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 
 /**
@@ -67,15 +68,16 @@ final class L7Verdicts {
         }
     }
 
-    Decision decide(String method, String rawPath, String hostPort, String binary) {
+    Decision decide(String method, String rawPath, RequestHost host, int port, String binary) {
+        if (enforcedDeny == null && auditDeny == null && allow != null) {
+            return Reasons.allowL7(allow, allowRule, method, rawPath, host, port); // the common case
+        }
+        String hostPort = host.withPort(port);
         if (enforcedDeny != null) {
             return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, rawPath, hostPort);
         }
         if (auditDeny != null) {
             return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, rawPath, hostPort));
-        }
-        if (allow != null) {
-            return Reasons.allowL7(allow, allowRule, method, rawPath, hostPort);
         }
         if (auditNoMatch != null) {
             return Reasons.audited(Reasons.notAllowed(auditNoMatch, method, rawPath, hostPort, binary));

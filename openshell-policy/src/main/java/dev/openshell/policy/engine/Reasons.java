@@ -6,7 +6,8 @@ import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
-import dev.openshell.policy.match.IpLiterals;
+import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 
 /**
@@ -20,14 +21,11 @@ final class Reasons {
     private Reasons() {}
 
     static Decision invalidHost(String host) {
-        return deny(Layer.L4, null, -1, null, "invalid host " + quote(host), null);
+        return noPolicy(null, "invalid host " + quote(host), null);
     }
 
     static Decision guardAlwaysDenied(String host, InetAddress address, AddressClass cls) {
-        return deny(
-                Layer.L4,
-                null,
-                -1,
+        return noPolicy(
                 GUARD_RULE,
                 host + " resolves to " + addressText(address) + ", " + cls.description() + ", which is never allowed",
                 null);
@@ -45,15 +43,11 @@ final class Reasons {
     }
 
     static Decision noEndpoint(String hostPort, String binary) {
-        return deny(
-                Layer.L4, null, -1, null, "no policy allows connections to " + hostPort, addEndpoint(hostPort, binary));
+        return noPolicy(null, "no policy allows connections to " + hostPort, addEndpoint(hostPort, binary));
     }
 
     static Decision binaryNotListed(CompiledEndpoint first, String hostPort, String binary) {
-        return deny(
-                Layer.L4,
-                null,
-                -1,
+        return noPolicy(
                 null,
                 "no policy allows " + binary + " to reach " + hostPort + "; policy " + first.policyKey
                         + " allows it for " + first.binaries.listing(),
@@ -83,14 +77,17 @@ final class Reasons {
                 null);
     }
 
-    static Decision allowL7(CompiledEndpoint e, String rule, String method, String rawPath, String hostPort) {
+    static Decision allowL7(
+            CompiledEndpoint e, String rule, String method, String rawPath, RequestHost host, int port) {
         return new Decision(
                 Verdict.ALLOW,
                 Layer.L7,
                 e.policyKey,
                 e.index,
                 rule,
-                "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + hostPort + " (" + rule + ")",
+                // One concatenation, no intermediate host:port string: this runs on every allowed request.
+                "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + host.display() + ":" + port
+                        + " (" + rule + ")",
                 false,
                 null);
     }
@@ -128,6 +125,11 @@ final class Reasons {
         return deny(Layer.L7, e.policyKey, e.index, rule, reason, suggestion);
     }
 
+    /** An L4 denial that no policy decided (nothing matched, or the guard ruled first). */
+    private static Decision noPolicy(String rule, String reason, String suggestion) {
+        return deny(Layer.L4, null, -1, rule, reason, suggestion);
+    }
+
     private static Decision deny(Layer layer, String policy, int index, String rule, String reason, String suggestion) {
         return new Decision(Verdict.DENY, layer, policy, index, rule, reason, false, suggestion);
     }
@@ -147,7 +149,7 @@ final class Reasons {
     /** The address as given, plus the IPv4 address it embeds when the guard judged that one. */
     private static String addressText(InetAddress address) {
         InetAddress inner = DestinationGuard.unwrap(address);
-        String text = IpLiterals.format(address);
+        String text = HostName.format(address);
         return inner == address ? text : text + " (" + inner.getHostAddress() + ")";
     }
 

@@ -1,7 +1,7 @@
 package dev.openshell.policy.match;
 
+import dev.openshell.policy.net.EmbeddedIpv4;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
@@ -15,29 +15,9 @@ public final class DestinationGuard {
 
     private DestinationGuard() {}
 
-    /** The IPv4 address embedded in an IPv6 address, or the address itself. */
+    /** The IPv4 address embedded in an IPv6 address, or the address itself (see {@link EmbeddedIpv4}). */
     public static InetAddress unwrap(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address;
-        }
-        byte[] b = address.getAddress();
-        boolean mapped = isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-        // :: and ::1 are IPv6's own unspecified and loopback addresses, not IPv4-compatible ones.
-        boolean compatible = isZero(b, 0, 12) && !(isZero(b, 12, 15) && (b[15] & 0xff) <= 1);
-        boolean nat64 = (b[0] & 0xff) == 0x00
-                && (b[1] & 0xff) == 0x64
-                && (b[2] & 0xff) == 0xff
-                && (b[3] & 0xff) == 0x9b
-                && isZero(b, 4, 12);
-        if (mapped || compatible || nat64) {
-            byte[] v4 = {b[12], b[13], b[14], b[15]};
-            try {
-                return InetAddress.getByAddress(v4);
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException(e); // cannot happen for 4 bytes
-            }
-        }
-        return address;
+        return EmbeddedIpv4.unwrap(address);
     }
 
     /** Classifies an address, judging an embedded IPv4 address (see {@link #unwrap}). */

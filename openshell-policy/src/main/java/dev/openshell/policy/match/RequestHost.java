@@ -1,21 +1,19 @@
 package dev.openshell.policy.match;
 
-import java.net.IDN;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 
 /**
  * A destination host as a client named it, normalised for matching: lower-case, one trailing dot
- * removed, IDN converted to punycode, IPv6 brackets removed. IP literals are recognised (IPv4 in
- * every form the C resolver accepts) and carry their address; their {@link #name} is the
- * canonical text.
+ * removed, IDN converted to punycode, IPv6 brackets removed. IP literals are recognised and carry
+ * their address; their {@link #name} is the canonical text. Unlike policy hosts, IPv4 is
+ * recognised in every form the C resolver accepts ({@code 127.1}, {@code 0x7f.0.0.1}), because
+ * that is where a client naming such a host connects.
  *
  * @param name the normalised name, or canonical address text for a literal
  * @param literal the address when the host is an IP literal, otherwise {@code null}
  */
 public record RequestHost(String name, InetAddress literal) {
-
-    private static final int MAX_NAME = 253;
-    private static final int MAX_LABEL = 63;
 
     /** Normalises {@code host}; returns {@code null} when it is neither a valid name nor a literal. */
     public static RequestHost parse(String host) {
@@ -23,33 +21,26 @@ public record RequestHost(String name, InetAddress literal) {
             return null;
         }
         if (host.indexOf(':') >= 0) {
-            InetAddress a = IpLiterals.parse(host);
-            return a == null ? null : new RequestHost(IpLiterals.format(a), a);
+            InetAddress a = HostName.literal(host);
+            return a == null ? null : new RequestHost(HostName.format(a), a);
         }
-        String h = host;
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        boolean valid = validName(h); // also false for upper case and non-ASCII: normalise then
-        if (valid && !lastLabelStartsWithDigit(h)) {
-            return new RequestHost(h, null);
-        }
-        if (!valid && !isPlainLowerAscii(h)) {
-            h = lowerAscii(h);
-            if (h == null) {
+        String name = host;
+        boolean valid = HostName.isValidName(host); // false for upper case and non-ASCII: normalise then
+        if (!valid) {
+            try {
+                name = HostName.asciiName(host);
+            } catch (IllegalArgumentException e) {
                 return null;
             }
+            valid = HostName.isValidName(name);
         }
-        if (lastLabelStartsWithDigit(h)) {
-            InetAddress a = IpLiterals.parsePosix4(h);
+        if (lastLabelStartsWithDigit(name)) {
+            InetAddress a = HostName.resolverIpv4(name);
             if (a != null) {
                 return new RequestHost(a.getHostAddress(), a);
             }
-            if (lastLabelAllDigits(h)) {
-                return null; // looks like a malformed IPv4 literal; no DNS name ends in digits only
-            }
         }
-        return validName(h) ? new RequestHost(h, null) : null;
+        return valid ? new RequestHost(name, null) : null;
     }
 
     /** Whether the host is an IP literal. */
@@ -57,77 +48,19 @@ public record RequestHost(String name, InetAddress literal) {
         return literal != null;
     }
 
+    /** The name as it stands before {@code :port}: IPv6 literals in brackets. */
+    public String display() {
+        return literal != null && name.indexOf(':') >= 0 ? "[" + name + "]" : name;
+    }
+
     /** {@code name:port}, with IPv6 literals in brackets. */
     public String withPort(int port) {
-        return (literal != null && name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + port;
+        return display() + ":" + port;
     }
 
-    private static boolean isPlainLowerAscii(String h) {
-        for (int i = 0; i < h.length(); i++) {
-            char c = h.charAt(i);
-            if (c >= 0x80 || (c >= 'A' && c <= 'Z')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Lower-cases, and converts non-ASCII labels to punycode; {@code null} if IDN rejects it. */
-    private static String lowerAscii(String h) {
-        boolean ascii = true;
-        for (int i = 0; i < h.length(); i++) {
-            if (h.charAt(i) >= 0x80) {
-                ascii = false;
-                break;
-            }
-        }
-        if (ascii) {
-            return h.toLowerCase(java.util.Locale.ROOT);
-        }
-        try {
-            String a = IDN.toASCII(h, 0).toLowerCase(java.util.Locale.ROOT);
-            return a.endsWith(".") ? a.substring(0, a.length() - 1) : a;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static boolean validName(String h) {
-        if (h.isEmpty() || h.length() > MAX_NAME) {
-            return false;
-        }
-        int labelLen = 0;
-        for (int i = 0; i < h.length(); i++) {
-            char c = h.charAt(i);
-            if (c == '.') {
-                if (labelLen == 0) {
-                    return false;
-                }
-                labelLen = 0;
-            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-                if (++labelLen > MAX_LABEL) {
-                    return false;
-                }
-            } else {
-                return false;
-            }
-        }
-        return labelLen > 0;
-    }
-
+    /** Only then can the host be a resolver-style IPv4 literal: saves an exception per name. */
     private static boolean lastLabelStartsWithDigit(String h) {
-        int dot = h.lastIndexOf('.');
-        int start = dot + 1;
+        int start = h.lastIndexOf('.') + 1;
         return start < h.length() && h.charAt(start) >= '0' && h.charAt(start) <= '9';
-    }
-
-    private static boolean lastLabelAllDigits(String h) {
-        for (int i = h.lastIndexOf('.') + 1; i < h.length(); i++) {
-            char c = h.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

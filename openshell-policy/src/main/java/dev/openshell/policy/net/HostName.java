@@ -2,15 +2,16 @@ package dev.openshell.policy.net;
 
 import java.net.IDN;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Canonical host names and IP literals, shared by policy validation (policy side) and the engine
- * (request side), so both compare the same spelling.
+ * Canonical host names and IP literals: the one place that parses, formats and checks them, used
+ * by policy validation, update specs and the engine, so all compare the same spelling. Policy
+ * hosts are strict (dotted-quad IPv4 only); request hosts may also be IPv4 in the C resolver's
+ * forms ({@link #resolverIpv4}), because that is where a client naming them connects.
  *
  * <p>Canonical form: DNS names lower-case ASCII with IDN labels in punycode and no trailing dot;
  * IPv4 as dotted quad; IPv6 without brackets in RFC 5952 compressed form. Nothing here performs
@@ -173,47 +174,154 @@ public final class HostName {
         return sb.toString();
     }
 
-    private static String canonicalName(String host) {
-        String s = stripDot(host);
-        if (s.isEmpty()) {
-            throw new IllegalArgumentException("host is empty");
+    /**
+     * Parses an IP literal like {@link #ipAddress}, but answers {@code null} instead of throwing
+     * when {@code text} is not a (valid) literal.
+     */
+    public static InetAddress literal(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
         }
-        String ascii;
-        if (s.chars().allMatch(c -> c < 0x80)) {
-            ascii = s.toLowerCase(Locale.ROOT);
-        } else {
-            try {
-                ascii = IDN.toASCII(s).toLowerCase(Locale.ROOT);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not a valid internationalised host name (" + e.getMessage() + ")");
+        try {
+            return ipAddress(text).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Parses IPv4 the way the C resolver does ({@code inet_aton}: octal, hex and shortened forms
+     * such as {@code 0x7f.1} or {@code 2130706433}). For request hosts only, because that is the
+     * address a client connecting to such a "host name" actually reaches; policy hosts stay
+     * strict dotted quads.
+     *
+     * @return the address, or {@code null}
+     */
+    public static InetAddress resolverIpv4(String text) {
+        try {
+            return Inet4Address.ofPosixLiteral(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A DNS name in the ASCII form names are compared in: one trailing dot removed, lower-case,
+     * IDN labels in punycode. Returns {@code name} itself when it is already in that form. Does
+     * not check the labels (see {@link #nameProblem}).
+     *
+     * @throws IllegalArgumentException when IDN conversion rejects the name
+     */
+    public static String asciiName(String name) {
+        String s = stripDot(name);
+        boolean lower = true;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return idnToAscii(s);
             }
+            lower &= c < 'A' || c > 'Z';
+        }
+        return lower ? s : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static String idnToAscii(String s) {
+        try {
+            return stripDot(IDN.toASCII(s).toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a valid internationalised host name (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Whether an ASCII name (as {@link #asciiName} returns it) is a valid host name: labels of
+     * lower-case letters, digits, {@code -} and {@code _}, 1..63 characters, not starting or
+     * ending with {@code -}; at most 253 characters; a last label that is not all digits (such a
+     * name could only be a malformed IPv4 literal). One pass, no allocation: request hosts are
+     * checked on every connection.
+     */
+    public static boolean isValidName(String ascii) {
+        int n = ascii.length();
+        if (n == 0 || n > MAX_LENGTH) {
+            return false;
+        }
+        int labelLength = 0;
+        boolean digitsOnly = true;
+        char previous = '.';
+        for (int i = 0; i < n; i++) {
+            char c = ascii.charAt(i);
+            if (c == '.') {
+                if (labelLength == 0 || previous == '-') {
+                    return false;
+                }
+                labelLength = 0;
+                digitsOnly = true;
+            } else {
+                boolean digit = c >= '0' && c <= '9';
+                boolean ok = digit || (c >= 'a' && c <= 'z') || c == '_' || (c == '-' && labelLength > 0);
+                if (!ok || ++labelLength > MAX_LABEL) {
+                    return false;
+                }
+                digitsOnly &= digit;
+            }
+            previous = c;
+        }
+        return labelLength > 0 && previous != '-' && !digitsOnly;
+    }
+
+    /** What is wrong with an ASCII name, or {@code null} when {@link #isValidName} accepts it. */
+    public static String nameProblem(String ascii) {
+        if (isValidName(ascii)) {
+            return null;
+        }
+        if (ascii.isEmpty()) {
+            return "host is empty";
         }
         if (ascii.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("host name is longer than " + MAX_LENGTH + " characters");
+            return "host name is longer than " + MAX_LENGTH + " characters";
         }
-        String[] labels = ascii.split("\\.", -1);
-        for (String label : labels) {
-            if (label.isEmpty()) {
-                throw new IllegalArgumentException("host name has an empty label");
+        int start = 0;
+        while (true) {
+            int dot = ascii.indexOf('.', start);
+            int end = dot < 0 ? ascii.length() : dot;
+            String problem = labelProblem(ascii, start, end);
+            if (problem != null) {
+                return problem;
             }
-            if (label.startsWith("-") || label.endsWith("-")) {
-                throw new IllegalArgumentException("host name label `" + label + "` starts or ends with `-`");
+            if (dot < 0) {
+                // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
+                return "`" + ascii + "` is neither a valid IPv4 address nor a host name";
             }
-            if (label.length() > MAX_LABEL) {
-                throw new IllegalArgumentException("host name label is longer than " + MAX_LABEL + " characters");
-            }
-            for (int i = 0; i < label.length(); i++) {
-                char c = label.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-                if (!ok) {
-                    throw new IllegalArgumentException("host name contains `" + printable(c)
-                            + "`; labels may contain only letters, digits, `-` and `_`");
-                }
+            start = dot + 1;
+        }
+    }
+
+    private static String labelProblem(String s, int start, int end) {
+        if (start == end) {
+            return "host name has an empty label";
+        }
+        if (s.charAt(start) == '-' || s.charAt(end - 1) == '-') {
+            return "host name label `" + s.substring(start, end) + "` starts or ends with `-`";
+        }
+        if (end - start > MAX_LABEL) {
+            return "host name label is longer than " + MAX_LABEL + " characters";
+        }
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) {
+                return "host name contains `" + printable(c)
+                        + "`; labels may contain only letters, digits, `-` and `_`";
             }
         }
-        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
-            // 1.2.3, 256.1.1.1 or 010.0.0.1: neither a valid IPv4 literal nor a DNS name.
-            throw new IllegalArgumentException("`" + host + "` is neither a valid IPv4 address nor a host name");
+        return null;
+    }
+
+    private static String canonicalName(String host) {
+        String ascii = asciiName(host);
+        String problem = nameProblem(ascii);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         return ascii;
     }
@@ -228,33 +336,35 @@ public final class HostName {
 
     /** Strict dotted quad: four decimal octets 0..255 without leading zeros; null otherwise. */
     static byte[] parseIpv4(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')) {
-                return null;
-            }
-            int v = 0;
-            for (int j = 0; j < p.length(); j++) {
-                char c = p.charAt(j);
-                if (c < '0' || c > '9') {
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part == 4) {
                     return null;
                 }
-                v = v * 10 + (c - '0');
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3 && !(digits == 1 && value == 0)) {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null; // not a digit, a fourth digit, or a leading zero
             }
-            if (v > 255) {
-                return null;
-            }
-            out[i] = (byte) v;
         }
-        return out;
+        return part == 4 ? out : null;
     }
 
+    /** IPv6 (possibly with an embedded IPv4 tail), no zone id; never a DNS lookup. */
     private static InetAddress parseIpv6(String s) {
+        boolean colon = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean ok =
@@ -262,16 +372,15 @@ public final class HostName {
             if (!ok) {
                 throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
             }
+            colon |= c == ':';
         }
         try {
-            // The brackets make the JDK treat the text as a literal only: no DNS lookup on failure.
-            InetAddress a = InetAddress.getByName("[" + s + "]");
-            if (!(a instanceof Inet6Address) && !(a instanceof Inet4Address)) {
-                throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+            if (colon) {
+                return InetAddress.ofLiteral(s);
             }
-            return a;
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
+        } catch (IllegalArgumentException e) {
+            // fall through to the one message
         }
+        throw new IllegalArgumentException("`" + s + "` is not a valid IPv6 address");
     }
 }

@@ -2,11 +2,7 @@ package dev.openshell.policy.update;
 
 import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyUpdates;
-import java.net.IDN;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.Locale;
+import dev.openshell.policy.net.HostName;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public record HostPort(String host, int port, String rest) {
 
-    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,5}");
 
     /** Parses {@code HOST:PORT[:REST]}; {@code what} names the option in messages. */
@@ -91,71 +86,16 @@ public record HostPort(String host, int port, String rest) {
     }
 
     /**
-     * Canonicalises a host the way the policy model stores it. Structural validity (labels,
-     * wildcard placement) is left to policy validation, which runs on the updated policy.
+     * Canonicalises a host (or host pattern) exactly as policy validation does, so an update names
+     * the same host the stored policy does and a bad host is reported with the spec it came in.
      */
     static String canonicalHost(String raw, boolean bracketed, String what) {
-        if (bracketed || raw.indexOf(':') >= 0) {
-            try {
-                if (raw.indexOf('%') >= 0) {
-                    throw new IllegalArgumentException("zone ids are not allowed");
-                }
-                InetAddress address = InetAddress.ofLiteral(raw);
-                return address instanceof Inet6Address v6 ? compressIpv6(v6.getAddress()) : address.getHostAddress();
-            } catch (IllegalArgumentException e) {
-                throw invalid(what + ": `" + raw + "` is not a valid IPv6 address");
-            }
+        try {
+            // Brackets make HostName read the text as IPv6 only, as the spec syntax promised.
+            return HostName.canonicalizePattern(bracketed ? "[" + raw + "]" : raw);
+        } catch (IllegalArgumentException e) {
+            throw invalid(what + ": " + e.getMessage());
         }
-        if (DOTTED_QUAD.matcher(raw).matches()) {
-            try {
-                return Inet4Address.ofLiteral(raw).getHostAddress();
-            } catch (IllegalArgumentException e) {
-                throw invalid(what + ": `" + raw + "` is not a valid IPv4 address");
-            }
-        }
-        String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
-        if (!name.chars().allMatch(c -> c < 0x80)) {
-            try {
-                name = IDN.toASCII(name);
-            } catch (IllegalArgumentException e) {
-                throw invalid(what + ": `" + raw + "` is not a valid international domain name");
-            }
-        }
-        return name.toLowerCase(Locale.ROOT);
-    }
-
-    /** RFC 5952 text: lower-case hex, no leading zeros, the longest run of 2+ zero groups as {@code ::}. */
-    static String compressIpv6(byte[] bytes) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(j, i + 1);
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(groups[i]));
-        }
-        return sb.toString();
     }
 
     static PolicyException invalid(String message) {

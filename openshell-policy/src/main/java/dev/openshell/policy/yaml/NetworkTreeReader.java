@@ -116,14 +116,11 @@ final class NetworkTreeReader {
         if (f == null) {
             return null;
         }
-        if (f.get("path") == null) {
-            if (f.clean()) {
-                walk.error(node, at.yaml(), "a binary needs `path`");
-            }
-            walk.dirty(owner);
+        Node pathNode = walk.required(f, "path", node, at, owner, "a binary needs `path`");
+        if (pathNode == null) {
             return null;
         }
-        String path = walk.string(f.get("path"), at.key("path"), owner, false);
+        String path = walk.string(pathNode, at.key("path"), owner, false);
         return path == null ? null : new BinaryRef(path);
     }
 
@@ -232,14 +229,12 @@ final class NetworkTreeReader {
                 if (item == null) {
                     continue;
                 }
-                if (item.get("allow") == null) {
-                    if (item.clean()) {
-                        walk.error(items.get(i), itemAt.yaml(), "a rule needs `allow: {method, path, query}`");
-                    }
-                    walk.dirty(at);
+                Node allowNode = walk.required(
+                        item, "allow", items.get(i), itemAt, at, "a rule needs `allow: {method, path, query}`");
+                if (allowNode == null) {
                     continue;
                 }
-                rule = rule(item.get("allow"), itemAt.key("allow"), at, walk);
+                rule = rule(allowNode, itemAt.key("allow"), at, walk);
             } else {
                 rule = rule(items.get(i), itemAt, at, walk);
             }
@@ -280,11 +275,7 @@ final class NetworkTreeReader {
         if (f == null) {
             return null;
         }
-        if (f.get("any") == null) {
-            if (f.clean()) {
-                walk.error(node, at.yaml(), "expected `{any: [glob, ...]}`");
-            }
-            walk.dirty(owner);
+        if (walk.required(f, "any", node, at, owner, "expected `{any: [glob, ...]}`") == null) {
             return null;
         }
         At aAt = at.key("any");

@@ -59,6 +59,22 @@ final class Walk {
         return Fields.read(this, mapping, at, known);
     }
 
+    /**
+     * The value of a key the mapping must have, or null after reporting {@code message} and
+     * marking {@code owner} incomplete. Not reported when the mapping had an unknown key: that
+     * error (often a misspelling of this key) already explains it.
+     */
+    Node required(Fields f, String key, Node mapping, At at, At owner, String message) {
+        Node value = f.get(key);
+        if (value == null) {
+            if (f.clean()) {
+                error(mapping, at.yaml(), message);
+            }
+            dirty(owner);
+        }
+        return value;
+    }
+
     /** Items of a list node; null (after reporting) when not a list. */
     List<Node> sequence(Node node, At at, At owner, String expected) {
         record(at, node);

@@ -11,7 +11,7 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
-import dev.openshell.policy.match.IpLiterals;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,7 +107,7 @@ final class TestPolicies {
 
     static L4Request l4(String binary, List<String> ancestors, String host, int port, String... addresses) {
         List<InetAddress> addrs =
-                Arrays.stream(addresses).map(IpLiterals::parse).toList();
+                Arrays.stream(addresses).map(HostName::literal).toList();
         return new L4Request(binary, ancestors, host, port, addrs);
     }
 

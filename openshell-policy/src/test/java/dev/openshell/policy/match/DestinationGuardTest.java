@@ -2,6 +2,7 @@ package dev.openshell.policy.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.policy.net.HostName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,13 +52,13 @@ class DestinationGuardTest {
         "fec0::1, PUBLIC",
     })
     void classifies(String address, AddressClass expected) {
-        assertThat(DestinationGuard.classify(IpLiterals.parse(address))).isEqualTo(expected);
+        assertThat(DestinationGuard.classify(HostName.literal(address))).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @CsvSource({"::ffff:10.0.0.1, 10.0.0.1", "::10.0.0.1, 10.0.0.1", "64:ff9b::a00:1, 10.0.0.1", "::1, ::1"})
     void unwrapsEmbeddedIpv4(String address, String expected) {
-        assertThat(IpLiterals.format(DestinationGuard.unwrap(IpLiterals.parse(address))))
+        assertThat(HostName.format(DestinationGuard.unwrap(HostName.literal(address))))
                 .isEqualTo(expected);
     }
 }

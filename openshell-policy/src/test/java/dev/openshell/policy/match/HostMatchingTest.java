@@ -2,6 +2,7 @@ package dev.openshell.policy.match;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.policy.net.HostName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,10 +77,10 @@ class HostMatchingTest {
 
     @Test
     void ipv6IsFormattedCompressed() {
-        assertThat(IpLiterals.format(IpLiterals.parse("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
-        assertThat(IpLiterals.format(IpLiterals.parse("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
-        assertThat(IpLiterals.format(IpLiterals.parse("::"))).isEqualTo("::");
-        assertThat(IpLiterals.format(IpLiterals.parse("fe80::"))).isEqualTo("fe80::");
-        assertThat(IpLiterals.parse("api.github.com")).isNull();
+        assertThat(HostName.format(HostName.literal("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+        assertThat(HostName.format(HostName.literal("2001:db8:0:1:1:1:1:1"))).isEqualTo("2001:db8:0:1:1:1:1:1");
+        assertThat(HostName.format(HostName.literal("::"))).isEqualTo("::");
+        assertThat(HostName.format(HostName.literal("fe80::"))).isEqualTo("fe80::");
+        assertThat(HostName.literal("api.github.com")).isNull();
     }
 }

@@ -1,15 +1,14 @@
-package dev.openshell.policy.engine;
+package dev.openshell.policy.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.policy.match.DestinationGuard;
-import dev.openshell.policy.match.IpLiterals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class IpPrefixTest {
+/** {@code allowed_ips} read the way the engine matches them ({@link Cidr#parseForMatching}). */
+class CidrMatchingTest {
 
     @ParameterizedTest(name = "{0} covers {1}: {2}")
     @CsvSource({
@@ -33,13 +32,13 @@ class IpPrefixTest {
         "10.0.0.0/8, fd00::1, false",
     })
     void covers(String prefix, String address, boolean expected) {
-        var addr = DestinationGuard.unwrap(IpLiterals.parse(address));
-        assertThat(IpPrefix.parse(prefix).covers(addr)).isEqualTo(expected);
+        var addr = EmbeddedIpv4.unwrap(HostName.literal(address));
+        assertThat(Cidr.parseForMatching(prefix).contains(addr)).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"10.0.0.0/33", "fd00::/129", "host.example/8", "10.0.0.0/-1"})
     void rejectsInvalidText(String text) {
-        assertThatThrownBy(() -> IpPrefix.parse(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Cidr.parseForMatching(text)).isInstanceOf(IllegalArgumentException.class);
     }
 }
