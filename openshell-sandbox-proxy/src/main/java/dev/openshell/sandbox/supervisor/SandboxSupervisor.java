@@ -76,6 +76,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private Process agent;
     private BypassWatch bypassWatch;
     private ControlSocket control;
+    private Path hostWorkdir;
     private boolean ownWorkdir;
     private boolean ownStateDir;
     private boolean tornDown;
@@ -119,7 +120,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         if (policy.process().runAsUser().equals(SandboxUser.NAME)) {
             SandboxUser.ensureExists();
         }
-        Path hostWorkdir = spec.workdir();
+        hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
             hostWorkdir = AgentLaunch.privateWorkdir(stateDir, policy.process());
             ownWorkdir = true;
@@ -178,6 +179,11 @@ public final class SandboxSupervisor implements AutoCloseable {
 
     public Path stateDir() {
         return stateDir;
+    }
+
+    /** The agent's work directory as the host sees it. */
+    public Path workdir() {
+        return hostWorkdir;
     }
 
     /** The latest status (also in {@code status.json}). */
