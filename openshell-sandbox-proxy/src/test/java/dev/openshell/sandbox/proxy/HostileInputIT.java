@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +16,13 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile and malformed input against a real proxy on loopback: each gets a clear status, the proxy stays up. */
 class HostileInputIT {
+
+    @TempDir
+    static Path tmp;
 
     private static final ConcurrentLinkedQueue<DecisionRecord> log = new ConcurrentLinkedQueue<>();
     private static EgressProxy proxy;
@@ -37,7 +41,7 @@ class HostileInputIT {
                                             binaries: [{path: /usr/bin/curl}]
                                         """),
                                 1)
-                        .trustDir(Files.createTempDirectory("hostile"))
+                        .trustDir(tmp.resolve("hostile"))
                         .hostResolver(host -> List.of(java.net.InetAddress.getByName("203.0.113.7")))
                         .limits(ProxyLimits.DEFAULT
                                 .withHeaderTimeout(Duration.ofSeconds(1))
@@ -210,7 +214,7 @@ class HostileInputIT {
                                 (client, local) -> new CallerIdentity(1, "/usr/bin/curl", List.of(), ""),
                                 proxy.activePolicy().policy(),
                                 1)
-                        .trustDir(Files.createTempDirectory("small"))
+                        .trustDir(tmp.resolve("small"))
                         .limits(ProxyLimits.DEFAULT.withMaxConnections(3))
                         .build())
                 .start()) {

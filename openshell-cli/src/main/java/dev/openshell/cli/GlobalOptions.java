@@ -1,0 +1,74 @@
+package dev.openshell.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Flags accepted by every command, before or after the subcommand name ({@code openshell --debug
+ * policy check ...} and {@code openshell policy check ... --debug} mean the same).
+ *
+ * <p>Every command mixes this class in, but values always land in the instance of the top-level
+ * command, so a leaf reads what the user gave anywhere on the line. The setters only ever move a
+ * value away from its default: picocli applies defaults to each command it parses, and a
+ * subcommand's defaults must not erase what was given before the subcommand name.
+ */
+public final class GlobalOptions {
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec mixee;
+
+    private boolean debug;
+    private OutputFormat output;
+    private String gateway;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    void setDebug(boolean value) {
+        if (value) {
+            top().debug = true;
+        }
+    }
+
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FORMAT",
+            converter = OutputFormat.Converter.class,
+            completionCandidates = OutputFormat.Names.class,
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: table).")
+    void setOutput(OutputFormat value) {
+        if (value != null) {
+            top().output = value;
+        }
+    }
+
+    @Option(
+            names = {"-g", "--gateway"},
+            paramLabel = "NAME",
+            defaultValue = "${env:OPENSHELL_GATEWAY}",
+            description = "Gateway to talk to (env OPENSHELL_GATEWAY; default: the active gateway).")
+    void setGateway(String value) {
+        if (value != null && !value.isEmpty()) {
+            top().gateway = value;
+        }
+    }
+
+    /** Whether {@code --debug} was given. */
+    public boolean debug() {
+        return top().debug;
+    }
+
+    /** The requested output format; {@link OutputFormat#TABLE} by default. */
+    public OutputFormat output() {
+        OutputFormat o = top().output;
+        return o == null ? OutputFormat.TABLE : o;
+    }
+
+    /** The gateway named with {@code -g} or {@code OPENSHELL_GATEWAY}, or {@code null}. */
+    public String gateway() {
+        return top().gateway;
+    }
+
+    private GlobalOptions top() {
+        return OpenShellCli.of(mixee).globals();
+    }
+}

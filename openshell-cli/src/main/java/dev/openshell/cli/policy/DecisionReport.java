@@ -1,0 +1,99 @@
+package dev.openshell.cli.policy;
+
+import dev.openshell.policy.Decision;
+import dev.openshell.policy.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code policy check} found: the connection-level decision and, when HTTP was inspected,
+ * the request-level one.
+ *
+ * @param target {@code host:port}, for notes
+ * @param l4 the connection decision
+ * @param l7 the request decision, or {@code null} when none was taken
+ * @param requestGiven whether {@code --method}/{@code --path} were given
+ */
+record DecisionReport(String target, Decision l4, Decision l7, boolean requestGiven) {
+
+    /** The decision that settles the outcome. */
+    Decision outcome() {
+        return l7 != null ? l7 : l4;
+    }
+
+    /** Lines for a person: the verdict with its reason, then notes and a suggestion. */
+    List<String> lines() {
+        Decision d = outcome();
+        List<String> lines = new ArrayList<>();
+        lines.add(headline(d));
+        String note = note();
+        if (note != null) {
+            lines.add("note: " + note);
+        }
+        if (!d.permits() && d.suggestion() != null) {
+            lines.add("to allow: openshell policy update <sandbox> " + d.suggestion());
+        }
+        return lines;
+    }
+
+    /** The {@code -o json|yaml} document. */
+    Map<String, Object> document() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("verdict", verdict(outcome().verdict()));
+        doc.put("l4", decision(l4));
+        doc.put("l7", l7 == null ? null : decision(l7));
+        doc.put("note", note());
+        return doc;
+    }
+
+    /** e.g. {@code DENY (l7) policy gh endpoints[0] deny_rules[0]: DELETE /x is denied ...}. */
+    static String headline(Decision d) {
+        StringBuilder sb = new StringBuilder(verdict(d.verdict()).toUpperCase(Locale.ROOT))
+                .append(" (")
+                .append(d.layer().wire())
+                .append(')');
+        if (d.policy() != null) {
+            sb.append(" policy ").append(d.policy());
+        }
+        String endpoint = d.endpointIndex() >= 0 ? "endpoints[" + d.endpointIndex() + "]" : null;
+        if (endpoint != null) {
+            sb.append(' ').append(endpoint);
+        }
+        if (d.rule() != null && !d.rule().equals(endpoint)) {
+            // "access: read-only" would read as two labels before the reason's colon.
+            sb.append(' ').append(d.rule().replace(": ", "="));
+        }
+        return sb.append(": ").append(d.reason()).toString();
+    }
+
+    private String note() {
+        if (requestGiven && l7 == null && l4.permits()) {
+            return target + " is not inspected (no protocol: rest endpoint matched), so every HTTP request on the"
+                    + " connection is allowed; --method and --path were not evaluated";
+        }
+        if (!requestGiven && l4.permits() && l4.inspect()) {
+            return "HTTP requests to " + target + " are inspected; add --method and --path to check one";
+        }
+        return null;
+    }
+
+    private static Map<String, Object> decision(Decision d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", verdict(d.verdict()));
+        m.put("layer", d.layer().wire());
+        m.put("policy", d.policy());
+        m.put("endpointIndex", d.endpointIndex());
+        m.put("rule", d.rule());
+        m.put("reason", d.reason());
+        m.put("inspect", d.inspect());
+        m.put("suggestion", d.suggestion());
+        return m;
+    }
+
+    private static String verdict(Verdict v) {
+        return v.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

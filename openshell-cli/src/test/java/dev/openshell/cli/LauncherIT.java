@@ -1,0 +1,226 @@
+package dev.openshell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@code bin/openshell} launcher against the shaded jar, as a user would. */
+class LauncherIT {
+
+    private static Path repo;
+
+    @TempDir
+    static Path cache;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void findCheckout() {
+        Path module =
+                Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+        repo = module.getParent();
+        assertThat(repo.resolve("bin/openshell")).isExecutable();
+        assertThat(repo.resolve("openshell-cli/target/openshell.jar"))
+                .as("the shaded jar is built in the package phase, before integration tests")
+                .isRegularFile();
+    }
+
+    record Run(int exitCode, String out, String err) {}
+
+    private Run run(Path launcher, String stdin, String... args) throws IOException, InterruptedException {
+        return run(cache, launcher, stdin, args);
+    }
+
+    private Run run(Path cacheHome, Path launcher, String stdin, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+        pb.environment().put("XDG_CACHE_HOME", cacheHome.toString());
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/openshell " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Run openshell(String... args) throws IOException, InterruptedException {
+        return run(repo.resolve("bin/openshell"), "", args);
+    }
+
+    @Test
+    void versionComesFromTheJarManifest() throws Exception {
+        Run r = openshell("--version");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).matches("(?s)openshell \\d+\\.\\d+\\.\\d+\\S*\nJava 2[5-9].*");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void readmeCommandShowsARealAllowAndARealDeny() throws Exception {
+        String example = "examples/policies/github-readonly.yaml";
+        Run allow = openshell(
+                "policy",
+                "check",
+                example,
+                "--binary",
+                "/usr/bin/curl",
+                "--host",
+                "api.github.com",
+                "--port",
+                "443",
+                "--method",
+                "GET",
+                "--path",
+                "/repos/acme/widgets");
+        Run deny = openshell(
+                "policy",
+                "check",
+                example,
+                "--binary",
+                "/usr/bin/python3",
+                "--host",
+                "api.github.com",
+                "--port",
+                "443");
+
+        assertThat(allow.exitCode()).as(allow.toString()).isZero();
+        assertThat(allow.out()).startsWith("ALLOW (l7) policy github_readonly endpoints[0]");
+        assertThat(deny.exitCode()).as(deny.toString()).isEqualTo(ExitCodes.DENIED);
+        assertThat(deny.out())
+                .startsWith("DENY (l4)")
+                .contains("/usr/bin/python3", "to allow: openshell policy update <sandbox> --add-endpoint");
+    }
+
+    @Test
+    void examplePoliciesAreValid() throws Exception {
+        for (String example : List.of("examples/policies/github-readonly.yaml", "examples/policies/default.yaml")) {
+            Run r = openshell("policy", "validate", example);
+            assertThat(r.exitCode()).as(example + " " + r).isZero();
+            assertThat(r.out()).as(example).startsWith("valid\n");
+        }
+    }
+
+    @Test
+    void defaultPolicyDeniesEverything() throws Exception {
+        String policy = Files.readString(repo.resolve("examples/policies/default.yaml"));
+
+        Run r = run(
+                repo.resolve("bin/openshell"),
+                policy,
+                "policy",
+                "check",
+                "-",
+                "--binary",
+                "/usr/bin/curl",
+                "--host",
+                "example.com",
+                "--port",
+                "443");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.DENIED);
+        assertThat(r.out()).startsWith("DENY (l4): no policy allows connections to example.com:443");
+    }
+
+    @Test
+    void usageErrorIsOneLineAndAHint() throws Exception {
+        Run r = openshell("policy", "validate", "--nope");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("error: Unknown option: '--nope'\nSee 'openshell policy validate --help'.\n");
+    }
+
+    @Test
+    void firstRunWritesTheClassDataArchiveAndKeepsTheExitCode() throws Exception {
+        Path cacheHome = tmp.resolve("cache");
+        String[] deny = {
+            "policy",
+            "check",
+            "examples/policies/default.yaml",
+            "--binary",
+            "/usr/bin/curl",
+            "--host",
+            "example.com",
+            "--port",
+            "443"
+        };
+
+        Run first = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
+        Run second = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
+
+        assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.DENIED);
+        assertThat(first.err()).isEmpty();
+        assertThat(second).isEqualTo(first);
+        try (var files = Files.list(cacheHome.resolve("openshell"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .singleElement()
+                    .asString()
+                    .matches("openshell-\\d+-\\d+-\\d+\\.jsa");
+        }
+    }
+
+    @Test
+    void worksThroughASymlink() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("openshell"), repo.resolve("bin/openshell"));
+
+        Run r = run(link, "", "--version");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith("openshell ");
+    }
+
+    @Test
+    void missingJarTellsHowToBuildIt() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("checkout/bin"));
+        Path launcher = Files.copy(repo.resolve("bin/openshell"), bin.resolve("openshell"));
+
+        Run r = run(launcher, "", "--version");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines()).singleElement().asString().contains("missing", "./mvnw -B -q -DskipTests package");
+    }
+
+    @Test
+    void bashCompletionCompletesCommandsFilesAndOutputFormats() throws Exception {
+        Path bash = Path.of("/bin/bash");
+        assertThat(bash).isExecutable();
+        // Calls the completion function the way bash would on TAB (compopt complains outside
+        // real completion, hence 2>/dev/null).
+        String script = "source <(" + repo.resolve("bin/openshell") + " completion bash)\n"
+                + "complete -p openshell\n"
+                + "COMP_WORDS=(openshell pol); COMP_CWORD=1; _complete_openshell 2>/dev/null; echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(openshell policy check exam); COMP_CWORD=3; _complete_openshell 2>/dev/null;"
+                + " echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(openshell -o ''); COMP_CWORD=2; _complete_openshell 2>/dev/null; echo \"${COMPREPLY[*]}\"\n";
+
+        Run r = run(bash, "", "-c", script);
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out().lines())
+                .containsExactly(
+                        "complete -o default -F _complete_openshell openshell",
+                        "policy",
+                        "examples",
+                        "table json yaml");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.openshell.sandbox.ssh;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.LandlockPolicy;
+import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.sandbox.launch.LaunchSpec;
+import dev.openshell.sandbox.launch.LauncherBinary;
+import dev.openshell.sandbox.launch.SandboxUser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A real sandbox for the SSH ITs: a network namespace, a sandbox-owned workdir and a running server. */
+final class SshSandboxFixture implements AutoCloseable {
+
+    static final List<String> SYSTEM_READ_ONLY = List.of("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc");
+
+    final String namespace;
+    final Path workdir;
+    final Path stateDir;
+    final LaunchSpec spec;
+    final SandboxSshServer server;
+
+    private SshSandboxFixture(String namespace, Path workdir, Path stateDir, LaunchSpec spec, SandboxSshServer server) {
+        this.namespace = namespace;
+        this.workdir = workdir;
+        this.stateDir = stateDir;
+        this.spec = spec;
+        this.server = server;
+    }
+
+    /** Skips the calling test, with a printed reason, unless root, Landlock and iproute2 are there. */
+    static void assumeCapable() {
+        assumeWithReason(SandboxUser.isRoot(), "SSH ITs need root");
+        assumeWithReason(Files.isExecutable(Path.of("/usr/sbin/ip")), "SSH ITs need iproute2 (/usr/sbin/ip)");
+        String probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
+        assumeWithReason(!probe.contains("landlock_abi=0"), "SSH ITs need Landlock; probe said: " + probe.strip());
+        SandboxUser.ensureExists();
+    }
+
+    static void assumeWithReason(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED: " + reason);
+        }
+        assumeTrue(condition, reason);
+    }
+
+    static SshSandboxFixture start(Map<String, String> environment) throws IOException {
+        String namespace = "osh-sshtest-" + UUID.randomUUID().toString().substring(0, 8);
+        run(List.of("ip", "netns", "add", namespace));
+        Path workdir = null;
+        Path stateDir = null;
+        try {
+            run(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
+            workdir = Files.createTempDirectory(Path.of("/tmp"), "osh-sshtest-work-");
+            Files.setOwner(
+                    workdir,
+                    workdir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SandboxUser.NAME));
+            stateDir = Files.createTempDirectory("osh-sshtest-state-");
+            LaunchSpec spec = new LaunchSpec(
+                    workdir,
+                    new FilesystemPolicy(true, SYSTEM_READ_ONLY, List.of()),
+                    new LandlockPolicy(LandlockPolicy.Compatibility.HARD_REQUIREMENT),
+                    ProcessPolicy.DEFAULT,
+                    Path.of("/var/run/netns", namespace),
+                    false,
+                    List.of());
+            SandboxSshServer server = SandboxSshServer.start("sshtest", stateDir, spec, environment);
+            return new SshSandboxFixture(namespace, workdir, stateDir, spec, server);
+        } catch (IOException | RuntimeException | Error e) {
+            cleanUp(namespace, workdir, stateDir);
+            throw e;
+        }
+    }
+
+    /** Runs a host command as root and returns its output, failing on a non-zero exit. */
+    static String run(List<String> command) {
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(command + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException(command + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        cleanUp(namespace, workdir, stateDir);
+    }
+
+    private static void cleanUp(String namespace, Path workdir, Path stateDir) {
+        try {
+            run(List.of("ip", "netns", "delete", namespace));
+        } catch (IllegalStateException e) {
+            System.out.println("cleanup: " + e.getMessage());
+        }
+        deleteRecursively(workdir);
+        deleteRecursively(stateDir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.out.println("cleanup: " + e);
+        }
+    }
+}
