@@ -9,6 +9,7 @@ import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchException;
+import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.NetworkException;
 import dev.openshell.sandbox.net.ProxyPorts;
@@ -17,6 +18,9 @@ import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
+import dev.openshell.sandbox.ssh.SandboxSshServer;
+import dev.openshell.sandbox.ssh.SshEndpoint;
+import dev.openshell.sandbox.ssh.SshException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -42,14 +46,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>State directory layout: {@code status.json}, {@code sandbox.log} (agent output and events),
  * {@code decisions.log} (one JSON line per proxy decision), {@code tls/} (CA and bundle, read-only
- * to the agent), {@code control.sock} (reload/status, root only), {@code work/} (the private
- * workdir when none was given). At the end the socket, {@code tls/} and {@code work/} are removed;
+ * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
+ * and client key, root only), {@code work/} (the private workdir when none was given). At the end
+ * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
  * the rest stays only when the spec asked to keep state, otherwise the whole directory goes.
  */
 public final class SandboxSupervisor implements AutoCloseable {
 
     static final String TRUST_DIR = "tls";
     static final String WORK_DIR = "work";
+    static final String SSH_DIR = "ssh";
     static final String DECISIONS_FILE = "decisions.log";
 
     private static final long LOG_MAX_BYTES = 64L << 20;
@@ -73,6 +79,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private DecisionEvents decisions;
     private EgressProxy proxy;
     private SandboxCallers callers;
+    private SandboxSshServer ssh;
     private Process agent;
     private BypassWatch bypassWatch;
     private ControlSocket control;
@@ -136,7 +143,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
         Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        callers = new SandboxCallers();
+        callers = new SandboxCallers(status.netnsInode());
         decisions =
                 new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
         proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
@@ -151,11 +158,15 @@ public final class SandboxSupervisor implements AutoCloseable {
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
-        List<String> command = AgentLaunch.launchSpec(
-                        policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile())
-                .command(spec.command());
-        agent = AgentLaunch.processBuilder(command, env, options.console()).start();
-        callers.addRoot(agent.pid());
+        LaunchSpec launch =
+                AgentLaunch.launchSpec(policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile());
+        if (spec.ssh()) {
+            // Before the agent, so a client that sees Ready can connect at once.
+            ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
+        }
+        agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
+                .start();
+        callers.attach(agent.pid());
         if (options.console() != AgentConsole.TERMINAL) {
             pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
             pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
@@ -179,6 +190,11 @@ public final class SandboxSupervisor implements AutoCloseable {
 
     public Path stateDir() {
         return stateDir;
+    }
+
+    /** Where the sandbox's SSH server listens and its client key; empty when the spec has no SSH. */
+    public java.util.Optional<SshEndpoint> sshEndpoint() {
+        return java.util.Optional.ofNullable(ssh).map(SandboxSshServer::endpoint);
     }
 
     /** The agent's work directory as the host sees it. */
@@ -301,6 +317,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                 updateStatusQuietly(status.withPhase(SandboxPhase.STOPPING, null));
             }
             attempt(failures, () -> close(control));
+            attempt(failures, () -> close(ssh));
             attempt(failures, () -> close(bypassWatch));
             attempt(failures, () -> {
                 if (bypassWatch != null) {
@@ -318,6 +335,8 @@ public final class SandboxSupervisor implements AutoCloseable {
             attempt(failures, () -> close(network));
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
+                // The client key is a credential: it never outlives the sandbox.
+                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(SSH_DIR)));
             }
             if (ownWorkdir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
@@ -418,6 +437,7 @@ public final class SandboxSupervisor implements AutoCloseable {
             case PolicyException p -> new SandboxException("policy_invalid", p.getMessage(), p);
             case NetworkException n -> new SandboxException("network_failed", n.getMessage(), n);
             case LaunchException l -> new SandboxException(l.code(), l.getMessage(), l);
+            case SshException x -> new SandboxException("ssh_failed", x.getMessage(), x);
             default -> new SandboxException("start_failed", "sandbox start failed: " + e.getMessage(), e);
         };
     }

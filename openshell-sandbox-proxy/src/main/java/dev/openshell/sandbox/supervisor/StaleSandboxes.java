@@ -50,6 +50,7 @@ public final class StaleSandboxes {
                 if (status.keepState()) {
                     deleteQuietly(dir.resolve(ControlSocket.FILE));
                     deleteRecursively(dir.resolve(SandboxSupervisor.TRUST_DIR));
+                    deleteRecursively(dir.resolve(SandboxSupervisor.SSH_DIR));
                     if (!status.phase().isFinal()) {
                         status.withPhase(SandboxPhase.ERROR, "supervisor died; reclaimed")
                                 .write(dir);

@@ -9,7 +9,10 @@ import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.proxy.LoopbackAliases;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.ssh.SandboxSshClient;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -251,6 +254,23 @@ class SupervisorScenariosIT {
                         "GIT_SSL_CAINFO=",
                         "PIP_CERT=",
                         "NODE_EXTRA_CA_CERTS=" + sandbox.stateDir() + "/tls/ca.pem");
+    }
+
+    @Test
+    @Order(9)
+    void sshSessionsArePolicedLikeTheAgentAndPassTheExitCode() throws Exception {
+        try (SandboxSshClient client =
+                SandboxSshClient.connect(sandbox.sshEndpoint().orElseThrow())) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int curl = client.execShell("curl -sS " + url("/ssh"), InputStream.nullInputStream(), out, err);
+            int exit = client.execShell("exit 7", InputStream.nullInputStream(), out, err);
+
+            assertThat(curl).as(err.toString()).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("GET /ssh body=0\n");
+            assertThat(exit).isEqualTo(7);
+        }
     }
 
     private static AgentShell.Result python(String program) throws Exception {
