@@ -112,6 +112,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     }
 
     private void provision() throws IOException {
+        StepTimer steps = new StepTimer();
         SandboxNetwork.unavailableReason().ifPresent(reason -> {
             throw new SandboxException(
                     reason.contains("root") ? "not_root" : "network_unavailable",
@@ -119,6 +120,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         });
         policy = spec.policy();
         StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
+        steps.mark("reclaim");
         prepareStateDir();
         updateStatus(status);
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
@@ -134,9 +136,11 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
         Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
         AgentLaunch.checkHardRequirement(policy, agentWorkdir, hostWorkdir);
+        steps.mark("state");
 
         network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
         updateStatus(status.withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
+        steps.mark("network");
 
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         compileOptions = new PolicyEngine.Options(SandboxSupervisor::realPath);
@@ -155,6 +159,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .build())
                 .start();
         updateStatus(status.withGeneration(1));
+        steps.mark("proxy");
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
@@ -163,16 +168,19 @@ public final class SandboxSupervisor implements AutoCloseable {
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
+            steps.mark("ssh");
         }
         agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
                 .start();
         callers.attach(agent.pid());
+        steps.mark("launch");
         if (options.console() != AgentConsole.TERMINAL) {
             pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
             pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
         }
         updateStatus(status.withAgent(agent.pid()).withPhase(SandboxPhase.READY, null));
-        log.event("ready: agent pid " + agent.pid() + ", proxy " + network.proxyUrl() + ", policy generation 1");
+        log.event("ready: agent pid " + agent.pid() + ", proxy " + network.proxyUrl() + ", policy generation 1 ("
+                + steps + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
