@@ -86,6 +86,13 @@ class SupervisorScenariosIT {
                 StaleSandboxes.deleteRecursively(p);
             }
         }
+        try (var left = Files.list(SandboxFixture.IT_STATE)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(SandboxFixture.IT_STATE);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never created: the test was skipped early
+        }
     }
 
     private static Path openDirectory(String name) throws IOException {
