@@ -1,0 +1,188 @@
+package dev.openshell.cli.run;
+
+import dev.openshell.cli.ExitCodes;
+import dev.openshell.cli.GlobalOptions;
+import dev.openshell.cli.VersionProvider;
+import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.supervisor.AgentConsole;
+import dev.openshell.sandbox.supervisor.SandboxSupervisor;
+import dev.openshell.sandbox.supervisor.SupervisorOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] -- CMD…}: runs CMD once in
+ * a fresh local sandbox, no gateway needed, like wrapping it with {@code bwrap} but policed by the
+ * egress proxy and the policy. The supervisor runs in this process; when CMD exits (or this
+ * process gets SIGTERM or SIGINT) the sandbox is removed, leaving nothing behind.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run a command in a fresh local sandbox (no gateway) and remove the sandbox when it exits.",
+            "Without --policy: no network, the system read-only, the work directory and /tmp writable.",
+            "Denied connections are reported on stderr as 'openshell: denied: ...'. Needs root."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  openshell run -- sh -c 'curl -sS https://example.com; id -u'",
+            "  openshell run --policy allow-example.yaml --workdir \"$PWD\" -- curl https://example.com",
+            "  openshell run --tty -- bash"
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "N:the command's own exit code",
+            "2:bad usage or an invalid policy file",
+            "125:the sandbox could not be created (not root, policy path missing, ...)"
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    /** Exit code when the sandbox itself cannot be made (as {@code docker run} and the launcher). */
+    public static final int SANDBOX_FAILED = 125;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (default: no network).")
+    private Path policy;
+
+    @Option(
+            names = "--workdir",
+            paramLabel = "DIR",
+            description = "Directory the command works in, writable to it (default: a fresh empty one,"
+                    + " removed at the end). It must be accessible to the sandbox user.")
+    private Path workdir;
+
+    @Option(
+            names = "--env",
+            paramLabel = "K=V",
+            description = "Environment variable for the command; a bare K passes this shell's value (repeatable).")
+    private List<String> env = List.of();
+
+    @Option(names = "--tty", description = "Give the command this terminal (for interactive programs).")
+    private boolean tty;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
+    private List<String> command;
+
+    // Declared last so that the command's own options come first in --help.
+    @Mixin
+    private GlobalOptions globals;
+
+    @Override
+    public Integer call() {
+        // Netty and MINA log through SLF4J when present; without a provider it warns on stderr,
+        // in the middle of the command's output.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        SandboxSpec sandbox;
+        try {
+            sandbox = sandboxSpec();
+        } catch (SandboxException e) {
+            return fail(err, e, ExitCodes.INVALID_INPUT);
+        }
+        SupervisorOptions options = SupervisorOptions.defaults()
+                .withConsole(tty ? AgentConsole.TERMINAL : AgentConsole.STREAMED)
+                .withEvents(event -> {
+                    // Only what explains a failure the command saw: not the lifecycle chatter.
+                    if (event.startsWith("denied: ") || event.startsWith("finding: ")) {
+                        err.println("openshell: " + event);
+                        err.flush();
+                    }
+                });
+        SandboxSupervisor supervisor;
+        try {
+            supervisor = SandboxSupervisor.start(sandbox, options);
+        } catch (SandboxException e) {
+            return fail(err, e, e.code().equals("policy_invalid") ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
+        }
+        Thread hook = new Thread(supervisor::close, "openshell-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int code = supervisor.awaitExit();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down; the hook finishes the teardown
+        }
+        String reason = supervisor.status().reason();
+        if (reason != null) {
+            err.println("openshell: " + reason);
+        }
+        return code;
+    }
+
+    private SandboxSpec sandboxSpec() {
+        Path dir = null;
+        if (workdir != null) {
+            dir = workdir.toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new SandboxException("workdir_missing", "--workdir " + workdir + " is not a directory");
+            }
+        }
+        SandboxSpec sandbox =
+                SandboxSpec.of(dir, command).withEnv(environment()).withTty(tty).withSsh(false);
+        return policy == null ? sandbox : sandbox.withPolicyFile(policy.toAbsolutePath());
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        String term = System.getenv("TERM");
+        if (tty && term != null) {
+            vars.put("TERM", term);
+        }
+        for (String entry : env) {
+            int eq = entry.indexOf('=');
+            if (eq == 0) {
+                throw new SandboxException("spec_invalid", "--env " + entry + ": the name is empty");
+            }
+            if (eq < 0) {
+                String value = System.getenv(entry);
+                if (value != null) {
+                    vars.put(entry, value);
+                }
+            } else {
+                vars.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return vars;
+    }
+
+    private int fail(PrintWriter err, SandboxException e, int code) {
+        if (globals.debug()) {
+            e.printStackTrace(err);
+        }
+        String message = e.getMessage();
+        int nl = message.indexOf('\n');
+        err.println("error: " + (nl < 0 ? message : message.substring(0, nl)));
+        err.println(hint(e));
+        err.flush();
+        return code;
+    }
+
+    private String hint(SandboxException e) {
+        return switch (e.code()) {
+            case "not_root" ->
+                "openshell run creates a network namespace and firewall rules: run it as root" + " (e.g. with sudo).";
+            case "network_unavailable" -> "Install iproute2 and nftables: apt-get install -y iproute2 nftables.";
+            default -> "See '" + spec.qualifiedName() + " --help'.";
+        };
+    }
+}

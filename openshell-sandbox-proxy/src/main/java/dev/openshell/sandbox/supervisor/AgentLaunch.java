@@ -1,0 +1,105 @@
+package dev.openshell.sandbox.supervisor;
+
+import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.LandlockPolicy;
+import dev.openshell.policy.Policy;
+import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.launch.LaunchSpec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a sandbox's policy and spec into the confined agent process: checks, workdir, launcher command. */
+final class AgentLaunch {
+
+    private static final Path TMP = Path.of("/tmp");
+
+    private AgentLaunch() {}
+
+    /**
+     * A fresh work directory inside the state directory, owned by the agent's user and group with
+     * mode 0700 (the agent's private space when the caller named none).
+     */
+    static Path privateWorkdir(Path stateDir, ProcessPolicy process) throws IOException {
+        Path dir = stateDir.resolve(SandboxSupervisor.WORK_DIR);
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+        view.setOwner(users.lookupPrincipalByName(process.runAsUser()));
+        GroupPrincipal group = users.lookupPrincipalByGroupName(process.runAsGroup());
+        view.setGroup(group);
+        return dir;
+    }
+
+    /**
+     * With {@code hard_requirement}, a path the policy lists that will not exist in the agent's
+     * view fails the start here, with the path and its section, instead of as a launcher exit
+     * code. The agent's {@code /tmp} starts empty, so below it only the workdir exists.
+     */
+    static void checkHardRequirement(Policy policy, Path agentWorkdir, Path hostWorkdir) {
+        if (policy.landlock().compatibility() != LandlockPolicy.Compatibility.HARD_REQUIREMENT) {
+            return;
+        }
+        check(policy.filesystem().readOnly(), "filesystem_policy.read_only", agentWorkdir, hostWorkdir);
+        check(policy.filesystem().readWrite(), "filesystem_policy.read_write", agentWorkdir, hostWorkdir);
+    }
+
+    private static void check(List<String> paths, String section, Path agentWorkdir, Path hostWorkdir) {
+        for (String path : paths) {
+            Path p = Path.of(path);
+            boolean exists = p.startsWith(agentWorkdir)
+                    ? Files.exists(hostWorkdir.resolve(agentWorkdir.relativize(p)))
+                    : p.startsWith(TMP) ? p.equals(TMP) : Files.exists(p);
+            if (!exists) {
+                throw new SandboxException(
+                        "landlock_path_missing",
+                        "landlock compatibility is hard_requirement, but " + path + " (" + section
+                                + ") does not exist; create it, remove it from the policy, or use best_effort");
+            }
+        }
+    }
+
+    /**
+     * The launcher spec: the policy's static sections, the trust directory added read-only (the
+     * agent must read the CA bundle whatever the policy lists), the sandbox's network namespace,
+     * and a private mount namespace with the work directory bound in.
+     */
+    static LaunchSpec launchSpec(Policy policy, Path hostWorkdir, Path agentWorkdir, Path trustDir, Path netns) {
+        FilesystemPolicy fs = policy.filesystem();
+        List<String> readOnly = new ArrayList<>(fs.readOnly());
+        readOnly.add(trustDir.toString());
+        return new LaunchSpec(
+                        agentWorkdir,
+                        new FilesystemPolicy(fs.includeWorkdir(), readOnly, fs.readWrite()),
+                        policy.landlock(),
+                        policy.process(),
+                        null,
+                        false,
+                        List.of())
+                .withNetns(netns)
+                .withPrivateMounts(List.of(new LaunchSpec.Bind(hostWorkdir, agentWorkdir)));
+    }
+
+    /** The process for {@code command}: environment exactly {@code env}, streams per {@code console}. */
+    static ProcessBuilder processBuilder(List<String> command, Map<String, String> env, AgentConsole console) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        switch (console) {
+            case TERMINAL -> builder.inheritIO();
+            case STREAMED -> builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+            case LOGGED -> builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.openshell.sandbox.supervisor;
+
+import dev.openshell.sandbox.proxy.identity.BinaryTrust;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.identity.IdentityException;
+import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+
+/**
+ * Identifies the proxy's callers in one sandbox. The proxy must listen before the agent exists
+ * (the agent's first instruction may be a request), so the resolver is {@linkplain #attach
+ * attached} once the agent runs; before that every connection is denied with {@code
+ * identity_unknown}, which cannot happen in practice because nothing else runs in the namespace.
+ *
+ * <p>The agent's process tree is searched first (small and fast). A caller outside it (an SSH
+ * session, or a process that double-forked out of the tree) is then looked up among all processes
+ * and accepted only if it lives in the sandbox's network namespace: every process there was
+ * launched into the sandbox and cannot leave it. Both lookups share one TOFU record of binaries.
+ */
+final class SandboxCallers implements CallerResolver {
+
+    private static final Path PROC = Path.of("/proc");
+
+    private final BinaryTrust trust = new BinaryTrust();
+    private final long namespaceInode;
+    private volatile ProcCallerResolver agentTree;
+    private volatile ProcCallerResolver anyProcess;
+
+    /** @param namespaceInode the inode of the sandbox's network namespace */
+    SandboxCallers(long namespaceInode) {
+        this.namespaceInode = namespaceInode;
+    }
+
+    /** Resolves callers from now on; {@code agentPid} names the namespace and roots the fast path. */
+    void attach(long agentPid) {
+        anyProcess = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.empty(), trust);
+        agentTree = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.of((int) agentPid), trust);
+    }
+
+    @Override
+    public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
+        ProcCallerResolver tree = agentTree;
+        if (tree == null) {
+            throw new IdentityException("identity_unknown", "no process has been launched in the sandbox yet");
+        }
+        try {
+            return tree.resolve(client, proxy);
+        } catch (IdentityException e) {
+            if (!"identity_unknown".equals(e.code())) {
+                throw e;
+            }
+            CallerIdentity other = anyProcess.resolve(client, proxy);
+            if (!inSandbox(other.pid())) {
+                throw new IdentityException(
+                        "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");
+            }
+            return other;
+        }
+    }
+
+    private boolean inSandbox(int pid) {
+        try {
+            return Files.readSymbolicLink(PROC.resolve(pid + "/ns/net"))
+                    .toString()
+                    .equals("net:[" + namespaceInode + "]");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.openshell.sandbox.supervisor;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The sandbox's log: the agent's stdout and stderr and the supervisor's events, one JSON line each
+ * ({@code {"ts":"2026-11-27T10:00:00.123Z","stream":"stdout","text":"..."}}), in {@code
+ * sandbox.log} in the state directory. Streams are {@code stdout}, {@code stderr} and {@code
+ * supervisor}. Written as it happens, so {@link #follow} can tail it; when the file reaches its
+ * size limit it moves to {@code sandbox.log.1} (one generation kept), since {@code /run} is memory.
+ */
+public final class SandboxLog implements AutoCloseable {
+
+    public static final String FILE = "sandbox.log";
+    /** The stream name of supervisor events. */
+    public static final String SUPERVISOR = "supervisor";
+
+    private static final int MAX_LINE = 16 * 1024;
+    private static final Duration FOLLOW_POLL = Duration.ofMillis(100);
+
+    private final Path file;
+    private final long maxBytes;
+    private final Consumer<String> eventListener;
+    private OutputStream out;
+    private long size;
+    private boolean closed;
+
+    /**
+     * @param file the log file, created (mode 0640) or appended to
+     * @param maxBytes rotate before the file grows past this
+     * @param eventListener also receives every supervisor event (e.g. to show findings on a terminal)
+     */
+    public SandboxLog(Path file, long maxBytes, Consumer<String> eventListener) throws IOException {
+        this.file = Objects.requireNonNull(file, "file");
+        this.maxBytes = maxBytes;
+        this.eventListener = Objects.requireNonNull(eventListener, "eventListener");
+        open();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Records a supervisor event. */
+    public void event(String text) {
+        append(SUPERVISOR, text);
+        eventListener.accept(text);
+    }
+
+    /** Records one line of {@code stream}. Never throws: a log that cannot be written is not fatal. */
+    public synchronized void append(String stream, String text) {
+        if (closed) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("ts", Instant.now().toString());
+        line.put("stream", stream);
+        line.put("text", text);
+        byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (size + bytes.length > maxBytes && size > 0) {
+                rotate();
+            }
+            out.write(bytes);
+            out.flush();
+            size += bytes.length;
+        } catch (IOException e) {
+            // The agent keeps running; its output is lost rather than blocking it.
+        }
+    }
+
+    /**
+     * Starts a virtual thread copying {@code in} to the log line by line (a line longer than 16 KiB
+     * is split) and, byte for byte as it arrives, to {@code mirror} when not null.
+     *
+     * @param lineWatcher sees each complete line (e.g. to spot the launcher's setup error)
+     */
+    public Thread pump(String stream, InputStream in, OutputStream mirror, Consumer<String> lineWatcher) {
+        return Thread.ofVirtual().name("sandbox-log-" + stream).start(() -> copy(stream, in, mirror, lineWatcher));
+    }
+
+    private void copy(String stream, InputStream in, OutputStream terminal, Consumer<String> lineWatcher) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        OutputStream mirror = terminal;
+        byte[] buffer = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (mirror != null) {
+                    try {
+                        mirror.write(buffer, 0, n);
+                        mirror.flush();
+                    } catch (IOException e) {
+                        mirror = null; // terminal gone; keep logging
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    byte b = buffer[i];
+                    if (b == '\n' || line.size() >= MAX_LINE) {
+                        emit(stream, line, lineWatcher);
+                        if (b == '\n') {
+                            continue;
+                        }
+                    }
+                    line.write(b);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended or its pipe closed
+        }
+        if (line.size() > 0) {
+            emit(stream, line, lineWatcher);
+        }
+    }
+
+    private void emit(String stream, ByteArrayOutputStream line, Consumer<String> lineWatcher) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        append(stream, text);
+        lineWatcher.accept(text);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                out.close();
+            } catch (IOException e) {
+                // nothing left to do
+            }
+        }
+    }
+
+    private void open() throws IOException {
+        Files.createDirectories(file.getParent());
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        size = Files.size(file);
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        open();
+    }
+
+    /**
+     * One log line.
+     *
+     * @param stream {@code stdout}, {@code stderr} or {@code supervisor}
+     */
+    public record Entry(Instant ts, String stream, String text) {
+
+        /** {@code 2026-11-27T10:00:00.123Z stdout hello}. */
+        public String render() {
+            return ts + " " + stream + " " + text;
+        }
+
+        static Optional<Entry> parse(String line) {
+            Map<String, Object> m = Json.read(line);
+            try {
+                return Optional.of(new Entry(
+                        Instant.parse((String) m.get("ts")), (String) m.get("stream"), String.valueOf(m.get("text"))));
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Passes every entry of {@code file} to {@code sink}; then, while {@code keepFollowing} says
+     * so, every entry appended later (following a rotation). Returns at the end otherwise.
+     */
+    public static void follow(Path file, Consumer<Entry> sink, BooleanSupplier keepFollowing) throws IOException {
+        long position = 0;
+        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        while (true) {
+            long length;
+            try {
+                length = Files.size(file);
+            } catch (NoSuchFileException e) {
+                length = -1;
+            }
+            if (length >= 0 && length < position) {
+                position = 0; // rotated: the new file starts over
+                partial.reset();
+            }
+            if (length > position) {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+                    raf.seek(position);
+                    byte[] chunk = new byte[(int) Math.min(length - position, 1 << 20)];
+                    raf.readFully(chunk);
+                    position += chunk.length;
+                    for (byte b : chunk) {
+                        if (b == '\n') {
+                            Entry.parse(partial.toString(StandardCharsets.UTF_8))
+                                    .ifPresent(sink);
+                            partial.reset();
+                        } else {
+                            partial.write(b);
+                        }
+                    }
+                }
+                continue;
+            }
+            if (!keepFollowing.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(FOLLOW_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

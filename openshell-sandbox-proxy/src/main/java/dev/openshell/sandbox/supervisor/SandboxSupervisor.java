@@ -1,0 +1,479 @@
+package dev.openshell.sandbox.supervisor;
+
+import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.Policy;
+import dev.openshell.policy.PolicyDiff;
+import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.PolicyParser;
+import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.launch.LaunchException;
+import dev.openshell.sandbox.launch.LaunchSpec;
+import dev.openshell.sandbox.launch.SandboxUser;
+import dev.openshell.sandbox.net.NetworkException;
+import dev.openshell.sandbox.net.ProxyPorts;
+import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.proxy.EgressProxy;
+import dev.openshell.sandbox.proxy.ProxyConfig;
+import dev.openshell.sandbox.proxy.ReloadResult;
+import dev.openshell.sandbox.proxy.log.RotatingFileSink;
+import dev.openshell.sandbox.ssh.SandboxSshServer;
+import dev.openshell.sandbox.ssh.SshEndpoint;
+import dev.openshell.sandbox.ssh.SshException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} provisions
+ * the network, the proxy, the trust bundle and the confined agent, then returns in {@code Ready};
+ * the agent's exit, {@link #close()} or a failed start tear everything down again (processes,
+ * proxy, network, temporary files), record the exit code and reason, and end in {@code Stopped} or
+ * {@code Error}.
+ *
+ * <p>No static mutable state: one JVM can host many supervisors. Each costs, besides its agent,
+ * one Netty event loop group and a handful of virtual threads (see docs/benchmarks.md).
+ *
+ * <p>State directory layout: {@code status.json}, {@code sandbox.log} (agent output and events),
+ * {@code decisions.log} (one JSON line per proxy decision), {@code tls/} (CA and bundle, read-only
+ * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
+ * and client key, root only), {@code work/} (the private workdir when none was given). At the end
+ * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
+ * the rest stays only when the spec asked to keep state, otherwise the whole directory goes.
+ */
+public final class SandboxSupervisor implements AutoCloseable {
+
+    static final String TRUST_DIR = "tls";
+    static final String WORK_DIR = "work";
+    static final String SSH_DIR = "ssh";
+    static final String DECISIONS_FILE = "decisions.log";
+
+    private static final long LOG_MAX_BYTES = 64L << 20;
+    private static final long DECISIONS_MAX_BYTES = 16L << 20;
+
+    private final SandboxSpec spec;
+    private final SupervisorOptions options;
+    private final Path stateDir;
+    private final Object teardownLock = new Object();
+    private final Object reloadLock = new Object();
+    private final CompletableFuture<SandboxStatus> ended = new CompletableFuture<>();
+    private final List<Thread> pumps = new ArrayList<>();
+
+    private volatile SandboxStatus status;
+    private volatile boolean stopRequested;
+    private volatile String launcherError;
+    private Policy policy;
+    private PolicyEngine.Options compileOptions;
+    private SandboxLog log;
+    private SandboxNetwork network;
+    private DecisionEvents decisions;
+    private EgressProxy proxy;
+    private SandboxCallers callers;
+    private SandboxSshServer ssh;
+    private Process agent;
+    private BypassWatch bypassWatch;
+    private ControlSocket control;
+    private Path hostWorkdir;
+    private boolean ownWorkdir;
+    private boolean ownStateDir;
+    private boolean tornDown;
+
+    private SandboxSupervisor(SandboxSpec spec, SupervisorOptions options) {
+        this.spec = spec;
+        this.options = options;
+        this.stateDir = spec.stateDir();
+        this.status = SandboxStatus.provisioning(spec.id(), spec.keepState());
+    }
+
+    /**
+     * Provisions the sandbox and launches its agent; returns once it is {@code Ready}. On failure
+     * everything made so far is removed and a {@link SandboxException} says why.
+     */
+    public static SandboxSupervisor start(SandboxSpec spec, SupervisorOptions options) {
+        SandboxSupervisor supervisor = new SandboxSupervisor(spec, options);
+        try {
+            supervisor.provision();
+        } catch (RuntimeException | IOException e) {
+            SandboxException failure = asSandboxException(e);
+            supervisor.teardown(SandboxPhase.ERROR, failure.getMessage());
+            throw failure;
+        }
+        return supervisor;
+    }
+
+    private void provision() throws IOException {
+        StepTimer steps = new StepTimer();
+        SandboxNetwork.unavailableReason().ifPresent(reason -> {
+            throw new SandboxException(
+                    reason.contains("root") ? "not_root" : "network_unavailable",
+                    "sandboxes need root, ip and nft on this host: " + reason);
+        });
+        policy = spec.policy();
+        StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
+        steps.mark("reclaim");
+        prepareStateDir();
+        updateStatus(status);
+        log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
+        log.event("provisioning sandbox " + spec.id());
+
+        if (policy.process().runAsUser().equals(SandboxUser.NAME)) {
+            SandboxUser.ensureExists();
+        }
+        hostWorkdir = spec.workdir();
+        if (hostWorkdir == null) {
+            hostWorkdir = AgentLaunch.privateWorkdir(stateDir, policy.process());
+            ownWorkdir = true;
+        }
+        Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
+        AgentLaunch.checkHardRequirement(policy, agentWorkdir, hostWorkdir);
+        steps.mark("state");
+
+        network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
+        updateStatus(status.withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
+        steps.mark("network");
+
+        // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
+        compileOptions = new PolicyEngine.Options(SandboxSupervisor::realPath);
+        CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
+        Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
+        Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        callers = new SandboxCallers(status.netnsInode());
+        decisions =
+                new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
+        proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
+                        .bind(network.explicitProxyAddress())
+                        .transparentBind(network.transparentProxyAddress())
+                        .trustDir(trustDir)
+                        .extraUpstreamCa(spec.extraUpstreamCa())
+                        .hostResolver(options.hostResolver())
+                        .sink(decisions)
+                        .build())
+                .start();
+        updateStatus(status.withGeneration(1));
+        steps.mark("proxy");
+
+        Map<String, String> env = AgentEnvironment.build(
+                network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
+        LaunchSpec launch =
+                AgentLaunch.launchSpec(policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile());
+        if (spec.ssh()) {
+            // Before the agent, so a client that sees Ready can connect at once.
+            ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
+            steps.mark("ssh");
+        }
+        agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
+                .start();
+        callers.attach(agent.pid());
+        steps.mark("launch");
+        if (options.console() != AgentConsole.TERMINAL) {
+            pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
+            pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
+        }
+        updateStatus(status.withAgent(agent.pid()).withPhase(SandboxPhase.READY, null));
+        log.event("ready: agent pid " + agent.pid() + ", proxy " + network.proxyUrl() + ", policy generation 1 ("
+                + steps + ")");
+
+        bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
+        control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
+        agent.onExit()
+                .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
+    }
+
+    private OutputStream mirror(OutputStream out) {
+        return options.console() == AgentConsole.STREAMED ? out : null;
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Where the sandbox's SSH server listens and its client key; empty when the spec has no SSH. */
+    public java.util.Optional<SshEndpoint> sshEndpoint() {
+        return java.util.Optional.ofNullable(ssh).map(SandboxSshServer::endpoint);
+    }
+
+    /** The agent's work directory as the host sees it. */
+    public Path workdir() {
+        return hostWorkdir;
+    }
+
+    /** The latest status (also in {@code status.json}). */
+    public SandboxStatus status() {
+        return status;
+    }
+
+    /** The agent's pid. */
+    public long agentPid() {
+        return status.agentPid();
+    }
+
+    /** Waits until the sandbox has ended and is torn down; returns the agent's exit code. */
+    public int awaitExit() {
+        SandboxStatus last = ended.join();
+        return last.exitCode() == null ? 125 : last.exitCode();
+    }
+
+    /** Like {@link #awaitExit()} with a limit; empty when the sandbox still runs. */
+    public java.util.Optional<SandboxStatus> awaitEnd(Duration timeout) {
+        try {
+            return java.util.Optional.of(ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Replaces the network policies without restarting the agent. The static sections (filesystem,
+     * landlock, process) are fixed once the agent runs: a policy that changes them is rejected,
+     * naming each change.
+     */
+    public ReloadOutcome reload(byte[] yaml, String source) {
+        synchronized (reloadLock) {
+            long active = status.policyGeneration();
+            if (proxy == null || status.phase() != SandboxPhase.READY) {
+                return ReloadOutcome.failed(
+                        active, "sandbox " + spec.id() + " is " + status.phase().display());
+            }
+            Policy next;
+            try {
+                next = PolicyParser.parse(yaml, source);
+            } catch (PolicyException e) {
+                return ReloadOutcome.failed(active, e.getMessage());
+            }
+            PolicyDiff diff = PolicyDiff.between(policy, next);
+            if (diff.hasStaticChanges()) {
+                String error = "static sections cannot change on a running sandbox (recreate it to change them):\n"
+                        + diff.render().strip();
+                log.event("policy reload rejected: " + error);
+                return ReloadOutcome.failed(active, error);
+            }
+            ReloadResult result = proxy.replacePolicy(PolicyEngine.compile(next, compileOptions), active + 1);
+            if (!result.loaded()) {
+                log.event("policy reload failed: " + result.error());
+                return ReloadOutcome.failed(active, result.error());
+            }
+            policy = next;
+            updateStatus(status.withGeneration(result.generation()));
+            log.event("policy generation " + result.generation() + " loaded from " + source + " ("
+                    + result.closedConnections() + " tunnels closed)");
+            return new ReloadOutcome(true, result.generation(), null, result.closedConnections());
+        }
+    }
+
+    /** Stops the sandbox (SIGTERM, then SIGKILL after the grace) and waits for the teardown. */
+    @Override
+    public void close() {
+        stopRequested = true;
+        teardown(SandboxPhase.STOPPED, null);
+    }
+
+    private String control(String command, byte[] body) {
+        return switch (command) {
+            case "status" -> status.toJson();
+            case "reload" -> reload(body, "control socket").toJson();
+            default -> Json.write(Map.of("ok", false, "error", "unknown command '" + command + "'"));
+        };
+    }
+
+    private void watchLauncher(String line) {
+        if (line.startsWith("openshell-launch: ") && !line.startsWith("openshell-launch: warning:")) {
+            launcherError = line.substring("openshell-launch: ".length());
+        }
+    }
+
+    private void agentExited() {
+        int code = agent.exitValue();
+        for (Thread pump : pumps) {
+            joinQuietly(pump);
+        }
+        if (!stopRequested && launcherError != null && code >= 125 && code <= 127) {
+            teardown(SandboxPhase.ERROR, "sandbox setup failed: " + launcherError);
+        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL) {
+            teardown(SandboxPhase.ERROR, "sandbox setup failed (the launcher's message is above)");
+        } else {
+            teardown(SandboxPhase.STOPPED, null);
+        }
+    }
+
+    /** Removes everything the sandbox made; runs once, later callers wait for the first. */
+    private void teardown(SandboxPhase finalPhase, String reason) {
+        synchronized (teardownLock) {
+            if (tornDown) {
+                return;
+            }
+            tornDown = true;
+            List<RuntimeException> failures = new ArrayList<>();
+            if (status.phase() == SandboxPhase.READY) {
+                updateStatusQuietly(status.withPhase(SandboxPhase.STOPPING, null));
+            }
+            attempt(failures, () -> close(control));
+            attempt(failures, () -> close(ssh));
+            attempt(failures, () -> close(bypassWatch));
+            attempt(failures, () -> {
+                if (bypassWatch != null) {
+                    bypassWatch.poll(); // what happened since the last poll still counts
+                }
+            });
+            attempt(failures, () -> NamespaceProcesses.killAll(status.netnsInode(), options.stopGrace()));
+            Integer exitCode = null;
+            if (agent != null) {
+                exitCode = waitForAgent();
+                pumps.forEach(SandboxSupervisor::joinQuietly);
+            }
+            attempt(failures, () -> close(proxy));
+            attempt(failures, () -> close(decisions));
+            attempt(failures, () -> close(network));
+            if (ownStateDir) {
+                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
+                // The client key is a credential: it never outlives the sandbox.
+                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(SSH_DIR)));
+            }
+            if (ownWorkdir) {
+                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
+            }
+            SandboxStatus last = status;
+            if (exitCode != null) {
+                last = last.withExit(exitCode, exitReason(exitCode));
+            }
+            if (!failures.isEmpty() && finalPhase == SandboxPhase.STOPPED) {
+                finalPhase = SandboxPhase.ERROR;
+                reason = "teardown incomplete: " + failures.getFirst().getMessage();
+            }
+            last = last.withPhase(finalPhase, reason);
+            if (log != null) {
+                log.event(finalPhase.display().toLowerCase(java.util.Locale.ROOT)
+                        + (reason == null ? "" : ": " + reason)
+                        + (exitCode == null ? "" : "; agent " + last.exitReason() + ", exit code " + exitCode));
+                log.close();
+            }
+            status = last;
+            // Without ownStateDir the directory is another sandbox's, or none was made.
+            if (ownStateDir && spec.keepState()) {
+                updateStatusQuietly(last);
+            } else if (ownStateDir) {
+                StaleSandboxes.deleteRecursively(stateDir);
+            }
+            ended.complete(last);
+        }
+    }
+
+    private int waitForAgent() {
+        try {
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+                agent.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return agent.isAlive() ? 137 : agent.exitValue();
+    }
+
+    private String exitReason(int code) {
+        if (stopRequested) {
+            return "stopped by the supervisor";
+        }
+        if (code > 128 && code < 128 + 65) {
+            return "exited with status " + code + " (signal " + (code - 128) + " if killed)";
+        }
+        return "exited";
+    }
+
+    private void prepareStateDir() throws IOException {
+        SandboxStatus.read(stateDir)
+                .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
+                .ifPresent(s -> {
+                    throw new SandboxException(
+                            "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
+                });
+        Path root = stateDir.getParent();
+        if (root != null && !Files.isDirectory(root)) {
+            Files.createDirectories(root);
+        }
+        Files.createDirectories(stateDir);
+        ownStateDir = true;
+        // Traversable, not listable: the agent reaches tls/ (and its workdir) but nothing else.
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
+    }
+
+    private void updateStatus(SandboxStatus next) {
+        status = next;
+        if (ownStateDir) {
+            next.write(stateDir);
+        }
+    }
+
+    private void updateStatusQuietly(SandboxStatus next) {
+        status = next;
+        try {
+            next.write(stateDir);
+        } catch (UncheckedIOException e) {
+            // the state directory is gone; the in-memory status still answers
+        }
+    }
+
+    private static String realPath(String binary) {
+        try {
+            return Path.of(binary).toRealPath().toString();
+        } catch (IOException | RuntimeException e) {
+            return binary;
+        }
+    }
+
+    private static SandboxException asSandboxException(Exception e) {
+        return switch (e) {
+            case SandboxException s -> s;
+            case PolicyException p -> new SandboxException("policy_invalid", p.getMessage(), p);
+            case NetworkException n -> new SandboxException("network_failed", n.getMessage(), n);
+            case LaunchException l -> new SandboxException(l.code(), l.getMessage(), l);
+            case SshException x -> new SandboxException("ssh_failed", x.getMessage(), x);
+            default -> new SandboxException("start_failed", "sandbox start failed: " + e.getMessage(), e);
+        };
+    }
+
+    private static void close(AutoCloseable resource) {
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void attempt(List<RuntimeException> failures, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

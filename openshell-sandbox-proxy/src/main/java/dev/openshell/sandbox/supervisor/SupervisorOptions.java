@@ -1,0 +1,110 @@
+package dev.openshell.sandbox.supervisor;
+
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.proxy.HostResolver;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How a supervisor runs, beyond what its {@link SandboxSpec} says: things that are not data
+ * (a DNS resolver for tests, where output goes) and host-wide locations.
+ *
+ * @param hostResolver how the proxy resolves destination names ({@link HostResolver#SYSTEM})
+ * @param console where the agent's standard streams go
+ * @param terminalOut where {@link AgentConsole#STREAMED} copies the agent's stdout
+ * @param terminalErr where {@link AgentConsole#STREAMED} copies the agent's stderr
+ * @param events receives every supervisor event (denials, findings, phases) as it is logged
+ * @param sandboxesRoot where default state directories live (scanned for stale sandboxes)
+ * @param netStateDir where subnet claims live (shared by every supervisor on the host)
+ * @param stopGrace how long the agent gets between SIGTERM and SIGKILL at teardown
+ * @param bypassPoll how often the firewall counters are read for findings
+ */
+public record SupervisorOptions(
+        HostResolver hostResolver,
+        AgentConsole console,
+        OutputStream terminalOut,
+        OutputStream terminalErr,
+        Consumer<String> events,
+        Path sandboxesRoot,
+        Path netStateDir,
+        Duration stopGrace,
+        Duration bypassPoll) {
+
+    public SupervisorOptions {
+        Objects.requireNonNull(hostResolver, "hostResolver");
+        Objects.requireNonNull(console, "console");
+        Objects.requireNonNull(terminalOut, "terminalOut");
+        Objects.requireNonNull(terminalErr, "terminalErr");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(sandboxesRoot, "sandboxesRoot");
+        Objects.requireNonNull(netStateDir, "netStateDir");
+        Objects.requireNonNull(stopGrace, "stopGrace");
+        Objects.requireNonNull(bypassPoll, "bypassPoll");
+    }
+
+    /** System DNS, output logged only, default locations, 2 s grace, counters every 2 s. */
+    public static SupervisorOptions defaults() {
+        return new SupervisorOptions(
+                HostResolver.SYSTEM,
+                AgentConsole.LOGGED,
+                new FileOutputStream(FileDescriptor.out),
+                new FileOutputStream(FileDescriptor.err),
+                event -> {},
+                SandboxSpec.SANDBOXES_ROOT,
+                SandboxNetwork.DEFAULT_STATE_DIR,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2));
+    }
+
+    public SupervisorOptions withHostResolver(HostResolver value) {
+        return new SupervisorOptions(
+                value, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, stopGrace, bypassPoll);
+    }
+
+    public SupervisorOptions withConsole(AgentConsole value) {
+        return new SupervisorOptions(
+                hostResolver,
+                value,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll);
+    }
+
+    public SupervisorOptions withTerminal(OutputStream out, OutputStream err) {
+        return new SupervisorOptions(
+                hostResolver, console, out, err, events, sandboxesRoot, netStateDir, stopGrace, bypassPoll);
+    }
+
+    public SupervisorOptions withEvents(Consumer<String> value) {
+        return new SupervisorOptions(
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                value,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll);
+    }
+
+    public SupervisorOptions withStopGrace(Duration value) {
+        return new SupervisorOptions(
+                hostResolver, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, value, bypassPoll);
+    }
+
+    public SupervisorOptions withBypassPoll(Duration value) {
+        return new SupervisorOptions(
+                hostResolver, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, stopGrace, value);
+    }
+}

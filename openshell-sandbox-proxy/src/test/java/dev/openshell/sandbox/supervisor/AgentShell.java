@@ -1,0 +1,58 @@
+package dev.openshell.sandbox.supervisor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Drives a long-running agent from the test: the agent is a shell loop that runs every script
+ * dropped into {@code q/} of its workdir and leaves the output and exit code next to it. The same
+ * agent process serves every command, which is what "without restarting the agent" needs.
+ */
+final class AgentShell {
+
+    static final List<String> COMMAND = List.of(
+            "sh",
+            "-c",
+            "mkdir -p q; while :; do for f in q/*.sh; do [ -e \"$f\" ] || continue; sh \"$f\" > \"$f.out\" 2>&1;"
+                    + " echo $? > \"$f.rc.tmp\"; mv \"$f.rc.tmp\" \"$f.rc\"; rm -f \"$f\"; done; sleep 0.05; done");
+
+    private final Path queue;
+    private final AtomicInteger next = new AtomicInteger();
+
+    AgentShell(Path workdir) {
+        this.queue = workdir.resolve("q");
+    }
+
+    record Result(int exitCode, String output) {}
+
+    /** Runs {@code script} with {@code sh} inside the sandbox and waits for its exit code. */
+    Result run(String script) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.isDirectory(queue)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the agent never created " + queue);
+            }
+            Thread.sleep(20);
+        }
+        String name = "c" + next.incrementAndGet();
+        Path tmp = queue.resolve(name + ".tmp");
+        Files.writeString(tmp, script + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, queue.resolve(name + ".sh"), StandardCopyOption.ATOMIC_MOVE);
+        Path rc = queue.resolve(name + ".sh.rc");
+        while (!Files.exists(rc)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no answer from the agent for: " + script);
+            }
+            Thread.sleep(20);
+        }
+        return new Result(
+                Integer.parseInt(Files.readString(rc).strip()),
+                Files.readString(queue.resolve(name + ".sh.out"), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.openshell.sandbox.supervisor;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.launch.LauncherBinary;
+import dev.openshell.sandbox.launch.SandboxUser;
+import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.proxy.HostResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the supervisor ITs share: the capability check, options for tests, host commands. */
+final class SandboxFixture {
+
+    /** The test upstream's address, added to {@code lo}; policies allow it with {@code allowed_ips}. */
+    static final String UPSTREAM_IP = "10.98.0.1";
+
+    /** Where ITs keep state directories they want to inspect after the end. */
+    static final Path IT_STATE = Path.of("/run/openshell/it-supervisor");
+
+    static final String SYSTEM_POLICY = """
+            version: 1
+            filesystem_policy:
+              include_workdir: true
+              read_only: [/usr, /lib, /lib64, /bin, /sbin, /etc%s]
+              read_write: [/tmp]
+            landlock: {compatibility: best_effort}
+            """;
+
+    private SandboxFixture() {}
+
+    /** Skips the calling test, printing why, unless this is root with ip, nft, Landlock and seccomp. */
+    static void assumeSandboxHost() {
+        assumeWithReason(SandboxUser.isRoot(), "supervisor ITs need root");
+        SandboxNetwork.unavailableReason().ifPresent(reason -> assumeWithReason(false, "supervisor ITs: " + reason));
+        String probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
+        assumeWithReason(
+                probe.contains("seccomp=yes") && !probe.contains("landlock_abi=0"),
+                "supervisor ITs need Landlock and seccomp; probe said: " + probe.strip());
+    }
+
+    static void assumeWithReason(boolean condition, String reason) {
+        if (!condition) {
+            System.out.println("SKIPPED: " + reason);
+        }
+        assumeTrue(condition, reason);
+    }
+
+    /** Test options: names resolve through {@code hosts} only, fast polls, short grace. */
+    static SupervisorOptions options(Map<String, String> hosts) {
+        HostResolver resolver = host -> {
+            String ip = hosts.get(host);
+            if (ip == null) {
+                throw new UnknownHostException(host);
+            }
+            return List.of(InetAddress.getByName(ip));
+        };
+        return SupervisorOptions.defaults()
+                .withHostResolver(resolver)
+                .withBypassPoll(Duration.ofMillis(200))
+                .withStopGrace(Duration.ofMillis(500));
+    }
+
+    /** A spec keeping its state under {@link #IT_STATE}, with a fresh private workdir. */
+    static SandboxSpec keptSpec(String policyYaml, List<String> command) {
+        SandboxSpec spec = SandboxSpec.of(null, command).withPolicyYaml(policyYaml);
+        return spec.withStateDir(IT_STATE.resolve(spec.id()));
+    }
+
+    static String systemPolicy(String... extraReadOnly) {
+        StringBuilder extra = new StringBuilder();
+        for (String path : extraReadOnly) {
+            extra.append(", ").append(path);
+        }
+        return SYSTEM_POLICY.formatted(extra);
+    }
+
+    /** Runs a host command, returning stdout and stderr together. */
+    static String run(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + command);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Whether {@code pid} is gone within 3 s; a zombie counts as gone (an orphan waits for the
+     * host's pid 1 to reap it).
+     */
+    static boolean gone(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            try {
+                String text = Files.readString(stat);
+                if (text.substring(text.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+            } catch (IOException e) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    static String log(SandboxSupervisor supervisor) throws IOException {
+        Path file = supervisor.stateDir().resolve(SandboxLog.FILE);
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+}

@@ -1,0 +1,87 @@
+package dev.openshell.sandbox.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxLogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pumpsLinesWithTimestampsAndMirrorsBytesAsTheyCome() throws Exception {
+        List<String> events = new ArrayList<>();
+        ByteArrayOutputStream mirror = new ByteArrayOutputStream();
+        List<String> watched = new CopyOnWriteArrayList<>();
+        try (SandboxLog log = new SandboxLog(dir.resolve(SandboxLog.FILE), 1 << 20, events::add)) {
+            byte[] output = "one\ntwo \"quoted\"\nno newline".getBytes(StandardCharsets.UTF_8);
+            log.pump("stdout", new ByteArrayInputStream(output), mirror, watched::add)
+                    .join();
+            log.event("ready");
+        }
+
+        List<SandboxLog.Entry> entries = new ArrayList<>();
+        SandboxLog.follow(dir.resolve(SandboxLog.FILE), entries::add, () -> false);
+
+        assertThat(entries)
+                .extracting(SandboxLog.Entry::stream, SandboxLog.Entry::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("stdout", "one"),
+                        org.assertj.core.groups.Tuple.tuple("stdout", "two \"quoted\""),
+                        org.assertj.core.groups.Tuple.tuple("stdout", "no newline"),
+                        org.assertj.core.groups.Tuple.tuple("supervisor", "ready"));
+        assertThat(mirror.toString(StandardCharsets.UTF_8)).isEqualTo("one\ntwo \"quoted\"\nno newline");
+        assertThat(watched).containsExactly("one", "two \"quoted\"", "no newline");
+        assertThat(events).containsExactly("ready");
+        assertThat(entries.getFirst().render()).matches("\\d{4}-.*Z stdout one");
+    }
+
+    @Test
+    void followSeesLinesAppendedLaterAndAcrossARotation() throws Exception {
+        Path file = dir.resolve(SandboxLog.FILE);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (SandboxLog log = new SandboxLog(file, 200, e -> {})) {
+            log.event("first");
+            Thread follower = Thread.ofVirtual().start(() -> {
+                try {
+                    SandboxLog.follow(file, e -> seen.add(e.text()), running::get);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waitFor(() -> seen.contains("first"));
+            for (int i = 0; i < 5; i++) {
+                log.event("line " + i); // ~90 bytes each: rotates every other line
+                Thread.sleep(150);
+            }
+            waitFor(() -> seen.contains("line 4"));
+            running.set(false);
+            follower.join();
+        }
+
+        assertThat(seen).startsWith("first").contains("line 4");
+        assertThat(Files.exists(dir.resolve(SandboxLog.FILE + ".1"))).isTrue();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met in 5 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.openshell.sandbox.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.sandbox.SandboxMain;
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.net.SandboxNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} of a supervisor JVM leaves its agent, network and state behind; the next start
+ * (here: {@link StaleSandboxes#reclaim}, which every start runs first) removes all of it.
+ */
+class StaleReclaimIT {
+
+    @BeforeEach
+    void assumeHost() {
+        SandboxFixture.assumeSandboxHost();
+    }
+
+    @Test
+    void killNineOfTheSupervisorThenTheNextStartReclaims() throws Exception {
+        String id = SandboxSpec.randomId();
+        Path stateDir = SandboxSpec.SANDBOXES_ROOT.resolve(id);
+        Path specFile = Files.createTempFile("openshell-stale-", ".json");
+        Files.writeString(
+                specFile,
+                "{\"id\": \"" + id + "\", \"command\": [\"sh\", \"-c\", \"sleep 300 & sleep 300\"], \"ssh\": false}");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process supervisor = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SandboxMain.class.getName(),
+                        "run",
+                        "--spec",
+                        specFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            SandboxStatus ready = awaitReady(stateDir);
+            assertThat(ready.supervisorPid()).isEqualTo(supervisor.pid());
+
+            supervisor.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            assertThat(ProcessHandle.of(ready.agentPid()).map(ProcessHandle::isAlive))
+                    .contains(true);
+            assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).contains("osh-" + id);
+
+            List<String> reclaimed =
+                    StaleSandboxes.reclaim(SandboxSpec.SANDBOXES_ROOT, SandboxNetwork.DEFAULT_STATE_DIR);
+
+            assertThat(reclaimed).contains(id);
+            assertThat(NamespaceProcesses.pids(ready.netnsInode())).isEmpty();
+            assertThat(SandboxFixture.gone(ready.agentPid())).isTrue();
+            assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).doesNotContain("osh-" + id);
+            assertThat(SandboxFixture.run(List.of("nft", "list", "tables"))).doesNotContain("osh_" + id);
+            assertThat(stateDir).doesNotExist();
+        } finally {
+            supervisor.destroyForcibly();
+            Files.deleteIfExists(specFile);
+        }
+    }
+
+    private static SandboxStatus awaitReady(Path stateDir) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<SandboxStatus> status = SandboxStatus.read(stateDir);
+            if (status.isPresent() && status.get().phase() == SandboxPhase.READY) {
+                return status.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the supervisor never became Ready in " + stateDir);
+    }
+}
