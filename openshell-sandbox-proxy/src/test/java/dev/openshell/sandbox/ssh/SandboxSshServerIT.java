@@ -185,11 +185,12 @@ class SandboxSshServerIT {
 
     @Test
     void closingTheConnectionKillsItsProcesses() throws Exception {
-        String marker = "osh-ssh-orphan-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        // A unique duration doubles as the marker: `sleep 1000 MARKER` would exit at once.
+        String marker = "1000." + (100_000 + ThreadLocalRandom.current().nextInt(900_000));
         SandboxSshClient doomed = SandboxSshClient.connect(sandbox.server.endpoint());
         Thread running = Thread.ofVirtual()
                 .start(() -> doomed.execShell(
-                        "exec sleep 1000 " + marker,
+                        "exec sleep " + marker,
                         null,
                         OutputStream.nullOutputStream(),
                         OutputStream.nullOutputStream()));
