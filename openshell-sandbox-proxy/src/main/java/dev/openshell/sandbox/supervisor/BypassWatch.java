@@ -43,13 +43,13 @@ final class BypassWatch implements AutoCloseable {
             return; // the table is gone (teardown) or nft failed once; the next poll tries again
         }
         StringBuilder what = new StringBuilder();
-        append(what, now.rejectedTcpPackets() - last.rejectedTcpPackets(), "TCP packets rejected");
-        append(what, now.rejectedUdpPackets() - last.rejectedUdpPackets(), "UDP packets rejected");
-        append(what, now.rejectedOtherPackets() - last.rejectedOtherPackets(), "other packets rejected");
+        append(what, now.rejectedTcpPackets() - last.rejectedTcpPackets(), "rejected TCP packets");
+        append(what, now.rejectedUdpPackets() - last.rejectedUdpPackets(), "rejected UDP packets");
+        append(what, now.rejectedOtherPackets() - last.rejectedOtherPackets(), "rejected other packets");
         append(
                 what,
                 now.redirectedConnections() - last.redirectedConnections(),
-                "connections ignored the proxy settings (captured)");
+                "connections that ignored the proxy settings (captured)");
         last = now;
         if (!what.isEmpty()) {
             findings.accept("finding: bypass attempt: " + what);
@@ -61,7 +61,7 @@ final class BypassWatch implements AutoCloseable {
             if (!what.isEmpty()) {
                 what.append(", ");
             }
-            what.append(delta).append(' ').append(label);
+            what.append(label).append(": ").append(delta);
         }
     }
 
