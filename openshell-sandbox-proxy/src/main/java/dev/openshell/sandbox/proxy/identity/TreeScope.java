@@ -44,6 +44,27 @@ public final class TreeScope implements CallerResolver {
         }
     }
 
+    @Override
+    public CallerIdentity resolveQuickly(InetSocketAddress client, InetSocketAddress proxy) {
+        Scoped s = current;
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.resolver().resolveQuickly(client, proxy);
+        } catch (IdentityException e) {
+            return null; // resolve() decides, re-reading the pid file if needed
+        }
+    }
+
+    @Override
+    public void released(InetSocketAddress client) {
+        Scoped s = current;
+        if (s != null) {
+            s.resolver().released(client);
+        }
+    }
+
     private synchronized Scoped reload(int known) {
         Scoped s = current;
         if (s != null && s.root() != known) {
