@@ -7,7 +7,8 @@
 #
 # Env: PROXY_BENCH_OUT (default target/proxy-bench), PROXY_BENCH_DIR (the shared harness;
 #      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1, SKIP_HARNESS=1, JAVA_HOME (Java 25),
-#      PROXY_JAVA_OPTS (extra JVM flags for the proxy), PROXY_PORT (default 13129),
+#      PROXY_JAVA_OPTS (JVM flags for the proxy; default -XX:TieredStopAtLevel=1: on 2 cores C2
+#      compiles for minutes and its CPU counts against the proxy), PROXY_PORT (default 13129),
 #      L7_ARGS (extra bench/l7-bench.py arguments).
 # Writes PROXY_BENCH_OUT/harness.json, harness.txt, l7.json, l7.txt, proxy.log, uptime.txt.
 set -euo pipefail
@@ -82,7 +83,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$r
 
 # Callers are identified within the tree of the client run; its pid is written just before exec.
 scope="$run/scope.pid"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS:-} -cp "$classpath" dev.openshell.sandbox.proxy.ProxyMain \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS--XX:TieredStopAtLevel=1} -cp "$classpath" dev.openshell.sandbox.proxy.ProxyMain \
   --listen "127.0.0.1:$proxy_port" --policy "$run/policy.yaml" --trust-dir "$run/trust" \
   --extra-ca "$run/l7-upstream.pem" --scope-pid-file "$scope" > "$out/proxy.log" 2>&1 &
 proxy_pid=$!
