@@ -49,29 +49,42 @@ public final class Admission {
         CompletableFuture<Result> done = new CompletableFuture<>();
         session.identity().whenComplete((caller, identityError) -> {
             if (identityError != null) {
-                loop.execute(() -> done.complete(identityDenied(destination, unwrap(identityError), services)));
+                onLoop(loop, () -> done.complete(identityDenied(destination, unwrap(identityError), services)));
                 return;
             }
             if (destination.literal() != null) {
-                loop.execute(() ->
-                        done.complete(decide(caller, destination, List.of(destination.literal()), null, services)));
+                onLoop(
+                        loop,
+                        () -> done.complete(
+                                decide(caller, destination, List.of(destination.literal()), null, services)));
                 return;
             }
-            loop.execute(() -> session.resolve(destination.host())
-                    .whenComplete((addresses, dnsError) -> loop.execute(() -> {
-                        if (dnsError != null) {
-                            done.complete(decide(
-                                    caller,
-                                    destination,
-                                    List.of(),
-                                    unwrap(dnsError).getMessage(),
-                                    services));
-                        } else {
-                            done.complete(decide(caller, destination, addresses, null, services));
-                        }
-                    })));
+            onLoop(
+                    loop,
+                    () -> session.resolve(destination.host())
+                            .whenComplete((addresses, dnsError) -> onLoop(loop, () -> {
+                                if (dnsError != null) {
+                                    done.complete(decide(
+                                            caller,
+                                            destination,
+                                            List.of(),
+                                            unwrap(dnsError).getMessage(),
+                                            services));
+                                } else {
+                                    done.complete(decide(caller, destination, addresses, null, services));
+                                }
+                            })));
         });
         return done;
+    }
+
+    /** Runs now when already on the loop (an identity answered inline), else hands over. */
+    private static void onLoop(EventLoop loop, Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     private static Result decide(

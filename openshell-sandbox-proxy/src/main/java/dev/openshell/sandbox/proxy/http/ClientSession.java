@@ -35,6 +35,7 @@ public final class ClientSession {
     public static ClientSession start(Channel channel, ProxyServices services) {
         ClientSession session = new ClientSession(channel, services);
         channel.attr(KEY).set(session);
+        channel.closeFuture().addListener(f -> session.closed());
         return session;
     }
 
@@ -42,15 +43,34 @@ public final class ClientSession {
         return channel.attr(KEY).get();
     }
 
-    /** The caller, identified on first use. Call on the event loop. */
+    /**
+     * The caller, identified on first use. Call on the event loop. A recent owner is confirmed right
+     * here (a few small procfs reads: cheaper than two thread hand-offs); a scan or a hash runs on
+     * the blocking executor.
+     */
     public CompletableFuture<CallerIdentity> identity() {
         if (identity == null) {
             CallerResolver resolver = services.config().callerResolver();
             InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
             InetSocketAddress proxy = (InetSocketAddress) channel.localAddress();
-            identity = CompletableFuture.supplyAsync(() -> resolver.resolve(client, proxy), services.blocking());
+            CallerIdentity quick;
+            try {
+                quick = resolver.resolveQuickly(client, proxy);
+            } catch (RuntimeException e) {
+                identity = CompletableFuture.failedFuture(e);
+                return identity;
+            }
+            identity = quick != null
+                    ? CompletableFuture.completedFuture(quick)
+                    : CompletableFuture.supplyAsync(() -> resolver.resolve(client, proxy), services.blocking());
         }
         return identity;
+    }
+
+    private void closed() {
+        if (identity != null) {
+            services.config().callerResolver().released((InetSocketAddress) channel.remoteAddress());
+        }
     }
 
     /** The identity if already known, else {@code null}; never blocks. */

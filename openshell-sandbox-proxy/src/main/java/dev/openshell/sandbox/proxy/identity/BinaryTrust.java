@@ -38,7 +38,10 @@ public final class BinaryTrust {
      *     one seen; {@code identity_unknown} when the executable cannot be read (process exited)
      */
     public String verify(Path exeLink, String binaryPath) {
-        String sha = hash(exeLink, binaryPath);
+        return checkFirstSeen(binaryPath, hash(exeLink, binaryPath));
+    }
+
+    private String checkFirstSeen(String binaryPath, String sha) {
         String first = firstSeen.putIfAbsent(binaryPath, sha);
         if (first != null && !first.equals(sha)) {
             throw new IdentityException(
@@ -47,6 +50,23 @@ public final class BinaryTrust {
                             + abbreviate(sha) + "); restart the sandbox to trust the new binary");
         }
         return sha;
+    }
+
+    /**
+     * As {@link #verify}, but only when the executable's current version was hashed before (a stat,
+     * no read of its content); null when it would have to be hashed now.
+     */
+    public String verifyIfHashed(Path exeLink, String binaryPath) {
+        String sha;
+        try {
+            sha = hashes.get(FileKey.of(exeLink, binaryPath));
+        } catch (IOException e) {
+            throw new IdentityException(
+                    "identity_unknown",
+                    "cannot read the executable " + binaryPath + " through " + exeLink + " (process exited?): " + e,
+                    e);
+        }
+        return sha == null ? null : checkFirstSeen(binaryPath, sha);
     }
 
     /** The hash first recorded for a path, if any. */

@@ -14,4 +14,21 @@ public interface CallerResolver {
      *     fail closed), or when a binary's content changed since it was first seen
      */
     CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy);
+
+    /**
+     * Identifies the client only if that is cheap enough for an event loop (a few small reads, no
+     * scan, no hashing); otherwise returns null and the caller runs {@link #resolve} elsewhere. The
+     * answer, when given, is exactly what {@link #resolve} would give.
+     *
+     * @throws IdentityException as {@link #resolve}
+     */
+    default CallerIdentity resolveQuickly(InetSocketAddress client, InetSocketAddress proxy) {
+        return null;
+    }
+
+    /**
+     * The proxy closed the connection from {@code client}; a resolver may use this to guess where
+     * the caller's next socket will be. Never changes what {@link #resolve} answers.
+     */
+    default void released(InetSocketAddress client) {}
 }

@@ -17,18 +17,28 @@ import java.util.OptionalInt;
  *
  * <p>With a root pid (the sandbox's first process) only that process tree is scanned, which keeps
  * the lookup small; a process that escaped the tree (double fork without a subreaper) is not
- * found and therefore denied. Immutable; {@code with*} methods return copies.
+ * found and therefore denied.
+ *
+ * <p>A long-running client opens many connections: the resolver remembers the last few owners and
+ * the descriptor numbers their sockets had ({@link RecentOwners}), and looks there first. A hint
+ * is accepted only when that descriptor holds the socket now, the pid still has the recorded
+ * start time, and the process is still inside the tree; binary, ancestors and hashes are read
+ * afresh on every connection, so an exec, a replaced binary or a recycled pid is seen at once.
+ * Configuration is immutable ({@code with*} methods return copies, each with its own hints).
  */
 public final class ProcCallerResolver implements CallerResolver {
 
     private static final Path DEFAULT_PROC = Path.of("/proc");
     private static final int MAX_ANCESTORS = 128;
+    /** Descriptor reads the recent-owner check may spend before the tree is scanned instead. */
+    private static final int MAX_HINT_READS = 48;
 
     private final ProcFs proc;
     private final OptionalInt namespacePid;
     private final OptionalInt rootPid;
     private final BinaryTrust trust;
     private final boolean tablesOnly;
+    private final RecentOwners owners = new RecentOwners();
     private final Object diagLock = new Object();
     private volatile SockDiag diag;
     private boolean diagFailed;
@@ -96,17 +106,112 @@ public final class ProcCallerResolver implements CallerResolver {
     @Override
     public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
         long inode = socketInode(client, proxy);
-        int pid = owner(inode, client, proxy);
+        String link = ProcFs.socketLink(inode);
+        CallerIdentity recent = fromRecentOwner(client, link, false);
+        if (recent != null) {
+            return recent;
+        }
+        int[] found = owner(inode, link, client, proxy);
+        int pid = found[0];
+        ProcFs.Stat before = proc.stat(pid);
+        CallerIdentity identity = describe(pid, false);
+        if (identity == null) {
+            throw new IdentityException(
+                    "identity_unknown", "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
+        }
+        if (before != null && found[1] >= 0) {
+            owners.record(pid, before.startTime(), found[1]);
+            owners.opened(client, pid, found[1]);
+        }
+        return identity;
+    }
+
+    /**
+     * Answers from a recent owner when the socket sits on one of its recent descriptors and every
+     * binary involved was hashed before: a netlink query and a handful of small procfs reads, no
+     * tree scan and no hashing. Otherwise null.
+     */
+    @Override
+    public CallerIdentity resolveQuickly(InetSocketAddress client, InetSocketAddress proxy) {
+        if (sockDiag() == null) {
+            return null;
+        }
+        return fromRecentOwner(client, ProcFs.socketLink(socketInode(client, proxy)), true);
+    }
+
+    /**
+     * The caller when a recent owner holds the socket on a recently used descriptor and is still the
+     * same process (start time) inside the tree; null otherwise (or, when {@code quick}, when a
+     * binary would need hashing). Everything but where to look is read afresh.
+     */
+    private CallerIdentity fromRecentOwner(InetSocketAddress client, String link, boolean quick) {
+        int budget = MAX_HINT_READS;
+        for (RecentOwners.Hint hint : owners.snapshot()) {
+            // descriptors whose connection ended first (a new socket takes the lowest free one)
+            for (int pass = 0; pass < 2; pass++) {
+                for (int fd : hint.fds()) {
+                    if (owners.isOpen(hint.pid(), fd) != (pass == 1)) {
+                        continue;
+                    }
+                    if (budget-- == 0) {
+                        return null;
+                    }
+                    if (proc.holdsSocketAt(hint.pid(), fd, link)) {
+                        return confirm(client, hint, fd, quick);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private CallerIdentity confirm(InetSocketAddress client, RecentOwners.Hint hint, int fd, boolean quick) {
+        CallerIdentity identity = describe(hint.pid(), quick);
+        // read after the binary: the pid named the recorded process throughout
+        ProcFs.Stat now = proc.stat(hint.pid());
+        if (now == null || now.startTime() != hint.startTime()) {
+            owners.forget(hint.pid(), hint.startTime()); // the pid names another process now
+            return null;
+        }
+        if (identity != null) {
+            owners.record(hint.pid(), hint.startTime(), fd);
+            owners.opened(client, hint.pid(), fd);
+        }
+        return identity;
+    }
+
+    /** The connection from {@code client} was closed: its descriptor is a likely place for the next one. */
+    @Override
+    public void released(InetSocketAddress client) {
+        owners.closed(client);
+    }
+
+    /**
+     * The binary, ancestors and hash of {@code pid}, read now. Null when the process is no longer
+     * inside the tree (it was found through a hint; a scan then decides), or when {@code quick} and
+     * a binary was not hashed yet.
+     */
+    private CallerIdentity describe(int pid, boolean quick) {
         String binary = exe(pid);
         List<Integer> ancestorPids = new ArrayList<>();
         List<String> ancestors = new ArrayList<>();
-        collectAncestors(pid, ancestorPids, ancestors);
+        boolean inTree = collectAncestors(pid, ancestorPids, ancestors);
+        if (!inTree && rootPid.isPresent()) {
+            return null;
+        }
         String sha = null;
         if (trust != null) {
-            sha = trust.verify(proc.exeLink(pid), binary);
+            sha = quick ? trust.verifyIfHashed(proc.exeLink(pid), binary) : trust.verify(proc.exeLink(pid), binary);
+            if (sha == null) {
+                return null;
+            }
             // ancestors decide policy too (a rule on /bin/sh admits its children): swapped ones count
             for (int i = 0; i < ancestorPids.size(); i++) {
-                trust.verify(proc.exeLink(ancestorPids.get(i)), ancestors.get(i));
+                Path link = proc.exeLink(ancestorPids.get(i));
+                String a = ancestors.get(i);
+                if ((quick ? trust.verifyIfHashed(link, a) : trust.verify(link, a)) == null) {
+                    return null;
+                }
             }
         }
         return new CallerIdentity(pid, binary, ancestors, sha);
@@ -180,7 +285,8 @@ public final class ProcCallerResolver implements CallerResolver {
                                 : ""));
     }
 
-    private int owner(long inode, InetSocketAddress client, InetSocketAddress proxy) {
+    /** The owning pid (the lowest, when shared through fork) and its descriptor number. */
+    private int[] owner(long inode, String link, InetSocketAddress client, InetSocketAddress proxy) {
         List<Integer> candidates;
         try {
             candidates = rootPid.isPresent() ? proc.descendantsOf(rootPid.getAsInt()) : proc.allPids();
@@ -192,10 +298,10 @@ public final class ProcCallerResolver implements CallerResolver {
         }
         // the lowest pid is the one that created a socket shared through fork
         candidates.sort(null);
-        String link = ProcFs.socketLink(inode);
         for (int pid : candidates) {
-            if (proc.holdsSocket(pid, link)) {
-                return pid;
+            int fd = proc.socketFd(pid, link);
+            if (fd >= 0) {
+                return new int[] {pid, fd};
             }
         }
         throw new IdentityException(
@@ -214,12 +320,15 @@ public final class ProcCallerResolver implements CallerResolver {
         }
     }
 
-    /** Parent, grandparent, ... up to the root pid (inclusive) or pid 1 (exclusive). */
-    private void collectAncestors(int pid, List<Integer> pids, List<String> exes) {
+    /**
+     * Parent, grandparent, ... up to the root pid (inclusive) or pid 1 (exclusive). Returns whether
+     * the walk reached the root pid (always true without one).
+     */
+    private boolean collectAncestors(int pid, List<Integer> pids, List<String> exes) {
         int current = pid;
         while (pids.size() < MAX_ANCESTORS) {
             if (rootPid.isPresent() && current == rootPid.getAsInt()) {
-                return;
+                return true;
             }
             OptionalInt parent = proc.parentOf(current);
             if (parent.isEmpty()) {
@@ -228,12 +337,13 @@ public final class ProcCallerResolver implements CallerResolver {
             }
             int ppid = parent.getAsInt();
             if (ppid <= 1) {
-                return;
+                return rootPid.isEmpty() || rootPid.getAsInt() == ppid;
             }
             pids.add(ppid);
             exes.add(exe(ppid));
             current = ppid;
         }
+        return rootPid.isEmpty();
     }
 
     private byte[] read(Path table) {

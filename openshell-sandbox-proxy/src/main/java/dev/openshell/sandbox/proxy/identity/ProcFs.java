@@ -1,6 +1,8 @@
 package dev.openshell.sandbox.proxy.identity;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +23,8 @@ import java.util.Set;
 final class ProcFs {
 
     private static final String DELETED_SUFFIX = " (deleted)";
+    /** {@code /proc/<pid>/stat} is a few hundred bytes. */
+    private static final int SMALL_FILE = 2048;
 
     private final Path root;
 
@@ -105,47 +109,85 @@ final class ProcFs {
         return out;
     }
 
+    /**
+     * The parent pid and start time of a process, from {@code /proc/<pid>/stat}.
+     *
+     * @param startTime clock ticks after boot; with the pid it names one process for the machine's
+     *     uptime ({@code -1} when the file does not give it, as in test fixtures)
+     */
+    record Stat(int ppid, long startTime) {}
+
     /** The parent pid from {@code /proc/<pid>/stat}, empty when the process is gone. */
     OptionalInt parentOf(int pid) {
-        byte[] stat = readOrEmpty(pidDir(pid).resolve("stat"));
+        Stat s = stat(pid);
+        return s == null ? OptionalInt.empty() : OptionalInt.of(s.ppid());
+    }
+
+    /** The process's parent and start time, or null when it is gone. */
+    Stat stat(int pid) {
+        byte[] stat = readSmall(pidDir(pid).resolve("stat"));
         // "pid (comm) S ppid ...": comm may contain spaces and parentheses, so anchor on the last ')'
         int i = stat.length - 1;
         while (i >= 0 && stat[i] != ')') {
             i--;
         }
         if (i < 0) {
-            return OptionalInt.empty();
+            return null;
         }
         i += 2; // ") "
-        while (i < stat.length && stat[i] != ' ') {
-            i++; // state
+        long ppid = -1;
+        long startTime = -1;
+        // fields after the comm: state is field 3, ppid field 4, starttime field 22
+        for (int field = 3; field <= 22 && i < stat.length; field++) {
+            long v = 0;
+            boolean any = false;
+            while (i < stat.length && stat[i] != ' ' && stat[i] != '\n') {
+                byte b = stat[i++];
+                if (b >= '0' && b <= '9') {
+                    v = v * 10 + (b - '0');
+                    any = true;
+                }
+            }
+            i++;
+            if (field == 4 && any) {
+                ppid = v;
+            } else if (field == 22 && any) {
+                startTime = v;
+            }
         }
-        i++;
-        int ppid = 0;
-        boolean any = false;
-        while (i < stat.length && stat[i] >= '0' && stat[i] <= '9') {
-            ppid = ppid * 10 + (stat[i++] - '0');
-            any = true;
-        }
-        return any ? OptionalInt.of(ppid) : OptionalInt.empty();
+        return ppid < 0 ? null : new Stat((int) ppid, startTime);
     }
 
-    /** True when one of the process's file descriptors is the socket with this inode. */
-    boolean holdsSocket(int pid, String socketLink) {
+    /**
+     * The number of the process's file descriptor that is the socket {@code socketLink} ({@code
+     * socket:[inode]}), or -1 when it holds none (or is gone). Stops at the first match.
+     */
+    int socketFd(int pid, String socketLink) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir(pid).resolve("fd"))) {
             for (Path fd : fds) {
                 try {
                     if (socketLink.equals(Files.readSymbolicLink(fd).toString())) {
-                        return true;
+                        return parsePid(fd.getFileName().toString());
                     }
                 } catch (IOException closedMeanwhile) {
                     // the descriptor was closed between listing and reading it
                 }
             }
         } catch (IOException goneOrForbidden) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** True when descriptor {@code fd} of the process is the socket {@code socketLink} right now. */
+    boolean holdsSocketAt(int pid, int fd, String socketLink) {
+        try {
+            return socketLink.equals(
+                    Files.readSymbolicLink(pidDir(pid).resolve("fd").resolve(Integer.toString(fd)))
+                            .toString());
+        } catch (IOException closedOrGone) {
             return false;
         }
-        return false;
     }
 
     /** The path of the running executable, without the kernel's " (deleted)" marker. */
@@ -159,6 +201,26 @@ final class ProcFs {
     /** The magic link that opens the very file a process executes, even if renamed or deleted. */
     Path exeLink(int pid) {
         return pidDir(pid).resolve("exe");
+    }
+
+    /**
+     * A small procfs file in one read (open, read, close: procfs fills one read completely), or
+     * empty when it is gone; a larger regular file is read whole.
+     */
+    private byte[] readSmall(Path file) {
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer buf = ByteBuffer.allocate(SMALL_FILE);
+            int n = ch.read(buf);
+            if (n < 0) {
+                return new byte[0];
+            }
+            if (n == SMALL_FILE) {
+                return Files.readAllBytes(file);
+            }
+            return java.util.Arrays.copyOf(buf.array(), n);
+        } catch (IOException e) {
+            return new byte[0];
+        }
     }
 
     byte[] readOrEmpty(Path file) {

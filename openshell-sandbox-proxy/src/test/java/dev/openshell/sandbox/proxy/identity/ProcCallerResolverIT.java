@@ -201,6 +201,52 @@ class ProcCallerResolverIT {
                         + sha256(Path.of("/usr/bin/curl")).substring(0, 12));
     }
 
+    @Test
+    void aLongRunningClientsNextConnectionIsAnsweredQuicklyAndExactly() throws Exception {
+        ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
+        int port = server.getLocalPort();
+        // one shell, two connections in turn (the second on the descriptor the first had); only
+        // builtins, so the shell never forks or execs
+        start(
+                "bash",
+                "-c",
+                "exec 3<>/dev/tcp/127.0.0.1/" + port + "; read -t 10 -u 3 x; exec 3>&-; "
+                        + "exec 3<>/dev/tcp/127.0.0.1/" + port + "; read -t 30 -u 3 x");
+        Socket first = server.accept();
+        accepted.add(first);
+        InetSocketAddress firstClient = (InetSocketAddress) first.getRemoteSocketAddress();
+        InetSocketAddress local = (InetSocketAddress) first.getLocalSocketAddress();
+        assertThat(resolver.resolveQuickly(firstClient, local)).isNull(); // nobody recent yet
+        CallerIdentity slow = resolver.resolve(firstClient, local);
+        assertThat(slow.pid()).isEqualTo(client.pid());
+        first.getOutputStream().write('\n');
+        resolver.released(firstClient);
+
+        Socket second = server.accept();
+        accepted.add(second);
+        InetSocketAddress secondClient = (InetSocketAddress) second.getRemoteSocketAddress();
+        CallerIdentity quick = resolver.resolveQuickly(secondClient, local);
+        assertThat(quick).isNotNull();
+        assertThat(quick.pid()).isEqualTo(client.pid());
+        assertThat(quick).isEqualTo(resolver.resolve(secondClient, local));
+
+        // another program is not a recent owner: no quick answer, and resolve names it
+        Process other = new ProcessBuilder("/usr/bin/curl", "-s", "--max-time", "5", url())
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Socket third = server.accept();
+            accepted.add(third);
+            InetSocketAddress thirdClient = (InetSocketAddress) third.getRemoteSocketAddress();
+            assertThat(resolver.resolveQuickly(thirdClient, local)).isNull();
+            CallerIdentity curl = resolver.resolve(thirdClient, local);
+            assertThat(curl.pid()).isEqualTo(other.pid());
+            assertThat(curl.binary()).isEqualTo(real("/usr/bin/curl"));
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
     static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }

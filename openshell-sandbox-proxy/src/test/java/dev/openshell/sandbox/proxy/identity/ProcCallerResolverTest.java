@@ -59,8 +59,21 @@ class ProcCallerResolverTest {
         Path p = Files.createDirectories(proc.resolve(Integer.toString(pid)));
         Files.createDirectories(p.resolve("fd"));
         Files.createDirectories(p.resolve("task").resolve(Integer.toString(pid)));
-        Files.writeString(p.resolve("stat"), pid + " (" + comm + ") S " + ppid + " " + pid + " 0 0 -1 4194304\n");
+        writeStat(pid, ppid, comm, 1000L + pid);
         Files.createSymbolicLink(p.resolve("exe"), exe);
+    }
+
+    /** A real-shaped stat line: state, ppid, ... and the start time as field 22. */
+    private void writeStat(int pid, int ppid, String comm, long startTime) throws IOException {
+        Files.writeString(
+                proc.resolve(pid + "/stat"),
+                pid + " (" + comm + ") S " + ppid + " " + pid + " 0 0 -1 4194304 10 0 0 0 1 1 0 0 20 0 1 0 " + startTime
+                        + " 1000 100\n");
+    }
+
+    private void relink(Path link, Path target) throws IOException {
+        Files.delete(link);
+        Files.createSymbolicLink(link, target);
     }
 
     private ProcCallerResolver treeResolver() {
@@ -194,6 +207,83 @@ class ProcCallerResolverTest {
                 .isInstanceOfSatisfying(
                         IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
                 .hasMessageContaining("has pid 4242 exited?");
+    }
+
+    @Test
+    void aRecentOwnerIsFoundWithoutScanningTheTree() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        CallerIdentity first = resolver.resolve(client, proxy);
+        // the tree no longer lists 101: only the recent-owner hint can find it
+        Files.writeString(proc.resolve("100/task/100/children"), "");
+
+        assertThat(resolver.resolve(client, proxy)).isEqualTo(first);
+        // a fresh resolver (no hints) has to scan, and finds nobody
+        assertThatThrownBy(() -> treeResolver().resolve(client, proxy)).isInstanceOf(IdentityException.class);
+    }
+
+    @Test
+    void aRecycledPidIsNotTakenForTheRecentOwner() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+        // 101 exited; a new process got pid 101 (other start time, other binary) and holds the socket
+        writeStat(101, 100, "other", 999_999);
+        relink(proc.resolve("101/exe"), bin.resolve("other"));
+
+        CallerIdentity id = resolver.resolve(client, proxy);
+        assertThat(id.pid()).isEqualTo(101);
+        assertThat(id.binary()).isEqualTo(bin.resolve("other").toString());
+        assertThat(id.sha256()).isEqualTo(sha256("other bytes"));
+    }
+
+    @Test
+    void aSocketInodeReusedByAnotherProcessIsAttributedToThatProcess() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        assertThat(resolver.resolve(client, proxy).pid()).isEqualTo(101);
+        // curl closed its socket; a sibling now holds a socket with the same inode on the same descriptor
+        Files.delete(proc.resolve("101/fd/3"));
+        process(102, 100, "other", bin.resolve("other"));
+        Files.writeString(proc.resolve("100/task/100/children"), "101 102");
+        Files.createSymbolicLink(proc.resolve("102/fd/3"), Path.of("socket:[1002]"));
+
+        CallerIdentity id = resolver.resolve(client, proxy);
+        assertThat(id.pid()).isEqualTo(102);
+        assertThat(id.binary()).isEqualTo(bin.resolve("other").toString());
+    }
+
+    @Test
+    void anExecByTheRecentOwnerIsSeenAtOnce() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+        // same pid, same start time, new program
+        relink(proc.resolve("101/exe"), bin.resolve("other"));
+
+        assertThat(resolver.resolve(client, proxy).binary())
+                .isEqualTo(bin.resolve("other").toString());
+    }
+
+    @Test
+    void aBinarySwappedUnderARecentOwnerIsStillRefused() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+        Files.writeString(bin.resolve("curl"), "curl bytes v2, longer");
+
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"));
+    }
+
+    @Test
+    void aRecentOwnerThatLeftTheTreeIsNoLongerAccepted() throws IOException {
+        ProcCallerResolver resolver = treeResolver();
+        resolver.resolve(client, proxy);
+        // its parent exited and it was re-parented to init: outside the sandbox tree
+        writeStat(101, 1, "cu) (rl", 1101);
+        Files.writeString(proc.resolve("100/task/100/children"), "");
+
+        assertThatThrownBy(() -> resolver.resolve(client, proxy))
+                .isInstanceOfSatisfying(
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                .hasMessageContaining("process tree of pid 100");
     }
 
     static String sha256(String content) {

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Egress proxy benchmark (issue 3): our proxy, Squid, tinyproxy and a direct baseline, side by
+# side in one run of the shared harness (../shared/bench/proxy-bench.py), then the L7 client
+# (bench/l7-bench.py). Needs root (adds 10.99.0.1/32 to lo: the proxy never connects to loopback).
+#
+#   bench/proxy-bench.sh [extra proxy-bench.py arguments, e.g. --rounds 3]
+#
+# Env: PROXY_BENCH_OUT (default target/proxy-bench), PROXY_BENCH_DIR (the shared harness;
+#      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1, SKIP_HARNESS=1, JAVA_HOME (Java 25),
+#      PROXY_JAVA_OPTS (JVM flags for the proxy; default -XX:TieredStopAtLevel=1: on 2 cores C2
+#      compiles for minutes and its CPU counts against the proxy), PROXY_PORT (default 13129),
+#      L7_ARGS (extra bench/l7-bench.py arguments).
+# Writes PROXY_BENCH_OUT/harness.json, harness.txt, l7.json, l7.txt, proxy.log, uptime.txt.
+set -euo pipefail
+
+root=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd -P)
+out=${PROXY_BENCH_OUT:-$root/target/proxy-bench}
+extra=("$@")
+
+# The harness lives beside the main checkout (a worktree's ../shared is not it).
+common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo "$root/.git")
+harness=${PROXY_BENCH_DIR:-}
+for candidate in "$root/../shared/bench" "$(dirname "$common")/../shared/bench"; do
+  if [ -z "$harness" ] && [ -f "$candidate/proxy-bench.py" ]; then harness=$(cd "$candidate" && pwd -P); fi
+done
+[ -n "$harness" ] || { echo "proxy-bench.sh: shared harness not found; set PROXY_BENCH_DIR" >&2; exit 2; }
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[ "$(id -u)" = 0 ] || { echo "proxy-bench.sh: needs root (ip addr add on lo)" >&2; exit 2; }
+upstream_ip=10.99.0.1
+proxy_port=${PROXY_PORT:-13129}
+mkdir -p "$out"
+run=$(mktemp -d "${TMPDIR:-/tmp}/openshell-proxy-bench.XXXXXX")
+
+for bin in squid tinyproxy; do
+  command -v "$bin" >/dev/null || { echo "installing squid tinyproxy" >&2; apt-get install -y squid tinyproxy >/dev/null; break; }
+done
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  (cd "$root" && ./mvnw -B -q -pl openshell-sandbox-proxy -am -DskipTests package dependency:build-classpath \
+     -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime-classpath.txt)
+fi
+classpath="$root/openshell-sandbox-proxy/target/classes:$(cat "$root/openshell-sandbox-proxy/target/runtime-classpath.txt")"
+
+proxy_pid="" added_ip=0 anchors=0
+cleanup() {
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null || true
+  [ "$anchors" = 1 ] && "$harness/run-anchors.sh" stop >/dev/null || true
+  [ "$added_ip" = 1 ] && ip addr del "$upstream_ip/32" dev lo 2>/dev/null || true
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+if ! ip -o addr show dev lo | grep -q " $upstream_ip/32"; then
+  ip addr add "$upstream_ip/32" dev lo
+  added_ip=1
+fi
+"$harness/run-anchors.sh" start >&2
+anchors=1
+
+# The upstream ports are ephemeral (the harness picks them), and a policy lists ports one by one:
+# allow the whole local port range, for the harness's python and nothing else.
+# (the real binary: python3 on PATH may be a wrapper script, e.g. pyenv's shim)
+python=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
+read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$run/l7-upstream.key" \
+  -out "$run/l7-upstream.pem" -days 2 -subj "/CN=$upstream_ip" -addext "subjectAltName=IP:$upstream_ip" \
+  >/dev/null 2>&1
+{
+  echo "version: 1"
+  echo "network_policies:"
+  echo "  bench_l4:"
+  echo "    endpoints:"
+  echo "      - host: $upstream_ip"
+  printf '        ports: [%s]\n' "$(seq -s, "$lo" "$hi"),28444"
+  echo "        allowed_ips: [$upstream_ip/32]"
+  echo "    binaries: [{ path: $python }]"
+  echo "  bench_l7:"
+  echo "    endpoints:"
+  echo "      - { host: $upstream_ip, port: 28443, protocol: rest, access: read-only, allowed_ips: [$upstream_ip/32] }"
+  echo "    binaries: [{ path: $python }]"
+} > "$run/policy.yaml"
+
+# Callers are identified within the tree of the client run; its pid is written just before exec.
+scope="$run/scope.pid"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS--XX:TieredStopAtLevel=1} -cp "$classpath" dev.openshell.sandbox.proxy.ProxyMain \
+  --listen "127.0.0.1:$proxy_port" --policy "$run/policy.yaml" --trust-dir "$run/trust" \
+  --extra-ca "$run/l7-upstream.pem" --scope-pid-file "$scope" > "$out/proxy.log" 2>&1 &
+proxy_pid=$!
+for _ in $(seq 300); do grep -q '^listening' "$out/proxy.log" 2>/dev/null && break; sleep 0.1; done
+grep -q '^listening' "$out/proxy.log" || { cat "$out/proxy.log" >&2; exit 1; }
+echo "openshell proxy: $(head -1 "$out/proxy.log")" >&2
+
+# Runs "$@" as the caller tree's root: writes its own pid to the scope file, then execs.
+as_scope_root() { sh -c 'echo $$ > "$0"; exec "$@"' "$scope" "$@"; }
+
+{ echo "before: $(uptime)"; } > "$out/uptime.txt"
+if [ "${SKIP_HARNESS:-0}" != 1 ]; then
+  # shellcheck disable=SC2046 # run-anchors.sh args is a word list on purpose
+  as_scope_root "$python" "$harness/proxy-bench.py" $("$harness/run-anchors.sh" args) \
+    --proxy "openshell=127.0.0.1:$proxy_port" --pid "openshell=$proxy_pid" \
+    --upstream-host "$upstream_ip" --tls --json "$out/harness.json" \
+    --note "openshell proxy: ProxyMain, identity scoped to the harness tree, policy for $python" \
+    "${extra[@]}" | tee "$out/harness.txt"
+  echo "after harness: $(uptime)" >> "$out/uptime.txt"
+fi
+if [ "${SKIP_L7:-0}" != 1 ]; then
+  as_scope_root "$python" "$root/bench/l7-bench.py" --proxy "127.0.0.1:$proxy_port" --proxy-pid "$proxy_pid" \
+    --upstream-host "$upstream_ip" --l7-port 28443 --l4-port 28444 --cert "$run/l7-upstream.pem" \
+    --key "$run/l7-upstream.key" --sandbox-ca "$run/trust/ca.pem" --json "$out/l7.json" ${L7_ARGS:-} | tee "$out/l7.txt"
+  echo "after l7: $(uptime)" >> "$out/uptime.txt"
+fi
+cat "$out/uptime.txt"
