@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class CaptureHandler extends ChannelInboundHandlerAdapter {
 
+    private static final Duration IDENTITY_RETRY = Duration.ofMillis(50);
+
     /**
      * How long a captured connection may stay silent. Clients that speak first (TLS, HTTP) send at
      * once; a server-speaks-first protocol (SSH banner wait, SMTP) never will, and must still fail
@@ -66,7 +68,14 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         CallerResolver resolver = services.config().callerResolver();
         InetSocketAddress destination = original;
         // The client's socket in the sandbox is connected to the original destination, not to us.
-        identity = CompletableFuture.supplyAsync(() -> resolver.resolve(client, destination), services.blocking());
+        // One more look after a short pause if the first fails: a redirected connection can be
+        // accepted before the owner's socket table entry is visible to the lookup, and an
+        // unattributed capture is denied (and logged without a program name).
+        identity = CompletableFuture.supplyAsync(() -> resolver.resolve(client, destination), services.blocking())
+                .exceptionallyCompose(first -> CompletableFuture.supplyAsync(
+                        () -> resolver.resolve(client, destination),
+                        CompletableFuture.delayedExecutor(
+                                IDENTITY_RETRY.toMillis(), TimeUnit.MILLISECONDS, services.blocking())));
         deadline = ctx.executor()
                 .schedule(
                         () -> {
