@@ -3,9 +3,10 @@ package dev.openshell.sandbox;
 /**
  * A sandbox cannot be specified, started, reloaded or reached. Unchecked, with a stable code the
  * CLI maps to a one-line message (e.g. {@code spec_invalid}, {@code not_root}, {@code
- * landlock_path_missing}, {@code start_failed}, {@code control_unreachable}).
+ * landlock_path_missing}, {@code start_failed}, {@code control_unreachable}). The launcher,
+ * network, SSH and caller-identity layers throw subclasses with codes of their own.
  */
-public final class SandboxException extends RuntimeException {
+public class SandboxException extends RuntimeException {
 
     private final String code;
 

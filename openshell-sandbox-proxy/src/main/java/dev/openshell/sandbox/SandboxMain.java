@@ -6,8 +6,6 @@ import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;
 import dev.openshell.sandbox.command.SandboxRunCommand;
 import dev.openshell.sandbox.command.SandboxStatusCommand;
-import dev.openshell.sandbox.launch.LaunchException;
-import dev.openshell.sandbox.net.NetworkException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -65,8 +63,6 @@ public final class SandboxMain {
         String message = switch (e) {
             case SandboxException s -> s.getMessage();
             case PolicyException p -> p.getMessage();
-            case NetworkException n -> n.getMessage();
-            case LaunchException l -> l.getMessage();
             default -> e.toString();
         };
         return message == null ? e.toString() : message;

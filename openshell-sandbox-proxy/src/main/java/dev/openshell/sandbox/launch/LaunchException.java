@@ -1,22 +1,21 @@
 package dev.openshell.sandbox.launch;
 
-/** The agent cannot be launched: no launcher binary, an invalid spec, or no sandbox user. */
-public final class LaunchException extends RuntimeException {
+import dev.openshell.sandbox.SandboxException;
 
-    private final String code;
+/** The agent cannot be launched: no launcher binary, an invalid spec, or no sandbox user. */
+public final class LaunchException extends SandboxException {
 
     public LaunchException(String code, String message) {
-        super(message);
-        this.code = code;
+        super(code, message);
     }
 
     public LaunchException(String code, String message, Throwable cause) {
-        super(message, cause);
-        this.code = code;
+        super(code, message, cause);
     }
 
     /** {@code launcher_unavailable}, {@code launch_spec_invalid} or {@code sandbox_user_failed}. */
+    @Override
     public String code() {
-        return code;
+        return super.code();
     }
 }

@@ -1,18 +1,16 @@
 package dev.openshell.sandbox.net;
 
-/** A sandbox network could not be set up, torn down or inspected. */
-public final class NetworkException extends RuntimeException {
+import dev.openshell.sandbox.SandboxException;
 
-    private final String code;
+/** A sandbox network could not be set up, torn down or inspected. */
+public final class NetworkException extends SandboxException {
 
     public NetworkException(String code, String message) {
-        super(message);
-        this.code = code;
+        super(code, message);
     }
 
     public NetworkException(String code, String message, Throwable cause) {
-        super(message, cause);
-        this.code = code;
+        super(code, message, cause);
     }
 
     /**
@@ -21,7 +19,8 @@ public final class NetworkException extends RuntimeException {
      * network_state_failed} (the claim directory), {@code sandbox_id_invalid} or {@code
      * original_destination_unavailable}.
      */
+    @Override
     public String code() {
-        return code;
+        return super.code();
     }
 }

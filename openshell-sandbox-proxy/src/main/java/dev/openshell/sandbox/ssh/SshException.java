@@ -1,18 +1,16 @@
 package dev.openshell.sandbox.ssh;
 
-/** The sandbox SSH server or client failed; {@link #code()} says how. */
-public final class SshException extends RuntimeException {
+import dev.openshell.sandbox.SandboxException;
 
-    private final String code;
+/** The sandbox SSH server or client failed; {@link #code()} says how. */
+public final class SshException extends SandboxException {
 
     public SshException(String code, String message) {
-        super(message);
-        this.code = code;
+        super(code, message);
     }
 
     public SshException(String code, String message, Throwable cause) {
-        super(message, cause);
-        this.code = code;
+        super(code, message, cause);
     }
 
     /**
@@ -20,7 +18,8 @@ public final class SshException extends RuntimeException {
      * {@code ssh_auth_failed}, {@code ssh_exec_failed}, {@code ssh_transfer_failed} or
      * {@code ssh_forward_failed}.
      */
+    @Override
     public String code() {
-        return code;
+        return super.code();
     }
 }

@@ -8,10 +8,8 @@ import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
-import dev.openshell.sandbox.launch.LaunchException;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.SandboxUser;
-import dev.openshell.sandbox.net.NetworkException;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
@@ -20,7 +18,6 @@ import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
-import dev.openshell.sandbox.ssh.SshException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -442,11 +439,9 @@ public final class SandboxSupervisor implements AutoCloseable {
 
     private static SandboxException asSandboxException(Exception e) {
         return switch (e) {
+            // Launcher, network, SSH and identity failures are SandboxExceptions with their own codes.
             case SandboxException s -> s;
             case PolicyException p -> new SandboxException("policy_invalid", p.getMessage(), p);
-            case NetworkException n -> new SandboxException("network_failed", n.getMessage(), n);
-            case LaunchException l -> new SandboxException(l.code(), l.getMessage(), l);
-            case SshException x -> new SandboxException("ssh_failed", x.getMessage(), x);
             default -> new SandboxException("start_failed", "sandbox start failed: " + e.getMessage(), e);
         };
     }

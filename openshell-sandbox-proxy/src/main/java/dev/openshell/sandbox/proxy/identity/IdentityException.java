@@ -1,22 +1,21 @@
 package dev.openshell.sandbox.proxy.identity;
 
-/** The caller of a connection could not be identified or is not trusted. */
-public final class IdentityException extends RuntimeException {
+import dev.openshell.sandbox.SandboxException;
 
-    private final String code;
+/** The caller of a connection could not be identified or is not trusted. */
+public final class IdentityException extends SandboxException {
 
     public IdentityException(String code, String message) {
-        super(message);
-        this.code = code;
+        super(code, message);
     }
 
     public IdentityException(String code, String message, Throwable cause) {
-        super(message, cause);
-        this.code = code;
+        super(code, message, cause);
     }
 
     /** {@code identity_unknown} or {@code binary_changed}. */
+    @Override
     public String code() {
-        return code;
+        return super.code();
     }
 }
