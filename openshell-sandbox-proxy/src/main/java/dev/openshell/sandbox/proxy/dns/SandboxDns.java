@@ -34,6 +34,9 @@ public final class SandboxDns implements AutoCloseable {
     /** The TTL of every answer, short so that answers track the proxy's resolution. */
     public static final int TTL_SECONDS = 5;
 
+    /** The port a sandbox's responder listens on. */
+    public static final int PORT = 53;
+
     static final int MAX_IN_FLIGHT = 64;
 
     private final DatagramChannel channel;
