@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
  * the sandbox cannot see or change it. Everything matches on the host-side veth {@code osh<N>h}:
  *
  * <ul>
- *   <li>{@code prerouting_filter}: UDP is rejected at once with ICMP port-unreachable, DNS
- *       included: the agent resolves names through the proxy (the explicit proxy resolves what the
- *       client asks for; the transparent path takes the name from SNI or {@code Host});
+ *   <li>{@code prerouting_filter}: UDP is rejected at once with ICMP port-unreachable, except DNS
+ *       to the host-side address (port 53), answered by the sandbox's own responder ({@code
+ *       dev.openshell.sandbox.proxy.dns.SandboxDns}) with the proxy's resolver; DNS to anywhere
+ *       else is rejected like any UDP;
  *   <li>{@code prerouting_nat}: TCP to any address but the host-side one is redirected (DNAT) to
  *       the proxy's transparent port; the redirect happens here, in the host namespace, so the
  *       proxy can read the original destination with {@code SO_ORIGINAL_DST};
- *   <li>{@code input}: from the sandbox, only the explicit port and redirected connections to the
- *       transparent port are accepted; other TCP gets a reset, anything else ICMP
+ *   <li>{@code input}: from the sandbox, only the explicit port, redirected connections to the
+ *       transparent port and DNS to port 53 are accepted; other TCP gets a reset, anything else ICMP
  *       admin-prohibited, so a bypass fails at once instead of hanging;
  *   <li>{@code forward}: nothing is routed to or from the sandbox.
  * </ul>
@@ -54,6 +55,7 @@ final class SandboxFirewall {
                   counter rejected_other {}
                   chain prerouting_filter {
                     type filter hook prerouting priority raw; policy accept;
+                    iifname %2$s ip daddr %3$s udp dport 53 accept
                     iifname %2$s meta l4proto udp counter name rejected_udp reject with icmpx port-unreachable
                   }
                   chain prerouting_nat {
@@ -65,6 +67,7 @@ final class SandboxFirewall {
                     type filter hook input priority filter; policy accept;
                     iifname %2$s ip daddr %3$s tcp dport %4$d accept
                     iifname %2$s ip daddr %3$s tcp dport %5$d ct status dnat accept
+                    iifname %2$s ip daddr %3$s udp dport 53 accept
                     iifname %2$s meta l4proto tcp counter name rejected_tcp reject with tcp reset
                     iifname %2$s counter name rejected_other reject with icmpx admin-prohibited
                   }

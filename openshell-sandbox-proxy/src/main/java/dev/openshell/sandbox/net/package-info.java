@@ -8,9 +8,10 @@
  * with a veth pair to the host, and loads the {@code inet osh_<id>} nft table in the host namespace
  * (out of reach of root inside the sandbox). The agent reaches the proxy's explicit port; every
  * other TCP connection is redirected to the proxy's transparent port, where {@link
- * dev.openshell.sandbox.net.OriginalDestination} recovers where it was going; UDP (DNS included:
- * the agent resolves through the proxy) and everything else is rejected at once, never left to
- * time out. {@link dev.openshell.sandbox.net.FirewallCounters} count both, for findings.
+ * dev.openshell.sandbox.net.OriginalDestination} recovers where it was going. UDP is accepted only
+ * as DNS to the host-side address (port 53, where the supervisor runs {@code
+ * dev.openshell.sandbox.proxy.dns.SandboxDns}); other UDP and everything else is rejected at once,
+ * never left to time out. {@link dev.openshell.sandbox.net.FirewallCounters} count both, for findings.
  *
  * <p>Setup is three processes ({@code ip -batch} on the host side, {@code nft -f -}, {@code ip
  * -netns -batch} inside) and teardown two; on this 2-core VM at load average 10 to 14 one network

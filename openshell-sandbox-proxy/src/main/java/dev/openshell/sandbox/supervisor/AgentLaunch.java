@@ -22,6 +22,7 @@ import java.util.Map;
 final class AgentLaunch {
 
     private static final Path TMP = Path.of("/tmp");
+    private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     private AgentLaunch() {}
 
@@ -72,9 +73,11 @@ final class AgentLaunch {
     /**
      * The launcher spec: the policy's static sections, the trust directory added read-only (the
      * agent must read the CA bundle whatever the policy lists), the sandbox's network namespace,
-     * and a private mount namespace with the work directory bound in.
+     * and a private mount namespace with the work directory bound in and {@code resolvConf} over
+     * {@code /etc/resolv.conf} (the sandbox's DNS responder).
      */
-    static LaunchSpec launchSpec(Policy policy, Path hostWorkdir, Path agentWorkdir, Path trustDir, Path netns) {
+    static LaunchSpec launchSpec(
+            Policy policy, Path hostWorkdir, Path agentWorkdir, Path trustDir, Path netns, Path resolvConf) {
         FilesystemPolicy fs = policy.filesystem();
         List<String> readOnly = new ArrayList<>(fs.readOnly());
         readOnly.add(trustDir.toString());
@@ -87,7 +90,22 @@ final class AgentLaunch {
                         false,
                         List.of())
                 .withNetns(netns)
-                .withPrivateMounts(List.of(new LaunchSpec.Bind(hostWorkdir, agentWorkdir)));
+                .withPrivateMounts(List.of(
+                        new LaunchSpec.Bind(hostWorkdir, agentWorkdir), new LaunchSpec.Bind(resolvConf, RESOLV_CONF)));
+    }
+
+    /**
+     * Writes {@code resolv.conf} into the state directory, world-readable, naming only {@code
+     * nameserver} (the sandbox's DNS responder on the host side of its veth).
+     */
+    static Path resolvConf(Path stateDir, java.net.InetAddress nameserver) throws IOException {
+        Path file = stateDir.resolve(SandboxSupervisor.RESOLV_CONF_FILE);
+        Files.writeString(
+                file,
+                "# written by the OpenShell supervisor: the sandbox's DNS responder\nnameserver "
+                        + nameserver.getHostAddress() + "\noptions timeout:2 attempts:2\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
     }
 
     /** The process for {@code command}: environment exactly {@code env}, streams per {@code console}. */

@@ -15,12 +15,14 @@ import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.ReloadResult;
+import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -42,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * one Netty event loop group and a handful of virtual threads (see docs/benchmarks.md).
  *
  * <p>State directory layout: {@code status.json}, {@code sandbox.log} (agent output and events),
- * {@code decisions.log} (one JSON line per proxy decision), {@code tls/} (CA and bundle, read-only
+ * {@code decisions.log} (one JSON line per proxy decision), {@code resolv.conf} (bound over the
+ * agent's {@code /etc/resolv.conf}: the sandbox's DNS responder), {@code tls/} (CA and bundle, read-only
  * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
  * and client key, root only), {@code work/} (the private workdir when none was given). At the end
  * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
@@ -54,6 +57,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     static final String WORK_DIR = "work";
     static final String SSH_DIR = "ssh";
     static final String DECISIONS_FILE = "decisions.log";
+    static final String RESOLV_CONF_FILE = "resolv.conf";
 
     private static final long LOG_MAX_BYTES = 64L << 20;
     private static final long DECISIONS_MAX_BYTES = 16L << 20;
@@ -75,6 +79,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private SandboxNetwork network;
     private DecisionEvents decisions;
     private EgressProxy proxy;
+    private SandboxDns dns;
     private SandboxCallers callers;
     private SandboxSshServer ssh;
     private Process agent;
@@ -157,12 +162,17 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .build())
                 .start();
         updateStatus(status.withGeneration(1));
+        // Same resolver as the proxy: the transparent path accepts a connection only to an address
+        // the SNI's name resolves to, and that is what the agent was told.
+        dns = SandboxDns.start(
+                new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT), options.hostResolver());
+        Path resolvConf = AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
-        LaunchSpec launch =
-                AgentLaunch.launchSpec(policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile());
+        LaunchSpec launch = AgentLaunch.launchSpec(
+                policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
@@ -337,6 +347,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                 pumps.forEach(SandboxSupervisor::joinQuietly);
             }
             attempt(failures, () -> close(proxy));
+            attempt(failures, () -> close(dns));
             attempt(failures, () -> close(decisions));
             attempt(failures, () -> close(network));
             if (ownStateDir) {

@@ -29,6 +29,7 @@ class SandboxFirewallTest {
         assertThat(ruleset)
                 .contains("iifname \"osh5h\" ip daddr 10.200.0.21 tcp dport 3128 accept")
                 .contains("iifname \"osh5h\" ip daddr 10.200.0.21 tcp dport 3129 ct status dnat accept")
+                .contains("iifname \"osh5h\" ip daddr 10.200.0.21 udp dport 53 accept")
                 .contains(
                         "iifname \"osh5h\" meta l4proto udp counter name rejected_udp reject with icmpx port-unreachable")
                 .contains("iifname \"osh5h\" meta l4proto tcp counter name rejected_tcp reject with tcp reset")

@@ -1,0 +1,101 @@
+package dev.openshell.sandbox.proxy.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.sandbox.proxy.HostResolver;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SandboxDnsTest {
+
+    private final CountDownLatch slow = new CountDownLatch(1);
+    private final HostResolver resolver = host -> switch (host) {
+        case "api.test" -> List.of(InetAddress.getByName("10.96.0.1"), InetAddress.getByName("fd00::1"));
+        case "slow.test" -> {
+            try {
+                slow.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            yield List.of(InetAddress.getByName("10.96.0.2"));
+        }
+        case "broken.test" -> throw new IllegalStateException("resolver broke");
+        default -> throw new UnknownHostException(host);
+    };
+    private final SandboxDns dns = SandboxDns.start(new InetSocketAddress("127.0.0.1", 0), resolver);
+
+    @AfterEach
+    void close() {
+        slow.countDown();
+        dns.close();
+    }
+
+    private byte[] ask(byte[] packet) throws Exception {
+        try (var socket = new java.net.DatagramSocket()) {
+            socket.setSoTimeout(3000);
+            socket.send(new java.net.DatagramPacket(packet, packet.length, dns.address()));
+            byte[] buffer = new byte[1024];
+            var reply = new java.net.DatagramPacket(buffer, buffer.length);
+            socket.receive(reply);
+            return java.util.Arrays.copyOf(buffer, reply.getLength());
+        }
+    }
+
+    private static int rcode(byte[] response) {
+        return response[3] & 0x0F;
+    }
+
+    private static int answers(byte[] response) {
+        return ByteBuffer.wrap(response, 6, 2).getShort();
+    }
+
+    @Test
+    void aQueriesAreAnsweredWithTheResolversIpv4Addresses() throws Exception {
+        byte[] response = ask(DnsQueryTest.query(1, "api.test", DnsQuery.TYPE_A));
+        assertThat(rcode(response)).isEqualTo(DnsQuery.NOERROR);
+        assertThat(answers(response)).isEqualTo(1);
+        byte[] tail = java.util.Arrays.copyOfRange(response, response.length - 4, response.length);
+        assertThat(InetAddress.getByAddress(tail).getHostAddress()).isEqualTo("10.96.0.1");
+    }
+
+    @Test
+    void aaaaIsEmptyUnknownNamesAreNxdomainOtherTypesNotImplemented() throws Exception {
+        byte[] aaaa = ask(DnsQueryTest.query(2, "api.test", DnsQuery.TYPE_AAAA));
+        assertThat(rcode(aaaa)).isEqualTo(DnsQuery.NOERROR);
+        assertThat(answers(aaaa)).isZero();
+        assertThat(rcode(ask(DnsQueryTest.query(3, "nope.test", DnsQuery.TYPE_A))))
+                .isEqualTo(DnsQuery.NXDOMAIN);
+        assertThat(rcode(ask(DnsQueryTest.query(4, "api.test", 16)))).isEqualTo(DnsQuery.NOTIMP);
+        assertThat(rcode(ask(DnsQueryTest.query(5, "broken.test", DnsQuery.TYPE_A))))
+                .isEqualTo(DnsQuery.SERVFAIL);
+    }
+
+    @Test
+    void garbageIsDroppedAndASlowLookupDoesNotBlockOthers() throws Exception {
+        try (DatagramChannel client = DatagramChannel.open()) {
+            client.connect(dns.address());
+            client.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            client.write(ByteBuffer.wrap(new byte[DnsQuery.MAX_PACKET + 100]));
+            client.write(ByteBuffer.wrap(DnsQueryTest.query(6, "slow.test", DnsQuery.TYPE_A)));
+            byte[] fast = ask(DnsQueryTest.query(7, "api.test", DnsQuery.TYPE_A));
+            assertThat(rcode(fast)).isEqualTo(DnsQuery.NOERROR);
+            client.configureBlocking(false);
+            assertThat(client.read(ByteBuffer.allocate(600)))
+                    .as("garbage gets no answer, slow.test none yet")
+                    .isZero();
+            slow.countDown();
+            ByteBuffer reply = ByteBuffer.allocate(600);
+            client.configureBlocking(true);
+            client.read(reply);
+            assertThat(reply.getShort(0)).as("the slow query's id").isEqualTo((short) 6);
+        }
+    }
+}

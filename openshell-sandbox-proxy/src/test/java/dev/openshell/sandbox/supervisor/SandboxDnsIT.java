@@ -1,0 +1,123 @@
+package dev.openshell.sandbox.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.proxy.LoopbackAliases;
+import dev.openshell.sandbox.proxy.TestCa;
+import dev.openshell.sandbox.proxy.TestUpstream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The sandbox's DNS: names resolve through the supervisor's responder (with the proxy's resolver),
+ * so a program that ignores the proxy variables (Node.js) connects directly, is captured
+ * transparently and policed like any other.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxDnsIT {
+
+    private static final String UPSTREAM_IP = "10.96.0.1";
+    private static final Path NODE = Path.of("/usr/bin/node");
+
+    private static LoopbackAliases aliases;
+    private static TestUpstream upstream;
+    private static Path upstreamCa;
+    private static SandboxSupervisor sandbox;
+    private static AgentShell shell;
+
+    @BeforeAll
+    static void start() throws IOException {
+        SandboxFixture.assumeSandboxHost();
+        aliases = new LoopbackAliases();
+        aliases.add(UPSTREAM_IP);
+        TestCa ca = new TestCa("dns-it-upstream");
+        upstream = new TestUpstream(UPSTREAM_IP, ca.serverContext("api.test"));
+        Files.createDirectories(SandboxFixture.IT_STATE);
+        upstreamCa = ca.writePem(SandboxFixture.IT_STATE.resolve("dns-upstream-ca-" + UUID.randomUUID() + ".pem"));
+        SandboxSpec spec = SandboxFixture.keptSpec(policy("/usr/bin/curl"), AgentShell.COMMAND)
+                .withExtraUpstreamCa(upstreamCa);
+        sandbox = SandboxSupervisor.start(spec, SandboxFixture.options(Map.of("api.test", UPSTREAM_IP)));
+        shell = new AgentShell(sandbox.workdir());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (sandbox != null) {
+            sandbox.close();
+            StaleSandboxes.deleteRecursively(sandbox.stateDir());
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (aliases != null) {
+            aliases.close();
+        }
+        if (upstreamCa != null) {
+            Files.deleteIfExists(upstreamCa);
+        }
+        try (var left = Files.list(SandboxFixture.IT_STATE)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(SandboxFixture.IT_STATE);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // never created: the test was skipped early
+        }
+    }
+
+    private static String policy(String binary) {
+        return SandboxFixture.systemPolicy() + """
+                network_policies:
+                  api:
+                    endpoints:
+                      - {host: api.test, port: %d, protocol: rest, access: read-only, allowed_ips: [10.96.0.0/24]}
+                    binaries: [{path: %s}]
+                """.formatted(upstream.port(), binary);
+    }
+
+    private static String nodeGet(String path) {
+        return NODE + " -e \"require('https').get('https://api.test:" + upstream.port() + path
+                + "', r => { let b = ''; r.on('data', d => b += d); r.on('end', () => console.log(r.statusCode + ' ' + b.trim())); })"
+                + ".on('error', e => { console.log('error ' + e.code); process.exitCode = 3; })\"";
+    }
+
+    @Test
+    @Order(1)
+    void namesResolveThroughTheSandboxResponder() throws Exception {
+        AgentShell.Result conf = shell.run("cat /etc/resolv.conf");
+        AgentShell.Result known = shell.run("getent hosts api.test");
+        AgentShell.Result unknown = shell.run("getent hosts nope.test; echo rc=$?");
+
+        assertThat(conf.output()).contains("nameserver 10.200.");
+        assertThat(known.exitCode()).as(known.output()).isZero();
+        assertThat(known.output()).startsWith(UPSTREAM_IP).contains("api.test");
+        assertThat(unknown.output()).contains("rc=2");
+    }
+
+    @Test
+    @Order(2)
+    void unmodifiedNodeIsDeniedUnlessThePolicyAllowsIt() throws Exception {
+        SandboxFixture.assumeWithReason(Files.isExecutable(NODE), "no " + NODE + " on this host");
+
+        AgentShell.Result denied = shell.run(nodeGet("/denied"));
+        assertThat(denied.output()).as("exit " + denied.exitCode()).startsWith("error ");
+        assertThat(upstream.requests).noneMatch(r -> r.contains("/denied"));
+
+        ReloadOutcome outcome = sandbox.reload(policy(NODE.toString()).getBytes(StandardCharsets.UTF_8), "test");
+        assertThat(outcome.loaded()).as(outcome.error()).isTrue();
+
+        AgentShell.Result allowed = shell.run(nodeGet("/node"));
+        assertThat(allowed.output()).as("exit " + allowed.exitCode()).isEqualTo("200 GET /node body=0\n");
+        assertThat(SandboxFixture.log(sandbox)).doesNotContain("bypass:name_mismatch");
+    }
+}
