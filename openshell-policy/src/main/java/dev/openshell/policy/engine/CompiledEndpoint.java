@@ -8,6 +8,7 @@ import dev.openshell.policy.match.BinaryMatcher;
 import dev.openshell.policy.match.HostPattern;
 import dev.openshell.policy.net.Cidr;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.List;
 
 /** One endpoint of one network policy, with everything evaluation needs precomputed. */
@@ -34,7 +35,9 @@ final class CompiledEndpoint {
     final String[] ruleNames;
     final String[] denyRuleNames;
 
+    /** Sorted, for a binary search: a policy may list tens of thousands of ports. */
     private final int[] ports;
+
     private final Cidr[] allowedIps;
 
     CompiledEndpoint(int ordinal, String policyKey, int index, Endpoint e, BinaryMatcher binaries) {
@@ -43,7 +46,7 @@ final class CompiledEndpoint {
         this.index = index;
         this.endpointRule = "endpoints[" + index + "]";
         this.host = e.host() == null ? null : HostPattern.of(e.host());
-        this.ports = e.ports().stream().mapToInt(Integer::intValue).toArray();
+        this.ports = e.ports().stream().mapToInt(Integer::intValue).sorted().toArray();
         this.rest = e.protocol() == Protocol.REST;
         this.audit = e.enforcement() == Enforcement.AUDIT;
         this.access = e.access();
@@ -69,12 +72,7 @@ final class CompiledEndpoint {
     }
 
     boolean hasPort(int port) {
-        for (int p : ports) {
-            if (p == port) {
-                return true;
-            }
-        }
-        return false;
+        return Arrays.binarySearch(ports, port) >= 0;
     }
 
     boolean hasAllowedIps() {

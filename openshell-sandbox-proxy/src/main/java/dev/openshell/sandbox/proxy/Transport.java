@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,20 +14,34 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
-/** The socket transport: native epoll when the platform has it, NIO otherwise. */
+/**
+ * The socket transport: native epoll when the platform has it, NIO otherwise. {@code
+ * socketChannelFactory} calls the client channel's constructor directly (no reflection per
+ * upstream connection).
+ */
 public record Transport(
         String name,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannel,
-        Class<? extends Channel> socketChannel) {
+        Class<? extends Channel> socketChannel,
+        ChannelFactory<? extends Channel> socketChannelFactory) {
 
     /** Epoll when {@link Epoll#isAvailable()}, else NIO. */
     public static Transport detect() {
         if (Epoll.isAvailable()) {
             return new Transport(
-                    "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+                    "epoll",
+                    EpollIoHandler.newFactory(),
+                    EpollServerSocketChannel.class,
+                    EpollSocketChannel.class,
+                    EpollSocketChannel::new);
         }
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
+        return new Transport(
+                "nio",
+                NioIoHandler.newFactory(),
+                NioServerSocketChannel.class,
+                NioSocketChannel.class,
+                NioSocketChannel::new);
     }
 
     public EventLoopGroup newGroup(int threads) {

@@ -5,7 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
@@ -36,20 +36,27 @@ public final class UpstreamConnector {
     private UpstreamConnector() {}
 
     /**
+     * Stands in where a bootstrap needs a handler and the caller has none; it removes itself when
+     * the channel registers, so relayed bytes do not pass through it.
+     */
+    @ChannelHandler.Sharable
+    private static final class NoHandler extends ChannelInitializer<Channel> {
+        static final NoHandler INSTANCE = new NoHandler();
+
+        @Override
+        protected void initChannel(Channel ch) {
+            // nothing to add: the caller installs its handlers once connected
+        }
+    }
+
+    /**
      * Connects to {@code port} on the first reachable address. The channel has auto-read off and
      * TCP_NODELAY on; {@code initializer} (may be null) is added to its pipeline.
      */
     public static CompletableFuture<Channel> connect(
             ProxyServices services, EventLoop loop, List<InetAddress> addresses, int port, ChannelHandler initializer) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(services.transport().socketChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        services.limits().connectTimeout().toMillis())
-                .handler(initializer == null ? new io.netty.channel.ChannelInboundHandlerAdapter() : initializer);
+        Bootstrap b = services.upstreamBootstrap(loop).handler(initializer == null ? NoHandler.INSTANCE : initializer);
         attempt(b, addresses, 0, port, result, null);
         return result;
     }
