@@ -1,11 +1,11 @@
 package dev.openshell.sandbox.supervisor;
 
+import static dev.openshell.sandbox.supervisor.TeardownSteps.attempt;
+
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Policy;
-import dev.openshell.policy.PolicyDiff;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
-import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
@@ -14,7 +14,6 @@ import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
-import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
@@ -75,7 +74,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile String launcherError;
     private Policy policy;
-    private PolicyEngine.Options compileOptions;
+    private PolicyReload policyReload;
     private SandboxLog log;
     private SandboxNetwork network;
     private DecisionEvents decisions;
@@ -145,8 +144,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         updateStatus(status.withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
         steps.mark("network");
 
-        // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
-        compileOptions = new PolicyEngine.Options(SandboxSupervisor::realPath);
+        PolicyEngine.Options compileOptions = PolicyReload.compileOptions();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
         Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -162,6 +160,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .sink(decisions)
                         .build())
                 .start();
+        policyReload = new PolicyReload(policy, proxy, compileOptions, log);
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
@@ -254,40 +253,21 @@ public final class SandboxSupervisor implements AutoCloseable {
     }
 
     /**
-     * Replaces the network policies without restarting the agent. The static sections (filesystem,
-     * landlock, process) are fixed once the agent runs: a policy that changes them is rejected,
-     * naming each change.
+     * Replaces the network policies without restarting the agent; a policy that changes the static
+     * sections is rejected (see {@link PolicyReload}).
      */
     public ReloadOutcome reload(byte[] yaml, String source) {
         synchronized (reloadLock) {
             long active = status.policyGeneration();
-            if (proxy == null || status.phase() != SandboxPhase.READY) {
+            if (policyReload == null || status.phase() != SandboxPhase.READY) {
                 return ReloadOutcome.failed(
                         active, "sandbox " + spec.id() + " is " + status.phase().display());
             }
-            Policy next;
-            try {
-                next = PolicyParser.parse(yaml, source);
-            } catch (PolicyException e) {
-                return ReloadOutcome.failed(active, e.getMessage());
+            ReloadOutcome outcome = policyReload.apply(yaml, source, active);
+            if (outcome.loaded()) {
+                updateStatus(status.withGeneration(outcome.generation()));
             }
-            PolicyDiff diff = PolicyDiff.between(policy, next);
-            if (diff.hasStaticChanges()) {
-                String error = "static sections cannot change on a running sandbox (recreate it to change them):\n"
-                        + diff.render().strip();
-                log.event("policy reload rejected: " + error);
-                return ReloadOutcome.failed(active, error);
-            }
-            ReloadResult result = proxy.replacePolicy(PolicyEngine.compile(next, compileOptions), active + 1);
-            if (!result.loaded()) {
-                log.event("policy reload failed: " + result.error());
-                return ReloadOutcome.failed(active, result.error());
-            }
-            policy = next;
-            updateStatus(status.withGeneration(result.generation()));
-            log.event("policy generation " + result.generation() + " loaded from " + source + " ("
-                    + result.closedConnections() + " tunnels closed)");
-            return new ReloadOutcome(true, result.generation(), null, result.closedConnections());
+            return outcome;
         }
     }
 
@@ -315,7 +295,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private void agentExited() {
         int code = agent.exitValue();
         for (Thread pump : pumps) {
-            joinQuietly(pump);
+            TeardownSteps.joinQuietly(pump);
         }
         if (!stopRequested && launcherError != null && code >= 125 && code <= 127) {
             teardown(SandboxPhase.ERROR, "sandbox setup failed: " + launcherError);
@@ -337,9 +317,9 @@ public final class SandboxSupervisor implements AutoCloseable {
             if (status.phase() == SandboxPhase.READY) {
                 updateStatusQuietly(status.withPhase(SandboxPhase.STOPPING, null));
             }
-            attempt(failures, () -> close(control));
-            attempt(failures, () -> close(ssh));
-            attempt(failures, () -> close(bypassWatch));
+            attempt(failures, () -> TeardownSteps.close(control));
+            attempt(failures, () -> TeardownSteps.close(ssh));
+            attempt(failures, () -> TeardownSteps.close(bypassWatch));
             attempt(failures, () -> {
                 if (bypassWatch != null) {
                     bypassWatch.poll(); // what happened since the last poll still counts
@@ -349,12 +329,12 @@ public final class SandboxSupervisor implements AutoCloseable {
             Integer exitCode = null;
             if (agent != null) {
                 exitCode = waitForAgent();
-                pumps.forEach(SandboxSupervisor::joinQuietly);
+                pumps.forEach(TeardownSteps::joinQuietly);
             }
-            attempt(failures, () -> close(proxy));
-            attempt(failures, () -> close(dns));
-            attempt(failures, () -> close(decisions));
-            attempt(failures, () -> close(network));
+            attempt(failures, () -> TeardownSteps.close(proxy));
+            attempt(failures, () -> TeardownSteps.close(dns));
+            attempt(failures, () -> TeardownSteps.close(decisions));
+            attempt(failures, () -> TeardownSteps.close(network));
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
                 // The client key is a credential: it never outlives the sandbox.
@@ -445,14 +425,6 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
     }
 
-    private static String realPath(String binary) {
-        try {
-            return Path.of(binary).toRealPath().toString();
-        } catch (IOException | RuntimeException e) {
-            return binary;
-        }
-    }
-
     private static SandboxException asSandboxException(Exception e) {
         return switch (e) {
             // Launcher, network, SSH and identity failures are SandboxExceptions with their own codes.
@@ -460,31 +432,5 @@ public final class SandboxSupervisor implements AutoCloseable {
             case PolicyException p -> new SandboxException("policy_invalid", p.getMessage(), p);
             default -> new SandboxException("start_failed", "sandbox start failed: " + e.getMessage(), e);
         };
-    }
-
-    private static void close(AutoCloseable resource) {
-        if (resource != null) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static void attempt(List<RuntimeException> failures, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            failures.add(e);
-        }
-    }
-
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
