@@ -28,41 +28,4 @@ public record DecisionRecord(
         String reason,
         long generation,
         long latencyMicros,
-        String mode) {
-
-    /** A decision of the explicit proxy (no mode). */
-    public DecisionRecord(
-            Instant time,
-            String sandbox,
-            String binary,
-            int pid,
-            String host,
-            int port,
-            String method,
-            String path,
-            String verdict,
-            String layer,
-            String policy,
-            String rule,
-            String reason,
-            long generation,
-            long latencyMicros) {
-        this(
-                time,
-                sandbox,
-                binary,
-                pid,
-                host,
-                port,
-                method,
-                path,
-                verdict,
-                layer,
-                policy,
-                rule,
-                reason,
-                generation,
-                latencyMicros,
-                null);
-    }
-}
+        String mode) {}

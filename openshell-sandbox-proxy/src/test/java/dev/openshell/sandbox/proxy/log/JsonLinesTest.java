@@ -28,7 +28,8 @@ class JsonLinesTest {
                 "rule-0",
                 reason,
                 7,
-                183);
+                183,
+                null);
     }
 
     @Test
@@ -58,7 +59,8 @@ class JsonLinesTest {
                 null,
                 "identity_unknown",
                 1,
-                5);
+                5,
+                null);
         assertThat(JsonLines.encode(l4))
                 .isEqualTo("{\"time\":\"1970-01-01T00:00:00Z\",\"host\":\"example.com\",\"port\":443,"
                         + "\"verdict\":\"deny\",\"layer\":\"l4\",\"reason\":\"identity_unknown\","
