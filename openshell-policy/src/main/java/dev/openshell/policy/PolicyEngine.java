@@ -1,6 +1,8 @@
 package dev.openshell.policy;
 
 import dev.openshell.policy.engine.PolicyCompiler;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /** Compiles policies into immutable evaluators. */
@@ -25,5 +27,21 @@ public final class PolicyEngine {
      */
     public record Options(UnaryOperator<String> binaryResolver) {
         public static final Options DEFAULT = new Options(UnaryOperator.identity());
+
+        /**
+         * Resolves binary paths through symlinks on this machine's filesystem (the sandbox's root
+         * is the host's for the local driver); a path that cannot be resolved stays as written.
+         */
+        public static Options resolvingHostSymlinks() {
+            return new Options(Options::realPath);
+        }
+
+        private static String realPath(String binary) {
+            try {
+                return Path.of(binary).toRealPath().toString();
+            } catch (IOException | RuntimeException e) {
+                return binary;
+            }
+        }
     }
 }

@@ -10,7 +10,6 @@ import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.identity.TreeScope;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -109,7 +108,7 @@ public final class ProxyMain {
             options = Options.parse(args);
             // symlinked binary paths in the policy denote their targets, as in a sandbox
             policy = PolicyEngine.compile(
-                    PolicyParser.read(options.policy()), new PolicyEngine.Options(ProxyMain::realPath));
+                    PolicyParser.read(options.policy()), PolicyEngine.Options.resolvingHostSymlinks());
         } catch (IllegalArgumentException | PolicyException e) {
             System.err.println("ProxyMain: " + e.getMessage());
             System.err.println(USAGE);
@@ -137,13 +136,5 @@ public final class ProxyMain {
                 + ProcessHandle.current().pid() + " transport " + proxy.transport());
         out.flush();
         stopped.await();
-    }
-
-    private static String realPath(String path) {
-        try {
-            return Path.of(path).toRealPath().toString();
-        } catch (IOException e) {
-            return path;
-        }
     }
 }

@@ -7,8 +7,6 @@ import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ReloadResult;
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Applies a new policy document to a running sandbox: the network policies are swapped in the
@@ -27,19 +25,6 @@ final class PolicyReload {
         this.proxy = proxy;
         this.compileOptions = compileOptions;
         this.log = log;
-    }
-
-    /** Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash). */
-    static PolicyEngine.Options compileOptions() {
-        return new PolicyEngine.Options(PolicyReload::realPath);
-    }
-
-    private static String realPath(String binary) {
-        try {
-            return Path.of(binary).toRealPath().toString();
-        } catch (IOException | RuntimeException e) {
-            return binary;
-        }
     }
 
     /** Parses, checks and loads {@code yaml} as the generation after {@code active}. */

@@ -144,7 +144,8 @@ public final class SandboxSupervisor implements AutoCloseable {
         updateStatus(status.withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
         steps.mark("network");
 
-        PolicyEngine.Options compileOptions = PolicyReload.compileOptions();
+        // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
+        PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
         Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -10,28 +10,32 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A command run to completion (optionally inside a namespace), with its output and duration. */
-record InNamespace(int exitCode, String stdout, String stderr, Duration took) {
+/**
+ * A command run to completion (optionally inside a network namespace), with its output and how long
+ * it took. Shared by the namespace tests of several packages.
+ */
+public record InNamespace(int exitCode, String stdout, String stderr, Duration took) {
 
-    static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    public static final String PYTHON =
+            Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
     /** Runs {@code command} inside {@code namespace} via {@code ip netns exec}. */
-    static InNamespace run(String namespace, String... command) {
+    public static InNamespace run(String namespace, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         full.addAll(List.of(command));
         return runOnHost(full);
     }
 
-    static InNamespace runOnHost(List<String> command) {
+    public static InNamespace runOnHost(List<String> command) {
         long start = System.nanoTime();
         try {
             Process process = new ProcessBuilder(command).start();
             process.getOutputStream().close();
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
             String out = read(process.getInputStream());
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("no exit after 20 s: " + command);
+                throw new AssertionError("no exit after 30 s: " + command);
             }
             return new InNamespace(process.exitValue(), out, err.join(), Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {

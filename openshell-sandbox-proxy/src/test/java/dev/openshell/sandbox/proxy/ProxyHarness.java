@@ -81,15 +81,7 @@ public final class ProxyHarness implements AutoCloseable {
                 .replace("HTTP_PORT", String.valueOf(http.port()));
         // Symlinked binary paths in a policy denote their targets (the supervisor does the same inside the sandbox
         // root).
-        return PolicyEngine.compile(PolicyParser.parse(text), new PolicyEngine.Options(ProxyHarness::realPath));
-    }
-
-    private static String realPath(String p) {
-        try {
-            return Path.of(p).toRealPath().toString();
-        } catch (IOException e) {
-            return p;
-        }
+        return PolicyEngine.compile(PolicyParser.parse(text), PolicyEngine.Options.resolvingHostSymlinks());
     }
 
     private List<InetAddress> resolve(String host) throws UnknownHostException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.sandbox.net.InNamespace;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
@@ -17,12 +18,12 @@ import dev.openshell.sandbox.proxy.TestUpstream;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import io.netty.channel.epoll.Epoll;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -161,13 +162,13 @@ class TransparentCaptureIT {
 
     @Test
     void tlsToARestEndpointIsInspectedPerRequest() {
-        Sandboxed get = curl(
+        InNamespace get = curl(
                 "--cacert",
                 bothCas.toString(),
                 "--resolve",
                 "api.test:" + https.port() + ":" + UPSTREAM,
                 "https://api.test:" + https.port() + "/repos");
-        Sandboxed post = curl(
+        InNamespace post = curl(
                 "--cacert",
                 bothCas.toString(),
                 "--resolve",
@@ -199,7 +200,7 @@ class TransparentCaptureIT {
     @Test
     void tlsToAnL4EndpointIsRelayedUntouchedToTheOriginalDestination() {
         // Trusting only the upstream CA proves the proxy did not terminate TLS.
-        Sandboxed get = curl(
+        InNamespace get = curl(
                 "--cacert",
                 upstreamCaPem.toString(),
                 "--resolve",
@@ -214,7 +215,7 @@ class TransparentCaptureIT {
 
     @Test
     void python3IsDeniedWhereCurlIsAllowed() {
-        Sandboxed tls = inSandbox(python, "-c", """
+        InNamespace tls = inSandbox(python, "-c", """
                 import socket, ssl
                 ctx = ssl.create_default_context()
                 raw = socket.create_connection(('%s', %d), timeout=10)
@@ -236,7 +237,7 @@ class TransparentCaptureIT {
     @Test
     void aServerNameThatDoesNotResolveToTheAddressConnectedToIsSpoofing() {
         int before = https.connections.get();
-        Sandboxed spoof = curl(
+        InNamespace spoof = curl(
                 "--cacert",
                 bothCas.toString(),
                 "--resolve",
@@ -258,13 +259,14 @@ class TransparentCaptureIT {
     @Test
     void plaintextHttpIsAttributedByItsHostHeader() {
         String port = String.valueOf(http.port());
-        Sandboxed plain = curl("--resolve", "plain.test:" + port + ":" + UPSTREAM, "http://plain.test:" + port + "/hi");
-        Sandboxed restGet = curl("--resolve", "api.test:" + port + ":" + UPSTREAM, "http://api.test:" + port + "/r");
-        Sandboxed restDelete = curl(
+        InNamespace plain =
+                curl("--resolve", "plain.test:" + port + ":" + UPSTREAM, "http://plain.test:" + port + "/hi");
+        InNamespace restGet = curl("--resolve", "api.test:" + port + ":" + UPSTREAM, "http://api.test:" + port + "/r");
+        InNamespace restDelete = curl(
                 "--resolve", "api.test:" + port + ":" + UPSTREAM, "-X", "DELETE", "http://api.test:" + port + "/r");
-        Sandboxed denied =
+        InNamespace denied =
                 curl("--resolve", "denied.test:" + port + ":" + UPSTREAM, "http://denied.test:" + port + "/");
-        Sandboxed spoofed =
+        InNamespace spoofed =
                 curl("--resolve", "plain.test:" + port + ":" + ELSEWHERE, "http://plain.test:" + port + "/");
 
         assertThat(plain.stdout()).as(plain.toString()).isEqualTo("GET /hi body=0\n");
@@ -276,7 +278,7 @@ class TransparentCaptureIT {
         assertThat(spoofed.stdout())
                 .as(spoofed.toString())
                 .contains("\"rule\":\"bypass:name_mismatch\"", "the Host header names plain.test");
-        for (Sandboxed refusal : List.of(restDelete, denied, spoofed)) {
+        for (InNamespace refusal : List.of(restDelete, denied, spoofed)) {
             assertThat(refusal.took()).as(refusal.toString()).isLessThan(FAST);
         }
         assertThat(awaitRecord(r -> "denied.test".equals(r.host())))
@@ -286,15 +288,15 @@ class TransparentCaptureIT {
 
     @Test
     void connectionsThatCannotBeAttributedAreRejectedFastAndLogged() {
-        Sandboxed silent = inSandbox(python, "-c", probe(http.port(), null));
-        Sandboxed ssh = inSandbox(python, "-c", probe(http.port(), "SSH-2.0-OpenSSH_9.6\\r\\n"));
-        Sandboxed partial = inSandbox(python, "-c", probe(https.port(), "\\x16\\x03\\x01\\x02\\x00\\x01"));
-        Sandboxed probed = inSandbox(
+        InNamespace silent = inSandbox(python, "-c", probe(http.port(), null));
+        InNamespace ssh = inSandbox(python, "-c", probe(http.port(), "SSH-2.0-OpenSSH_9.6\\r\\n"));
+        InNamespace partial = inSandbox(python, "-c", probe(https.port(), "\\x16\\x03\\x01\\x02\\x00\\x01"));
+        InNamespace probed = inSandbox(
                 python,
                 "-c",
                 "import socket; socket.create_connection(('%s', %d)).close()".formatted(UPSTREAM, http.port()));
-        Sandboxed noSni = curl("-k", "https://" + UPSTREAM + ":" + https.port() + "/");
-        Sandboxed internet = curl("https://1.1.1.1/");
+        InNamespace noSni = curl("-k", "https://" + UPSTREAM + ":" + https.port() + "/");
+        InNamespace internet = curl("https://1.1.1.1/");
 
         assertThat(silent.stdout().strip()).as(silent.toString()).isEqualTo("reset");
         assertThat(ssh.stdout().strip()).as(ssh.toString()).isEqualTo("reset");
@@ -302,7 +304,7 @@ class TransparentCaptureIT {
         assertThat(probed.exitCode()).as(probed.toString()).isZero();
         assertThat(noSni.exitCode()).as(noSni.toString()).isNotZero();
         assertThat(internet.exitCode()).as(internet.toString()).isNotZero();
-        for (Sandboxed attempt : List.of(silent, ssh, partial, noSni, internet)) {
+        for (InNamespace attempt : List.of(silent, ssh, partial, noSni, internet)) {
             assertThat(attempt.took()).as(attempt.toString()).isLessThan(FAST);
         }
         assertThat(awaitRecord(r -> "bypass:silent".equals(r.rule())))
@@ -373,7 +375,7 @@ class TransparentCaptureIT {
     @Test
     void theExplicitPortStillServesAndIsNotMarkedTransparent() {
         String port = String.valueOf(http.port());
-        Sandboxed viaProxy = inSandbox(
+        InNamespace viaProxy = inSandbox(
                 "/usr/bin/curl",
                 "-sS",
                 "--max-time",
@@ -403,20 +405,14 @@ class TransparentCaptureIT {
                 """.formatted(UPSTREAM, port, send == null ? "" : "s.sendall(b'" + send + "')");
     }
 
-    private static Sandboxed curl(String... args) {
-        String[] command = new String[args.length + 6];
-        command[0] = "/usr/bin/curl";
-        command[1] = "-sS";
-        command[2] = "--max-time";
-        command[3] = "10";
-        command[4] = "--noproxy";
-        command[5] = "*";
-        System.arraycopy(args, 0, command, 6, args.length);
-        return inSandbox(command);
+    private static InNamespace curl(String... args) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/curl", "-sS", "--max-time", "10", "--noproxy", "*"));
+        command.addAll(List.of(args));
+        return inSandbox(command.toArray(String[]::new));
     }
 
-    private static Sandboxed inSandbox(String... command) {
-        return Sandboxed.run(network.namespaceName(), command);
+    private static InNamespace inSandbox(String... command) {
+        return InNamespace.run(network.namespaceName(), command);
     }
 
     /** The first logged record matching {@code match}; rejections are logged once the caller is known. */
@@ -440,15 +436,7 @@ class TransparentCaptureIT {
     private static CompiledPolicy compile(String yaml) {
         String text = yaml.replace("HTTPS_PORT", String.valueOf(https.port()))
                 .replace("HTTP_PORT", String.valueOf(http.port()));
-        return PolicyEngine.compile(PolicyParser.parse(text), new PolicyEngine.Options(TransparentCaptureIT::realPath));
-    }
-
-    private static String realPath(String p) {
-        try {
-            return Path.of(p).toRealPath().toString();
-        } catch (IOException e) {
-            return p;
-        }
+        return PolicyEngine.compile(PolicyParser.parse(text), PolicyEngine.Options.resolvingHostSymlinks());
     }
 
     private static List<InetAddress> resolve(String host) throws UnknownHostException {
