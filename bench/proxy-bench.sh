@@ -6,10 +6,15 @@
 #   bench/proxy-bench.sh [extra proxy-bench.py arguments, e.g. --rounds 3]
 #
 # Env: PROXY_BENCH_OUT (default target/proxy-bench), PROXY_BENCH_DIR (the shared harness;
-#      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1, SKIP_HARNESS=1, JAVA_HOME (Java 25),
-#      PROXY_JAVA_OPTS (JVM flags for the proxy; default -XX:TieredStopAtLevel=1: on 2 cores C2
-#      compiles for minutes and its CPU counts against the proxy), PROXY_PORT (default 13129),
-#      L7_ARGS (extra bench/l7-bench.py arguments).
+#      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1,
+#      SKIP_HARNESS=1, JAVA_HOME (Java 25), PROXY_JAVA_OPTS (JVM flags for the proxy; default none),
+#      IO_THREADS (proxy event loops; default the proxy's own default, 1), PROXY_PORT (default 13129),
+#      WARMUP_SECONDS (default 60; 0 skips), L7_ARGS (extra bench/l7-bench.py arguments).
+# The proxy runs as in a sandbox: caller identity scoped to the client's process tree, every decision
+# written to a JSON-lines decision log. Before the measured run the proxy JVM is warmed up for
+# WARMUP_SECONDS with the harness's own tests against it alone (the JIT compiles the hot paths: a
+# supervisor JVM serving sandboxes is long-running), then the TIME_WAIT sockets of the warm-up are
+# left to expire (60 s) so they do not tax the first measured target.
 # Writes PROXY_BENCH_OUT/harness.json, harness.txt, l7.json, l7.txt, proxy.log, uptime.txt.
 set -euo pipefail
 
@@ -30,6 +35,7 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 upstream_ip=10.99.0.1
 proxy_port=${PROXY_PORT:-13129}
 mkdir -p "$out"
+rm -f "$out"/decisions.jsonl*
 run=$(mktemp -d "${TMPDIR:-/tmp}/openshell-proxy-bench.XXXXXX")
 
 for bin in squid tinyproxy; do
@@ -83,9 +89,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$r
 
 # Callers are identified within the tree of the client run; its pid is written just before exec.
 scope="$run/scope.pid"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS--XX:TieredStopAtLevel=1} -cp "$classpath" dev.openshell.sandbox.proxy.ProxyMain \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS:-} -cp "$classpath" dev.openshell.sandbox.proxy.ProxyMain \
   --listen "127.0.0.1:$proxy_port" --policy "$run/policy.yaml" --trust-dir "$run/trust" \
-  --extra-ca "$run/l7-upstream.pem" --scope-pid-file "$scope" > "$out/proxy.log" 2>&1 &
+  --extra-ca "$run/l7-upstream.pem" --scope-pid-file "$scope" --decision-log "$out/decisions.jsonl" \
+  ${IO_THREADS:+--io-threads "$IO_THREADS"} > "$out/proxy.log" 2>&1 &
 proxy_pid=$!
 for _ in $(seq 300); do grep -q '^listening' "$out/proxy.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^listening' "$out/proxy.log" || { cat "$out/proxy.log" >&2; exit 1; }
@@ -94,6 +101,18 @@ echo "openshell proxy: $(head -1 "$out/proxy.log")" >&2
 # Runs "$@" as the caller tree's root: writes its own pid to the scope file, then execs.
 as_scope_root() { sh -c 'echo $$ > "$0"; exec "$@"' "$scope" "$@"; }
 
+warmup=${WARMUP_SECONDS:-60}
+if [ "$warmup" -gt 0 ]; then
+  echo "warming up the proxy JVM for ${warmup} s (harness tests against it alone; results discarded)" >&2
+  end=$((SECONDS + warmup))
+  while [ "$SECONDS" -lt "$end" ]; do
+    as_scope_root "$python" "$harness/proxy-bench.py" --proxy "openshell=127.0.0.1:$proxy_port" --no-direct \
+      --upstream-host "$upstream_ip" --tls --tests latency,rate,forward --rounds 1 --iters 500 --tls-iters 50 \
+      --bulk-mib 64 --duration 5 --no-warmup-pass >/dev/null 2>&1 || true
+  done
+  echo "letting the warm-up's TIME_WAIT sockets expire (60 s)" >&2
+  sleep 60
+fi
 { echo "before: $(uptime)"; } > "$out/uptime.txt"
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
   # shellcheck disable=SC2046 # run-anchors.sh args is a word list on purpose
@@ -111,3 +130,4 @@ if [ "${SKIP_L7:-0}" != 1 ]; then
   echo "after l7: $(uptime)" >> "$out/uptime.txt"
 fi
 cat "$out/uptime.txt"
+echo "decision log: $(cat "$out"/decisions.jsonl* | wc -l) lines in $out/decisions.jsonl*"

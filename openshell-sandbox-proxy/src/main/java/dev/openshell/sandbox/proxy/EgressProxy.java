@@ -79,7 +79,7 @@ public final class EgressProxy implements AutoCloseable {
                 services.logger(),
                 () -> active.get().generation());
         ConnectTunnel tunnels = new ConnectTunnel(services, new L7Inspector(services));
-        group = transport.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        group = transport.newGroup(config.ioThreads());
         try {
             server = new ServerBootstrap()
                     .group(group)

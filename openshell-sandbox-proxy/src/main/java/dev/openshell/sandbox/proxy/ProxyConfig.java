@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param transparentBind where connections captured by the sandbox firewall arrive (see {@link
  *     dev.openshell.sandbox.proxy.transparent.TransparentListener}), or {@code null} for none;
  *     needs the epoll transport
+ * @param ioThreads event-loop threads; one (the default) serves a sandbox's traffic on one core with
+ *     the least CPU per connection (no hand-offs between loops), more spread TLS-heavy work
  */
 public record ProxyConfig(
         InetSocketAddress bind,
@@ -44,7 +46,8 @@ public record ProxyConfig(
         ProxyLimits limits,
         InferenceHandler inference,
         TlsContexts tls,
-        InetSocketAddress transparentBind) {
+        InetSocketAddress transparentBind,
+        int ioThreads) {
 
     public ProxyConfig {
         Objects.requireNonNull(bind, "bind");
@@ -54,6 +57,9 @@ public record ProxyConfig(
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(hostResolver, "hostResolver");
         Objects.requireNonNull(limits, "limits");
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("ioThreads must be at least 1, got " + ioThreads);
+        }
         if (tls == null && trustDir == null) {
             throw new IllegalArgumentException("either trustDir or tls is required");
         }
@@ -79,6 +85,7 @@ public record ProxyConfig(
         private InferenceHandler inference;
         private TlsContexts tls;
         private InetSocketAddress transparentBind;
+        private int ioThreads = 1;
 
         private Builder(String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
             this.sandboxId = sandboxId;
@@ -133,6 +140,12 @@ public record ProxyConfig(
             return this;
         }
 
+        /** Event-loop threads (default 1). */
+        public Builder ioThreads(int value) {
+            this.ioThreads = value;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(
                     bind,
@@ -147,7 +160,8 @@ public record ProxyConfig(
                     limits,
                     inference,
                     tls,
-                    transparentBind);
+                    transparentBind,
+                    ioThreads);
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java dev.openshell.sandbox.proxy.ProxyMain --listen 127.0.0.1:3128 --policy policy.yaml --trust-dir DIR
- *     [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE]
+ *     [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]
  * </pre>
  *
  * Callers are limited to the process tree of {@code --scope-pid} (or of the pid written to {@code
@@ -34,7 +34,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ProxyMain {
 
     private static final String USAGE = "usage: ProxyMain --listen HOST:PORT --policy FILE --trust-dir DIR"
-            + " [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE]";
+            + " [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]";
     private static final long LOG_MAX_BYTES = 64L << 20;
 
     /** The parsed command line. */
@@ -45,7 +45,8 @@ public final class ProxyMain {
             Path extraCa,
             OptionalInt scopePid,
             Path scopePidFile,
-            Path decisionLog) {
+            Path decisionLog,
+            int ioThreads) {
 
         static Options parse(String[] args) {
             InetSocketAddress listen = null;
@@ -55,6 +56,7 @@ public final class ProxyMain {
             OptionalInt scopePid = OptionalInt.empty();
             Path scopePidFile = null;
             Path decisionLog = null;
+            int ioThreads = 1;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -69,6 +71,7 @@ public final class ProxyMain {
                     case "--scope-pid" -> scopePid = OptionalInt.of(Integer.parseInt(value));
                     case "--scope-pid-file" -> scopePidFile = Path.of(value);
                     case "--decision-log" -> decisionLog = Path.of(value);
+                    case "--io-threads" -> ioThreads = ioThreads(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
@@ -78,7 +81,19 @@ public final class ProxyMain {
             if (scopePid.isPresent() && scopePidFile != null) {
                 throw new IllegalArgumentException("use either --scope-pid or --scope-pid-file");
             }
-            return new Options(listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog);
+            return new Options(listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog, ioThreads);
+        }
+
+        private static int ioThreads(String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--io-threads wants a number of threads >= 1, got " + value);
         }
 
         private static InetSocketAddress address(String hostPort) {
@@ -123,6 +138,7 @@ public final class ProxyMain {
                         .trustDir(options.trustDir())
                         .extraUpstreamCa(options.extraCa())
                         .sink(sink)
+                        .ioThreads(options.ioThreads())
                         .build())
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -135,11 +135,8 @@ public final class ConnectTunnel implements TunnelOpener {
                             return;
                         }
                         stripHttp(client.pipeline());
-                        client.pipeline().addLast("relay", new RelayHandler(upstream));
-                        upstream.pipeline().addLast("relay", new RelayHandler(client));
+                        RelayHandler.join(client, upstream);
                         removeDecoder(client.pipeline());
-                        client.read();
-                        upstream.read();
                     });
                 });
     }

@@ -309,16 +309,14 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         phase = Phase.HANDED_OVER;
         upstream = null;
         Channel client = ctx.channel();
-        client.pipeline().addLast("relay", new RelayHandler(upstreamChannel));
-        upstreamChannel.pipeline().addLast("relay", new RelayHandler(client));
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        // relays first: bytes the HTTP handlers buffered after the 101 flow on to them when removed
+        RelayHandler.join(client, upstreamChannel);
         UpstreamExchange.removeHttpHandlers(upstreamChannel);
         client.pipeline().remove(this);
         client.pipeline().remove(GuardedRequestDecoder.class);
         client.pipeline().remove(io.netty.handler.codec.http.HttpResponseEncoder.class);
-        pending.forEach(ReferenceCountUtil::release);
-        pending.clear();
-        client.read();
-        upstreamChannel.read();
     }
 
     private void requestFinished() {

@@ -173,10 +173,8 @@ final class CapturedConnection {
                         release();
                         return;
                     }
-                    client.pipeline().addLast("relay", new RelayHandler(upstream));
-                    upstream.pipeline().addLast("relay", new RelayHandler(client));
+                    RelayHandler.join(client, upstream);
                     handOverFirstBytes();
-                    upstream.read();
                 });
     }
 

@@ -1,0 +1,211 @@
+package dev.openshell.sandbox.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A tunnel whose client stops reading must stop the proxy from reading the upstream (bounded
+ * memory), and once the client reads again every byte must arrive intact, in both directions.
+ */
+class TunnelBackpressureIT {
+
+    private static final String UPSTREAM_IP = "10.77.3.1";
+    // well above what kernel buffers can absorb (tcp_rmem autotunes up to 32 MiB here), so a
+    // relay without backpressure lets the writer finish while the reader reads nothing
+    private static final int TOTAL = 256 << 20;
+
+    @TempDir
+    static Path tmp;
+
+    private static final LoopbackAliases aliases = new LoopbackAliases();
+    private static EgressProxy proxy;
+    private static ServerSocket upstream;
+
+    @BeforeAll
+    static void start() throws Exception {
+        aliases.add(UPSTREAM_IP);
+        upstream = new ServerSocket();
+        upstream.bind(new InetSocketAddress(InetAddress.getByName(UPSTREAM_IP), 0));
+        proxy = new EgressProxy(ProxyConfig.builder(
+                                "sb-backpressure",
+                                (client, local) -> new CallerIdentity(4242, "/usr/bin/curl", List.of(), ""),
+                                TestPolicies.compile("""
+                                        version: 1
+                                        network_policies:
+                                          bulk:
+                                            endpoints: [{host: bulk.test, port: %d, allowed_ips: [%s/32]}]
+                                            binaries: [{path: /usr/bin/curl}]
+                                        """.formatted(upstream.getLocalPort(), UPSTREAM_IP)),
+                                1)
+                        .trustDir(tmp.resolve("trust"))
+                        .hostResolver(host -> List.of(InetAddress.getByName(UPSTREAM_IP)))
+                        .build())
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        aliases.close();
+    }
+
+    @Test
+    @Timeout(120)
+    void aStalledClientStallsTheUpstreamAndLosesNothing() throws Exception {
+        AtomicLong written = new AtomicLong();
+        AtomicReference<String> sentDigest = new AtomicReference<>();
+        Thread server = Thread.ofPlatform().start(() -> {
+            try (Socket s = upstream.accept();
+                    OutputStream out = s.getOutputStream()) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                Random random = new Random(7);
+                byte[] chunk = new byte[64 * 1024];
+                for (long sent = 0; sent < TOTAL; sent += chunk.length) {
+                    random.nextBytes(chunk);
+                    out.write(chunk);
+                    sha.update(chunk);
+                    written.addAndGet(chunk.length);
+                }
+                sentDigest.set(HexFormat.of().formatHex(sha.digest()));
+            } catch (Exception e) {
+                sentDigest.set("failed: " + e);
+            }
+        });
+        try (Socket client = new Socket("127.0.0.1", proxy.port())) {
+            client.setReceiveBufferSize(64 * 1024);
+            OutputStream out = client.getOutputStream();
+            out.write(("CONNECT bulk.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = client.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+
+            // the client does not read: the upstream's writes must stall well short of the total
+            long previous = -1;
+            for (int i = 0; i < 50 && written.get() != previous; i++) {
+                previous = written.get();
+                Thread.sleep(100);
+            }
+            assertThat(written.get())
+                    .as("bytes the upstream got rid of while the client read nothing")
+                    .isLessThan(TOTAL / 2);
+
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            long received = 0;
+            int n;
+            while (received < TOTAL && (n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+                received += n;
+            }
+            server.join(30_000);
+            assertThat(received).isEqualTo(TOTAL);
+            assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(sentDigest.get());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aStalledUpstreamStallsTheClientAndLosesNothing() throws Exception {
+        AtomicReference<String> receivedDigest = new AtomicReference<>();
+        AtomicLong received = new AtomicLong();
+        Object go = new Object();
+        boolean[] reading = {false};
+        Thread server = Thread.ofPlatform().start(() -> {
+            try (Socket s = upstream.accept()) {
+                s.setReceiveBufferSize(64 * 1024);
+                synchronized (go) {
+                    while (!reading[0]) {
+                        go.wait();
+                    }
+                }
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while (received.get() < TOTAL && (n = in.read(buf)) > 0) {
+                    sha.update(buf, 0, n);
+                    received.addAndGet(n);
+                }
+                receivedDigest.set(HexFormat.of().formatHex(sha.digest()));
+            } catch (Exception e) {
+                receivedDigest.set("failed: " + e);
+            }
+        });
+        try (Socket client = new Socket("127.0.0.1", proxy.port())) {
+            OutputStream out = client.getOutputStream();
+            out.write(("CONNECT bulk.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 200");
+            AtomicLong written = new AtomicLong();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    Random random = new Random(11);
+                    byte[] chunk = new byte[64 * 1024];
+                    for (long sent = 0; sent < TOTAL; sent += chunk.length) {
+                        random.nextBytes(chunk);
+                        sha.update(chunk);
+                        out.write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                    out.flush();
+                } catch (Exception e) {
+                    written.set(-1);
+                }
+            });
+            long previous = -1;
+            for (int i = 0; i < 50 && written.get() != previous; i++) {
+                previous = written.get();
+                Thread.sleep(100);
+            }
+            assertThat(written.get())
+                    .as("bytes the client got rid of while the upstream read nothing")
+                    .isBetween(0L, (long) TOTAL / 2);
+            synchronized (go) {
+                reading[0] = true;
+                go.notifyAll();
+            }
+            writer.join(60_000);
+            server.join(60_000);
+            assertThat(received.get()).isEqualTo(TOTAL);
+            assertThat(receivedDigest.get()).isEqualTo(HexFormat.of().formatHex(sha.digest()));
+        }
+    }
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+}
