@@ -86,7 +86,7 @@ public final class EgressProxy implements AutoCloseable {
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // TCP_NODELAY is the transport's default for accepted sockets (TransportTest)
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childHandler(new ProxyChannelInitializer(services, limit, tunnels))
                     .bind(config.bind())

@@ -1,9 +1,6 @@
 package dev.openshell.sandbox.proxy;
 
 import dev.openshell.sandbox.proxy.l7.TlsContexts;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,8 +18,6 @@ public final class ProxyServices {
     private final ConnectionRegistry registry;
     private final TlsContexts tls;
     private final ExecutorService blocking;
-    /** Upstream connection settings, prepared once; cloned onto an event loop per connect. */
-    private final Bootstrap upstream;
 
     ProxyServices(
             ProxyConfig config,
@@ -37,17 +32,7 @@ public final class ProxyServices {
                 new DecisionLogger(config.sandboxId(), config.sink()),
                 new ConnectionRegistry(policy),
                 tls,
-                blocking,
-                upstreamTemplate(transport, config.limits()));
-    }
-
-    private static Bootstrap upstreamTemplate(Transport transport, ProxyLimits limits) {
-        return new Bootstrap()
-                .channelFactory(transport.socketChannelFactory())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        limits.connectTimeout().toMillis());
+                blocking);
     }
 
     private ProxyServices(
@@ -57,8 +42,7 @@ public final class ProxyServices {
             DecisionLogger logger,
             ConnectionRegistry registry,
             TlsContexts tls,
-            ExecutorService blocking,
-            Bootstrap upstream) {
+            ExecutorService blocking) {
         this.config = config;
         this.transport = transport;
         this.policy = policy;
@@ -66,12 +50,11 @@ public final class ProxyServices {
         this.registry = registry;
         this.tls = tls;
         this.blocking = blocking;
-        this.upstream = upstream;
     }
 
     /** The same services (one registry, one policy) with decisions logged under {@code mode}. */
     public ProxyServices withMode(String mode) {
-        return new ProxyServices(config, transport, policy, logger.withMode(mode), registry, tls, blocking, upstream);
+        return new ProxyServices(config, transport, policy, logger.withMode(mode), registry, tls, blocking);
     }
 
     public ProxyConfig config() {
@@ -105,13 +88,5 @@ public final class ProxyServices {
 
     public ExecutorService blocking() {
         return blocking;
-    }
-
-    /**
-     * A bootstrap for one upstream connection on {@code loop} (TCP_NODELAY, auto-read off, the
-     * connect timeout), copied from the prepared template; the caller sets the handler.
-     */
-    public Bootstrap upstreamBootstrap(EventLoop loop) {
-        return upstream.clone(loop);
     }
 }

@@ -1,7 +1,6 @@
 package dev.openshell.sandbox.proxy;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -11,20 +10,25 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.function.Function;
 
 /**
- * The socket transport: native epoll when the platform has it, NIO otherwise. {@code
- * socketChannelFactory} calls the client channel's constructor directly (no reflection per
- * upstream connection).
+ * The socket transport: native epoll when the platform has it, NIO otherwise. Upstream sockets are
+ * made by calling the channel's constructor directly (no reflection per connection), in the
+ * destination's own address family (an IPv4 socket for an IPv4 address: no dual-stack set-up).
  */
 public record Transport(
         String name,
         IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerChannel> serverChannel,
         Class<? extends Channel> socketChannel,
-        ChannelFactory<? extends Channel> socketChannelFactory) {
+        Function<SocketProtocolFamily, Channel> socketChannels) {
 
     /** Epoll when {@link Epoll#isAvailable()}, else NIO. */
     public static Transport detect() {
@@ -41,7 +45,13 @@ public record Transport(
                 NioIoHandler.newFactory(),
                 NioServerSocketChannel.class,
                 NioSocketChannel.class,
-                NioSocketChannel::new);
+                family -> new NioSocketChannel(SelectorProvider.provider(), family));
+    }
+
+    /** An unregistered client socket channel for connecting to {@code target}. */
+    public Channel newSocketChannel(InetAddress target) {
+        return socketChannels.apply(
+                target instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
     }
 
     public EventLoopGroup newGroup(int threads) {

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GuardedRequestDecoder extends HttpRequestDecoder {
 
+    /** Tunnel bytes held while a CONNECT is decided (a TLS ClientHello is a few KiB). */
+    static final int MAX_EARLY_TUNNEL_BYTES = 64 * 1024;
+
     private final RequestHeadScan scan;
     private final long headerTimeoutNanos;
     private boolean atHead = true;
@@ -73,6 +76,10 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
             return;
         }
         if (stopped) {
+            // bytes sent right behind a CONNECT wait here for the tunnel; past this much, stop reading
+            if (in.readableBytes() > MAX_EARLY_TUNNEL_BYTES) {
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
         if (atHead) {

@@ -1,11 +1,8 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.sandbox.proxy.ProxyServices;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
@@ -36,33 +33,22 @@ public final class UpstreamConnector {
     private UpstreamConnector() {}
 
     /**
-     * Stands in where a bootstrap needs a handler and the caller has none; it removes itself when
-     * the channel registers, so relayed bytes do not pass through it.
-     */
-    @ChannelHandler.Sharable
-    private static final class NoHandler extends ChannelInitializer<Channel> {
-        static final NoHandler INSTANCE = new NoHandler();
-
-        @Override
-        protected void initChannel(Channel ch) {
-            // nothing to add: the caller installs its handlers once connected
-        }
-    }
-
-    /**
-     * Connects to {@code port} on the first reachable address. The channel has auto-read off and
-     * TCP_NODELAY on; {@code initializer} (may be null) is added to its pipeline.
+     * Connects to {@code port} on the first reachable address. The channel has auto-read off
+     * (TCP_NODELAY is the transport's default); {@code initializer} (may be null) is added to its
+     * pipeline before it connects.
      */
     public static CompletableFuture<Channel> connect(
             ProxyServices services, EventLoop loop, List<InetAddress> addresses, int port, ChannelHandler initializer) {
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        Bootstrap b = services.upstreamBootstrap(loop).handler(initializer == null ? NoHandler.INSTANCE : initializer);
-        attempt(b, addresses, 0, port, result, null);
+        attempt(services, loop, initializer, addresses, 0, port, result, null);
         return result;
     }
 
+    /** One address after the other; a channel is made per attempt, in the address's family. */
     private static void attempt(
-            Bootstrap b,
+            ProxyServices services,
+            EventLoop loop,
+            ChannelHandler initializer,
             List<InetAddress> addresses,
             int index,
             int port,
@@ -74,14 +60,29 @@ public final class UpstreamConnector {
             result.completeExceptionally(new ConnectFailure(why, timedOut));
             return;
         }
-        InetSocketAddress target = new InetSocketAddress(addresses.get(index), port);
-        ChannelFuture f = b.connect(target);
-        f.addListener(done -> {
-            if (done.isSuccess()) {
-                result.complete(f.channel());
-            } else {
-                attempt(b, addresses, index + 1, port, result, done.cause());
+        InetAddress address = addresses.get(index);
+        Channel ch = services.transport().newSocketChannel(address);
+        ch.config().setAutoRead(false);
+        ch.config().setConnectTimeoutMillis((int)
+                services.limits().connectTimeout().toMillis());
+        if (initializer != null) {
+            ch.pipeline().addLast(initializer);
+        }
+        // registering from the loop itself completes at once; connect then runs inline too
+        loop.register(ch).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                ch.unsafe().closeForcibly();
+                attempt(services, loop, initializer, addresses, index + 1, port, result, registered.cause());
+                return;
             }
+            ch.connect(new InetSocketAddress(address, port)).addListener(done -> {
+                if (done.isSuccess()) {
+                    result.complete(ch);
+                } else {
+                    ch.close();
+                    attempt(services, loop, initializer, addresses, index + 1, port, result, done.cause());
+                }
+            });
         });
     }
 }
