@@ -39,7 +39,10 @@ class TunnelBackpressureIT {
     static Path tmp;
 
     private static final LoopbackAliases aliases = new LoopbackAliases();
-    /** DNS waits here (off the event loop): open except while a test holds a CONNECT's decision back. */
+    /**
+     * DNS waits here (off the event loop): open except while a test holds a CONNECT's decision back
+     * (for a name no earlier test resolved: answers are cached).
+     */
     private static volatile CountDownLatch dnsGate = new CountDownLatch(0);
 
     private static EgressProxy proxy;
@@ -57,7 +60,9 @@ class TunnelBackpressureIT {
                                         version: 1
                                         network_policies:
                                           bulk:
-                                            endpoints: [{host: bulk.test, port: %d, allowed_ips: [%s/32]}]
+                                            endpoints:
+                                              - {host: bulk.test, port: %1$d, allowed_ips: [%2$s/32]}
+                                              - {host: early.test, port: %1$d, allowed_ips: [%2$s/32]}
                                             binaries: [{path: /usr/bin/curl}]
                                         """.formatted(upstream.getLocalPort(), UPSTREAM_IP)),
                                 1)
@@ -235,8 +240,9 @@ class TunnelBackpressureIT {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Thread writer = Thread.ofPlatform().start(() -> {
                 try {
-                    out.write(("CONNECT bulk.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(
+                            ("CONNECT early.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: early.test\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     Random random = new Random(13);
                     byte[] chunk = new byte[64 * 1024];
                     for (long sent = 0; sent < TOTAL; sent += chunk.length) {
