@@ -63,6 +63,18 @@ final class SandboxCallers implements CallerResolver {
         }
     }
 
+    @Override
+    public void close() {
+        ProcCallerResolver tree = agentTree;
+        ProcCallerResolver any = anyProcess;
+        if (tree != null) {
+            tree.close();
+        }
+        if (any != null) {
+            any.close();
+        }
+    }
+
     private boolean inSandbox(int pid) {
         try {
             return Files.readSymbolicLink(PROC.resolve(pid + "/ns/net"))
