@@ -45,6 +45,7 @@ public final class ProcCallerResolver implements CallerResolver {
     private final OptionalInt rootPid;
     private final BinaryTrust trust;
     private final boolean tablesOnly;
+    private final boolean pathReads;
     private final SocketInodes sockets;
     private final ProcessAccess processes;
     private final RecentOwners owners = new RecentOwners();
@@ -88,19 +89,24 @@ public final class ProcCallerResolver implements CallerResolver {
      * @param trust the TOFU record, or null to skip hashing ({@link CallerIdentity#sha256()} null)
      */
     public ProcCallerResolver(Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust) {
-        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC));
+        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC), false);
     }
 
     private ProcCallerResolver(
-            Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust, boolean tablesOnly) {
+            Path procRoot,
+            OptionalInt namespacePid,
+            OptionalInt rootPid,
+            BinaryTrust trust,
+            boolean tablesOnly,
+            boolean pathReads) {
         this.tablesOnly = tablesOnly;
         this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"));
         this.namespacePid = Objects.requireNonNull(namespacePid, "namespacePid");
         this.rootPid = Objects.requireNonNull(rootPid, "rootPid");
         this.trust = trust;
         this.sockets = new SocketInodes(proc, namespacePid, tablesOnly);
-        this.processes =
-                procRoot.equals(DEFAULT_PROC) && ProcSyscalls.available() ? new ProcHandles() : new ProcPaths(proc);
+        this.pathReads = pathReads || !procRoot.equals(DEFAULT_PROC) || !ProcSyscalls.available();
+        this.processes = this.pathReads ? new ProcPaths(proc) : new ProcHandles();
     }
 
     /** Clients in the proxy's own network namespace, any process on the host. */
@@ -123,12 +129,17 @@ public final class ProcCallerResolver implements CallerResolver {
 
     /** A copy using {@code trust} (shared across resolvers of one sandbox), or none when null. */
     public ProcCallerResolver withBinaryTrust(BinaryTrust trust) {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, pathReads);
     }
 
     /** A copy that reads {@code net/tcp} tables instead of asking the kernel over netlink (slower). */
     ProcCallerResolver withTableLookup() {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true, pathReads);
+    }
+
+    /** A copy that reads processes by path with java.nio, as without native access (slower). */
+    ProcCallerResolver withPathReads() {
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, true);
     }
 
     /**
@@ -141,7 +152,7 @@ public final class ProcCallerResolver implements CallerResolver {
 
     /** How processes are read: {@code descriptors} (kept open, native calls) or {@code paths} (java.nio). */
     public String processReads() {
-        return processes instanceof ProcHandles ? "descriptors" : "paths";
+        return pathReads ? "paths" : "descriptors";
     }
 
     /** The TOFU record in use, or null. */

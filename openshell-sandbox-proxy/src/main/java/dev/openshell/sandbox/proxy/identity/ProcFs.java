@@ -196,13 +196,16 @@ final class ProcFs {
         }
     }
 
-    /** The descriptor numbers of the process, ascending, or null when it is gone. */
-    int[] fds(int pid) {
+    /** The descriptor numbers of the process, ascending; null when it is gone or has more than {@code max}. */
+    int[] fds(int pid, int max) {
         List<Integer> numbers = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir(pid))) {
             for (Path fd : fds) {
                 int n = parsePid(fd.getFileName().toString());
                 if (n >= 0) {
+                    if (numbers.size() == max) {
+                        return null;
+                    }
                     numbers.add(n);
                 }
             }

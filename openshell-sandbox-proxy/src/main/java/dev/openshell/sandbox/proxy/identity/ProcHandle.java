@@ -125,6 +125,9 @@ final class ProcHandle {
                 int reclen = Short.toUnsignedInt(b.data.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + 16));
                 int number = parseNumber(b.data, off + 19);
                 if (number >= 0) {
+                    if (count == ProcessView.MAX_LISTED) {
+                        return null;
+                    }
                     if (count == out.length) {
                         out = Arrays.copyOf(out, count * 2);
                     }

@@ -71,7 +71,7 @@ final class ProcPaths implements ProcessAccess {
         @Override
         public int[] fds(Lookup lookup) {
             lookup.pathCalls++;
-            return proc.fds(pid);
+            return proc.fds(pid, MAX_LISTED);
         }
 
         @Override

@@ -22,7 +22,13 @@ interface ProcessView extends AutoCloseable {
     /** The inode of the socket descriptor {@code fd} is now, or {@link #MISSING} or {@link #NOT_SOCKET}. */
     long probe(Lookup lookup, int fd);
 
-    /** The descriptor numbers the process has now (ascending), or null when it is gone. */
+    /** At most this many descriptors are listed (a listing should stay cheap enough for an event loop). */
+    int MAX_LISTED = 1024;
+
+    /**
+     * The descriptor numbers the process has now (ascending), or null when it is gone or has more
+     * than {@link #MAX_LISTED}.
+     */
     int[] fds(Lookup lookup);
 
     /** The path of the running executable, without the kernel's " (deleted)" marker. */

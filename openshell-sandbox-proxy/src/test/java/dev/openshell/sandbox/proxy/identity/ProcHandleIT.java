@@ -61,7 +61,9 @@ class ProcHandleIT {
             ProcFs.Stat stat = view.stat(lookup);
             assertThat(stat.ppid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(stat.startTime()).isEqualTo(view.startTime()).isPositive();
-            assertThat(view.fds(lookup)).contains(0, 1, 2);
+            int[] fds = view.fds(lookup);
+            assertThat(fds).contains(0, 1, 2).isSorted();
+            assertThat(view.fds(lookup)).as("listed again from the start").isEqualTo(fds);
             assertThat(view.probe(lookup, 0)).isNotEqualTo(ProcessView.MISSING);
             assertThat(view.probe(lookup, 999)).isEqualTo(ProcessView.MISSING);
             FileVersion version = view.executable(lookup).version();
