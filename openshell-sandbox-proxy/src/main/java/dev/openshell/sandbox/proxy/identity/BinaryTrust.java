@@ -117,5 +117,17 @@ public final class BinaryTrust {
     }
 
     /** One version of the file behind a binary path. */
-    private record FileKey(String path, FileVersion version) {}
+    private record FileKey(String path, FileVersion version) {
+
+        // written out: the generated ones go through invokedynamic, slow in a C1-only JVM (the proxy's)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileKey k && k.version.equals(version) && k.path.equals(path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode() * 31 + version.hashCode();
+        }
+    }
 }

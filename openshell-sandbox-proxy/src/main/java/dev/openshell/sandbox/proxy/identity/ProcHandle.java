@@ -60,8 +60,8 @@ final class ProcHandle {
         if (dir < 0) {
             return null;
         }
-        int fdDir = ProcSyscalls.openAt(b, dir, b.path("fd"), ProcSyscalls.O_RDONLY | ProcSyscalls.O_DIRECTORY);
-        int stat = fdDir < 0 ? -1 : ProcSyscalls.openAt(b, dir, b.path("stat"), ProcSyscalls.O_RDONLY);
+        int fdDir = ProcSyscalls.openAt(b, dir, ProcSyscalls.FD, ProcSyscalls.O_RDONLY | ProcSyscalls.O_DIRECTORY);
+        int stat = fdDir < 0 ? -1 : ProcSyscalls.openAt(b, dir, ProcSyscalls.STAT, ProcSyscalls.O_RDONLY);
         ProcFs.Stat s = stat < 0 ? null : readStat(b, stat);
         if (s == null) {
             ProcSyscalls.close(stat);
@@ -102,11 +102,11 @@ final class ProcHandle {
 
     /** See {@link ProcessView#probe}. */
     long probe(ProcSyscalls.Buffers b, int fd) {
-        int n = ProcSyscalls.readlinkAt(b, fdDir, b.path("", fd));
+        int n = ProcSyscalls.readlinkAt(b, fdDir, b.fdName(fd));
         if (n < 0) {
             return ProcessView.MISSING;
         }
-        return socketInode(b.data, n);
+        return socketInode(b, n);
     }
 
     /** See {@link ProcessView#fds}. Lists under a lock: the directory descriptor has one offset. */
@@ -147,17 +147,16 @@ final class ProcHandle {
 
     /** See {@link ProcessView#exe}. */
     String exe(ProcSyscalls.Buffers b) throws IOException {
-        int n = ProcSyscalls.readlinkAt(b, dir, b.path("exe"));
+        int n = ProcSyscalls.readlinkAt(b, dir, ProcSyscalls.EXE);
         if (n < 0) {
             throw new IOException("readlink /proc/" + pid + "/exe: errno " + -n);
         }
+        MemorySegment.copy(b.data, ValueLayout.JAVA_BYTE, 0, b.bytes, 0, n);
         ExeName last = lastExe;
-        if (last != null
-                && last.target().length == n
-                && MemorySegment.mismatch(b.data, 0, n, MemorySegment.ofArray(last.target()), 0, n) == -1) {
+        if (last != null && Arrays.equals(b.bytes, 0, n, last.target(), 0, last.target().length)) {
             return last.path();
         }
-        byte[] target = b.data.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
+        byte[] target = Arrays.copyOf(b.bytes, n);
         String path = ProcFs.withoutDeletedMarker(new String(target, StandardCharsets.UTF_8));
         lastExe = new ExeName(target, path);
         return path;
@@ -170,7 +169,7 @@ final class ProcHandle {
 
     /** The executed file's version ({@code statx} through the {@code exe} magic link). */
     FileVersion exeVersion(ProcSyscalls.Buffers b) throws IOException {
-        int rc = ProcSyscalls.statx(b, dir, b.path("exe"));
+        int rc = ProcSyscalls.statx(b, dir, ProcSyscalls.EXE);
         if (rc < 0) {
             throw new IOException("statx /proc/" + pid + "/exe: errno " + -rc);
         }
@@ -179,7 +178,7 @@ final class ProcHandle {
 
     /** The executed file's content, read through a descriptor opened on the {@code exe} magic link. */
     InputStream openExe(ProcSyscalls.Buffers b) throws IOException {
-        int fd = ProcSyscalls.openAt(b, dir, b.path("exe"), ProcSyscalls.O_RDONLY);
+        int fd = ProcSyscalls.openAt(b, dir, ProcSyscalls.EXE, ProcSyscalls.O_RDONLY);
         if (fd < 0) {
             throw new IOException("open /proc/" + pid + "/exe: errno " + -fd);
         }
@@ -195,19 +194,19 @@ final class ProcHandle {
         return ProcFs.parseStat(b.bytes, n);
     }
 
-    /** The inode of a link target {@code socket:[inode]} in {@code data}, or {@link ProcessView#NOT_SOCKET}. */
-    private static long socketInode(MemorySegment data, int n) {
-        if (n < 10 || data.get(ValueLayout.JAVA_BYTE, n - 1) != ']') {
+    /** The inode of a link target {@code socket:[inode]} read into {@code b}, or {@link ProcessView#NOT_SOCKET}. */
+    private static long socketInode(ProcSyscalls.Buffers b, int n) {
+        if (n < 10 || n > 32) {
             return ProcessView.NOT_SOCKET;
         }
-        for (int i = 0; i < 8; i++) {
-            if (data.get(ValueLayout.JAVA_BYTE, i) != SOCKET_PREFIX[i]) {
-                return ProcessView.NOT_SOCKET;
-            }
+        byte[] link = b.bytes;
+        MemorySegment.copy(b.data, ValueLayout.JAVA_BYTE, 0, link, 0, n);
+        if (link[n - 1] != ']' || !Arrays.equals(link, 0, 8, SOCKET_PREFIX, 0, 8)) {
+            return ProcessView.NOT_SOCKET;
         }
         long inode = 0;
         for (int i = 8; i < n - 1; i++) {
-            byte c = data.get(ValueLayout.JAVA_BYTE, i);
+            byte c = link[i];
             if (c < '0' || c > '9') {
                 return ProcessView.NOT_SOCKET;
             }

@@ -86,10 +86,30 @@ final class ProcSyscalls {
         AVAILABLE = available;
     }
 
+    /** C strings that never change, allocated once (writing them per call is measurable under C1). */
+    static final MemorySegment EXE = constant("exe");
+
+    static final MemorySegment STAT = constant("stat");
+    static final MemorySegment FD = constant("fd");
+    /** Decimal names of descriptors 0..{@value #NAMED_FDS}-1, for {@code readlinkat(fdDir, "17")}. */
+    private static final int NAMED_FDS = 1024;
+
+    private static final MemorySegment[] FD_NAMES = new MemorySegment[NAMED_FDS];
+
+    static {
+        for (int fd = 0; fd < NAMED_FDS; fd++) {
+            FD_NAMES[fd] = constant(Integer.toString(fd));
+        }
+    }
+
     private static final int MAX_POOLED = 16;
     private static final ConcurrentLinkedQueue<Buffers> POOL = new ConcurrentLinkedQueue<>();
 
     private ProcSyscalls() {}
+
+    private static MemorySegment constant(String text) {
+        return Arena.global().allocateFrom(text, StandardCharsets.US_ASCII);
+    }
 
     /** Whether the downcalls linked (Linux, native access enabled, a known architecture). */
     static boolean available() {
@@ -119,16 +139,6 @@ final class ProcSyscalls {
             errno = arena.allocate(CAPTURE);
         }
 
-        /** Writes {@code text} (ASCII) as a C string into {@link #path}. */
-        MemorySegment path(String text) {
-            int n = text.length();
-            for (int i = 0; i < n; i++) {
-                path.set(ValueLayout.JAVA_BYTE, i, (byte) text.charAt(i));
-            }
-            path.set(ValueLayout.JAVA_BYTE, n, (byte) 0);
-            return path;
-        }
-
         /** Writes {@code prefix} followed by the decimal {@code number} as a C string into {@link #path}. */
         MemorySegment path(String prefix, int number) {
             int n = prefix.length();
@@ -145,6 +155,11 @@ final class ProcSyscalls {
             }
             path.set(ValueLayout.JAVA_BYTE, n + digits, (byte) 0);
             return path;
+        }
+
+        /** The name of descriptor {@code fd} in its {@code fd} directory, as a C string. */
+        MemorySegment fdName(int fd) {
+            return fd >= 0 && fd < NAMED_FDS ? FD_NAMES[fd] : path("", fd);
         }
 
         int errno() {
