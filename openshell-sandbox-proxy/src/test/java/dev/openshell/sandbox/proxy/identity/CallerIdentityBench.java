@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       that is cheap and on a virtual thread otherwise, and tells the resolver when a connection
  *       closes. The test JVM roots the tree, so each identity carries one ancestor (java).
  *   <li><b>steady</b>: {@code resolveQuickly} again and again on one open connection of a bash
- *       client that roots its own tree (no ancestors): the cost of one resolution with nothing
- *       to guess.
+ *       client (waiting in its {@code read} builtin, so it never execs) that roots its own tree
+ *       (no ancestors): the cost of one resolution with nothing to guess.
  * </ul>
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <test classpath>
@@ -135,7 +135,9 @@ public final class CallerIdentityBench {
     static double[] steady(int calls) throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Process bash = new ProcessBuilder(
-                            "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + listener.getLocalPort() + "; sleep 600")
+                            "bash",
+                            "-c",
+                            "exec 3<>/dev/tcp/127.0.0.1/" + listener.getLocalPort() + "; read -t 600 -u 3 line")
                     .start();
             try (Socket accepted = listener.accept();
                     ProcCallerResolver resolver = new ProcCallerResolver(
