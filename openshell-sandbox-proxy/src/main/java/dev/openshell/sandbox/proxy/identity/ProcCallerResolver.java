@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ProcCallerResolver implements CallerResolver {
 
     private static final Path DEFAULT_PROC = Path.of("/proc");
-    private static final int MAX_ANCESTORS = 128;
     /** Descriptor reads a resolution on an event loop may spend before a scan elsewhere decides. */
     private static final int QUICK_PROBES = 16;
     /** Descriptor reads the recent owners may cost before the tree is scanned. */
@@ -48,6 +46,7 @@ public final class ProcCallerResolver implements CallerResolver {
     private final boolean pathReads;
     private final SocketInodes sockets;
     private final ProcessAccess processes;
+    private final IdentityReader reader;
     private final RecentOwners owners = new RecentOwners();
     private final LongAdder resolves = new LongAdder();
     private final LongAdder quickAnswers = new LongAdder();
@@ -107,6 +106,7 @@ public final class ProcCallerResolver implements CallerResolver {
         this.sockets = new SocketInodes(proc, namespacePid, tablesOnly);
         this.pathReads = pathReads || !procRoot.equals(DEFAULT_PROC) || !ProcSyscalls.available();
         this.processes = this.pathReads ? new ProcPaths(proc) : new ProcHandles();
+        this.reader = new IdentityReader(processes, rootPid, trust);
     }
 
     /** Clients in the proxy's own network namespace, any process on the host. */
@@ -308,7 +308,7 @@ public final class ProcCallerResolver implements CallerResolver {
             InetSocketAddress client,
             long inode,
             boolean quick) {
-        Description d = describe(lookup, view, quick, plan.startTime());
+        IdentityReader.Description d = reader.read(lookup, view, quick, plan.startTime());
         if (d == null) {
             owners.forget(plan.pid(), plan.startTime()); // the pid names another process now
             return null;
@@ -345,7 +345,7 @@ public final class ProcCallerResolver implements CallerResolver {
                             + SocketInodes.format(proxy) + " (exited?)");
         }
         try (ProcessView holder = view) {
-            Description d = describe(lookup, holder, false, -1);
+            IdentityReader.Description d = reader.read(lookup, holder, false, -1);
             if (d == null || d.identity() == null) {
                 throw new IdentityException(
                         "identity_unknown", "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
@@ -353,106 +353,6 @@ public final class ProcCallerResolver implements CallerResolver {
             owners.attributed(client, pid, d.startTime(), fd, inode);
             return d.identity();
         }
-    }
-
-    /**
-     * What {@link #describe} read: the identity (null when the process is outside the tree, or when
-     * {@code quick} and a binary was not hashed yet) and the process's start time.
-     */
-    private record Description(CallerIdentity identity, long startTime) {}
-
-    /**
-     * The binary, ancestors and hash of the process, read now. Null when its start time is not
-     * {@code expectedStart} (when given): the pid names another process.
-     */
-    private Description describe(Lookup lookup, ProcessView view, boolean quick, long expectedStart) {
-        String binary = exe(lookup, view);
-        // read after the binary: when the start time matches, the pid named that process throughout
-        ProcFs.Stat own = view.stat(lookup);
-        if (own == null) {
-            throw new IdentityException(
-                    "identity_unknown", "cannot read the parent of pid " + view.pid() + " (process exited?)");
-        }
-        if (expectedStart >= 0 && own.startTime() != expectedStart) {
-            return null;
-        }
-        List<ProcessView> chain = new ArrayList<>();
-        List<String> ancestors = new ArrayList<>();
-        try {
-            boolean inTree = collectAncestors(lookup, view.pid(), own, chain, ancestors);
-            if (!inTree && rootPid.isPresent()) {
-                return new Description(null, own.startTime());
-            }
-            String sha = null;
-            if (trust != null) {
-                sha = verify(lookup, view, binary, quick);
-                if (sha == null) {
-                    return new Description(null, own.startTime());
-                }
-                // ancestors decide policy too (a rule on /bin/sh admits its children): swapped ones count
-                for (int i = 0; i < chain.size(); i++) {
-                    if (verify(lookup, chain.get(i), ancestors.get(i), quick) == null) {
-                        return new Description(null, own.startTime());
-                    }
-                }
-            }
-            if (view.startTime() < 0 && expectedStart >= 0) {
-                // read by path: check again that the pid still names the expected process
-                ProcFs.Stat now = view.stat(lookup);
-                if (now == null || now.startTime() != expectedStart) {
-                    return null;
-                }
-            }
-            return new Description(new CallerIdentity(view.pid(), binary, ancestors, sha), own.startTime());
-        } finally {
-            chain.forEach(ProcessView::close);
-        }
-    }
-
-    private String verify(Lookup lookup, ProcessView view, String binary, boolean quick) {
-        Executable exe = view.executable(lookup);
-        return quick ? trust.verifyIfHashed(exe, binary) : trust.verify(exe, binary);
-    }
-
-    /**
-     * Parent, grandparent, ... up to the root pid (inclusive) or pid 1 (exclusive), each leased into
-     * {@code chain} (the caller closes them). Returns whether the walk reached the root pid (always
-     * true without one).
-     */
-    private boolean collectAncestors(
-            Lookup lookup, int pid, ProcFs.Stat own, List<ProcessView> chain, List<String> exes) {
-        int current = pid;
-        ProcFs.Stat stat = own;
-        while (chain.size() < MAX_ANCESTORS) {
-            if (rootPid.isPresent() && current == rootPid.getAsInt()) {
-                return true;
-            }
-            int ppid = stat.ppid();
-            if (ppid <= 1) {
-                return rootPid.isEmpty() || rootPid.getAsInt() == ppid;
-            }
-            ProcessView parent = processes.open(lookup, ppid);
-            ProcFs.Stat parentStat = parent == null ? null : parent.stat(lookup);
-            if (parent != null && parentStat == null) {
-                // a kept view of an earlier process with this pid: open the current one
-                parent.close();
-                parent = processes.reopen(lookup, ppid);
-                parentStat = parent == null ? null : parent.stat(lookup);
-            }
-            if (parent == null || parentStat == null) {
-                if (parent != null) {
-                    parent.close();
-                }
-                throw new IdentityException(
-                        "identity_unknown",
-                        "cannot read the parent of pid " + current + " (pid " + ppid + ", exited?)");
-            }
-            chain.add(parent);
-            exes.add(exe(lookup, parent));
-            current = ppid;
-            stat = parentStat;
-        }
-        return rootPid.isEmpty();
     }
 
     /** The owning pid (the lowest, when shared through fork) and its descriptor number. */
@@ -481,14 +381,5 @@ public final class ProcCallerResolver implements CallerResolver {
                         + ") is held by no process "
                         + (rootPid.isPresent() ? "in the process tree of pid " + rootPid.getAsInt() : "on this host")
                         + ": the client exited or passed the socket away");
-    }
-
-    private static String exe(Lookup lookup, ProcessView view) {
-        try {
-            return view.exe(lookup);
-        } catch (IOException e) {
-            throw new IdentityException(
-                    "identity_unknown", "cannot read /proc/" + view.pid() + "/exe (process exited?): " + e, e);
-        }
     }
 }
