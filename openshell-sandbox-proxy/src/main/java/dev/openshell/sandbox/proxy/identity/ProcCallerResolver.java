@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -240,64 +239,11 @@ public final class ProcCallerResolver implements CallerResolver {
      * the reads allowed on an event loop were spent). Everything but where to look is read afresh.
      */
     private CallerIdentity fromRecentOwner(Lookup lookup, InetSocketAddress client, long inode, boolean quick) {
-        int budget = quick ? QUICK_PROBES : MAX_PROBES;
-        boolean listed = false;
-        for (RecentOwners.Plan plan : owners.plan(inode)) {
-            if (lookup.probes >= budget) {
-                return null;
-            }
-            try (ProcessView view = processes.open(lookup, plan.pid())) {
-                if (view == null || (view.startTime() >= 0 && view.startTime() != plan.startTime())) {
-                    owners.forget(plan.pid(), plan.startTime()); // exited, or the pid names another process
-                    continue;
-                }
-                int fd = probe(lookup, view, plan, plan.fds(), inode, budget);
-                if (fd < 0 && !listed && lookup.probes < budget) {
-                    // none of the known descriptors: list the ones the process has now (once per lookup)
-                    listed = true;
-                    fd = probeListed(lookup, view, plan, inode, budget);
-                }
-                if (fd >= 0) {
-                    return confirm(lookup, view, plan, fd, client, inode, quick);
-                }
-                if (view.stat(lookup) == null) {
-                    owners.forget(plan.pid(), plan.startTime()); // exited
-                }
-            }
+        try (OwnerSearch search =
+                new OwnerSearch(processes, owners, lookup, inode, quick ? QUICK_PROBES : MAX_PROBES)) {
+            OwnerSearch.Hit hit = search.find();
+            return hit == null ? null : confirm(lookup, hit.view(), hit.plan(), hit.fd(), client, inode, quick);
         }
-        return null;
-    }
-
-    /** The first of {@code fds} that holds socket {@code inode}, or -1; notes what each read showed. */
-    private int probe(Lookup lookup, ProcessView view, RecentOwners.Plan plan, int[] fds, long inode, int budget) {
-        for (int fd : fds) {
-            if (lookup.probes >= budget) {
-                return -1;
-            }
-            lookup.probes++;
-            long found = view.probe(lookup, fd);
-            if (found == inode) {
-                return fd;
-            }
-            owners.observed(plan.pid(), plan.startTime(), fd, found);
-        }
-        return -1;
-    }
-
-    /** Lists the owner's descriptors and reads those not tried yet, lowest first. */
-    private int probeListed(Lookup lookup, ProcessView view, RecentOwners.Plan plan, long inode, int budget) {
-        lookup.listings++;
-        int[] now = view.fds(lookup);
-        if (now == null) {
-            return -1;
-        }
-        owners.listed(plan.pid(), plan.startTime(), now);
-        int[] tried = plan.fds().clone();
-        Arrays.sort(tried);
-        int[] untried = Arrays.stream(now)
-                .filter(fd -> Arrays.binarySearch(tried, fd) < 0)
-                .toArray();
-        return probe(lookup, view, plan, untried, inode, budget);
     }
 
     private CallerIdentity confirm(

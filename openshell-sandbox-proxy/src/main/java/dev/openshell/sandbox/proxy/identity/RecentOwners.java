@@ -20,9 +20,10 @@ import java.util.Map;
  * single read). The kernel gives a new socket the lowest free descriptor, and a busy client closes
  * one connection and opens the next at once, usually before the proxy has seen the first one end;
  * so the order to read is: a descriptor where this very socket was seen, then freed descriptors
- * (lowest first), then descriptors of open connections (oldest first), then the rest. A wrong guess
- * costs one more read. Releases are matched by socket inode, so the end of an old connection never
- * marks a newer one on the same descriptor. Bounded; thread-safe.
+ * (lowest first), then descriptors of open connections (oldest first), then the rest ({@link
+ * OwnerSearch} reads the first two groups of every owner before the others). A wrong guess costs
+ * one more read. Releases are matched by socket inode, so the end of an old connection never marks
+ * a newer one on the same descriptor. Bounded; thread-safe.
  */
 final class RecentOwners {
 
@@ -37,8 +38,11 @@ final class RecentOwners {
     private static final byte SEEN = 3; // a client socket no connection was attributed to yet
     private static final byte OTHER = 4; // not a socket
 
-    /** Where to look for one socket: a process (pid and start time) and descriptors in reading order. */
-    record Plan(int pid, long startTime, int[] fds) {}
+    /**
+     * Where to look for one socket: a process (pid and start time) and descriptors in reading
+     * order, the first {@code likely} of them where the socket was seen or freed descriptors.
+     */
+    record Plan(int pid, long startTime, int[] fds, int likely) {}
 
     private record Attribution(int pid, long startTime, int fd, long inode) {}
 
@@ -50,7 +54,8 @@ final class RecentOwners {
     synchronized List<Plan> plan(long inode) {
         List<Plan> plans = new ArrayList<>(owners.size());
         for (Owner o : owners) {
-            Plan p = new Plan(o.pid, o.startTime, o.order(inode));
+            int[] fds = o.order(inode);
+            Plan p = new Plan(o.pid, o.startTime, fds, o.likely(inode));
             if (o.indexOfInode(inode) >= 0) {
                 plans.addFirst(p);
             } else {
@@ -203,6 +208,19 @@ final class RecentOwners {
                 }
             }
             return best;
+        }
+
+        /** How many descriptors lead {@link #order}: where {@code target} was seen, and freed ones. */
+        int likely(long target) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if ((inode[i] == target && state[i] != FREE && state[i] != OTHER)
+                        || state[i] == FREE
+                        || state[i] == RELEASED) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         /** Descriptor numbers in the order to read them when looking for socket {@code target}. */
