@@ -202,7 +202,7 @@ public final class EgressProxy implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes every connection, and releases threads. Idempotent. */
+    /** Stops accepting, closes every connection, and releases threads and the caller resolver. Idempotent. */
     @Override
     public synchronized void close() {
         if (server != null) {
@@ -219,5 +219,7 @@ public final class EgressProxy implements AutoCloseable {
             blocking.shutdownNow();
             blocking = null;
         }
+        // the proxy owns the resolver it was configured with (netlink socket, procfs descriptors)
+        config.callerResolver().close();
     }
 }

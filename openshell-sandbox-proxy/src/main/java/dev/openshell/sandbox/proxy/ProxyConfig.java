@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param bind address and port to listen on (port 0 picks a free one)
  * @param sandboxId the sandbox this proxy serves; named in logs and in denial hints
- * @param callerResolver identifies the process behind each accepted connection
+ * @param callerResolver identifies the process behind each accepted connection; the proxy closes it
+ *     when it stops
  * @param policy the initial compiled policy
  * @param generation the initial policy generation
  * @param sink receives one record per decision

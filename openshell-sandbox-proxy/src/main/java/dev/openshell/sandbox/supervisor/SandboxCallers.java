@@ -63,6 +63,50 @@ final class SandboxCallers implements CallerResolver {
         }
     }
 
+    /**
+     * Answers on the event loop only for a recent caller in the agent's tree (as {@link #resolve}
+     * would: the tree is asked first); anything else is left to {@link #resolve}.
+     */
+    @Override
+    public CallerIdentity resolveQuickly(InetSocketAddress client, InetSocketAddress proxy) {
+        ProcCallerResolver tree = agentTree;
+        if (tree == null) {
+            return null;
+        }
+        try {
+            return tree.resolveQuickly(client, proxy);
+        } catch (IdentityException e) {
+            if (!"identity_unknown".equals(e.code())) {
+                throw e;
+            }
+            return null; // resolve() looks among all processes of the namespace
+        }
+    }
+
+    @Override
+    public void released(InetSocketAddress client) {
+        ProcCallerResolver tree = agentTree;
+        ProcCallerResolver any = anyProcess;
+        if (tree != null) {
+            tree.released(client);
+        }
+        if (any != null) {
+            any.released(client);
+        }
+    }
+
+    @Override
+    public void close() {
+        ProcCallerResolver tree = agentTree;
+        ProcCallerResolver any = anyProcess;
+        if (tree != null) {
+            tree.close();
+        }
+        if (any != null) {
+            any.close();
+        }
+    }
+
     private boolean inSandbox(int pid) {
         try {
             return Files.readSymbolicLink(PROC.resolve(pid + "/ns/net"))

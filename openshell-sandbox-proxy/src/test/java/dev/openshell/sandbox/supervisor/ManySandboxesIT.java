@@ -45,7 +45,8 @@ class ManySandboxesIT {
         assertThat(proxies).doesNotHaveDuplicates().hasSize(COUNT);
         for (SandboxSupervisor s : sandboxes) {
             assertThat(s.status().phase()).isEqualTo(SandboxPhase.READY);
-            assertThat(NamespaceProcesses.pids(s.status().netnsInode())).hasSizeGreaterThanOrEqualTo(3);
+            // READY means the agent was launched; its shell may not have started both sleeps yet
+            assertThat(awaitProcesses(s.status().netnsInode(), 3)).hasSizeGreaterThanOrEqualTo(3);
         }
         List<SandboxStatus> before =
                 sandboxes.stream().map(SandboxSupervisor::status).toList();
@@ -69,5 +70,16 @@ class ManySandboxesIT {
             assertThat(s.status().phase()).isEqualTo(SandboxPhase.STOPPED);
             assertThat(s.status().exitReason()).isEqualTo("stopped by the supervisor");
         }
+    }
+
+    /** The namespace's processes once there are at least {@code count}, or after 10 s. */
+    private static List<Long> awaitProcesses(long netnsInode, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<Long> pids = NamespaceProcesses.pids(netnsInode);
+        while (pids.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            pids = NamespaceProcesses.pids(netnsInode);
+        }
+        return pids;
     }
 }

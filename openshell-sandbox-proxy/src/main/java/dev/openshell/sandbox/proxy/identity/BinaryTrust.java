@@ -2,23 +2,19 @@ package dev.openshell.sandbox.proxy.identity;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Trust on first use for executables: the first SHA-256 seen for a binary path is recorded, and a
  * later, different content under the same path is refused ({@code binary_changed}) until the
  * sandbox restarts. The content is read through {@code /proc/<pid>/exe}, i.e. the file the process
  * really executes, never by path (which may have been swapped). Hashes are cached by the file's
- * identity (device, inode, size, mtime) so repeat connections do not rehash. Thread-safe.
+ * version (device, inode, size, mtime) so repeat connections do not rehash. Thread-safe.
  */
 public final class BinaryTrust {
 
@@ -29,16 +25,15 @@ public final class BinaryTrust {
     private final Map<String, String> firstSeen = new ConcurrentHashMap<>();
 
     /**
-     * Returns the SHA-256 of the executable behind {@code exeLink}, recording it for
-     * {@code binaryPath} on first use.
+     * Returns the SHA-256 of {@code exe}, recording it for {@code binaryPath} on first use.
      *
-     * @param exeLink {@code /proc/<pid>/exe} of the process (opened, never resolved by name)
+     * @param exe the file the process executes (read through the process, never by name)
      * @param binaryPath the path the kernel reports for it (the TOFU key)
      * @throws IdentityException {@code binary_changed} when the path's content differs from the first
      *     one seen; {@code identity_unknown} when the executable cannot be read (process exited)
      */
-    public String verify(Path exeLink, String binaryPath) {
-        return checkFirstSeen(binaryPath, hash(exeLink, binaryPath));
+    String verify(Executable exe, String binaryPath) {
+        return checkFirstSeen(binaryPath, hash(exe, binaryPath));
     }
 
     private String checkFirstSeen(String binaryPath, String sha) {
@@ -56,15 +51,12 @@ public final class BinaryTrust {
      * As {@link #verify}, but only when the executable's current version was hashed before (a stat,
      * no read of its content); null when it would have to be hashed now.
      */
-    public String verifyIfHashed(Path exeLink, String binaryPath) {
+    String verifyIfHashed(Executable exe, String binaryPath) {
         String sha;
         try {
-            sha = hashes.get(FileKey.of(exeLink, binaryPath));
+            sha = hashes.get(new FileKey(binaryPath, exe.version()));
         } catch (IOException e) {
-            throw new IdentityException(
-                    "identity_unknown",
-                    "cannot read the executable " + binaryPath + " through " + exeLink + " (process exited?): " + e,
-                    e);
+            throw unreadable(exe, binaryPath, e);
         }
         return sha == null ? null : checkFirstSeen(binaryPath, sha);
     }
@@ -74,17 +66,17 @@ public final class BinaryTrust {
         return Optional.ofNullable(firstSeen.get(binaryPath));
     }
 
-    private String hash(Path exeLink, String binaryPath) {
+    private String hash(Executable exe, String binaryPath) {
         try {
-            FileKey before = FileKey.of(exeLink, binaryPath);
+            FileKey before = new FileKey(binaryPath, exe.version());
             String cached = hashes.get(before);
             if (cached != null) {
                 return cached;
             }
-            String sha = sha256(exeLink);
+            String sha = sha256(exe);
             // only cache when the file did not change while we read it, so a key never maps to
             // content from a later version
-            if (before.equals(FileKey.of(exeLink, binaryPath))) {
+            if (before.equals(new FileKey(binaryPath, exe.version()))) {
                 if (hashes.size() >= MAX_CACHED_FILES) {
                     hashes.clear();
                 }
@@ -92,14 +84,18 @@ public final class BinaryTrust {
             }
             return sha;
         } catch (IOException e) {
-            throw new IdentityException(
-                    "identity_unknown",
-                    "cannot read the executable " + binaryPath + " through " + exeLink + " (process exited?): " + e,
-                    e);
+            throw unreadable(exe, binaryPath, e);
         }
     }
 
-    private static String sha256(Path file) throws IOException {
+    private static IdentityException unreadable(Executable exe, String binaryPath, IOException e) {
+        return new IdentityException(
+                "identity_unknown",
+                "cannot read the executable " + binaryPath + " through " + exe.describe() + " (process exited?): " + e,
+                e);
+    }
+
+    private static String sha256(Executable exe) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
@@ -107,7 +103,7 @@ public final class BinaryTrust {
             throw new IllegalStateException("the JDK always provides SHA-256", e);
         }
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = exe.open()) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 digest.update(buf, 0, n);
@@ -120,16 +116,18 @@ public final class BinaryTrust {
         return sha.substring(0, 12) + "..";
     }
 
-    /** Identity of one version of a file; stat follows the magic link to the executed inode. */
-    private record FileKey(String path, long dev, long ino, long size, long mtimeNanos) {
-        static FileKey of(Path exeLink, String path) throws IOException {
-            Map<String, Object> a = Files.readAttributes(exeLink, "unix:dev,ino,size,lastModifiedTime");
-            return new FileKey(
-                    path,
-                    ((Number) a.get("dev")).longValue(),
-                    ((Number) a.get("ino")).longValue(),
-                    ((Number) a.get("size")).longValue(),
-                    ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+    /** One version of the file behind a binary path. */
+    private record FileKey(String path, FileVersion version) {
+
+        // written out: the generated ones go through invokedynamic, slow in a C1-only JVM (the proxy's)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FileKey k && k.version.equals(version) && k.path.equals(path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode() * 31 + version.hashCode();
         }
     }
 }

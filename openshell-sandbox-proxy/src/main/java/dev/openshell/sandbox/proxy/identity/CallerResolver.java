@@ -2,8 +2,11 @@ package dev.openshell.sandbox.proxy.identity;
 
 import java.net.InetSocketAddress;
 
-/** Maps an accepted proxy connection to the process that opened it. */
-public interface CallerResolver {
+/**
+ * Maps an accepted proxy connection to the process that opened it. The proxy closes its resolver
+ * when it stops.
+ */
+public interface CallerResolver extends AutoCloseable {
 
     /**
      * Identifies the client of an accepted connection.
@@ -31,4 +34,8 @@ public interface CallerResolver {
      * the caller's next socket will be. Never changes what {@link #resolve} answers.
      */
     default void released(InetSocketAddress client) {}
+
+    /** Releases what the resolver keeps open (netlink sockets, procfs descriptors). Idempotent. */
+    @Override
+    default void close() {}
 }

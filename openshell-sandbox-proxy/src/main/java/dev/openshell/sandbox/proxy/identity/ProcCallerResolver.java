@@ -4,44 +4,81 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Identifies callers through procfs: the client's socket in the client's network namespace
- * ({@code /proc/<pid>/net/tcp} and {@code tcp6}) gives the socket inode, the process holding
- * {@code socket:[inode]} among its descriptors is the caller, {@code /proc/<pid>/exe} its binary,
- * and the {@code PPid} chain its ancestors. Fails closed with {@code identity_unknown}.
+ * ({@link SocketInodes}) gives the socket inode, the process holding {@code socket:[inode]} among
+ * its descriptors is the caller, {@code /proc/<pid>/exe} its binary, and the parent chain of
+ * {@code /proc/<pid>/stat} its ancestors. Fails closed with {@code identity_unknown}.
  *
  * <p>With a root pid (the sandbox's first process) only that process tree is scanned, which keeps
  * the lookup small; a process that escaped the tree (double fork without a subreaper) is not
  * found and therefore denied.
  *
- * <p>A long-running client opens many connections: the resolver remembers the last few owners and
- * the descriptor numbers their sockets had ({@link RecentOwners}), and looks there first. A hint
- * is accepted only when that descriptor holds the socket now, the pid still has the recorded
- * start time, and the process is still inside the tree; binary, ancestors and hashes are read
- * afresh on every connection, so an exec, a replaced binary or a recycled pid is seen at once.
- * Configuration is immutable ({@code with*} methods return copies, each with its own hints).
+ * <p>A long-running client opens many connections: the resolver remembers recent owners and their
+ * descriptors ({@link RecentOwners}) and looks there first. A hint is accepted only when that
+ * descriptor holds the socket now, the pid still has the recorded start time, and the process is
+ * still inside the tree; binary, ancestors and hashes are read afresh on every connection, so an
+ * exec, a replaced binary or a recycled pid is seen at once. On {@code /proc} the reads go through
+ * descriptors kept open per process ({@link ProcHandles}: one system call per read, and a kept
+ * descriptor never reaches a later process with the same pid); on a fixture root, or without
+ * native access, by path ({@link ProcPaths}). Configuration is immutable ({@code with*} methods
+ * return copies, each with its own hints and descriptors). {@link #close()} releases them.
  */
 public final class ProcCallerResolver implements CallerResolver {
 
     private static final Path DEFAULT_PROC = Path.of("/proc");
-    private static final int MAX_ANCESTORS = 128;
-    /** Descriptor reads the recent-owner check may spend before the tree is scanned instead. */
-    private static final int MAX_HINT_READS = 48;
+    /** Descriptor reads a resolution on an event loop may spend before a scan elsewhere decides. */
+    private static final int QUICK_PROBES = 16;
+    /** Descriptor reads the recent owners may cost before the tree is scanned. */
+    private static final int MAX_PROBES = 48;
 
     private final ProcFs proc;
     private final OptionalInt namespacePid;
     private final OptionalInt rootPid;
     private final BinaryTrust trust;
     private final boolean tablesOnly;
+    private final boolean pathReads;
+    private final SocketInodes sockets;
+    private final ProcessAccess processes;
+    private final IdentityReader reader;
     private final RecentOwners owners = new RecentOwners();
-    private final Object diagLock = new Object();
-    private volatile SockDiag diag;
-    private boolean diagFailed;
+    private final LongAdder resolves = new LongAdder();
+    private final LongAdder quickAnswers = new LongAdder();
+    private final LongAdder probes = new LongAdder();
+    private final LongAdder listings = new LongAdder();
+    private final LongAdder scans = new LongAdder();
+    private final LongAdder procCalls = new LongAdder();
+    private volatile boolean closed;
+
+    /**
+     * What the resolver has spent since it was created.
+     *
+     * @param resolves identities answered (by {@link #resolve} or {@link #resolveQuickly})
+     * @param quickAnswers of those, answered by {@link #resolveQuickly}
+     * @param fdProbes descriptors read to find a socket (recent owners and after scans)
+     * @param fdListings descriptor tables listed
+     * @param scans process tree scans
+     * @param procCalls procfs reads and opens by the per-process views (the scan's own reads and
+     *     the socket lookup are not counted)
+     */
+    public record Stats(long resolves, long quickAnswers, long fdProbes, long fdListings, long scans, long procCalls) {
+
+        /** The difference to an earlier snapshot. */
+        public Stats minus(Stats earlier) {
+            return new Stats(
+                    resolves - earlier.resolves,
+                    quickAnswers - earlier.quickAnswers,
+                    fdProbes - earlier.fdProbes,
+                    fdListings - earlier.fdListings,
+                    scans - earlier.scans,
+                    procCalls - earlier.procCalls);
+        }
+    }
 
     /**
      * @param procRoot where procfs is mounted ({@code /proc}; a fixture directory in tests)
@@ -50,16 +87,25 @@ public final class ProcCallerResolver implements CallerResolver {
      * @param trust the TOFU record, or null to skip hashing ({@link CallerIdentity#sha256()} null)
      */
     public ProcCallerResolver(Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust) {
-        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC));
+        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC), false);
     }
 
     private ProcCallerResolver(
-            Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust, boolean tablesOnly) {
+            Path procRoot,
+            OptionalInt namespacePid,
+            OptionalInt rootPid,
+            BinaryTrust trust,
+            boolean tablesOnly,
+            boolean pathReads) {
         this.tablesOnly = tablesOnly;
         this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"));
         this.namespacePid = Objects.requireNonNull(namespacePid, "namespacePid");
         this.rootPid = Objects.requireNonNull(rootPid, "rootPid");
         this.trust = trust;
+        this.sockets = new SocketInodes(proc, namespacePid, tablesOnly);
+        this.pathReads = pathReads || !procRoot.equals(DEFAULT_PROC) || !ProcSyscalls.available();
+        this.processes = this.pathReads ? new ProcPaths(proc) : new ProcHandles();
+        this.reader = new IdentityReader(processes, rootPid, trust);
     }
 
     /** Clients in the proxy's own network namespace, any process on the host. */
@@ -82,12 +128,17 @@ public final class ProcCallerResolver implements CallerResolver {
 
     /** A copy using {@code trust} (shared across resolvers of one sandbox), or none when null. */
     public ProcCallerResolver withBinaryTrust(BinaryTrust trust) {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, pathReads);
     }
 
     /** A copy that reads {@code net/tcp} tables instead of asking the kernel over netlink (slower). */
     ProcCallerResolver withTableLookup() {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true, pathReads);
+    }
+
+    /** A copy that reads processes by path with java.nio, as without native access (slower). */
+    ProcCallerResolver withPathReads() {
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, true);
     }
 
     /**
@@ -95,7 +146,12 @@ public final class ProcCallerResolver implements CallerResolver {
      * fallback when netlink is unavailable, and for a proc root other than /proc).
      */
     public String socketLookup() {
-        return sockDiag() != null ? "sock_diag" : "net/tcp";
+        return sockets.netlink() ? "sock_diag" : "net/tcp";
+    }
+
+    /** How processes are read: {@code descriptors} (kept open, native calls) or {@code paths} (java.nio). */
+    public String processReads() {
+        return pathReads ? "paths" : "descriptors";
     }
 
     /** The TOFU record in use, or null. */
@@ -103,190 +159,150 @@ public final class ProcCallerResolver implements CallerResolver {
         return trust;
     }
 
+    /** A snapshot of the counters. */
+    public Stats stats() {
+        return new Stats(
+                resolves.sum(), quickAnswers.sum(), probes.sum(), listings.sum(), scans.sum(), procCalls.sum());
+    }
+
     @Override
     public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
         long inode = socketInode(client, proxy);
-        String link = ProcFs.socketLink(inode);
-        CallerIdentity recent = fromRecentOwner(client, link, false);
-        if (recent != null) {
+        Lookup lookup = processes.begin();
+        try {
+            CallerIdentity recent = fromRecentOwner(lookup, client, inode, false);
+            if (recent == null) {
+                recent = fromScan(lookup, client, proxy, inode);
+            }
+            resolves.increment();
             return recent;
+        } finally {
+            account(lookup);
         }
-        int[] found = owner(inode, link, client, proxy);
-        int pid = found[0];
-        ProcFs.Stat before = proc.stat(pid);
-        CallerIdentity identity = describe(pid, false);
-        if (identity == null) {
-            throw new IdentityException(
-                    "identity_unknown", "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
-        }
-        if (before != null && found[1] >= 0) {
-            owners.record(pid, before.startTime(), found[1]);
-            owners.opened(client, pid, found[1]);
-        }
-        return identity;
     }
 
     /**
-     * Answers from a recent owner when the socket sits on one of its recent descriptors and every
-     * binary involved was hashed before: a netlink query and a handful of small procfs reads, no
-     * tree scan and no hashing. Otherwise null.
+     * Answers from a recent owner when the socket sits on one of its descriptors and every binary
+     * involved was hashed before: a netlink query and a handful of small procfs reads, no tree scan
+     * and no hashing. Otherwise null.
      */
     @Override
     public CallerIdentity resolveQuickly(InetSocketAddress client, InetSocketAddress proxy) {
-        if (sockDiag() == null) {
+        if (!sockets.netlink()) {
             return null;
         }
-        return fromRecentOwner(client, ProcFs.socketLink(socketInode(client, proxy)), true);
-    }
-
-    /**
-     * The caller when a recent owner holds the socket on a recently used descriptor and is still the
-     * same process (start time) inside the tree; null otherwise (or, when {@code quick}, when a
-     * binary would need hashing). Everything but where to look is read afresh.
-     */
-    private CallerIdentity fromRecentOwner(InetSocketAddress client, String link, boolean quick) {
-        int budget = MAX_HINT_READS;
-        for (RecentOwners.Hint hint : owners.snapshot()) {
-            // descriptors whose connection ended first (a new socket takes the lowest free one)
-            for (int pass = 0; pass < 2; pass++) {
-                for (int fd : hint.fds()) {
-                    if (owners.isOpen(hint.pid(), fd) != (pass == 1)) {
-                        continue;
-                    }
-                    if (budget-- == 0) {
-                        return null;
-                    }
-                    if (proc.holdsSocketAt(hint.pid(), fd, link)) {
-                        return confirm(client, hint, fd, quick);
-                    }
-                }
+        long inode = socketInode(client, proxy);
+        Lookup lookup = processes.begin();
+        try {
+            CallerIdentity identity = fromRecentOwner(lookup, client, inode, true);
+            if (identity != null) {
+                resolves.increment();
+                quickAnswers.increment();
             }
+            return identity;
+        } finally {
+            account(lookup);
         }
-        return null;
-    }
-
-    private CallerIdentity confirm(InetSocketAddress client, RecentOwners.Hint hint, int fd, boolean quick) {
-        CallerIdentity identity = describe(hint.pid(), quick);
-        // read after the binary: the pid named the recorded process throughout
-        ProcFs.Stat now = proc.stat(hint.pid());
-        if (now == null || now.startTime() != hint.startTime()) {
-            owners.forget(hint.pid(), hint.startTime()); // the pid names another process now
-            return null;
-        }
-        if (identity != null) {
-            owners.record(hint.pid(), hint.startTime(), fd);
-            owners.opened(client, hint.pid(), fd);
-        }
-        return identity;
     }
 
     /** The connection from {@code client} was closed: its descriptor is a likely place for the next one. */
     @Override
     public void released(InetSocketAddress client) {
-        owners.closed(client);
+        owners.released(client);
     }
 
-    /**
-     * The binary, ancestors and hash of {@code pid}, read now. Null when the process is no longer
-     * inside the tree (it was found through a hint; a scan then decides), or when {@code quick} and
-     * a binary was not hashed yet.
-     */
-    private CallerIdentity describe(int pid, boolean quick) {
-        String binary = exe(pid);
-        List<Integer> ancestorPids = new ArrayList<>();
-        List<String> ancestors = new ArrayList<>();
-        boolean inTree = collectAncestors(pid, ancestorPids, ancestors);
-        if (!inTree && rootPid.isPresent()) {
-            return null;
-        }
-        String sha = null;
-        if (trust != null) {
-            sha = quick ? trust.verifyIfHashed(proc.exeLink(pid), binary) : trust.verify(proc.exeLink(pid), binary);
-            if (sha == null) {
-                return null;
-            }
-            // ancestors decide policy too (a rule on /bin/sh admits its children): swapped ones count
-            for (int i = 0; i < ancestorPids.size(); i++) {
-                Path link = proc.exeLink(ancestorPids.get(i));
-                String a = ancestors.get(i);
-                if ((quick ? trust.verifyIfHashed(link, a) : trust.verify(link, a)) == null) {
-                    return null;
-                }
-            }
-        }
-        return new CallerIdentity(pid, binary, ancestors, sha);
-    }
-
-    /** The netlink lookup, created on first use; null when unavailable (then tables are read). */
-    private SockDiag sockDiag() {
-        SockDiag d = diag;
-        if (d != null || tablesOnly) {
-            return d;
-        }
-        synchronized (diagLock) {
-            if (diag == null && !diagFailed) {
-                try {
-                    diag = namespacePid.isPresent()
-                            ? SockDiag.openInNamespaceOf(namespacePid.getAsInt())
-                            : SockDiag.open();
-                } catch (RuntimeException | LinkageError e) {
-                    diagFailed = true;
-                }
-            }
-            return diag;
-        }
-    }
-
-    private Path netDir() {
-        return namespacePid.isPresent()
-                ? proc.pidDir(namespacePid.getAsInt()).resolve("net")
-                : proc.root().resolve("net");
+    /** Releases the netlink socket and the kept procfs descriptors; later resolutions fail closed. */
+    @Override
+    public void close() {
+        closed = true;
+        sockets.close();
+        processes.close();
     }
 
     private long socketInode(InetSocketAddress client, InetSocketAddress proxy) {
-        SockDiag d = sockDiag();
-        if (d != null) {
-            try {
-                OptionalInt inode = d.inode(client, proxy);
-                if (inode.isPresent()) {
-                    return Integer.toUnsignedLong(inode.getAsInt());
-                }
+        if (closed) {
+            throw new IdentityException("identity_unknown", "the caller resolver was closed (the proxy is stopping)");
+        }
+        return sockets.inode(client, proxy);
+    }
+
+    private void account(Lookup lookup) {
+        probes.add(lookup.probes);
+        listings.add(lookup.listings);
+        procCalls.add(lookup.calls());
+        processes.end(lookup);
+    }
+
+    /**
+     * The caller when a recent owner holds the socket and is still the same process (start time)
+     * inside the tree; null otherwise (or, when {@code quick}, when a binary would need hashing or
+     * the reads allowed on an event loop were spent). Everything but where to look is read afresh.
+     */
+    private CallerIdentity fromRecentOwner(Lookup lookup, InetSocketAddress client, long inode, boolean quick) {
+        try (OwnerSearch search =
+                new OwnerSearch(processes, owners, lookup, inode, quick ? QUICK_PROBES : MAX_PROBES)) {
+            OwnerSearch.Hit hit = search.find();
+            return hit == null ? null : confirm(lookup, hit.view(), hit.plan(), hit.fd(), client, inode, quick);
+        }
+    }
+
+    private CallerIdentity confirm(
+            Lookup lookup,
+            ProcessView view,
+            RecentOwners.Plan plan,
+            int fd,
+            InetSocketAddress client,
+            long inode,
+            boolean quick) {
+        IdentityReader.Description d = reader.read(lookup, view, quick, plan.startTime());
+        if (d == null) {
+            owners.forget(plan.pid(), plan.startTime()); // the pid names another process now
+            return null;
+        }
+        if (d.identity() == null) {
+            return null; // left the tree (a scan decides), or a binary needs hashing
+        }
+        owners.attributed(client, plan.pid(), plan.startTime(), fd, inode);
+        return d.identity();
+    }
+
+    /** The scan's answer: the owner found in the tree, read through a view that holds the socket. */
+    private CallerIdentity fromScan(Lookup lookup, InetSocketAddress client, InetSocketAddress proxy, long inode) {
+        scans.increment();
+        int[] found = owner(inode, client, proxy);
+        int pid = found[0];
+        int fd = found[1];
+        ProcessView view = processes.open(lookup, pid);
+        lookup.probes++;
+        if (view != null && view.probe(lookup, fd) != inode) {
+            // a kept view of an earlier process with this pid: open the current one
+            view.close();
+            view = processes.reopen(lookup, pid);
+            lookup.probes++;
+            if (view != null && view.probe(lookup, fd) != inode) {
+                view.close();
+                view = null;
+            }
+        }
+        if (view == null) {
+            throw new IdentityException(
+                    "identity_unknown",
+                    "pid " + pid + " no longer holds the socket " + SocketInodes.format(client) + " -> "
+                            + SocketInodes.format(proxy) + " (exited?)");
+        }
+        try (ProcessView holder = view) {
+            IdentityReader.Description d = reader.read(lookup, holder, false, -1);
+            if (d == null || d.identity() == null) {
                 throw new IdentityException(
-                        "identity_unknown",
-                        "no open TCP socket " + format(client) + " -> " + format(proxy) + " in "
-                                + (namespacePid.isPresent()
-                                        ? "the network namespace of pid " + namespacePid.getAsInt()
-                                        : "this network namespace")
-                                + ": the client already closed the connection");
-            } catch (IllegalStateException e) {
-                // netlink misbehaved: the tables below give the same answer, only slower
+                        "identity_unknown", "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
             }
+            owners.attributed(client, pid, d.startTime(), fd, inode);
+            return d.identity();
         }
-        Path net = netDir();
-        boolean ipv4 = TcpTable.isIpv4(client.getAddress());
-        if (ipv4) {
-            long inode = TcpTable.findInode(read(net.resolve("tcp")), false, client, proxy);
-            if (inode > 0) {
-                return inode;
-            }
-        }
-        // IPv6, or IPv4 through a dual-stack socket (::ffff:a.b.c.d)
-        byte[] tcp6 = ipv4 ? proc.readOrEmpty(net.resolve("tcp6")) : read(net.resolve("tcp6"));
-        long inode = TcpTable.findInode(tcp6, true, client, proxy);
-        if (inode > 0) {
-            return inode;
-        }
-        throw new IdentityException(
-                "identity_unknown",
-                "no open TCP socket " + format(client) + " -> " + format(proxy) + " in " + net + "/tcp"
-                        + (ipv4 ? "{,6}" : "6") + ": the client already closed the connection"
-                        + (namespacePid.isPresent()
-                                ? " or is not in the network namespace of pid " + namespacePid.getAsInt()
-                                : ""));
     }
 
     /** The owning pid (the lowest, when shared through fork) and its descriptor number. */
-    private int[] owner(long inode, String link, InetSocketAddress client, InetSocketAddress proxy) {
+    private int[] owner(long inode, InetSocketAddress client, InetSocketAddress proxy) {
         List<Integer> candidates;
         try {
             candidates = rootPid.isPresent() ? proc.descendantsOf(rootPid.getAsInt()) : proc.allPids();
@@ -298,6 +314,7 @@ public final class ProcCallerResolver implements CallerResolver {
         }
         // the lowest pid is the one that created a socket shared through fork
         candidates.sort(null);
+        String link = ProcFs.socketLink(inode);
         for (int pid : candidates) {
             int fd = proc.socketFd(pid, link);
             if (fd >= 0) {
@@ -306,60 +323,9 @@ public final class ProcCallerResolver implements CallerResolver {
         }
         throw new IdentityException(
                 "identity_unknown",
-                "socket " + format(client) + " -> " + format(proxy) + " (inode " + inode + ") is held by no process "
+                "socket " + SocketInodes.format(client) + " -> " + SocketInodes.format(proxy) + " (inode " + inode
+                        + ") is held by no process "
                         + (rootPid.isPresent() ? "in the process tree of pid " + rootPid.getAsInt() : "on this host")
                         + ": the client exited or passed the socket away");
-    }
-
-    private String exe(int pid) {
-        try {
-            return proc.exe(pid);
-        } catch (IOException e) {
-            throw new IdentityException(
-                    "identity_unknown", "cannot read " + proc.exeLink(pid) + " (process exited?): " + e, e);
-        }
-    }
-
-    /**
-     * Parent, grandparent, ... up to the root pid (inclusive) or pid 1 (exclusive). Returns whether
-     * the walk reached the root pid (always true without one).
-     */
-    private boolean collectAncestors(int pid, List<Integer> pids, List<String> exes) {
-        int current = pid;
-        while (pids.size() < MAX_ANCESTORS) {
-            if (rootPid.isPresent() && current == rootPid.getAsInt()) {
-                return true;
-            }
-            OptionalInt parent = proc.parentOf(current);
-            if (parent.isEmpty()) {
-                throw new IdentityException(
-                        "identity_unknown", "cannot read the parent of pid " + current + " (process exited?)");
-            }
-            int ppid = parent.getAsInt();
-            if (ppid <= 1) {
-                return rootPid.isEmpty() || rootPid.getAsInt() == ppid;
-            }
-            pids.add(ppid);
-            exes.add(exe(ppid));
-            current = ppid;
-        }
-        return rootPid.isEmpty();
-    }
-
-    private byte[] read(Path table) {
-        try {
-            return proc.read(table);
-        } catch (IOException e) {
-            throw new IdentityException(
-                    "identity_unknown",
-                    "cannot read " + table + ": " + e
-                            + (namespacePid.isPresent() ? " (has pid " + namespacePid.getAsInt() + " exited?)" : ""),
-                    e);
-        }
-    }
-
-    private static String format(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

@@ -17,8 +17,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The few things caller identity needs from a proc filesystem: process lists, parents, open
- * sockets and executables. Every read tolerates processes vanishing underneath it.
+ * The few things caller identity needs from a proc filesystem, read by path with java.nio:
+ * process lists, parents, open sockets and executables. Every read tolerates processes vanishing
+ * underneath it. The tree scan uses it always; per-process reads use it for a fixture proc root
+ * or without native access (see {@link ProcHandles} otherwise).
  */
 final class ProcFs {
 
@@ -126,8 +128,13 @@ final class ProcFs {
     /** The process's parent and start time, or null when it is gone. */
     Stat stat(int pid) {
         byte[] stat = readSmall(pidDir(pid).resolve("stat"));
+        return parseStat(stat, stat.length);
+    }
+
+    /** Parses the first {@code length} bytes of a {@code /proc/<pid>/stat}; null when malformed or empty. */
+    static Stat parseStat(byte[] stat, int length) {
         // "pid (comm) S ppid ...": comm may contain spaces and parentheses, so anchor on the last ')'
-        int i = stat.length - 1;
+        int i = length - 1;
         while (i >= 0 && stat[i] != ')') {
             i--;
         }
@@ -138,10 +145,10 @@ final class ProcFs {
         long ppid = -1;
         long startTime = -1;
         // fields after the comm: state is field 3, ppid field 4, starttime field 22
-        for (int field = 3; field <= 22 && i < stat.length; field++) {
+        for (int field = 3; field <= 22 && i < length; field++) {
             long v = 0;
             boolean any = false;
-            while (i < stat.length && stat[i] != ' ' && stat[i] != '\n') {
+            while (i < length && stat[i] != ' ' && stat[i] != '\n') {
                 byte b = stat[i++];
                 if (b >= '0' && b <= '9') {
                     v = v * 10 + (b - '0');
@@ -179,23 +186,48 @@ final class ProcFs {
         return -1;
     }
 
-    /** True when descriptor {@code fd} of the process is the socket {@code socketLink} right now. */
-    boolean holdsSocketAt(int pid, int fd, String socketLink) {
+    /** Where descriptor {@code fd} of the process points now, or null when it has no such descriptor. */
+    String fdTarget(int pid, int fd) {
         try {
-            return socketLink.equals(
-                    Files.readSymbolicLink(pidDir(pid).resolve("fd").resolve(Integer.toString(fd)))
-                            .toString());
+            return Files.readSymbolicLink(fdDir(pid).resolve(Integer.toString(fd)))
+                    .toString();
         } catch (IOException closedOrGone) {
-            return false;
+            return null;
         }
+    }
+
+    /** The descriptor numbers of the process, ascending; null when it is gone or has more than {@code max}. */
+    int[] fds(int pid, int max) {
+        List<Integer> numbers = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir(pid))) {
+            for (Path fd : fds) {
+                int n = parsePid(fd.getFileName().toString());
+                if (n >= 0) {
+                    if (numbers.size() == max) {
+                        return null;
+                    }
+                    numbers.add(n);
+                }
+            }
+        } catch (IOException goneOrForbidden) {
+            return null;
+        }
+        return numbers.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private Path fdDir(int pid) {
+        return pidDir(pid).resolve("fd");
     }
 
     /** The path of the running executable, without the kernel's " (deleted)" marker. */
     String exe(int pid) throws IOException {
-        String target = Files.readSymbolicLink(exeLink(pid)).toString();
-        return target.endsWith(DELETED_SUFFIX)
-                ? target.substring(0, target.length() - DELETED_SUFFIX.length())
-                : target;
+        return withoutDeletedMarker(Files.readSymbolicLink(exeLink(pid)).toString());
+    }
+
+    static String withoutDeletedMarker(String exeTarget) {
+        return exeTarget.endsWith(DELETED_SUFFIX)
+                ? exeTarget.substring(0, exeTarget.length() - DELETED_SUFFIX.length())
+                : exeTarget;
     }
 
     /** The magic link that opens the very file a process executes, even if renamed or deleted. */
@@ -257,7 +289,7 @@ final class ProcFs {
         }
     }
 
-    private static int parsePid(String name) {
+    static int parsePid(String name) {
         if (name.isEmpty() || name.length() > 9) {
             return -1;
         }

@@ -81,6 +81,7 @@ final class SockDiag implements AutoCloseable {
     private final MemorySegment errno = arena.allocate(CAPTURE);
     private final Cleaner.Cleanable cleanable;
     private int seq;
+    private boolean closed;
 
     private SockDiag(int fd) {
         this.fd = fd;
@@ -125,6 +126,9 @@ final class SockDiag implements AutoCloseable {
         boolean v4 = TcpTable.isIpv4(local.getAddress()) && TcpTable.isIpv4(remote.getAddress());
         lock.lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("sock_diag lookup closed");
+            }
             int mySeq = ++seq;
             fillRequest(mySeq, v4, local, remote);
             long sent = (long) SENDTO.invokeExact(errno, fd, request, (long) REQUEST_LENGTH, 0, kernel, 12);
@@ -202,9 +206,16 @@ final class SockDiag implements AutoCloseable {
         return (int) ERRNO.get(errno, 0L);
     }
 
+    /** Closes the socket once no request is in flight; later lookups throw IllegalStateException. */
     @Override
     public void close() {
-        cleanable.clean();
+        lock.lock();
+        try {
+            closed = true;
+            cleanable.clean();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static int netlinkSocket() {

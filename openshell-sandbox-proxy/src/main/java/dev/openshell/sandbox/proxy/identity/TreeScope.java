@@ -77,7 +77,18 @@ public final class TreeScope implements CallerResolver {
         Scoped next = new Scoped(
                 root, new ProcCallerResolver(Path.of("/proc"), OptionalInt.empty(), OptionalInt.of(root), trust));
         current = next;
+        if (s != null) {
+            s.resolver().close(); // lookups still running on it finish or fail closed
+        }
         return next;
+    }
+
+    @Override
+    public synchronized void close() {
+        Scoped s = current;
+        if (s != null) {
+            s.resolver().close();
+        }
     }
 
     private int readRoot() {

@@ -121,6 +121,33 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    void descriptorAndPathReadsGiveTheSameAnswer() throws Exception {
+        start("bash", "-c", "curl -s --max-time 5 " + url() + " >/dev/null; sleep 30");
+        Socket peer = server.accept();
+        accepted.add(peer);
+        InetSocketAddress client = (InetSocketAddress) peer.getRemoteSocketAddress();
+        InetSocketAddress proxy = (InetSocketAddress) peer.getLocalSocketAddress();
+        try (ProcCallerResolver descriptors = ProcCallerResolver.forOwnNamespace();
+                ProcCallerResolver paths = descriptors.withPathReads()) {
+            assertThat(descriptors.processReads()).isEqualTo("descriptors");
+            assertThat(paths.processReads()).isEqualTo("paths");
+
+            CallerIdentity scanned = descriptors.resolve(client, proxy);
+            assertThat(scanned.binary()).isEqualTo(real("/usr/bin/curl"));
+            assertThat(paths.resolve(client, proxy)).isEqualTo(scanned);
+            // the second time from the recent owner, on the event loop's path
+            assertThat(descriptors.resolveQuickly(client, proxy)).isEqualTo(scanned);
+            assertThat(paths.resolveQuickly(client, proxy)).isEqualTo(scanned);
+
+            ProcCallerResolver.Stats stats = descriptors.stats();
+            assertThat(stats.resolves()).isEqualTo(2);
+            assertThat(stats.quickAnswers()).isEqualTo(1);
+            assertThat(stats.scans()).isEqualTo(1);
+            assertThat(stats.fdProbes()).isEqualTo(2); // the scan's find, confirmed; then the recorded fd
+        }
+    }
+
+    @Test
     void ipv6AndDualStackConnectionsAreResolved() throws Exception {
         ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();
         // a dual-stack listener sees an IPv4 client through an IPv6 socket
