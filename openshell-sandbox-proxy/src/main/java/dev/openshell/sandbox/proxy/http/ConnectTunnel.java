@@ -9,14 +9,14 @@ import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +36,9 @@ public final class ConnectTunnel implements TunnelOpener {
         void inference(Channel client, Destination destination);
     }
 
+    private static final byte[] ESTABLISHED =
+            "HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private final ProxyServices services;
     private final TunnelInspector inspector;
 
@@ -51,7 +54,6 @@ public final class ConnectTunnel implements TunnelOpener {
         if (destination.isInference()) {
             established(client).addListener(f -> {
                 if (f.isSuccess()) {
-                    stripHttp(client.pipeline());
                     inspector.inference(client, destination);
                 }
             });
@@ -60,7 +62,10 @@ public final class ConnectTunnel implements TunnelOpener {
         // Keep reading while the tunnel is set up: an L4 tunnel ends up reading freely anyway, and
         // not pausing spares two epoll_ctl calls per tunnel. Bytes sent early wait in the stopped
         // decoder (bounded there); paths that need reads pulled turn auto-read off again.
-        client.config().setAutoRead(true);
+        ChannelHandlerContext decoder = client.pipeline().context(GuardedRequestDecoder.class);
+        if (decoder != null) {
+            ((GuardedRequestDecoder) decoder.handler()).readAheadWhileDeciding(decoder);
+        }
         Admission.admit(ClientSession.of(client), destination, services, client.eventLoop())
                 .thenAccept(admitted -> decided(client, destination, admitted, start));
     }
@@ -103,7 +108,6 @@ public final class ConnectTunnel implements TunnelOpener {
             client.config().setAutoRead(false);
             established(client).addListener(f -> {
                 if (f.isSuccess()) {
-                    stripHttp(client.pipeline());
                     services.registry().register(inspector.inspect(client, admitted), generation);
                 }
             });
@@ -140,16 +144,18 @@ public final class ConnectTunnel implements TunnelOpener {
                     // The relay goes in right behind the 200: whatever either side sends next is
                     // queued after it, and a failed write closes both through the relay.
                     established(client);
-                    stripHttp(client.pipeline());
                     RelayHandler.join(client, upstream);
                     removeDecoder(client.pipeline());
                 });
     }
 
-    private static io.netty.channel.ChannelFuture established(Channel client) {
-        DefaultFullHttpResponse ok = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, new HttpResponseStatus(200, "Connection Established"), Unpooled.EMPTY_BUFFER);
-        return client.writeAndFlush(ok);
+    /**
+     * Ends the HTTP part of the connection (the stopped decoder stays until the next protocol's
+     * handlers are in) and answers 200, pre-encoded.
+     */
+    private static ChannelFuture established(Channel client) {
+        stripHttp(client.pipeline());
+        return client.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
     }
 
     private static void fail(Channel client, HttpResponseStatus status, String error, String detail) {

@@ -124,6 +124,16 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
         }
     }
 
+    /**
+     * Lets the channel read ahead while a {@code CONNECT} is decided, unless the bytes already held
+     * behind it reached the bound (then reading stays off until the tunnel takes over).
+     */
+    public void readAheadWhileDeciding(ChannelHandlerContext ctx) {
+        if (internalBuffer().readableBytes() <= MAX_EARLY_TUNNEL_BYTES) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
     private void reject(ByteBuf in, List<Object> out, RejectedRequest why) {
         rejected = true;
         cancelDeadline();

@@ -5,8 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /** Assembles the pipeline of an accepted client connection; nothing else. */
 public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
@@ -26,10 +24,7 @@ public final class ProxyChannelInitializer extends ChannelInitializer<Channel> {
         ClientSession.start(ch, services);
         ChannelPipeline p = ch.pipeline();
         p.addLast("limit", limit);
-        p.addLast(
-                "idle",
-                new IdleStateHandler(0, 0, services.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("idle-close", IdleCloser.INSTANCE);
+        p.addLast("idle", new IdleTimeout(services.limits().idleTimeout()));
         p.addLast("decoder", new GuardedRequestDecoder(services.limits()));
         p.addLast("encoder", new HttpResponseEncoder());
         p.addLast("exchange", new HttpExchangeHandler(services, new ForwardRouter(services), tunnels));

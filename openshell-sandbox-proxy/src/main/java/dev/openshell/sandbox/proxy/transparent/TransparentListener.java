@@ -2,16 +2,14 @@ package dev.openshell.sandbox.proxy.transparent;
 
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.http.ConnectionLimitHandler;
-import dev.openshell.sandbox.proxy.http.IdleCloser;
+import dev.openshell.sandbox.proxy.http.IdleTimeout;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy's second listener, for connections the sandbox firewall redirected because they
@@ -58,12 +56,7 @@ public final class TransparentListener {
                                 .addLast("limit", limit)
                                 .addLast(
                                         "idle",
-                                        new IdleStateHandler(
-                                                0,
-                                                0,
-                                                captured.limits().idleTimeout().toMillis(),
-                                                TimeUnit.MILLISECONDS))
-                                .addLast("idle-close", IdleCloser.INSTANCE)
+                                        new IdleTimeout(captured.limits().idleTimeout()))
                                 .addLast("capture", new CaptureHandler(captured));
                     }
                 })

@@ -1,0 +1,123 @@
+package dev.openshell.sandbox.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Connections with no traffic in either direction for the idle timeout are closed; busy ones are not. */
+class IdleTimeoutIT {
+
+    private static final String UPSTREAM_IP = "10.77.4.1";
+    private static final Duration IDLE = Duration.ofMillis(1500);
+
+    @TempDir
+    static Path tmp;
+
+    private static final LoopbackAliases aliases = new LoopbackAliases();
+    private static EgressProxy proxy;
+    private static ServerSocket upstream;
+
+    @BeforeAll
+    static void start() throws Exception {
+        aliases.add(UPSTREAM_IP);
+        upstream = new ServerSocket();
+        upstream.bind(new InetSocketAddress(InetAddress.getByName(UPSTREAM_IP), 0));
+        proxy = new EgressProxy(ProxyConfig.builder(
+                                "sb-idle",
+                                (client, local) -> new CallerIdentity(4242, "/usr/bin/curl", List.of(), ""),
+                                TestPolicies.compile("""
+                                        version: 1
+                                        network_policies:
+                                          echo:
+                                            endpoints: [{host: echo.test, port: %d, allowed_ips: [%s/32]}]
+                                            binaries: [{path: /usr/bin/curl}]
+                                        """.formatted(upstream.getLocalPort(), UPSTREAM_IP)),
+                                1)
+                        .trustDir(tmp.resolve("trust"))
+                        .hostResolver(host -> List.of(InetAddress.getByName(UPSTREAM_IP)))
+                        .limits(ProxyLimits.DEFAULT.withIdleTimeout(IDLE))
+                        .build())
+                .start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        aliases.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void aQuietTunnelIsClosedAndABusyOneIsNot() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", proxy.port())) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(("CONNECT echo.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: echo.test\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            try (Socket server = upstream.accept()) {
+                assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+                // busy for three idle periods: a byte each way every 300 ms keeps the tunnel open
+                long busyUntil = System.nanoTime() + 3 * IDLE.toNanos();
+                long quietSince;
+                while (true) {
+                    out.write('x');
+                    assertThat(server.getInputStream().read()).isEqualTo('x');
+                    server.getOutputStream().write('y');
+                    assertThat(in.read()).isEqualTo('y');
+                    quietSince = System.nanoTime();
+                    if (quietSince > busyUntil) {
+                        break;
+                    }
+                    Thread.sleep(300);
+                }
+                // then quiet: the proxy closes both sides
+                assertThat(in.read()).isEqualTo(-1);
+                assertThat(server.getInputStream().read()).isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - quietSince))
+                        .isGreaterThanOrEqualTo(IDLE.minusMillis(100));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", proxy.port())) {
+            client.getOutputStream().write("CONNECT echo".getBytes(StandardCharsets.US_ASCII));
+            // the header timeout (10 s by default) is longer: this is the idle timeout at work
+            assertThat(client.getInputStream().readAllBytes()).isNotNull();
+        }
+    }
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+}
