@@ -75,7 +75,7 @@ class IdleTimeoutIT {
             out.write(("CONNECT echo.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: echo.test\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             try (Socket server = upstream.accept()) {
-                assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(in)).startsWith("HTTP/1.1 200");
                 // busy for three idle periods: a byte each way every 300 ms keeps the tunnel open
                 long busyUntil = System.nanoTime() + 3 * IDLE.toNanos();
                 long quietSince;
@@ -107,17 +107,5 @@ class IdleTimeoutIT {
             // the header timeout (10 s by default) is longer: this is the idle timeout at work
             assertThat(client.getInputStream().readAllBytes()).isNotNull();
         }
-    }
-
-    private static String readHead(InputStream in) throws Exception {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
     }
 }

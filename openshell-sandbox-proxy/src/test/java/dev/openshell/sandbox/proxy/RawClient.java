@@ -75,4 +75,17 @@ final class RawClient implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
     }
+
+    /** Reads a response head (through the blank line) byte by byte, leaving what follows unread. */
+    static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
 }

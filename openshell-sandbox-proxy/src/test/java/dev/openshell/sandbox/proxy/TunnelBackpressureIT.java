@@ -117,7 +117,7 @@ class TunnelBackpressureIT {
             out.write(("CONNECT bulk.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
-            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertThat(RawClient.readHead(in)).startsWith("HTTP/1.1 200");
 
             // the client does not read: the upstream's writes must stall well short of the total
             long previous = -1;
@@ -149,34 +149,13 @@ class TunnelBackpressureIT {
     void aStalledUpstreamStallsTheClientAndLosesNothing() throws Exception {
         AtomicReference<String> receivedDigest = new AtomicReference<>();
         AtomicLong received = new AtomicLong();
-        Object go = new Object();
-        boolean[] reading = {false};
-        Thread server = Thread.ofPlatform().start(() -> {
-            try (Socket s = upstream.accept()) {
-                s.setReceiveBufferSize(64 * 1024);
-                synchronized (go) {
-                    while (!reading[0]) {
-                        go.wait();
-                    }
-                }
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                InputStream in = s.getInputStream();
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while (received.get() < TOTAL && (n = in.read(buf)) > 0) {
-                    sha.update(buf, 0, n);
-                    received.addAndGet(n);
-                }
-                receivedDigest.set(HexFormat.of().formatHex(sha.digest()));
-            } catch (Exception e) {
-                receivedDigest.set("failed: " + e);
-            }
-        });
+        CountDownLatch go = new CountDownLatch(1);
+        Thread server = upstreamReader(go, received, receivedDigest);
         try (Socket client = new Socket("127.0.0.1", proxy.port())) {
             OutputStream out = client.getOutputStream();
             out.write(("CONNECT bulk.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(RawClient.readHead(client.getInputStream())).startsWith("HTTP/1.1 200");
             AtomicLong written = new AtomicLong();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -203,10 +182,7 @@ class TunnelBackpressureIT {
             assertThat(heldByProxy(written.get(), client.getLocalPort()))
                     .as("bytes the proxy holds while the upstream reads nothing")
                     .isLessThan(1L << 20);
-            synchronized (go) {
-                reading[0] = true;
-                go.notifyAll();
-            }
+            go.countDown();
             writer.join(60_000);
             server.join(60_000);
             assertThat(received.get()).isEqualTo(TOTAL);
@@ -220,21 +196,7 @@ class TunnelBackpressureIT {
         dnsGate = new CountDownLatch(1);
         AtomicReference<String> receivedDigest = new AtomicReference<>();
         AtomicLong received = new AtomicLong();
-        Thread server = Thread.ofPlatform().start(() -> {
-            try (Socket s = upstream.accept()) {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                InputStream in = s.getInputStream();
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while (received.get() < TOTAL && (n = in.read(buf)) > 0) {
-                    sha.update(buf, 0, n);
-                    received.addAndGet(n);
-                }
-                receivedDigest.set(HexFormat.of().formatHex(sha.digest()));
-            } catch (Exception e) {
-                receivedDigest.set("failed: " + e);
-            }
-        });
+        Thread server = upstreamReader(new CountDownLatch(0), received, receivedDigest);
         try (Socket client = new Socket("127.0.0.1", proxy.port())) {
             OutputStream out = client.getOutputStream();
             AtomicLong written = new AtomicLong();
@@ -263,7 +225,7 @@ class TunnelBackpressureIT {
             // outside it was flaky after the other tests here, so only delivery is asserted) // ~4 MiB measured held
             // back; ~78 MiB in 3 s unbounded
             dnsGate.countDown();
-            assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(RawClient.readHead(client.getInputStream())).startsWith("HTTP/1.1 200");
             writer.join(60_000);
             server.join(60_000);
             assertThat(received.get()).isEqualTo(TOTAL);
@@ -271,6 +233,31 @@ class TunnelBackpressureIT {
         } finally {
             dnsGate.countDown();
         }
+    }
+
+    /**
+     * Accepts one upstream connection (small receive buffer), waits for {@code go}, then reads
+     * {@link #TOTAL} bytes counting them into {@code received} and leaves their SHA-256 in
+     * {@code digest}.
+     */
+    private static Thread upstreamReader(CountDownLatch go, AtomicLong received, AtomicReference<String> digest) {
+        return Thread.ofPlatform().start(() -> {
+            try (Socket s = upstream.accept()) {
+                s.setReceiveBufferSize(64 * 1024);
+                go.await();
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while (received.get() < TOTAL && (n = in.read(buf)) > 0) {
+                    sha.update(buf, 0, n);
+                    received.addAndGet(n);
+                }
+                digest.set(HexFormat.of().formatHex(sha.digest()));
+            } catch (Exception e) {
+                digest.set("failed: " + e);
+            }
+        });
     }
 
     /**
@@ -300,17 +287,5 @@ class TunnelBackpressureIT {
             }
         }
         return written - queued;
-    }
-
-    private static String readHead(InputStream in) throws Exception {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.append((char) b);
-        }
-        return head.toString();
     }
 }
