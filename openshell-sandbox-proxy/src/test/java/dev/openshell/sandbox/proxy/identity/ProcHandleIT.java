@@ -61,7 +61,12 @@ class ProcHandleIT {
             ProcFs.Stat stat = view.stat(lookup);
             assertThat(stat.ppid()).isEqualTo(ProcessHandle.current().pid());
             assertThat(stat.startTime()).isEqualTo(view.startTime()).isPositive();
+            // a child just spawned may still hold the spawn helper's descriptor: wait until it settles
             int[] fds = view.fds(lookup);
+            for (int i = 0; i < 40 && !java.util.Arrays.equals(fds, view.fds(lookup)); i++) {
+                Thread.sleep(50);
+                fds = view.fds(lookup);
+            }
             assertThat(fds).contains(0, 1, 2).isSorted();
             assertThat(view.fds(lookup)).as("listed again from the start").isEqualTo(fds);
             assertThat(view.probe(lookup, 0)).isNotEqualTo(ProcessView.MISSING);
