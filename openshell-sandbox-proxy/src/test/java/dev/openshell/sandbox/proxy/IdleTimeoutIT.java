@@ -2,17 +2,12 @@ package dev.openshell.sandbox.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,28 +23,13 @@ class IdleTimeoutIT {
     @TempDir
     static Path tmp;
 
-    private static final LoopbackAliases aliases = new LoopbackAliases();
+    private static OneUpstream upstream;
     private static EgressProxy proxy;
-    private static ServerSocket upstream;
 
     @BeforeAll
     static void start() throws Exception {
-        aliases.add(UPSTREAM_IP);
-        upstream = new ServerSocket();
-        upstream.bind(new InetSocketAddress(InetAddress.getByName(UPSTREAM_IP), 0));
-        proxy = new EgressProxy(ProxyConfig.builder(
-                                "sb-idle",
-                                (client, local) -> new CallerIdentity(4242, "/usr/bin/curl", List.of(), ""),
-                                TestPolicies.compile("""
-                                        version: 1
-                                        network_policies:
-                                          echo:
-                                            endpoints: [{host: echo.test, port: %d, allowed_ips: [%s/32]}]
-                                            binaries: [{path: /usr/bin/curl}]
-                                        """.formatted(upstream.getLocalPort(), UPSTREAM_IP)),
-                                1)
-                        .trustDir(tmp.resolve("trust"))
-                        .hostResolver(host -> List.of(InetAddress.getByName(UPSTREAM_IP)))
+        upstream = new OneUpstream(UPSTREAM_IP);
+        proxy = new EgressProxy(upstream.proxyConfig("sb-idle", tmp.resolve("trust"), "echo.test")
                         .limits(ProxyLimits.DEFAULT.withIdleTimeout(IDLE))
                         .build())
                 .start();
@@ -63,7 +43,6 @@ class IdleTimeoutIT {
         if (upstream != null) {
             upstream.close();
         }
-        aliases.close();
     }
 
     @Test
@@ -72,9 +51,9 @@ class IdleTimeoutIT {
         try (Socket client = new Socket("127.0.0.1", proxy.port())) {
             OutputStream out = client.getOutputStream();
             InputStream in = client.getInputStream();
-            out.write(("CONNECT echo.test:" + upstream.getLocalPort() + " HTTP/1.1\r\nHost: echo.test\r\n\r\n")
+            out.write(("CONNECT echo.test:" + upstream.port() + " HTTP/1.1\r\nHost: echo.test\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            try (Socket server = upstream.accept()) {
+            try (Socket server = upstream.socket().accept()) {
                 assertThat(RawClient.readHead(in)).startsWith("HTTP/1.1 200");
                 // busy for three idle periods: a byte each way every 300 ms keeps the tunnel open
                 long busyUntil = System.nanoTime() + 3 * IDLE.toNanos();
