@@ -9,7 +9,14 @@
 #      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1,
 #      SKIP_HARNESS=1, JAVA_HOME (Java 25), PROXY_JAVA_OPTS (JVM flags for the proxy; default none),
 #      IO_THREADS (proxy event loops; default the proxy's own default, 1), PROXY_PORT (default 13129),
-#      WARMUP_SECONDS (default 60; 0 skips), L7_ARGS (extra bench/l7-bench.py arguments).
+#      WARMUP_SECONDS (default 60; 0 skips), L7_ARGS (extra bench/l7-bench.py arguments),
+#      TW_REUSE (net.ipv4.tcp_tw_reuse during the run, restored after; default 1; "keep" leaves it).
+# Why TW_REUSE=1: the upstream is 10.99.0.1 (the proxy never connects to loopback), and the kernel's
+# default (2) lets connect() reuse TIME_WAIT ports only for loopback addresses. The rate test leaves
+# tens of thousands of TIME_WAIT sockets towards the one upstream port, so without it every target's
+# connect() searches the port range and the rate swings ~10x between rounds (session 2). With 1, the
+# 10.99.0.1 leg behaves as the 127.0.0.1 upstream the shared harness's reference figures came from;
+# it applies to every target (Squid, tinyproxy, direct, ours) alike.
 # The proxy runs as in a sandbox: caller identity scoped to the client's process tree, every decision
 # written to a JSON-lines decision log. Before the measured run the proxy JVM is warmed up for
 # WARMUP_SECONDS with the harness's own tests against it alone (the JIT compiles the hot paths: a
@@ -48,8 +55,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 classpath="$root/openshell-sandbox-proxy/target/classes:$(cat "$root/openshell-sandbox-proxy/target/runtime-classpath.txt")"
 
-proxy_pid="" added_ip=0 anchors=0
+proxy_pid="" added_ip=0 anchors=0 tw_before=""
 cleanup() {
+  [ -n "$tw_before" ] && sysctl -qw "net.ipv4.tcp_tw_reuse=$tw_before" || true
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null || true
   [ "$anchors" = 1 ] && "$harness/run-anchors.sh" stop >/dev/null || true
   [ "$added_ip" = 1 ] && ip addr del "$upstream_ip/32" dev lo 2>/dev/null || true
@@ -57,6 +65,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+tw_reuse=${TW_REUSE:-1}
+if [ "$tw_reuse" != keep ]; then
+  tw_before=$(cat /proc/sys/net/ipv4/tcp_tw_reuse)
+  sysctl -qw "net.ipv4.tcp_tw_reuse=$tw_reuse"
+fi
 if ! ip -o addr show dev lo | grep -q " $upstream_ip/32"; then
   ip addr add "$upstream_ip/32" dev lo
   added_ip=1
@@ -113,7 +126,7 @@ if [ "$warmup" -gt 0 ]; then
   echo "letting the warm-up's TIME_WAIT sockets expire (60 s)" >&2
   sleep 60
 fi
-{ echo "before: $(uptime)"; } > "$out/uptime.txt"
+{ echo "before: $(uptime)"; echo "net.ipv4.tcp_tw_reuse=$(cat /proc/sys/net/ipv4/tcp_tw_reuse)"; } > "$out/uptime.txt"
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
   # shellcheck disable=SC2046 # run-anchors.sh args is a word list on purpose
   as_scope_root "$python" "$harness/proxy-bench.py" $("$harness/run-anchors.sh" args) \
