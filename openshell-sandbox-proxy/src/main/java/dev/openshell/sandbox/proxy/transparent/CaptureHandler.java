@@ -76,6 +76,8 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                         () -> resolver.resolve(client, destination),
                         CompletableFuture.delayedExecutor(
                                 IDENTITY_RETRY.toMillis(), TimeUnit.MILLISECONDS, services.blocking())));
+        // as on the explicit port: the resolver's guess for the caller's next socket stays current
+        ctx.channel().closeFuture().addListener(f -> resolver.released(client));
         deadline = ctx.executor()
                 .schedule(
                         () -> {

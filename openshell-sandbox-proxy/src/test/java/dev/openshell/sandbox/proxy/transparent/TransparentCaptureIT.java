@@ -15,10 +15,13 @@ import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import io.netty.channel.epoll.Epoll;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,9 @@ class TransparentCaptureIT {
             """;
 
     private static final ConcurrentLinkedQueue<DecisionRecord> log = new ConcurrentLinkedQueue<>();
+    /** Client addresses the proxy told the resolver it closed. */
+    private static final ConcurrentLinkedQueue<InetSocketAddress> released = new ConcurrentLinkedQueue<>();
+
     private static LoopbackAliases aliases;
     private static TestUpstream http;
     private static TestUpstream https;
@@ -109,7 +115,24 @@ class TransparentCaptureIT {
         // The test JVM is the root of the tree the callers (curl, python3) belong to.
         ProcCallerResolver callers = ProcCallerResolver.forNamespaceOf(
                 (int) anchor.pid(), (int) ProcessHandle.current().pid());
-        proxy = new EgressProxy(ProxyConfig.builder(network.sandboxId(), callers, compile(POLICY), 1)
+        CallerResolver watched = new CallerResolver() {
+            @Override
+            public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
+                return callers.resolve(client, proxy);
+            }
+
+            @Override
+            public void released(InetSocketAddress client) {
+                released.add(client);
+                callers.released(client);
+            }
+
+            @Override
+            public void close() {
+                callers.close();
+            }
+        };
+        proxy = new EgressProxy(ProxyConfig.builder(network.sandboxId(), watched, compile(POLICY), 1)
                         .bind(network.explicitProxyAddress())
                         .transparentBind(network.transparentProxyAddress())
                         .hostResolver(TransparentCaptureIT::resolve)
@@ -158,6 +181,7 @@ class TransparentCaptureIT {
     @BeforeEach
     void clearLog() {
         log.clear();
+        released.clear();
     }
 
     @Test
@@ -211,6 +235,16 @@ class TransparentCaptureIT {
         assertThat(awaitRecord(r -> "raw.test".equals(r.host())))
                 .satisfies(r -> assertThat(r.verdict()).isEqualTo("allow"))
                 .satisfies(r -> assertThat(r.rule()).startsWith("transparent"));
+        // the closed capture is reported to the resolver, as on the explicit port
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (released.stream()
+                        .noneMatch(a -> a.getAddress().equals(network.subnet().sandboxAddress()))
+                && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(released)
+                .as("released() calls")
+                .anyMatch(a -> a.getAddress().equals(network.subnet().sandboxAddress()));
     }
 
     @Test
@@ -416,6 +450,15 @@ class TransparentCaptureIT {
     }
 
     /** The first logged record matching {@code match}; rejections are logged once the caller is known. */
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static DecisionRecord awaitRecord(Predicate<DecisionRecord> match) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
