@@ -10,7 +10,9 @@
 #      SKIP_HARNESS=1, JAVA_HOME (Java 25), PROXY_JAVA_OPTS (JVM flags for the proxy; default none),
 #      IO_THREADS (proxy event loops; default the proxy's own default, 1), PROXY_PORT (default 13129),
 #      WARMUP_SECONDS (default 60; 0 skips), L7_ARGS (extra bench/l7-bench.py arguments),
-#      TW_REUSE (net.ipv4.tcp_tw_reuse during the run, restored after; default 1; "keep" leaves it).
+#      TW_REUSE (net.ipv4.tcp_tw_reuse during the run, restored after; default 1; "keep" leaves it),
+#      FLOOR (default 1: also measure bench/floor-proxy.c, a CONNECT relay that checks nothing, as
+#      this machine's floor for what any proxy adds; 0 leaves it out; needs cc).
 # Why TW_REUSE=1: the upstream is 10.99.0.1 (the proxy never connects to loopback), and the kernel's
 # default (2) lets connect() reuse TIME_WAIT ports only for loopback addresses. The rate test leaves
 # tens of thousands of TIME_WAIT sockets towards the one upstream port, so without it every target's
@@ -55,8 +57,9 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 classpath="$root/openshell-sandbox-proxy/target/classes:$(cat "$root/openshell-sandbox-proxy/target/runtime-classpath.txt")"
 
-proxy_pid="" added_ip=0 anchors=0 tw_before=""
+proxy_pid="" floor_pid="" added_ip=0 anchors=0 tw_before=""
 cleanup() {
+  [ -n "$floor_pid" ] && kill "$floor_pid" 2>/dev/null && wait "$floor_pid" 2>/dev/null || true
   [ -n "$tw_before" ] && sysctl -qw "net.ipv4.tcp_tw_reuse=$tw_before" || true
   [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null || true
   [ "$anchors" = 1 ] && "$harness/run-anchors.sh" stop >/dev/null || true
@@ -111,6 +114,15 @@ for _ in $(seq 300); do grep -q '^listening' "$out/proxy.log" 2>/dev/null && bre
 grep -q '^listening' "$out/proxy.log" || { cat "$out/proxy.log" >&2; exit 1; }
 echo "openshell proxy: $(head -1 "$out/proxy.log")" >&2
 
+floor_args=()
+if [ "${FLOOR:-1}" = 1 ]; then
+  cc -O2 -pthread -o "$run/floor-proxy" "$root/bench/floor-proxy.c"
+  floor_port=$((proxy_port + 1))
+  "$run/floor-proxy" 127.0.0.1 "$floor_port" &
+  floor_pid=$!
+  floor_args=(--proxy "floor=127.0.0.1:$floor_port" --pid "floor=$floor_pid")
+fi
+
 # Runs "$@" as the caller tree's root: writes its own pid to the scope file, then execs.
 as_scope_root() { sh -c 'echo $$ > "$0"; exec "$@"' "$scope" "$@"; }
 
@@ -130,7 +142,7 @@ fi
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
   # shellcheck disable=SC2046 # run-anchors.sh args is a word list on purpose
   as_scope_root "$python" "$harness/proxy-bench.py" $("$harness/run-anchors.sh" args) \
-    --proxy "openshell=127.0.0.1:$proxy_port" --pid "openshell=$proxy_pid" \
+    --proxy "openshell=127.0.0.1:$proxy_port" --pid "openshell=$proxy_pid" "${floor_args[@]}" \
     --upstream-host "$upstream_ip" --tls --json "$out/harness.json" \
     --note "openshell proxy: ProxyMain, identity scoped to the harness tree, policy for $python" \
     "${extra[@]}" | tee "$out/harness.txt"
