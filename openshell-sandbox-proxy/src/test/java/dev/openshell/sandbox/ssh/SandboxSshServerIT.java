@@ -25,7 +25,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
@@ -188,19 +191,30 @@ class SandboxSshServerIT {
         // A unique duration doubles as the marker: `sleep 1000 MARKER` would exit at once.
         String marker = "1000." + (100_000 + ThreadLocalRandom.current().nextInt(900_000));
         SandboxSshClient doomed = SandboxSshClient.connect(sandbox.server.endpoint());
-        Thread running = Thread.ofVirtual()
-                .start(() -> doomed.execShell(
+        CompletableFuture<Integer> running = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                running.complete(doomed.execShell(
                         "exec sleep " + marker,
                         null,
                         OutputStream.nullOutputStream(),
                         OutputStream.nullOutputStream()));
+            } catch (RuntimeException e) {
+                running.completeExceptionally(e);
+            }
+        });
         try {
             awaitProcesses(marker, true);
         } finally {
             doomed.close();
         }
         awaitProcesses(marker, false);
-        running.join(Duration.ofSeconds(5));
+        // the client sees the command end without an exit status: the connection went away under it
+        assertThatThrownBy(() -> running.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(SshException.class)
+                .hasMessageContaining("without an exit status");
     }
 
     private static void awaitProcesses(String marker, boolean present) throws InterruptedException {
