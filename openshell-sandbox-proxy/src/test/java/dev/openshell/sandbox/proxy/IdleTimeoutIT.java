@@ -29,17 +29,12 @@ class IdleTimeoutIT {
     @BeforeAll
     static void start() throws Exception {
         upstream = new OneUpstream(UPSTREAM_IP);
-        proxy = new EgressProxy(upstream.proxyConfig("sb-idle", tmp.resolve("trust"), "echo.test")
-                        .limits(ProxyLimits.DEFAULT.withIdleTimeout(IDLE))
-                        .build())
-                .start();
+        proxy = upstream.start(upstream.proxyConfig("sb-idle", tmp.resolve("trust"), "echo.test")
+                .limits(ProxyLimits.DEFAULT.withIdleTimeout(IDLE)));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
         if (upstream != null) {
             upstream.close();
         }

@@ -13,13 +13,15 @@ import java.util.stream.Stream;
 /**
  * A plain upstream socket on a loopback alias (the proxy refuses loopback itself) and a proxy
  * configuration that lets {@code /usr/bin/curl} (the fixed caller) reach it under the given names.
- * Needs root for the alias; without it the calling test is skipped with the reason.
+ * Needs root for the alias; without it the calling test is skipped with the reason. Closing stops
+ * the proxy started through it, then removes the socket and the alias.
  */
 final class OneUpstream implements AutoCloseable {
 
     private final LoopbackAliases aliases = new LoopbackAliases();
     private final String ip;
     private final ServerSocket socket;
+    private EgressProxy proxy;
 
     OneUpstream(String ip) throws IOException {
         this.ip = aliases.add(ip);
@@ -50,9 +52,18 @@ final class OneUpstream implements AutoCloseable {
                 .hostResolver(host -> List.of(InetAddress.getByName(ip)));
     }
 
+    /** Starts a proxy from {@code config}; {@link #close} stops it first. */
+    EgressProxy start(ProxyConfig.Builder config) {
+        proxy = new EgressProxy(config.build()).start();
+        return proxy;
+    }
+
     @Override
     public void close() throws IOException {
         try {
+            if (proxy != null) {
+                proxy.close();
+            }
             socket.close();
         } finally {
             aliases.close();

@@ -47,24 +47,19 @@ class TunnelBackpressureIT {
     static void start() throws Exception {
         upstream = new OneUpstream(UPSTREAM_IP);
         InetAddress address = InetAddress.getByName(UPSTREAM_IP);
-        proxy = new EgressProxy(upstream.proxyConfig("sb-backpressure", tmp.resolve("trust"), "bulk.test", "early.test")
-                        .hostResolver(host -> {
-                            try {
-                                dnsGate.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            return List.of(address);
-                        })
-                        .build())
-                .start();
+        proxy = upstream.start(upstream.proxyConfig("sb-backpressure", tmp.resolve("trust"), "bulk.test", "early.test")
+                .hostResolver(host -> {
+                    try {
+                        dnsGate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return List.of(address);
+                }));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
         if (upstream != null) {
             upstream.close();
         }

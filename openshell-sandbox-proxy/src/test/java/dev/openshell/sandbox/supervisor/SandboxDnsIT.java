@@ -3,15 +3,11 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.SandboxSpec;
-import dev.openshell.sandbox.proxy.LoopbackAliases;
-import dev.openshell.sandbox.proxy.TestCa;
-import dev.openshell.sandbox.proxy.TestUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,23 +26,16 @@ class SandboxDnsIT {
     private static final String UPSTREAM_IP = "10.96.0.1";
     private static final Path NODE = Path.of("/usr/bin/node");
 
-    private static LoopbackAliases aliases;
-    private static TestUpstream upstream;
-    private static Path upstreamCa;
+    private static SandboxUpstream upstream;
     private static SandboxSupervisor sandbox;
     private static AgentShell shell;
 
     @BeforeAll
     static void start() throws IOException {
         SandboxFixture.assumeSandboxHost();
-        aliases = new LoopbackAliases();
-        aliases.add(UPSTREAM_IP);
-        TestCa ca = new TestCa("dns-it-upstream");
-        upstream = new TestUpstream(UPSTREAM_IP, ca.serverContext("api.test"));
-        Files.createDirectories(SandboxFixture.IT_STATE);
-        upstreamCa = ca.writePem(SandboxFixture.IT_STATE.resolve("dns-upstream-ca-" + UUID.randomUUID() + ".pem"));
+        upstream = new SandboxUpstream(UPSTREAM_IP, "api.test");
         SandboxSpec spec = SandboxFixture.keptSpec(policy("/usr/bin/curl"), AgentShell.COMMAND)
-                .withExtraUpstreamCa(upstreamCa);
+                .withExtraUpstreamCa(upstream.caPem());
         sandbox = SandboxSupervisor.start(spec, SandboxFixture.options(Map.of("api.test", UPSTREAM_IP)));
         shell = new AgentShell(sandbox.workdir());
     }
@@ -59,19 +48,6 @@ class SandboxDnsIT {
         }
         if (upstream != null) {
             upstream.close();
-        }
-        if (aliases != null) {
-            aliases.close();
-        }
-        if (upstreamCa != null) {
-            Files.deleteIfExists(upstreamCa);
-        }
-        try (var left = Files.list(SandboxFixture.IT_STATE)) {
-            if (left.findAny().isEmpty()) {
-                Files.delete(SandboxFixture.IT_STATE);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            // never created: the test was skipped early
         }
     }
 
@@ -111,7 +87,7 @@ class SandboxDnsIT {
 
         AgentShell.Result denied = shell.run(nodeGet("/denied"));
         assertThat(denied.output()).as("exit " + denied.exitCode()).startsWith("error ");
-        assertThat(upstream.requests).noneMatch(r -> r.contains("/denied"));
+        assertThat(upstream.requests()).noneMatch(r -> r.contains("/denied"));
 
         ReloadOutcome outcome = sandbox.reload(policy(NODE.toString()).getBytes(StandardCharsets.UTF_8), "test");
         assertThat(outcome.loaded()).as(outcome.error()).isTrue();

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxMain;
 import dev.openshell.sandbox.SandboxSpec;
-import dev.openshell.sandbox.proxy.LoopbackAliases;
-import dev.openshell.sandbox.proxy.TestCa;
-import dev.openshell.sandbox.proxy.TestUpstream;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,9 +36,7 @@ import picocli.CommandLine;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SupervisorScenariosIT {
 
-    private static LoopbackAliases aliases;
-    private static TestUpstream upstream;
-    private static Path upstreamCa;
+    private static SandboxUpstream upstream;
     private static Path outside;
     private static Path readOnlyOpen;
     private static SandboxSupervisor sandbox;
@@ -51,18 +46,13 @@ class SupervisorScenariosIT {
     @BeforeAll
     static void start() throws IOException {
         SandboxFixture.assumeSandboxHost();
-        aliases = new LoopbackAliases();
-        aliases.add(SandboxFixture.UPSTREAM_IP);
-        TestCa ca = new TestCa("supervisor-it-upstream");
-        upstream = new TestUpstream(SandboxFixture.UPSTREAM_IP, ca.serverContext("example.com"));
-        Files.createDirectories(SandboxFixture.IT_STATE);
-        upstreamCa = ca.writePem(SandboxFixture.IT_STATE.resolve("upstream-ca-" + UUID.randomUUID() + ".pem"));
+        upstream = new SandboxUpstream(SandboxFixture.UPSTREAM_IP, "example.com");
         // World-writable on disk, so only Landlock stands between the agent and these files.
         outside = openDirectory("outside");
         readOnlyOpen = openDirectory("read-only");
         SandboxSpec spec = SandboxFixture.keptSpec(
                         SandboxFixture.systemPolicy(readOnlyOpen.toString()), AgentShell.COMMAND)
-                .withExtraUpstreamCa(upstreamCa);
+                .withExtraUpstreamCa(upstream.caPem());
         sandbox = SandboxSupervisor.start(
                 spec, SandboxFixture.options(Map.of("example.com", SandboxFixture.UPSTREAM_IP)));
         shell = new AgentShell(sandbox.workdir());
@@ -75,23 +65,13 @@ class SupervisorScenariosIT {
             sandbox.close();
             StaleSandboxes.deleteRecursively(sandbox.stateDir());
         }
-        if (upstream != null) {
-            upstream.close();
-        }
-        if (aliases != null) {
-            aliases.close();
-        }
-        for (Path p : new Path[] {upstreamCa, outside, readOnlyOpen}) {
+        for (Path p : new Path[] {outside, readOnlyOpen}) {
             if (p != null) {
                 StaleSandboxes.deleteRecursively(p);
             }
         }
-        try (var left = Files.list(SandboxFixture.IT_STATE)) {
-            if (left.findAny().isEmpty()) {
-                Files.delete(SandboxFixture.IT_STATE);
-            }
-        } catch (java.nio.file.NoSuchFileException e) {
-            // never created: the test was skipped early
+        if (upstream != null) {
+            upstream.close();
         }
     }
 
@@ -143,7 +123,7 @@ class SupervisorScenariosIT {
         assertThat(https.output()).contains("403");
         assertThat(http.output()).contains("\"error\":\"policy_denied\"");
         assertThat(SandboxFixture.log(sandbox)).contains("denied: /usr/bin/curl -> example.com:" + upstream.port());
-        assertThat(upstream.requests).isEmpty();
+        assertThat(upstream.requests()).isEmpty();
     }
 
     @Test
