@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * What {@link TransparentCaptureIT} runs against (root): a sandbox network whose firewall redirects
@@ -84,20 +85,19 @@ final class CaptureSandbox implements AutoCloseable {
     /** The real path of {@code /usr/bin/python3}, as the proxy identifies it. */
     String python;
 
-    /** Skips the calling test class, with the reason, when the machine cannot run it. */
+    /** Skips the calling test class, printing the reason, when the machine cannot run it. */
     static void assumeCapable() {
-        Optional<String> reason = SandboxNetwork.unavailableReason();
+        Optional<String> reason = SandboxNetwork.unavailableReason()
+                .map(r -> "sandbox networks need root, ip and nft: " + r)
+                .or(() -> Epoll.isAvailable()
+                        ? Optional.empty()
+                        : Optional.of("Netty epoll: " + Epoll.unavailabilityCause()))
+                .or(() -> Stream.of("/usr/bin/curl", "/usr/bin/python3")
+                        .filter(b -> !Files.isExecutable(Path.of(b)))
+                        .findFirst()
+                        .map(b -> b + " is needed"));
         reason.ifPresent(r -> System.out.println("TransparentCaptureIT skipped: " + r));
-        assumeThat(reason).as("sandbox networks need root, ip and nft").isEmpty();
-        assumeThat(Epoll.isAvailable())
-                .as("Netty epoll: " + Epoll.unavailabilityCause())
-                .isTrue();
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/curl")))
-                .as("/usr/bin/curl is needed")
-                .isTrue();
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/python3")))
-                .as("/usr/bin/python3 is needed")
-                .isTrue();
+        assumeThat(reason).as("what this machine lacks").isEmpty();
     }
 
     /** Sets everything up; whatever was made before a failure is removed again. */
