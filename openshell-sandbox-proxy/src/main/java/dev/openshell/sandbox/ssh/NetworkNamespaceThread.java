@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
  * supervisor (host namespace) creates a socket here and then uses it from anywhere. The thread never
  * runs anything else and never returns to the host namespace.
  */
-final class NetworkNamespaceThread implements AutoCloseable {
+public final class NetworkNamespaceThread implements AutoCloseable {
 
     private final Path namespaceFile;
     private final ExecutorService executor;
@@ -37,7 +37,7 @@ final class NetworkNamespaceThread implements AutoCloseable {
     }
 
     /** Starts the thread and enters {@code namespaceFile} ({@code /var/run/netns/NAME} or {@code /proc/PID/ns/net}). */
-    static NetworkNamespaceThread enter(Path namespaceFile) throws IOException {
+    public static NetworkNamespaceThread enter(Path namespaceFile) throws IOException {
         NetworkNamespaceThread thread = new NetworkNamespaceThread(namespaceFile);
         thread.executor.submit(() -> {});
         try {
@@ -71,7 +71,7 @@ final class NetworkNamespaceThread implements AutoCloseable {
     }
 
     /** Runs {@code task} inside the namespace and waits for its result. */
-    <T> T call(Callable<T> task) throws IOException {
+    public <T> T call(Callable<T> task) throws IOException {
         Future<T> future = executor.submit(task);
         try {
             return future.get();
@@ -91,7 +91,7 @@ final class NetworkNamespaceThread implements AutoCloseable {
         }
     }
 
-    Path namespaceFile() {
+    public Path namespaceFile() {
         return namespaceFile;
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy;
 
+import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,26 +12,34 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A plain upstream socket on a loopback alias (the proxy refuses loopback itself) and a proxy
- * configuration that lets {@code /usr/bin/curl} (the fixed caller) reach it under the given names.
- * Needs root for the alias; without it the calling test is skipped with the reason. Closing stops
- * the proxy started through it, then removes the socket and the alias.
+ * A plain upstream socket in a {@link FakeInternet} and a proxy configuration that lets {@code
+ * /usr/bin/curl} (the fixed caller) reach it under the given names. Needs root; without it the
+ * calling test is skipped with the reason. Closing stops the proxy started through it, then removes
+ * the socket and the fake internet.
  */
 final class OneUpstream implements AutoCloseable {
 
-    private final LoopbackAliases aliases = new LoopbackAliases();
+    private final FakeInternet internet = FakeInternet.open();
     private final String ip;
     private final ServerSocket socket;
     private EgressProxy proxy;
 
     OneUpstream(String ip) throws IOException {
-        this.ip = aliases.add(ip);
-        socket = new ServerSocket();
-        socket.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+        this.ip = internet.address(ip);
+        socket = internet.inside(() -> {
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress(InetAddress.getByName(ip), 0));
+            return s;
+        });
     }
 
     ServerSocket socket() {
         return socket;
+    }
+
+    /** The fake internet's namespace, where the upstream's end of every connection lives. */
+    String namespace() {
+        return internet.namespace();
     }
 
     int port() {
@@ -66,7 +75,7 @@ final class OneUpstream implements AutoCloseable {
             }
             socket.close();
         } finally {
-            aliases.close();
+            internet.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy;
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
@@ -21,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real proxy in front of real upstream servers on a non-loopback local address (10.77.0.1 on
- * lo; root needed, else the test is skipped), with a test DNS, a test upstream CA, and real
+ * A real proxy in front of real upstream servers at 10.77.0.1 in a {@link FakeInternet} (root
+ * needed, else the test is skipped), with a test DNS, a test upstream CA, and real
  * policies compiled from YAML. Placeholders in YAML: {@code HTTP_PORT}, {@code HTTPS_PORT}.
  */
 public final class ProxyHarness implements AutoCloseable {
@@ -30,7 +31,7 @@ public final class ProxyHarness implements AutoCloseable {
     public static final String UPSTREAM_IP = "10.77.0.1";
     public static final String SANDBOX = "sb-it";
 
-    public final LoopbackAliases aliases = new LoopbackAliases();
+    public final FakeInternet internet;
     public final TestCa upstreamCa = new TestCa("test upstream CA");
     public final TestUpstream http;
     public final TestUpstream https;
@@ -50,11 +51,12 @@ public final class ProxyHarness implements AutoCloseable {
     public EgressProxy proxy;
 
     public ProxyHarness() throws IOException {
-        aliases.add(UPSTREAM_IP);
-        http = new TestUpstream(UPSTREAM_IP, null);
-        https = new TestUpstream(
+        internet = FakeInternet.open();
+        internet.address(UPSTREAM_IP);
+        http = internet.inside(() -> new TestUpstream(UPSTREAM_IP, null));
+        https = internet.inside(() -> new TestUpstream(
                 UPSTREAM_IP,
-                upstreamCa.serverContext("api.test", "full.test", "q.test", "audit.test", "ws.test", "keep.test"));
+                upstreamCa.serverContext("api.test", "full.test", "q.test", "audit.test", "ws.test", "keep.test")));
         dir = Files.createTempDirectory("proxy-it");
         upstreamCaPem = upstreamCa.writePem(dir.resolve("upstream-ca.pem"));
     }
@@ -129,7 +131,7 @@ public final class ProxyHarness implements AutoCloseable {
         }
         http.close();
         https.close();
-        aliases.close();
+        internet.close();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());

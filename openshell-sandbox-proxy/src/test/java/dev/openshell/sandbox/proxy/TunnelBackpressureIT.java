@@ -233,13 +233,21 @@ class TunnelBackpressureIT {
      * loopback, so the writer's progress says little; this says what the proxy holds.
      */
     private static long heldByProxy(long written, int clientPort) throws Exception {
-        Process ss = new ProcessBuilder("ss", "-tnH", "state", "established")
-                .redirectErrorStream(true)
-                .start();
+        String[] ports = {":" + clientPort, ":" + upstream.port()};
+        // The upstream's end of the connection sits in the fake internet's namespace.
+        return written
+                - queued(List.of("ss", "-tnH", "state", "established"), ports)
+                - queued(
+                        List.of("ip", "netns", "exec", upstream.namespace(), "ss", "-tnH", "state", "established"),
+                        ports);
+    }
+
+    /** Send and receive queue bytes of the established sockets {@code ss} lists with one of {@code ports}. */
+    private static long queued(List<String> ssCommand, String[] ports) throws Exception {
+        Process ss = new ProcessBuilder(ssCommand).redirectErrorStream(true).start();
         String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         ss.waitFor();
         long queued = 0;
-        String[] ports = {":" + clientPort, ":" + upstream.port()};
         for (String line : out.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 4) {
@@ -252,6 +260,6 @@ class TunnelBackpressureIT {
                 }
             }
         }
-        return written - queued;
+        return queued;
     }
 }

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.proxy.LoopbackAliases;
+import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
 import java.io.IOException;
@@ -11,21 +11,20 @@ import java.util.Queue;
 import java.util.UUID;
 
 /**
- * An HTTPS test upstream for a supervisor IT: a loopback alias (the proxy refuses loopback itself),
- * a server whose certificate names {@code names}, and its CA written under
+ * An HTTPS test upstream for a supervisor IT: an address in a {@link FakeInternet}, a server whose certificate names {@code names}, and its CA written under
  * {@link SandboxFixture#IT_STATE} for the sandbox spec to trust. Closing removes all three, and the
  * IT state directory once nothing else is left in it.
  */
 final class SandboxUpstream implements AutoCloseable {
 
-    private final LoopbackAliases aliases = new LoopbackAliases();
+    private final FakeInternet internet = FakeInternet.open();
     private final TestUpstream server;
     private final Path caPem;
 
     SandboxUpstream(String ip, String... names) throws IOException {
-        aliases.add(ip);
+        internet.address(ip);
         TestCa ca = new TestCa("supervisor-it-upstream");
-        server = new TestUpstream(ip, ca.serverContext(names));
+        server = internet.inside(() -> new TestUpstream(ip, ca.serverContext(names)));
         Files.createDirectories(SandboxFixture.IT_STATE);
         caPem = ca.writePem(SandboxFixture.IT_STATE.resolve("upstream-ca-" + UUID.randomUUID() + ".pem"));
     }
@@ -47,7 +46,7 @@ final class SandboxUpstream implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
-        aliases.close();
+        internet.close();
         Files.deleteIfExists(caPem);
         removeItStateIfEmpty();
     }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.net.InNamespace;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
-import dev.openshell.sandbox.proxy.LoopbackAliases;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
@@ -40,7 +40,7 @@ import java.util.stream.Stream;
 /**
  * What {@link TransparentCaptureIT} runs against (root): a sandbox network whose firewall redirects
  * every TCP connection that ignores the proxy to the proxy's transparent listener, an HTTP and an
- * HTTPS test server on {@value #UPSTREAM} (added to {@code lo}), and the proxy, whose resolver knows
+ * HTTPS test server on {@value #UPSTREAM} (in a {@link FakeInternet}), and the proxy, whose resolver knows
  * the true answers for the test names. Programs run inside the namespace; the test JVM is the root of
  * their process tree.
  */
@@ -70,7 +70,7 @@ final class CaptureSandbox implements AutoCloseable {
     /** Client addresses the proxy told the caller resolver it closed. */
     final ConcurrentLinkedQueue<InetSocketAddress> released = new ConcurrentLinkedQueue<>();
 
-    private final LoopbackAliases aliases = new LoopbackAliases();
+    private FakeInternet internet;
     TestUpstream http;
     TestUpstream https;
     private Path dir;
@@ -104,10 +104,11 @@ final class CaptureSandbox implements AutoCloseable {
     CaptureSandbox() throws Exception {
         try {
             python = Path.of("/usr/bin/python3").toRealPath().toString();
-            aliases.add(UPSTREAM);
+            internet = FakeInternet.open();
+            internet.address(UPSTREAM);
             TestCa upstreamCa = new TestCa("transparent IT upstream CA");
-            http = new TestUpstream(UPSTREAM, null);
-            https = new TestUpstream(UPSTREAM, upstreamCa.serverContext("api.test", "raw.test"));
+            http = internet.inside(() -> new TestUpstream(UPSTREAM, null));
+            https = internet.inside(() -> new TestUpstream(UPSTREAM, upstreamCa.serverContext("api.test", "raw.test")));
             dir = Files.createTempDirectory("transparent-it");
             upstreamCaPem = upstreamCa.writePem(dir.resolve("upstream-ca.pem"));
             stateDir = Files.createDirectories(Path.of("/run/openshell-it/net-" + UUID.randomUUID()));
@@ -207,7 +208,9 @@ final class CaptureSandbox implements AutoCloseable {
         if (http != null) {
             http.close();
         }
-        aliases.close();
+        if (internet != null) {
+            internet.close();
+        }
         if (dir != null) {
             deleteTree(dir);
         }
