@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * dropped into {@code q/} of its workdir and leaves the output and exit code next to it. The same
  * agent process serves every command, which is what "without restarting the agent" needs.
  */
-final class AgentShell {
+public final class AgentShell {
 
-    static final List<String> COMMAND = List.of(
+    public static final List<String> COMMAND = List.of(
             "sh",
             "-c",
             "mkdir -p q; while :; do for f in q/*.sh; do [ -e \"$f\" ] || continue; sh \"$f\" > \"$f.out\" 2>&1;"
@@ -25,14 +25,14 @@ final class AgentShell {
     private final Path queue;
     private final AtomicInteger next = new AtomicInteger();
 
-    AgentShell(Path workdir) {
+    public AgentShell(Path workdir) {
         this.queue = workdir.resolve("q");
     }
 
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     /** Runs {@code script} with {@code sh} inside the sandbox and waits for its exit code. */
-    Result run(String script) throws IOException, InterruptedException {
+    public Result run(String script) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.isDirectory(queue)) {
             if (System.nanoTime() > deadline) {

@@ -19,15 +19,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** What the supervisor ITs share: the capability check, options for tests, host commands. */
-final class SandboxFixture {
+public final class SandboxFixture {
 
     /** The test upstream's address, added to {@code lo}; policies allow it with {@code allowed_ips}. */
-    static final String UPSTREAM_IP = "10.98.0.1";
+    public static final String UPSTREAM_IP = "10.98.0.1";
 
     /** Where ITs keep state directories they want to inspect after the end. */
-    static final Path IT_STATE = Path.of("/run/openshell/it-supervisor");
+    public static final Path IT_STATE = Path.of("/run/openshell/it-supervisor");
 
-    static final String SYSTEM_POLICY = """
+    public static final String SYSTEM_POLICY = """
             version: 1
             filesystem_policy:
               include_workdir: true
@@ -39,7 +39,7 @@ final class SandboxFixture {
     private SandboxFixture() {}
 
     /** Skips the calling test, printing why, unless this is root with ip, nft, Landlock and seccomp. */
-    static void assumeSandboxHost() {
+    public static void assumeSandboxHost() {
         assumeWithReason(SandboxUser.isRoot(), "supervisor ITs need root");
         SandboxNetwork.unavailableReason().ifPresent(reason -> assumeWithReason(false, "supervisor ITs: " + reason));
         String probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
@@ -48,7 +48,7 @@ final class SandboxFixture {
                 "supervisor ITs need Landlock and seccomp; probe said: " + probe.strip());
     }
 
-    static void assumeWithReason(boolean condition, String reason) {
+    public static void assumeWithReason(boolean condition, String reason) {
         if (!condition) {
             System.out.println("SKIPPED: " + reason);
         }
@@ -56,7 +56,7 @@ final class SandboxFixture {
     }
 
     /** Test options: names resolve through {@code hosts} only, fast polls, short grace. */
-    static SupervisorOptions options(Map<String, String> hosts) {
+    public static SupervisorOptions options(Map<String, String> hosts) {
         HostResolver resolver = host -> {
             String ip = hosts.get(host);
             if (ip == null) {
@@ -71,12 +71,12 @@ final class SandboxFixture {
     }
 
     /** A spec keeping its state under {@link #IT_STATE}, with a fresh private workdir. */
-    static SandboxSpec keptSpec(String policyYaml, List<String> command) {
+    public static SandboxSpec keptSpec(String policyYaml, List<String> command) {
         SandboxSpec spec = SandboxSpec.of(null, command).withPolicyYaml(policyYaml);
         return spec.withStateDir(IT_STATE.resolve(spec.id()));
     }
 
-    static String systemPolicy(String... extraReadOnly) {
+    public static String systemPolicy(String... extraReadOnly) {
         StringBuilder extra = new StringBuilder();
         for (String path : extraReadOnly) {
             extra.append(", ").append(path);
@@ -85,7 +85,7 @@ final class SandboxFixture {
     }
 
     /** Runs a host command, returning stdout and stderr together. */
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
@@ -107,7 +107,7 @@ final class SandboxFixture {
      * Whether {@code pid} is gone within 3 s; a zombie counts as gone (an orphan waits for the
      * host's pid 1 to reap it).
      */
-    static boolean gone(long pid) throws InterruptedException {
+    public static boolean gone(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + 3_000_000_000L;
         while (System.nanoTime() < deadline) {
             Path stat = Path.of("/proc/" + pid + "/stat");
@@ -124,7 +124,7 @@ final class SandboxFixture {
         return false;
     }
 
-    static String log(SandboxSupervisor supervisor) throws IOException {
+    public static String log(SandboxSupervisor supervisor) throws IOException {
         Path file = supervisor.stateDir().resolve(SandboxLog.FILE);
         return Files.exists(file) ? Files.readString(file) : "";
     }

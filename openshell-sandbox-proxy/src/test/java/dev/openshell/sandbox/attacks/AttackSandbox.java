@@ -1,0 +1,191 @@
+package dev.openshell.sandbox.attacks;
+
+import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.net.FakeInternet;
+import dev.openshell.sandbox.proxy.HostResolver;
+import dev.openshell.sandbox.proxy.TestCa;
+import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.supervisor.AgentShell;
+import dev.openshell.sandbox.supervisor.SandboxFixture;
+import dev.openshell.sandbox.supervisor.SandboxSupervisor;
+import dev.openshell.sandbox.supervisor.SupervisorOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real sandbox under attack, black-box: a supervisor (as {@code openshell run} starts it) whose
+ * agent is an {@link AgentShell}, and a {@link FakeInternet} with an HTTP and an HTTPS server on
+ * {@value #UPSTREAM_IP}. The attack tests drive the agent with shell scripts and look at what
+ * reached the servers, what the resolver was asked, and what the sandbox logged.
+ *
+ * <p>Names: every name in {@link #NAMES} resolves to {@value #UPSTREAM_IP} (the HTTPS server's
+ * certificate covers them all); every other name is unknown. Each lookup the proxy or the sandbox
+ * DNS makes is counted in {@link #lookups}. Policy placeholders: {@code HTTP_PORT}, {@code
+ * HTTPS_PORT}; {@code UPSTREAM_IP} is private, so endpoints list {@code allowed_ips:
+ * [10.95.0.0/24]}. A usable filesystem baseline is {@code SandboxFixture.systemPolicy()} followed
+ * by the test's {@code network_policies}.
+ */
+public final class AttackSandbox implements AutoCloseable {
+
+    public static final String UPSTREAM_IP = "10.95.0.1";
+    public static final List<String> NAMES =
+            List.of("api.test", "ro.test", "rw.test", "full.test", "admin.test", "ws.test", "other.test");
+
+    /** Lookups by name, whoever made them (proxy or sandbox DNS). */
+    public final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
+
+    private final FakeInternet internet;
+    private final TestUpstream http;
+    private final TestUpstream https;
+    private final Path caPem;
+    private SandboxSupervisor sandbox;
+    private AgentShell shell;
+
+    private AttackSandbox() throws IOException {
+        internet = FakeInternet.open();
+        try {
+            internet.address(UPSTREAM_IP);
+            TestCa ca = new TestCa("attack-upstream");
+            http = internet.inside(() -> new TestUpstream(UPSTREAM_IP, null));
+            https = internet.inside(
+                    () -> new TestUpstream(UPSTREAM_IP, ca.serverContext(NAMES.toArray(String[]::new))));
+            Files.createDirectories(SandboxFixture.IT_STATE);
+            caPem = ca.writePem(SandboxFixture.IT_STATE.resolve("attack-ca-" + UUID.randomUUID() + ".pem"));
+        } catch (RuntimeException | IOException e) {
+            internet.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a sandbox with {@code policyYaml} (placeholders filled in) whose agent waits for
+     * scripts. Skips the calling test, printing why, on a machine that cannot run sandboxes.
+     */
+    public static AttackSandbox start(String policyYaml) throws IOException {
+        SandboxFixture.assumeSandboxHost();
+        AttackSandbox attack = new AttackSandbox();
+        try {
+            SandboxSpec spec = SandboxSpec.of(null, AgentShell.COMMAND)
+                    .withPolicyYaml(attack.fill(policyYaml))
+                    .withExtraUpstreamCa(attack.caPem);
+            attack.sandbox = SandboxSupervisor.start(
+                    spec.withStateDir(SandboxFixture.IT_STATE.resolve(spec.id())), attack.options());
+            attack.shell = new AgentShell(attack.sandbox.workdir());
+            return attack;
+        } catch (RuntimeException e) {
+            attack.close();
+            throw e;
+        }
+    }
+
+    private SupervisorOptions options() {
+        HostResolver resolver = host -> {
+            lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+            if (!NAMES.contains(host)) {
+                throw new UnknownHostException(host);
+            }
+            return List.of(InetAddress.getByName(UPSTREAM_IP));
+        };
+        return SupervisorOptions.defaults()
+                .withHostResolver(resolver)
+                .withBypassPoll(Duration.ofMillis(200))
+                .withStopGrace(Duration.ofMillis(500));
+    }
+
+    /** {@code yaml} with this run's ports in place of {@code HTTP_PORT} and {@code HTTPS_PORT}. */
+    public String fill(String yaml) {
+        return yaml.replace("HTTPS_PORT", String.valueOf(https.port()))
+                .replace("HTTP_PORT", String.valueOf(http.port()));
+    }
+
+    /** Runs {@code script} with {@code sh} as the agent (same process tree, same confinement). */
+    public AgentShell.Result sh(String script) throws IOException, InterruptedException {
+        return shell.run(script);
+    }
+
+    /** {@code https://host:PORT/path} on the HTTPS server. */
+    public String https(String host, String path) {
+        return "https://" + host + ":" + https.port() + path;
+    }
+
+    /** {@code http://host:PORT/path} on the HTTP server. */
+    public String http(String host, String path) {
+        return "http://" + host + ":" + http.port() + path;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int httpsPort() {
+        return https.port();
+    }
+
+    /** Request lines ({@code METHOD URI body=N}) both servers received. */
+    public List<String> requests() {
+        return java.util.stream.Stream.concat(http.requests.stream(), https.requests.stream())
+                .toList();
+    }
+
+    /** How often {@code name} was looked up. */
+    public int lookupsOf(String name) {
+        AtomicInteger n = lookups.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    public SandboxSupervisor supervisor() {
+        return sandbox;
+    }
+
+    public FakeInternet internet() {
+        return internet;
+    }
+
+    /** The sandbox log so far (agent output and events: denials, findings). */
+    public String log() throws IOException {
+        return SandboxFixture.log(sandbox);
+    }
+
+    /** The decision log so far (one JSON line per decision). */
+    public String decisions() throws IOException {
+        Path file = sandbox.stateDir().resolve("decisions.log");
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (sandbox != null) {
+                sandbox.close();
+                Path state = sandbox.stateDir();
+                if (Files.exists(state)) {
+                    try (var files = Files.walk(state)) {
+                        files.sorted(java.util.Comparator.reverseOrder())
+                                .forEach(p -> p.toFile().delete());
+                    }
+                }
+            }
+        } finally {
+            http.close();
+            https.close();
+            internet.close();
+            Files.deleteIfExists(caPem);
+            try (var left = Files.list(SandboxFixture.IT_STATE)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(SandboxFixture.IT_STATE);
+                }
+            } catch (IOException e) {
+                // another test still uses it
+            }
+        }
+    }
+}
