@@ -21,7 +21,7 @@ public record ApiTokenCreateRequest(String name, List<Scope> scopes, Duration ex
     public static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
     public ApiTokenCreateRequest {
-        if (scopes != null && scopes.contains(null)) {
+        if (scopes != null && scopes.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("scopes holds a null");
         }
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
