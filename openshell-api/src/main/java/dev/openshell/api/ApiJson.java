@@ -136,7 +136,8 @@ public final class ApiJson {
         @Override
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
-                return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+                return ctxt.reportInputMismatch(
+                        Duration.class, "expected a duration such as \"30s\", \"5m\" or \"1h30m\"");
             }
             String text = p.getString();
             try {

@@ -1,5 +1,6 @@
 package dev.openshell.api;
 
+import dev.openshell.api.validation.InvalidFieldException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -27,10 +28,17 @@ import tools.jackson.databind.exc.ValueInstantiationException;
  */
 public final class JsonProblems {
 
+    private static final String BODY = "(body)";
+
     private JsonProblems() {}
 
     /** The problem for {@code e}, thrown while {@link ApiJson#strict()} read a request. */
     public static Problem of(JacksonException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException c) {
+                return of(c); // a limit hit inside a value: databind wraps it
+            }
+        }
         return switch (e) {
             case UnrecognizedPropertyException u -> unknownField(u);
             case StreamConstraintsException c ->
@@ -39,7 +47,7 @@ public final class JsonProblems {
                         "the request exceeds a limit: " + firstLine(c.getOriginalMessage()));
             case StreamReadException r ->
                 Problem.of(ErrorCode.BAD_REQUEST, "malformed JSON" + at(r) + ": " + firstLine(r.getOriginalMessage()));
-            case ValueInstantiationException v -> invalid(v, rootMessage(v));
+            case ValueInstantiationException v -> refused(v);
             case InvalidTypeIdException t -> invalid(t, "unknown type " + SafeText.quote(t.getTypeId()));
             case InvalidNullException n -> invalid(n, "must not be null");
             case InvalidFormatException f -> invalid(f, wrongValue(f));
@@ -65,7 +73,7 @@ public final class JsonProblems {
                 out.append('[').append(ref.getIndex()).append(']');
             }
         }
-        return out.isEmpty() ? "(body)" : out.toString();
+        return out.isEmpty() ? BODY : out.toString();
     }
 
     private static Problem unknownField(UnrecognizedPropertyException u) {
@@ -82,6 +90,17 @@ public final class JsonProblems {
 
     private static Problem invalid(JacksonException e, String message) {
         return Problem.invalid(List.of(new FieldError(path(e), message)));
+    }
+
+    private static Problem refused(ValueInstantiationException v) {
+        for (Throwable t = v.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof InvalidFieldException f) {
+                String at = path(v);
+                String field = at.equals(BODY) ? f.field() : at + "." + f.field();
+                return Problem.invalid(List.of(new FieldError(field, SafeText.oneLine(f.reason(), 300))));
+            }
+        }
+        return invalid(v, rootMessage(v));
     }
 
     private static Problem mismatch(MismatchedInputException m) {

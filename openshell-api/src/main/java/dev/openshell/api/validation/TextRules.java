@@ -55,28 +55,28 @@ public final class TextRules {
         }
     }
 
-    /** A copy of {@code map} that rejects null keys and values with a message naming {@code field}. */
+    /** A copy of {@code map} that rejects null keys and values with an {@link InvalidFieldException}. */
     public static Map<String, String> copyOf(String field, Map<String, String> map) {
         if (map == null) {
             return Map.of();
         }
         for (Map.Entry<String, String> e : map.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {
-                throw new IllegalArgumentException(
-                        field + "." + SafeText.oneLine(String.valueOf(e.getKey()), SafeText.QUOTE_LIMIT) + " is null");
+                throw new InvalidFieldException(
+                        field + "." + SafeText.oneLine(String.valueOf(e.getKey()), SafeText.QUOTE_LIMIT), "is null");
             }
         }
         return Map.copyOf(map);
     }
 
-    /** A copy of {@code list} that rejects null items with a message naming {@code field}. */
+    /** A copy of {@code list} that rejects null items with an {@link InvalidFieldException}. */
     public static List<String> copyOf(String field, List<String> list) {
         if (list == null) {
             return List.of();
         }
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) == null) {
-                throw new IllegalArgumentException(field + "[" + i + "] is null");
+                throw new InvalidFieldException(field + "[" + i + "]", "is null");
             }
         }
         return List.copyOf(list);
