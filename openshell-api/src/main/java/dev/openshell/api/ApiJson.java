@@ -3,20 +3,13 @@ package dev.openshell.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.DurationText;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.SerializationContext;
-import tools.jackson.databind.ValueDeserializer;
-import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -114,46 +107,13 @@ public final class ApiJson {
 
     private static JsonMapper.Builder common(JsonMapper.Builder builder) {
         SimpleModule durations = new SimpleModule("openshell-durations")
-                .addSerializer(Duration.class, new DurationSerializer())
-                .addDeserializer(Duration.class, new DurationDeserializer());
+                .addSerializer(Duration.class, new DurationJson.Writer())
+                .addDeserializer(Duration.class, new DurationJson.Reader());
         return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL)
                         .withContentInclusion(JsonInclude.Include.NON_NULL))
                 .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .addModule(durations);
-    }
-
-    private static final class DurationSerializer extends ValueSerializer<Duration> {
-        @Override
-        public void serialize(Duration value, tools.jackson.core.JsonGenerator gen, SerializationContext ctxt) {
-            gen.writeString(DurationText.format(value));
-        }
-    }
-
-    /** Reads {@code 30s}-style text, or ISO-8601 ({@code PT30S}) with the same bounds. */
-    private static final class DurationDeserializer extends ValueDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctxt) {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                return ctxt.reportInputMismatch(
-                        Duration.class, "expected a duration such as \"30s\", \"5m\" or \"1h30m\"");
-            }
-            String text = p.getString();
-            try {
-                if (text.startsWith("P") || text.startsWith("-P")) {
-                    Duration d = Duration.parse(text);
-                    if (d.isNegative() || d.isZero() || d.compareTo(DurationText.MAX) > 0) {
-                        throw new IllegalArgumentException("duration " + SafeText.quote(text)
-                                + ": must be longer than zero and at most " + DurationText.format(DurationText.MAX));
-                    }
-                    return d;
-                }
-                return DurationText.parse(text);
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                // "%s": the message quotes user input, which may hold a '%'
-                return ctxt.reportInputMismatch(Duration.class, "%s", e.getMessage());
-            }
-        }
     }
 }

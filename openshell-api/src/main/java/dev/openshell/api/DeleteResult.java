@@ -1,6 +1,9 @@
 package dev.openshell.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The answer to a delete. Deletes are idempotent: deleting what is not there succeeds with {@link
@@ -8,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *
  * @param name the name (or id) that was deleted
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeleteResult(String name, Outcome result) {
 
     /** What the delete did. */

@@ -1,11 +1,16 @@
 package dev.openshell.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One page of a list: {@code items}, and {@code next_page_token} to pass as {@code page_token}
  * for the next page (absent on the last page). Tokens are opaque.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Page<T>(List<T> items, String nextPageToken) {
 
     /** The query parameter carrying a page token. */

@@ -2,6 +2,8 @@ package dev.openshell.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * An RFC 9457 problem document ({@code application/problem+json}), the body of every error the
@@ -18,6 +20,8 @@ import java.util.List;
  * @param hint what to do about it, when more specific than the code's hint
  * @param errors the invalid fields of a request (empty otherwise; omitted on the wire when empty)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(
         String type,
         String title,

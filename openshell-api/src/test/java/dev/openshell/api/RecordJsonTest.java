@@ -1,6 +1,7 @@
 package dev.openshell.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every record of the API: serialised, parsed back (strictly and leniently) and equal; its JSON equal
@@ -62,6 +64,37 @@ class RecordJsonTest {
                             .isEqualTo(ApiJson.strict().readTree(golden));
                     // and the golden text itself is a valid request/answer for the record
                     assertThat((Object) ApiJson.strict().readValue(golden, Samples.readType(e.getValue())))
+                            .isEqualTo(e.getValue());
+                }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> anyJacksonMapperWritesTheSameJsonFromTheAnnotations() {
+        // A server framework's own mapper (no naming strategy, no modules) must agree with ApiJson.
+        JsonMapper plain = JsonMapper.builder().build();
+        return Samples.all().entrySet().stream()
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+                    String ours = ApiJson.strict().writeValueAsString(e.getValue());
+                    String theirs = plain.writeValueAsString(e.getValue());
+                    assertThat(plain.readTree(theirs)).isEqualTo(plain.readTree(ours));
+                    assertThat((Object) plain.readValue(ours, Samples.readType(e.getValue())))
+                            .isEqualTo(e.getValue());
+                }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRecordRejectsAnUnknownFieldWhenReadStrictly() {
+        return Samples.all().entrySet().stream()
+                .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
+                    var tree = (tools.jackson.databind.node.ObjectNode)
+                            ApiJson.strict().valueToTree(e.getValue());
+                    tree.put("unexpected_field", 1);
+                    String json = ApiJson.strict().writeValueAsString(tree);
+                    assertThatThrownBy(() -> ApiJson.strict().readValue(json, Samples.readType(e.getValue())))
+                            .isInstanceOfSatisfying(
+                                    tools.jackson.core.JacksonException.class,
+                                    ex -> assertThat(JsonProblems.of(ex).code()).isEqualTo(ErrorCode.UNKNOWN_FIELD));
+                    assertThat((Object) ApiJson.lenient().readValue(json, Samples.readType(e.getValue())))
                             .isEqualTo(e.getValue());
                 }));
     }

@@ -1,8 +1,11 @@
 package dev.openshell.api.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * An API token as the gateway reports it: never its secret (the gateway stores only a hash; the
@@ -11,6 +14,8 @@ import java.util.Objects;
  * @param scopes what it may do; a scope this version does not know is left out
  * @param revokedAt when it was revoked; absent while it is valid
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiToken(
         String id,
         String name,

@@ -1,5 +1,7 @@
 package dev.openshell.api.auth;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.openshell.api.DurationJson;
 import dev.openshell.api.validation.DurationText;
 import dev.openshell.api.validation.ResourceNames;
 import dev.openshell.api.validation.Violations;
@@ -7,6 +9,10 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * Asks for a new API token ({@code POST /api/v1/tokens}; {@code openshell gateway token create
@@ -15,7 +21,14 @@ import java.util.Set;
  * @param name a label for people (a DNS label); optional
  * @param expiresIn how long it is valid, at most {@link #MAX_LIFETIME}; absent: {@link #DEFAULT_LIFETIME}
  */
-public record ApiTokenCreateRequest(String name, List<Scope> scopes, Duration expiresIn) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApiTokenCreateRequest(
+        String name,
+        List<Scope> scopes,
+
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration expiresIn) {
 
     public static final Duration DEFAULT_LIFETIME = Duration.ofDays(30);
     public static final Duration MAX_LIFETIME = Duration.ofDays(365);

@@ -1,9 +1,15 @@
 package dev.openshell.api.decision;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.openshell.api.DurationJson;
 import dev.openshell.api.validation.DurationText;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * A filter on the decision log ({@code GET /api/v1/decisions}); every part is optional and they
@@ -14,7 +20,17 @@ import java.util.Map;
  * @param binary the calling executable, exactly
  * @param host the destination host, exactly
  */
-public record DecisionQuery(String sandbox, Verdict verdict, Duration since, String binary, String host) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DecisionQuery(
+        String sandbox,
+        Verdict verdict,
+
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration since,
+
+        String binary,
+        String host) {
 
     public static final DecisionQuery ALL = new DecisionQuery(null, null, null, null, null);
 
@@ -26,7 +42,9 @@ public record DecisionQuery(String sandbox, Verdict verdict, Duration since, Str
         return new DecisionQuery(sandbox, verdict, since, binary, host);
     }
 
-    public DecisionQuery withSince(Duration since) {
+    public DecisionQuery withSince(
+            @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+                    Duration since) {
         return new DecisionQuery(sandbox, verdict, since, binary, host);
     }
 

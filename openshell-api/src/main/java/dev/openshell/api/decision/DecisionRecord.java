@@ -1,9 +1,12 @@
 package dev.openshell.api.decision;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.TextRules;
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One decision of a sandbox's egress proxy, as its decision log line carries it and {@code GET
@@ -22,6 +25,8 @@ import java.util.List;
  * @param latencyUs how long the decision and connection set-up took, in microseconds
  * @param mode absent means {@link CaptureMode#EXPLICIT}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record DecisionRecord(
         Instant time,
         String sandbox,

@@ -1,10 +1,16 @@
 package dev.openshell.api.inference;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.openshell.api.DurationJson;
 import dev.openshell.api.validation.ResourceNames;
 import dev.openshell.api.validation.TextRules;
 import dev.openshell.api.validation.Violations;
 import java.math.BigDecimal;
 import java.time.Duration;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * A way to serve {@code inference.local}: a provider (base URL, protocol, credential) and the
@@ -16,8 +22,18 @@ import java.time.Duration;
  * @param timeout how long one upstream call may take; absent: the router's default
  * @param privacy absent: {@link Privacy#ANY}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record InferenceRoute(
-        String name, String provider, String model, Duration timeout, Privacy privacy, InferenceCost cost) {
+        String name,
+        String provider,
+        String model,
+
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration timeout,
+
+        Privacy privacy,
+        InferenceCost cost) {
 
     public static final int MAX_MODEL_LENGTH = 256;
     private static final BigDecimal MAX_PRICE = new BigDecimal("1000000");

@@ -1,10 +1,13 @@
 package dev.openshell.api.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.openshell.api.validation.TextRules;
 import dev.openshell.api.validation.Violations;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One merge operation of a policy update ({@code openshell policy update}); on the wire an object
@@ -39,6 +42,8 @@ public sealed interface PolicyOperation {
      * @param protocol absent: {@code rest} when {@code access} is given, else {@code l4}
      * @param binaries binary paths or globs; required when the policy is new
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record AddEndpoint(
             String policyKey,
             String host,
@@ -67,6 +72,8 @@ public sealed interface PolicyOperation {
     }
 
     /** Removes {@code host:port} from every endpoint; removing what is not there is an error. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record RemoveEndpoint(String host, int port) implements PolicyOperation {
         @Override
         public void validate(Violations v, String field) {
@@ -80,6 +87,8 @@ public sealed interface PolicyOperation {
      * @param method an upper-case HTTP method or {@code *}
      * @param path a path glob starting with {@code /}
      */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record AddAllow(String host, int port, String binary, String method, String path) implements PolicyOperation {
         @Override
         public void validate(Violations v, String field) {
@@ -94,6 +103,8 @@ public sealed interface PolicyOperation {
     }
 
     /** Adds a deny rule to the REST endpoints {@code host:port} for {@code binary}, or for all binaries when absent. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record AddDeny(String host, int port, String binary, String method, String path) implements PolicyOperation {
         @Override
         public void validate(Violations v, String field) {

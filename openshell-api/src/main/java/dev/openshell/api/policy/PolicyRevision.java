@@ -1,6 +1,9 @@
 package dev.openshell.api.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One revision of a sandbox's policy. Every set or update makes a new revision; the sandbox loads
@@ -11,6 +14,8 @@ import java.time.Instant;
  * @param hash {@code sha256:} and the hex digest of the canonical YAML
  * @param policy the policy YAML (canonical form)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyRevision(
         long number,
         RevisionStatus status,

@@ -1,8 +1,11 @@
 package dev.openshell.api.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.api.validation.TextRules;
 import dev.openshell.api.validation.Violations;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Replaces a sandbox's policy ({@code PUT /api/v1/sandboxes/{name}/policy}, optionally with {@code
@@ -11,6 +14,8 @@ import dev.openshell.api.validation.Violations;
  *
  * @param policy the whole policy YAML
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicySetRequest(String policy) {
 
     public void validate() {

@@ -1,13 +1,18 @@
 package dev.openshell.api.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.Violations;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Merges operations into a sandbox's policy ({@code PATCH /api/v1/sandboxes/{name}/policy},
  * optionally with {@code If-Match}). They apply in order and the result is validated whole: on any
  * error nothing changes.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PolicyUpdateRequest(List<PolicyOperation> operations) {
 
     public static final int MAX_OPERATIONS = 256;

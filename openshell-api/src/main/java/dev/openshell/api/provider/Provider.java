@@ -1,8 +1,11 @@
 package dev.openshell.api.provider;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.TextRules;
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * A provider as the gateway reports it: a named credential bundle. It lists the credential
@@ -14,6 +17,8 @@ import java.util.List;
  * @param protocol for inference providers: the API shape
  * @param credentialKeys the names of the credentials it holds ({@code OPENAI_API_KEY})
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Provider(
         String name,
         String type,

@@ -1,5 +1,6 @@
 package dev.openshell.api.provider;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.SafeText;
 import dev.openshell.api.validation.EnvironmentRules;
 import dev.openshell.api.validation.ResourceNames;
@@ -9,6 +10,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.TreeSet;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Creates ({@code POST /api/v1/providers}) or replaces ({@code PUT /api/v1/providers/{name}}) a
@@ -18,6 +21,8 @@ import java.util.TreeSet;
  *     values are one line of printable ASCII (a line break in a value would let it forge headers
  *     when the router injects it)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProviderRequest(
         String name, String type, String baseUrl, ProviderProtocol protocol, Map<String, String> credentials) {
 

@@ -1,9 +1,15 @@
 package dev.openshell.api.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.openshell.api.DurationJson;
 import dev.openshell.api.validation.TextRules;
 import dev.openshell.api.validation.Violations;
 import java.time.Duration;
 import java.util.List;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonNaming;
+import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
  * Runs a command in a Ready sandbox ({@code POST /api/v1/sandboxes/{name}/exec}) and waits for it.
@@ -11,7 +17,14 @@ import java.util.List;
  * @param stdin text fed to the command's standard input, then end-of-file; absent: empty input
  * @param timeout how long the command may run before it is killed; absent: the gateway's default
  */
-public record ExecRequest(List<String> command, String stdin, Duration timeout) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExecRequest(
+        List<String> command,
+        String stdin,
+
+        @JsonSerialize(using = DurationJson.Writer.class) @JsonDeserialize(using = DurationJson.Reader.class)
+        Duration timeout) {
 
     public static final int MAX_STDIN = 1024 * 1024;
 

@@ -1,7 +1,10 @@
 package dev.openshell.api.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * One line of a sandbox's log ({@code GET /api/v1/sandboxes/{name}/logs}).
@@ -9,6 +12,8 @@ import java.time.Instant;
  * @param stream for {@link Source#AGENT}: which output it was written to; absent otherwise
  * @param text the line, without its line break
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LogLine(Instant time, Source source, Stream stream, String text) {
 
     /** Who wrote the line. */

@@ -1,6 +1,9 @@
 package dev.openshell.api.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.Violations;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Resource limits of a sandbox's agent (a cgroup on the local driver, container or pod limits
@@ -10,6 +13,8 @@ import dev.openshell.api.validation.Violations;
  * @param cpus CPU time as a number of CPUs ({@code 0.5}, {@code 2}), 0.01 to 1024
  * @param pids the most processes and threads at once, 1 to 4194304
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResourceLimits(Long memoryBytes, Double cpus, Integer pids) {
 
     public static final long MIN_MEMORY = 4L << 20;

@@ -1,9 +1,12 @@
 package dev.openshell.api.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.openshell.api.validation.TextRules;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * A sandbox as the gateway reports it. The environment given at creation is not part of it (values
@@ -19,6 +22,8 @@ import java.util.Map;
  * @param policyRevision the policy revision the sandbox has loaded
  * @param resourceVersion opaque; changes with every write, send it back in {@code If-Match}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Sandbox(
         String id,
         String name,

@@ -1,5 +1,6 @@
 package dev.openshell.api.sandbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.openshell.api.validation.EnvironmentRules;
 import dev.openshell.api.validation.LabelRules;
@@ -10,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Asks for a new sandbox ({@code POST /api/v1/sandboxes}, with an {@code Idempotency-Key} so a
@@ -24,6 +27,8 @@ import java.util.Set;
  * @param waitForReady {@code wait} on the wire: whether the call returns only once the sandbox is
  *     Ready (or failed)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SandboxCreateRequest(
         String name,
         List<String> command,
