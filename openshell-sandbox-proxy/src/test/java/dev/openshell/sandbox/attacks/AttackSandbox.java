@@ -136,6 +136,30 @@ public final class AttackSandbox implements AutoCloseable {
                 .toList();
     }
 
+    /** {@code METHOD URI host=H upgrade=U} per request both servers received (headers as they arrived). */
+    public List<String> heads() {
+        return java.util.stream.Stream.concat(http.heads.stream(), https.heads.stream())
+                .toList();
+    }
+
+    /** Connections to either server open right now (the proxy's upstream legs). */
+    public int openUpstreamConnections() {
+        return http.open.get() + https.open.get();
+    }
+
+    /** Polls {@code done} until it holds or {@code limit} passes; the caller asserts afterwards. */
+    public static void await(java.util.function.BooleanSupplier done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** How often {@code name} was looked up. */
     public int lookupsOf(String name) {
         AtomicInteger n = lookups.get(name);
