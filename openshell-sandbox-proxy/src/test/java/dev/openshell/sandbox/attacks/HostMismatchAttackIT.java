@@ -54,7 +54,7 @@ class HostMismatchAttackIT {
     void everySpellingOfAnotherHostInAnInspectedTunnelIsA400() throws Exception {
         int p = attack.httpsPort();
         String py = """
-                P = %d
+                P, IP = %d, '%s'
                 def post(host_lines, target='/t'):
                     return f'POST {target} HTTP/1.1\\r\\n{host_lines}Content-Length: 1\\r\\nConnection: close\\r\\n\\r\\nx'
                 def t():
@@ -72,7 +72,7 @@ class HostMismatchAttackIT {
                 case('non_ascii', t(), post(f'Host: f\\xfall.test:{P}\\r\\n'))
                 case('list', t(), post(f'Host: full.test:{P}, ro.test:{P}\\r\\n'))
                 case('space', t(), post(f'Host: full.test ro.test\\r\\n'))
-                case('ip', t(), post(f'Host: 10.95.0.1:{P}\\r\\n'))
+                case('ip', t(), post(f'Host: {IP}:{P}\\r\\n'))
                 case('punycode_other', t(), post(f'Host: xn--fll-8ka.test:{P}\\r\\n'))
                 case('absolute_other', t(), post(f'Host: full.test:{P}\\r\\n', f'https://ro.test:{P}/t'))
                 case('absolute_same', t(), post(f'Host: full.test:{P}\\r\\n', f'https://full.test:{P}/t'))
@@ -83,7 +83,7 @@ class HostMismatchAttackIT {
                 case('same_trailing_dot', t(), post(f'Host: full.test.:{P}\\r\\n', '/same-dot'))
                 keep = f'GET /first HTTP/1.1\\r\\nHost: full.test:{P}\\r\\n\\r\\n' + post(f'Host: ro.test:{P}\\r\\n', '/second')
                 case('keepalive_switch', t(), keep)
-                """.formatted(p);
+                """.formatted(p, attack.upstreamIp());
         Map<String, RawHttp.Outcome> o =
                 RawHttp.outcomes(attack.sh(RawHttp.python(py)).output());
 

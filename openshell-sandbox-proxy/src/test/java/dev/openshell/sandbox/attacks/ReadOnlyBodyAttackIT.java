@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,11 +64,11 @@ class ReadOnlyBodyAttackIT {
                 + "; curl -sS -X GET -H 'Content-Length: 0' -w ' %{http_code}\\n' "
                 + attack.https("ro.test", "/empty"));
 
-        assertThat(r.output().lines().toList()).hasSize(3).satisfies(lines -> {
-            assertThat(lines.get(0)).contains("policy_denied").endsWith(" 403");
-            assertThat(lines.get(1)).contains("policy_denied").endsWith(" 403");
-            assertThat(lines.get(2)).isEqualTo("GET /empty body=0 200");
-        });
+        List<String> out = r.output().lines().toList();
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0)).contains("policy_denied", "\"path\":\"/small\"").endsWith(" 403");
+        assertThat(out.get(1)).contains("policy_denied", "\"path\":\"/small\"").endsWith(" 403");
+        assertThat(out.subList(2, 4)).containsExactly("GET /empty body=0", " 200");
         assertThat(attack.heads()).noneMatch(h -> h.contains("/small"));
     }
 
