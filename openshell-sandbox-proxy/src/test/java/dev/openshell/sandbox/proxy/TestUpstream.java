@@ -48,6 +48,8 @@ public final class TestUpstream implements AutoCloseable {
     public final AtomicInteger open = new AtomicInteger();
 
     public final ConcurrentLinkedQueue<String> requests = new ConcurrentLinkedQueue<>();
+    /** Request bodies as received (ISO-8859-1), by URI. */
+    public final java.util.Map<String, String> bodies = new java.util.concurrent.ConcurrentHashMap<>();
     /** {@code METHOD URI} plus the {@code Host} and {@code Upgrade} headers as received, per request. */
     public final ConcurrentLinkedQueue<String> heads = new ConcurrentLinkedQueue<>();
 
@@ -97,6 +99,7 @@ public final class TestUpstream implements AutoCloseable {
             String line =
                     req.method() + " " + req.uri() + " body=" + req.content().readableBytes();
             requests.add(line);
+            bodies.put(req.uri(), req.content().toString(StandardCharsets.ISO_8859_1));
             String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
             heads.add(req.method() + " " + req.uri() + " host=" + req.headers().get(HttpHeaderNames.HOST) + " upgrade="
                     + upgrade);
