@@ -36,13 +36,7 @@ public final class HostHeader {
             return bad("bad_host", "the request has more than one Host header");
         }
         String value = values.getFirst();
-        if (value.equals(host)
-                || (value.length() > host.length() + 1
-                        && value.startsWith(host)
-                        && value.charAt(host.length()) == ':'
-                        && value.endsWith(Integer.toString(port))
-                        && value.length()
-                                == host.length() + 1 + Integer.toString(port).length())) {
+        if (host.indexOf(':') < 0 && (value.equals(host) || value.equals(host + ":" + port))) {
             return null; // what clients send: the checked name exactly, with or without the port
         }
         Destination named;
