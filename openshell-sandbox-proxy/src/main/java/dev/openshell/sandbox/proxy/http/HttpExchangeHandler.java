@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.http;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -347,7 +348,8 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         router.refused(ctx, r, inFlight, System.nanoTime())
                 .whenComplete((logged, error) -> ctx.executor().execute(() -> {
                     if (!answer || !ctx.channel().isActive()) {
-                        ctx.close();
+                        // after whatever answer is already on its way out
+                        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
                     ctx.writeAndFlush(ProxyResponses.error(ctx.alloc(), r.status(), r.error(), r.detail(), false))

@@ -104,6 +104,9 @@ final class UpstreamExchange {
                     if (error != null) {
                         queued.forEach(q -> ReferenceCountUtil.release(q[0]));
                         queued.clear();
+                        if (finished) {
+                            return; // abandoned meanwhile: the client was answered already
+                        }
                         boolean timeout = error instanceof UpstreamConnector.ConnectFailure f && f.timedOut();
                         client.upstreamFailed(
                                 timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
@@ -112,7 +115,8 @@ final class UpstreamExchange {
                                 false);
                         return;
                     }
-                    if (!clientCtx.channel().isActive()) {
+                    if (finished || !clientCtx.channel().isActive()) {
+                        // abandoned while connecting (client gone, or its request refused)
                         ch.close();
                         return;
                     }
