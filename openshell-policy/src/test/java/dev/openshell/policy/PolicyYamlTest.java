@@ -304,7 +304,13 @@ class PolicyYamlTest {
             List<HttpRule> rules = access != null ? List.of() : rules(r, 1 + r.nextInt(3));
             List<HttpRule> deny = r.nextBoolean() ? rules(r, 1 + r.nextInt(2)) : List.of();
             Enforcement enforcement = r.nextInt(4) == 0 ? Enforcement.AUDIT : Enforcement.ENFORCE;
-            return new Endpoint(host, List.copyOf(ports), Protocol.REST, enforcement, access, rules, deny, ips);
+            RequestLimits limits = r.nextInt(3) != 0
+                    ? RequestLimits.NONE
+                    : new RequestLimits(
+                            r.nextBoolean() ? 1 + r.nextInt(8192) : null,
+                            r.nextBoolean() ? r.nextInt(512) : null,
+                            1 + r.nextInt(16384));
+            return new Endpoint(host, List.copyOf(ports), Protocol.REST, enforcement, access, rules, deny, ips, limits);
         }
 
         private static List<HttpRule> rules(Random r, int n) {

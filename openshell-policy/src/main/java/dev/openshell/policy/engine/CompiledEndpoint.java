@@ -34,6 +34,8 @@ final class CompiledEndpoint {
 
     final String[] ruleNames;
     final String[] denyRuleNames;
+    /** What the endpoint refuses in a request it otherwise allows (body on read-only, request limits). */
+    final RequestBounds bounds;
 
     /** Sorted, for a binary search: a policy may list tens of thousands of ports. */
     private final int[] ports;
@@ -57,6 +59,7 @@ final class CompiledEndpoint {
         this.accessRule = access == null ? null : "access: " + access.yaml();
         this.ruleNames = names("rules", rules.length);
         this.denyRuleNames = names("deny_rules", denyRules.length);
+        this.bounds = new RequestBounds(access, accessRule, e.requestLimits());
     }
 
     private static String[] names(String field, int n) {

@@ -126,7 +126,7 @@ final class IndexedPolicy implements CompiledPolicy {
         for (int i = first; i < candidates.length && v.enforcedDeny == null; i++) {
             CompiledEndpoint e = candidates[i];
             if (i == first || admittedBinary(e, r, host, anyPrivate) != null) {
-                v.judge(e, method, target);
+                v.judge(e, http, target);
             }
         }
         return v.decide(method, target.rawPath(), host, r.port(), r.binary());

@@ -108,6 +108,14 @@ final class Reasons {
         return l7(e, e.accessRule, reason, suggestion);
     }
 
+    /** A request whose method and path the endpoint allows, refused for its body or its size. */
+    static Decision refused(
+            CompiledEndpoint e, RequestBounds.Refusal refusal, String method, String rawPath, String hostPort) {
+        String reason = method + " " + rawPath + " is not allowed on " + hostPort + " by policy " + e.policyKey + " ("
+                + refusal.why() + ")";
+        return l7(e, refusal.rule(), reason, null);
+    }
+
     /** The same decision let through because its endpoint is in audit mode. */
     static Decision audited(Decision d) {
         return new Decision(

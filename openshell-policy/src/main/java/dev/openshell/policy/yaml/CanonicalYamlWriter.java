@@ -8,6 +8,7 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.RequestLimits;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,20 @@ public final class CanonicalYamlWriter {
         }
         if (!e.allowedIps().isEmpty()) {
             out.put("allowed_ips", strings(e.allowedIps()));
+        }
+        RequestLimits limits = e.requestLimits();
+        if (!limits.isEmpty()) {
+            Entries bounds = new Entries();
+            if (limits.maxUrlBytes() != null) {
+                bounds.put("max_url_bytes", integer(limits.maxUrlBytes()));
+            }
+            if (limits.maxQueryBytes() != null) {
+                bounds.put("max_query_bytes", integer(limits.maxQueryBytes()));
+            }
+            if (limits.maxHeaderBytes() != null) {
+                bounds.put("max_header_bytes", integer(limits.maxHeaderBytes()));
+            }
+            out.put("request_limits", bounds.node());
         }
         return out.node();
     }
