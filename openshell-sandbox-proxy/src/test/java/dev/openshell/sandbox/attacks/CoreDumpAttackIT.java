@@ -60,6 +60,7 @@ class CoreDumpAttackIT {
                 + " kill -SEGV $$'; (cd /tmp && sh -c 'ulimit -c unlimited 2>/dev/null; kill -ABRT $$');"
                 + " ls -A . /tmp | grep -c core; true");
 
-        assertThat(crash.output().strip()).isEqualTo("0");
+        // the shells report the signals; no file is named core
+        assertThat(crash.output().lines().toList()).last().isEqualTo("0");
     }
 }

@@ -137,20 +137,22 @@ class HostSocketAttackIT {
     @Test
     void runShowsOnlyWhatTheSandboxProvides() throws Exception {
         Path state = attack.supervisor().stateDir();
-        AgentShell.Result listing = attack.sh("ls -A /run /run/openshell; ls -A " + state + "; cat \"$SSL_CERT_FILE\""
-                + " | grep -c 'BEGIN CERTIFICATE'; echo ssl=$SSL_CERT_FILE");
+        AgentShell.Result run = attack.sh("ls -A /run /run/openshell /run/openshell/tls");
+        AgentShell.Result stateDir = attack.sh("ls -A " + state);
+        AgentShell.Result trust = attack.sh("grep -c 'BEGIN CERTIFICATE' \"$SSL_CERT_FILE\"; echo $SSL_CERT_FILE");
         AgentShell.Result probes = attack.sh("for f in " + state + "/control.sock " + state + "/ssh/client_key "
                 + state + "/status.json " + state + "/sandbox.log " + state + "/decisions.log " + state
                 + "/tls/ca.pem /run/openshell/sandboxes " + SandboxFixture.IT_STATE + "/osh-attack-" + ID
                 + "; do test -e $f && echo visible: $f; done; true");
 
-        assertThat(listing.output())
-                .contains("/run:\nopenshell\n", "/run/openshell:\nit-supervisor\ntls\n")
-                .contains("ssl=/run/openshell/tls/bundle.pem");
-        assertThat(listing.output().lines().filter(l -> l.matches("[0-9]+")).findFirst())
-                .hasValueSatisfying(n -> assertThat(Integer.parseInt(n)).isGreaterThan(1));
-        // the state directory shows only the agent's own work directory
-        assertThat(listing.output()).contains(state + ":\nwork\n");
+        assertThat(run.output())
+                .isEqualTo("/run:\nopenshell\n\n/run/openshell:\nit-supervisor\ntls\n\n/run/openshell/tls:\n"
+                        + "bundle.pem\nca.pem\n");
+        // of the state directory only the agent's own work directory
+        assertThat(stateDir.output()).isEqualTo("work\n");
+        assertThat(Integer.parseInt(trust.output().lines().findFirst().orElseThrow()))
+                .isGreaterThan(1);
+        assertThat(trust.output()).endsWith("/run/openshell/tls/bundle.pem\n");
         assertThat(probes.output()).isEmpty();
     }
 
