@@ -137,10 +137,37 @@ static void set_attributes(int tree, const char *what, uint64_t attributes) {
     }
 }
 
+/*
+ * A bind target that is a symlink in the view (e.g. /etc/resolv.conf -> ../run/systemd/resolve/
+ * stub-resolv.conf, into the sandbox's own /run): the mount goes where the link points, created on
+ * the sandbox's tmpfs if need be, so the agent's path through the link reaches it.
+ */
+static void follow_staged_symlink(char *target) {
+    struct stat st;
+    if (lstat(target, &st) < 0 || !S_ISLNK(st.st_mode)) return;
+    char link[PATH_MAX];
+    ssize_t n = readlink(target, link, sizeof(link) - 1);
+    if (n <= 0) return;
+    link[n] = '\0';
+    char resolved[PATH_MAX];
+    if (link[0] == '/') {
+        staged(resolved, link);
+    } else {
+        snprintf(resolved, sizeof(resolved), "%s", target);
+        *strrchr(resolved, '/') = '\0';
+        size_t used = strlen(resolved);
+        if (snprintf(resolved + used, sizeof(resolved) - used, "/%s", link) >= (int)(sizeof(resolved) - used)) {
+            fail("%s: link target too long", target + strlen(STAGE));
+        }
+    }
+    snprintf(target, PATH_MAX, "%s", resolved);
+}
+
 /* Moves a cloned tree onto a staged path, creating the mount point (a file for a file). */
 static void attach(int tree, const char *path, uint64_t attributes) {
     char target[PATH_MAX];
     staged(target, path);
+    follow_staged_symlink(target);
     struct stat st;
     if (fstat(tree, &st) < 0) fail("%s: %s", path, strerror(errno));
     make_mountpoint(target, S_ISDIR(st.st_mode));

@@ -75,7 +75,8 @@ final class AgentLaunch {
 
     /**
      * The launcher spec: the policy's static sections, the trust directory shown read-only at
-     * {@link #TRUST_DIR} (and readable whatever the policy lists), the sandbox's network namespace,
+     * {@link #TRUST_DIR} and {@code resolv.conf} (both readable whatever the policy lists), the
+     * sandbox's network namespace,
      * and the agent's own mount and PID namespaces with the work directory bound in and {@code
      * resolvConf} over {@code /etc/resolv.conf} (the sandbox's DNS responder).
      */
@@ -84,6 +85,8 @@ final class AgentLaunch {
         FilesystemPolicy fs = policy.filesystem();
         List<String> readOnly = new ArrayList<>(fs.readOnly());
         readOnly.add(TRUST_DIR.toString());
+        // Readable whatever the policy lists, and wherever a host symlink at that path leads.
+        readOnly.add(RESOLV_CONF.toString());
         return new LaunchSpec(
                         agentWorkdir,
                         new FilesystemPolicy(fs.includeWorkdir(), readOnly, fs.readWrite(), fs.execFromWritable()),

@@ -6,6 +6,7 @@ import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -216,6 +217,37 @@ class IdentityBorrowingAttackIT {
 
         assertThat(result.output()).contains("Operation not permitted").doesNotContain("rc=0");
         assertThat(attack.requests()).doesNotContain("GET /carrier-setarch body=0");
+    }
+
+    @Test
+    void sshSessionsDoNotBorrowTheIdentityOfTheHostProcessesAboveThem() throws Exception {
+        // A policy for a Java agent names the JVM; the supervisor (and its SSH server) is a JVM too.
+        String jvm = Path.of(ProcessHandle.current().info().command().orElseThrow())
+                .toRealPath()
+                .toString();
+        var outcome = attack.supervisor()
+                .reload(
+                        attack.fill(SandboxFixture.systemPolicy() + """
+                                network_policies:
+                                  curl_only:
+                                    endpoints:
+                                      - {host: api.test, port: HTTP_PORT, allowed_ips: [10.95.0.0/24]}
+                                    binaries: [{path: /usr/bin/curl}]
+                                  java_agent:
+                                    endpoints:
+                                      - {host: other.test, port: HTTP_PORT, allowed_ips: [10.95.0.0/24]}
+                                    binaries: [{path: "%s"}]
+                                """.formatted(jvm))
+                                .getBytes(StandardCharsets.UTF_8),
+                        "test");
+        assertThat(outcome.loaded()).as(outcome.error()).isTrue();
+
+        AgentShell.Result ssh = attack.ssh("curl -sS " + attack.http("other.test", "/from-ssh"));
+        AgentShell.Result agent = attack.sh("curl -sS " + attack.http("other.test", "/from-agent"));
+
+        assertThat(ssh.output()).contains("policy_denied");
+        assertThat(agent.output()).contains("policy_denied");
+        assertThat(attack.requests()).noneMatch(r -> r.contains("/from-"));
     }
 
     @Test
