@@ -14,8 +14,17 @@
  *     kexec_file_load, init_module, finit_module, delete_module, swapon, swapoff, reboot,
  *     open_by_handle_at, userfaultfd, perf_event_open, keyctl, add_key, request_key;
  *   - io_uring_setup/enter/register: io_uring operations (e.g. IORING_OP_SOCKET) bypass seccomp;
+ *   - pidfd_getfd: it would copy a descriptor out of another process of the same user, e.g. the
+ *     connection the proxy admitted for a curl the agent started;
+ *   - personality with anything but the plain Linux personalities (ADDR_NO_RANDOMIZE,
+ *     READ_IMPLIES_EXEC, ... would weaken the address space of a program the agent starts);
  *   - ioctl TIOCSTI and TIOCLINUX: with a terminal shared with the user (openshell run --tty) they
  *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226).
+ *
+ * Returns ENOSYS (as a kernel without them would) for memfd_create and memfd_secret: a memfd is
+ * writable, executable memory with a path (/proc/self/fd/N) on no noexec mount, so code written
+ * there could be preloaded into a program the network policy names. Programs that use memfds
+ * fall back to files in /dev/shm, which is noexec, when the call is missing.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,6 +65,12 @@
 #ifndef __NR_mount_setattr
 #define __NR_mount_setattr 442
 #endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
+#endif
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
 #endif
@@ -74,11 +89,27 @@ static const uint32_t DENIED[] = {
     __NR_process_vm_writev, __NR_kexec_load, __NR_kexec_file_load, __NR_init_module, __NR_finit_module,
     __NR_delete_module, __NR_swapon, __NR_swapoff, __NR_reboot, __NR_open_by_handle_at, __NR_userfaultfd,
     __NR_perf_event_open, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_io_uring_setup, __NR_io_uring_enter,
-    __NR_io_uring_register,
+    __NR_io_uring_register, __NR_pidfd_getfd,
 };
 
+/* personality(2) values programs use: query, PER_LINUX, PER_LINUX32, and both with UNAME26. */
+static const uint32_t PERSONALITIES[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
+
 /* A tiny assembler: jumps name forward labels, resolved to relative offsets at the end. */
-enum label { NEXT = 0, L_IOCTL, L_SOCKET, L_NETLINK, L_UNSHARE, L_CLONE, L_ALLOW, L_DENY, L_ENOSYS, L_KILL, LABEL_COUNT };
+enum label {
+    NEXT = 0,
+    L_IOCTL,
+    L_SOCKET,
+    L_NETLINK,
+    L_UNSHARE,
+    L_CLONE,
+    L_PERSONALITY,
+    L_ALLOW,
+    L_DENY,
+    L_ENOSYS,
+    L_KILL,
+    LABEL_COUNT
+};
 
 #define MAX_INSNS 128
 
@@ -135,6 +166,9 @@ static void build(struct program *p) {
     jump(p, BPF_JEQ, __NR_socketpair, L_SOCKET, NEXT);
     jump(p, BPF_JEQ, __NR_unshare, L_UNSHARE, NEXT);
     jump(p, BPF_JEQ, __NR_clone, L_CLONE, NEXT);
+    jump(p, BPF_JEQ, __NR_personality, L_PERSONALITY, NEXT);
+    jump(p, BPF_JEQ, __NR_memfd_create, L_ENOSYS, NEXT);
+    jump(p, BPF_JEQ, __NR_memfd_secret, L_ENOSYS, NEXT);
     jump(p, BPF_JEQ, __NR_clone3, L_ENOSYS, L_ALLOW);
 
     place(p, L_IOCTL);
@@ -163,6 +197,11 @@ static void build(struct program *p) {
     place(p, L_CLONE);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
     jump(p, BPF_JSET, NS_FLAGS_CLONE, L_DENY, L_ALLOW);
+
+    place(p, L_PERSONALITY);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
+    size_t last = sizeof(PERSONALITIES) / sizeof(*PERSONALITIES) - 1;
+    for (size_t i = 0; i <= last; i++) jump(p, BPF_JEQ, PERSONALITIES[i], L_ALLOW, i == last ? L_DENY : NEXT);
 
     place(p, L_ALLOW);
     stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);

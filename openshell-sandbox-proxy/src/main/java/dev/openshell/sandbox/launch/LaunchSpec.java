@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -19,12 +20,16 @@ import java.util.Set;
  * {@code include_workdir}, also read-write.
  *
  * @param workdir the agent's working directory (absolute)
- * @param filesystem the Landlock paths
+ * @param filesystem the Landlock paths (and, with private mounts, what the agent's root shows)
  * @param landlock whether a path or kernel Landlock cannot honour aborts the start
  * @param process the user and group the agent runs as (never root)
  * @param netns a network namespace file to enter ({@code /var/run/netns/NAME}), or null to stay
- * @param privateMounts whether the agent gets its own mount namespace with a fresh {@code /tmp}
+ * @param privateMounts whether the agent gets its own mount and PID namespaces: a root holding only
+ *     what the policy lists ({@link AgentView}), the sandbox's own {@code /tmp}, {@code /run},
+ *     {@code /dev}, {@code /proc}, and an init as pid 1
  * @param binds host directories or files mounted into the agent's view (needs privateMounts)
+ * @param joinInit the host pid of a running sandbox's init whose mount, network and PID
+ *     namespaces the program joins (an SSH session); empty to make them
  */
 public record LaunchSpec(
         Path workdir,
@@ -33,13 +38,15 @@ public record LaunchSpec(
         ProcessPolicy process,
         Path netns,
         boolean privateMounts,
-        List<Bind> binds) {
+        List<Bind> binds,
+        OptionalLong joinInit) {
 
     public LaunchSpec {
         Objects.requireNonNull(workdir, "workdir");
         Objects.requireNonNull(filesystem, "filesystem");
         Objects.requireNonNull(landlock, "landlock");
         Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(joinInit, "joinInit");
         binds = List.copyOf(binds);
         requireAbsolute("workdir", workdir);
         if (netns != null) {
@@ -48,6 +55,21 @@ public record LaunchSpec(
         if (!binds.isEmpty() && !privateMounts) {
             throw new LaunchException("launch_spec_invalid", "binds need private mounts");
         }
+        if (joinInit.isPresent() && privateMounts) {
+            throw new LaunchException("launch_spec_invalid", "a session joins the sandbox's mounts: no private mounts");
+        }
+    }
+
+    /** A spec that makes its own namespaces (or stays in the caller's), joining none. */
+    public LaunchSpec(
+            Path workdir,
+            FilesystemPolicy filesystem,
+            LandlockPolicy landlock,
+            ProcessPolicy process,
+            Path netns,
+            boolean privateMounts,
+            List<Bind> binds) {
+        this(workdir, filesystem, landlock, process, netns, privateMounts, binds, OptionalLong.empty());
     }
 
     /** The static sections of {@code policy}, staying in the caller's network and mount namespaces. */
@@ -58,12 +80,30 @@ public record LaunchSpec(
 
     /** This spec entering the network namespace at {@code namespaceFile}. */
     public LaunchSpec withNetns(Path namespaceFile) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds);
+        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds, joinInit);
     }
 
-    /** This spec with its own mount namespace (fresh {@code /tmp}) and these binds. */
+    /** This spec with its own mount and PID namespaces (the policy's view, see {@link AgentView}) and these binds. */
     public LaunchSpec withPrivateMounts(List<Bind> mounts) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts);
+        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts, OptionalLong.empty());
+    }
+
+    /**
+     * This spec for a process inside the running sandbox whose init has host pid {@code initPid}:
+     * the same Landlock rules, seccomp filter and user, in the sandbox's namespaces (its root,
+     * {@code /tmp} and processes), instead of namespaces of its own.
+     */
+    public LaunchSpec joining(long initPid) {
+        if (initPid <= 1) {
+            throw new LaunchException("launch_spec_invalid", "not a sandbox init: pid " + initPid);
+        }
+        return new LaunchSpec(
+                workdir, filesystem, landlock, process, netns, false, List.of(), OptionalLong.of(initPid));
+    }
+
+    /** What the agent's root shows (meaningful with private mounts). */
+    public AgentView view() {
+        return AgentView.of(filesystem, workdir, binds);
     }
 
     /** The command that runs {@code program} confined, using the launcher from {@link LauncherBinary}. */
@@ -83,11 +123,17 @@ public record LaunchSpec(
         if (netns != null) {
             option(command, "--netns", netns.toString());
         }
+        joinInit.ifPresent(pid -> option(command, "--join", Long.toString(pid)));
         if (privateMounts) {
             command.add("--private-mounts");
-        }
-        for (Bind bind : binds) {
-            option(command, "--bind", bind.source() + ":" + bind.target());
+            if (filesystem.execFromWritable()) {
+                command.add("--exec-from-writable");
+            }
+            AgentView view = view();
+            command.addAll(view.options());
+            for (Bind bind : view.binds()) {
+                option(command, bind.readOnly() ? "--ro-bind" : "--bind", bind.source() + ":" + bind.target());
+            }
         }
         filesystem.readOnly().forEach(path -> option(command, "--ro", path));
         readWritePaths().forEach(path -> option(command, "--rw", path));
@@ -123,9 +169,16 @@ public record LaunchSpec(
      * A bind mount into the agent's mount namespace.
      *
      * @param source the host path; resolved before the agent's fresh {@code /tmp} hides the host's
-     * @param target where the agent sees it; must exist unless it lies under {@code /tmp}
+     * @param target where the agent sees it; created when missing only on the sandbox's own tmpfs
+     *     (its root, {@code /tmp}, {@code /run}), never on a host filesystem
+     * @param readOnly read-only; otherwise writable and noexec (unless {@code exec_from_writable})
      */
-    public record Bind(Path source, Path target) {
+    public record Bind(Path source, Path target, boolean readOnly) {
+
+        /** A writable bind. */
+        public Bind(Path source, Path target) {
+            this(source, target, false);
+        }
 
         public Bind {
             Objects.requireNonNull(source, "source");

@@ -4,11 +4,16 @@
  * <p>A JVM cannot run code between fork and exec, so the supervisor spawns the small C program
  * in {@code src/main/c} (built by the Maven build into {@code native/linux-x86_64/}; see
  * {@link dev.openshell.sandbox.launch.LauncherBinary}). It applies, to itself and then
- * {@code execve}s: no_new_privs; a private mount namespace with fresh {@code /tmp} and
- * {@code /dev/shm} and the binds; the network namespace; an empty capability bounding and ambient
- * set; Landlock; seccomp; the {@code sandbox} user (never root, verified). {@link
- * dev.openshell.sandbox.launch.LaunchSpec} turns the policy's static sections into its command
- * line; {@code openshell-launch --help} documents every option, the Landlock baseline (read-write
+ * {@code execve}s: no_new_privs; core dumps off ({@code RLIMIT_CORE} 0, soft and hard); the
+ * agent's own root ({@link dev.openshell.sandbox.launch.AgentView}: only the policy's paths, the
+ * sandbox's own {@code /tmp}, {@code /var/tmp}, {@code /run}, {@code /dev} and {@code /proc}, the
+ * binds; every writable place {@code noexec} unless the policy says {@code exec_from_writable});
+ * the network namespace; its own PID namespace (the launcher stays outside as a relay, an init is
+ * pid 1, the agent pid 2); an empty capability bounding and ambient set; Landlock; seccomp; the
+ * {@code sandbox} user (never root, verified). An SSH session's launcher joins a running
+ * sandbox's namespaces instead ({@code --join}). {@link dev.openshell.sandbox.launch.LaunchSpec}
+ * turns the policy's static sections into its command line; {@code openshell-launch --help}
+ * documents every option, the Landlock baseline (read-write
  * {@code /dev/null}, {@code /dev/zero}, {@code /dev/full}, {@code /dev/tty}, {@code /dev/pts},
  * {@code /dev/ptmx}, {@code /dev/shm}; read-only {@code /dev/urandom}, {@code /dev/random},
  * {@code /proc}) and the exit codes (the program's own; 125 setup failure with one
@@ -18,8 +23,11 @@
  * namespace flag of {@code unshare}/{@code clone} ({@code clone3} gets ENOSYS so libc falls back to
  * {@code clone}), {@code setns}, the old and new mount APIs, {@code bpf}, {@code ptrace},
  * {@code process_vm_*}, {@code kexec_*}, module loading, swap, reboot, {@code open_by_handle_at},
- * {@code userfaultfd}, {@code perf_event_open}, the keyring calls, io_uring (it bypasses seccomp)
- * and the TIOCSTI/TIOCLINUX ioctls; x32 calls get EPERM and foreign architectures are killed.
+ * {@code userfaultfd}, {@code perf_event_open}, the keyring calls, io_uring (it bypasses seccomp),
+ * {@code pidfd_getfd}, {@code personality} other than the plain Linux ones, and the
+ * TIOCSTI/TIOCLINUX ioctls; {@code memfd_create} and {@code memfd_secret} get ENOSYS (a memfd is
+ * executable memory with a path, on no noexec mount); x32 calls get EPERM and foreign
+ * architectures are killed.
  * On Landlock ABI 6+ the agent also cannot signal or reach abstract unix sockets of processes
  * outside its domain, which matters because all sandboxes share one uid.
  *

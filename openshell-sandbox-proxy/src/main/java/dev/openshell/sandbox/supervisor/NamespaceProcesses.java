@@ -60,6 +60,25 @@ public final class NamespaceProcesses {
     }
 
     /**
+     * Stops a sandbox: SIGTERM to its launcher only (the relay forwards it to the init, which
+     * forwards it to the agent and, once the agent has gone, asks every other process of the
+     * sandbox to stop), up to {@code grace} for the namespace to empty, then {@link #killAll}. One
+     * SIGTERM reaches the agent, not one from here plus one from each process in between.
+     *
+     * @param launcherPid the launcher the supervisor started; 0 when none was
+     */
+    public static int stop(long launcherPid, long namespaceInode, Duration grace) {
+        if (launcherPid > 0
+                && ProcessHandle.of(launcherPid).map(ProcessHandle::destroy).orElse(false)) {
+            long graceEnd = System.nanoTime() + grace.toNanos();
+            while (!pids(namespaceInode).isEmpty() && System.nanoTime() < graceEnd) {
+                sleep(20);
+            }
+        }
+        return killAll(namespaceInode, Duration.ZERO);
+    }
+
+    /**
      * Ends every process in the namespace: SIGTERM, up to {@code grace} to exit, then SIGKILL until
      * none is left (processes forked meanwhile included).
      *

@@ -18,9 +18,12 @@ import java.util.OptionalInt;
  * identity_unknown}, which cannot happen in practice because nothing else runs in the namespace.
  *
  * <p>The agent's process tree is searched first (small and fast). A caller outside it (an SSH
- * session, or a process that double-forked out of the tree) is then looked up among all processes
- * and accepted only if it lives in the sandbox's network namespace: every process there was
- * launched into the sandbox and cannot leave it. Both lookups share one TOFU record of binaries.
+ * session, or a process that double-forked out of the tree and now belongs to the sandbox's init)
+ * is then looked up among all processes and accepted only if it lives in the sandbox's network
+ * namespace: every process there was launched into the sandbox and cannot leave it. Its ancestors
+ * end below the sandbox launcher (the relay or the init), so the host processes above it (the
+ * supervisor, the SSH server) never count for its identity. Both lookups share one TOFU record of
+ * binaries.
  */
 final class SandboxCallers implements CallerResolver {
 
@@ -28,17 +31,23 @@ final class SandboxCallers implements CallerResolver {
 
     private final BinaryTrust trust = new BinaryTrust();
     private final long namespaceInode;
+    private final String launcher;
     private volatile ProcCallerResolver agentTree;
     private volatile ProcCallerResolver anyProcess;
 
-    /** @param namespaceInode the inode of the sandbox's network namespace */
-    SandboxCallers(long namespaceInode) {
+    /**
+     * @param namespaceInode the inode of the sandbox's network namespace
+     * @param launcher the launcher binary (its real path, as {@code /proc/<pid>/exe} shows it)
+     */
+    SandboxCallers(long namespaceInode, Path launcher) {
         this.namespaceInode = namespaceInode;
+        this.launcher = launcher.toString();
     }
 
     /** Resolves callers from now on; {@code agentPid} names the namespace and roots the fast path. */
     void attach(long agentPid) {
-        anyProcess = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.empty(), trust);
+        anyProcess = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.empty(), trust)
+                .withAncestorBoundary(launcher);
         agentTree = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.of((int) agentPid), trust);
     }
 

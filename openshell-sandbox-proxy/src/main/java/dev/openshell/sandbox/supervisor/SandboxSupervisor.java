@@ -9,6 +9,7 @@ import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
+import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
@@ -45,9 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>State directory layout: {@code status.json}, {@code sandbox.log} (agent output and events),
  * {@code decisions.log} (one JSON line per proxy decision), {@code resolv.conf} (bound over the
- * agent's {@code /etc/resolv.conf}: the sandbox's DNS responder), {@code tls/} (CA and bundle, read-only
- * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
- * and client key, root only), {@code work/} (the private workdir when none was given). At the end
+ * agent's {@code /etc/resolv.conf}: the sandbox's DNS responder), {@code tls/} (CA and bundle, shown
+ * read-only to the agent at {@code /run/openshell/tls}), {@code control.sock} (reload/status), {@code
+ * ssh/} (the SSH endpoint and client key), {@code work/} (the private workdir when none was given).
+ * The directory is root's alone; the agent sees none of it but what is bound into its root. At the end
  * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
  * the rest stays only when the spec asked to keep state, otherwise the whole directory goes.
  */
@@ -60,6 +62,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     static final String RESOLV_CONF_FILE = "resolv.conf";
 
     private static final long LOG_MAX_BYTES = 64L << 20;
+    private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long DECISIONS_MAX_BYTES = 16L << 20;
 
     private final SandboxSpec spec;
@@ -137,7 +140,10 @@ public final class SandboxSupervisor implements AutoCloseable {
             ownWorkdir = true;
         }
         Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
-        AgentLaunch.checkHardRequirement(policy, agentWorkdir, hostWorkdir);
+        Path trustDir = stateDir.resolve(TRUST_DIR);
+        Path resolvConf = stateDir.resolve(RESOLV_CONF_FILE);
+        AgentLaunch.checkHardRequirement(
+                AgentLaunch.launchSpec(policy, hostWorkdir, agentWorkdir, trustDir, null, resolvConf));
         steps.mark("state");
 
         network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
@@ -147,9 +153,10 @@ public final class SandboxSupervisor implements AutoCloseable {
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
-        Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
+        Files.createDirectories(trustDir);
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        callers = new SandboxCallers(status.netnsInode());
+        callers =
+                new SandboxCallers(status.netnsInode(), LauncherBinary.locate().toRealPath());
         decisions =
                 new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
         proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
@@ -171,29 +178,36 @@ public final class SandboxSupervisor implements AutoCloseable {
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
                 name -> PolicyHostNames.names(policed.activePolicy().policy().source(), name));
-        Path resolvConf = AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
+        AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 
         Map<String, String> env = AgentEnvironment.build(
-                network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
+                network.proxyUrl(),
+                AgentLaunch.agentTrustBundle(proxy.trustBundle()),
+                policy.process().runAsUser(),
+                spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
                 policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
-        if (spec.ssh()) {
-            // Before the agent, so a client that sees Ready can connect at once.
-            ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
-            steps.mark("ssh");
-        }
         agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
                 .start();
-        callers.attach(agent.pid());
+        // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
+        SandboxInit init = SandboxInit.locate(agent.toHandle(), INIT_TIMEOUT).orElse(null);
+        long agentPid = init == null ? agent.pid() : init.agentPid();
+        callers.attach(agentPid);
         steps.mark("launch");
+        if (spec.ssh() && init != null) {
+            // Before Ready, so a client that sees Ready can connect at once; sessions join the
+            // init's namespaces (the agent's root, /tmp and processes).
+            ssh = SandboxSshServer.start(spec.id(), stateDir, launch.joining(init.initPid()), env);
+            steps.mark("ssh");
+        }
         if (options.console() != AgentConsole.TERMINAL) {
             pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
             pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
         }
-        updateStatus(status.withAgent(agent.pid()).withPhase(SandboxPhase.READY, null));
-        log.event("ready: agent pid " + agent.pid() + ", proxy " + network.proxyUrl() + ", policy generation 1 ("
-                + steps + ")");
+        updateStatus(status.withAgent(agentPid).withPhase(SandboxPhase.READY, null));
+        log.event("ready: agent pid " + agentPid + ", proxy " + network.proxyUrl() + ", policy generation 1 (" + steps
+                + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
@@ -326,7 +340,10 @@ public final class SandboxSupervisor implements AutoCloseable {
                     bypassWatch.poll(); // what happened since the last poll still counts
                 }
             });
-            attempt(failures, () -> NamespaceProcesses.killAll(status.netnsInode(), options.stopGrace()));
+            attempt(
+                    failures,
+                    () -> NamespaceProcesses.stop(
+                            agent == null ? 0 : agent.pid(), status.netnsInode(), options.stopGrace()));
             Integer exitCode = null;
             if (agent != null) {
                 exitCode = waitForAgent();
@@ -405,8 +422,9 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
         Files.createDirectories(stateDir);
         ownStateDir = true;
-        // Traversable, not listable: the agent reaches tls/ (and its workdir) but nothing else.
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
+        // Root only: the agent never sees this directory (its work directory and the trust bundle
+        // are bound into its own root by the launcher, running as root).
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 

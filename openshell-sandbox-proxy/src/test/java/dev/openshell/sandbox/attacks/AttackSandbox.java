@@ -5,6 +5,7 @@ import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.HostResolver;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.ssh.SandboxSshClient;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
@@ -132,6 +133,24 @@ public final class AttackSandbox implements AutoCloseable {
     /** Runs {@code script} with {@code sh} as the agent (same process tree, same confinement). */
     public AgentShell.Result sh(String script) throws IOException, InterruptedException {
         return shell.run(script);
+    }
+
+    /**
+     * Runs {@code script} with {@code sh -c} in an SSH {@code exec} session of the sandbox (what
+     * {@code openshell sandbox exec} does); the output is stdout and stderr together.
+     */
+    public AgentShell.Result ssh(String script) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (SandboxSshClient client =
+                SandboxSshClient.connect(sandbox.sshEndpoint().orElseThrow())) {
+            int code = client.execShell(script, java.io.InputStream.nullInputStream(), out, out);
+            return new AgentShell.Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The agent's work directory as the host sees it (the test can drop files there). */
+    public Path workdir() {
+        return sandbox.workdir();
     }
 
     /** {@code https://host:PORT/path} on the HTTPS server. */

@@ -34,7 +34,10 @@ class LaunchSpecTest {
                         new FilesystemPolicy(true, List.of("/usr", "/etc"), List.of("/tmp")),
                         Compatibility.HARD_REQUIREMENT)
                 .withNetns(Path.of("/var/run/netns/sb1"))
-                .withPrivateMounts(List.of(new LaunchSpec.Bind(Path.of("/var/lib/openshell/sb1/work"), WORKDIR)));
+                .withPrivateMounts(List.of(
+                        new LaunchSpec.Bind(Path.of("/var/lib/openshell/sb1/work"), WORKDIR),
+                        new LaunchSpec.Bind(
+                                Path.of("/var/lib/openshell/sb1/tls"), Path.of("/run/openshell/tls"), true)));
 
         assertThat(spec.command(LAUNCHER, List.of("sh", "-c", "echo hi")))
                 .containsExactly(
@@ -44,8 +47,14 @@ class LaunchSpecTest {
                         "--netns",
                         "/var/run/netns/sb1",
                         "--private-mounts",
+                        "--expose",
+                        "/etc",
+                        "--expose",
+                        "/usr",
                         "--bind",
                         "/var/lib/openshell/sb1/work:/sandbox",
+                        "--ro-bind",
+                        "/var/lib/openshell/sb1/tls:/run/openshell/tls",
                         "--ro",
                         "/usr",
                         "--ro",
@@ -68,6 +77,41 @@ class LaunchSpecTest {
     }
 
     @Test
+    void execFromWritableIsPassedOn() {
+        LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of("/tmp"), true), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of());
+
+        assertThat(spec.command(LAUNCHER, List.of("true"))).contains("--exec-from-writable");
+        assertThat(spec(new FilesystemPolicy(true, List.of(), List.of("/tmp"), false), Compatibility.BEST_EFFORT)
+                        .withPrivateMounts(List.of())
+                        .command(LAUNCHER, List.of("true")))
+                .doesNotContain("--exec-from-writable");
+    }
+
+    @Test
+    void aSessionJoinsTheSandboxInsteadOfMakingNamespaces() {
+        LaunchSpec agent = spec(new FilesystemPolicy(true, List.of("/usr"), List.of()), Compatibility.BEST_EFFORT)
+                .withNetns(Path.of("/var/run/netns/sb1"))
+                .withPrivateMounts(List.of(new LaunchSpec.Bind(Path.of("/srv/work"), WORKDIR)));
+
+        List<String> session = agent.joining(4242).command(LAUNCHER, List.of("true"));
+
+        assertThat(session.subList(0, 7))
+                .containsExactly(
+                        "/opt/openshell-launch",
+                        "--landlock",
+                        "best_effort",
+                        "--netns",
+                        "/var/run/netns/sb1",
+                        "--join",
+                        "4242");
+        assertThat(session)
+                .doesNotContain("--private-mounts", "--bind", "--expose")
+                .contains("--ro", "/usr");
+        assertThatThrownBy(() -> agent.joining(1)).hasMessageContaining("not a sandbox init");
+    }
+
+    @Test
     void minimalSpecStaysInTheCallersNamespaces() {
         LaunchSpec spec = LaunchSpec.of(Policy.denyAll(), WORKDIR);
 
@@ -76,6 +120,20 @@ class LaunchSpecTest {
                         "/opt/openshell-launch",
                         "--landlock",
                         "best_effort",
+                        "--ro",
+                        "/usr",
+                        "--ro",
+                        "/lib",
+                        "--ro",
+                        "/lib64",
+                        "--ro",
+                        "/bin",
+                        "--ro",
+                        "/sbin",
+                        "--ro",
+                        "/etc",
+                        "--rw",
+                        "/tmp",
                         "--rw",
                         "/sandbox",
                         "--user",
