@@ -145,12 +145,14 @@ static void stop_the_rest(void) {
 }
 
 void fork_init(void) {
+    /* Not dumpable: the agent (same uid) can neither read this process's memory nor trace it.
+       Both are set before the fork, so the agent never sees an init without them; its execve
+       gives the agent its own name and the usual dumpable flag back. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    prctl(PR_SET_NAME, "openshell-init", 0, 0, 0);
     pid_t agent = fork();
     if (agent < 0) fail("fork the agent: %s", strerror(errno));
     if (agent == 0) return;
-    /* Not dumpable: the agent (same uid) can neither read this process's memory nor trace it. */
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    prctl(PR_SET_NAME, "openshell-init", 0, 0, 0);
     detach_stdio();
     int code = relay_until_exit(agent);
     stop_the_rest();
