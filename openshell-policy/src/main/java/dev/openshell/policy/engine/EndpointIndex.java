@@ -102,6 +102,11 @@ final class EndpointIndex {
         return c.result();
     }
 
+    /** The endpoints identified by {@code allowed_ips} alone, in document order. Do not modify. */
+    CompiledEndpoint[] hostless() {
+        return hostless;
+    }
+
     /** Marks that {@link #wildcardGroups} found more than one group. */
     private static final CompiledEndpoint[] SEVERAL = new CompiledEndpoint[0];
 

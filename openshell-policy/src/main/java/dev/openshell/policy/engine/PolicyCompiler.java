@@ -38,6 +38,6 @@ public final class PolicyCompiler {
                 endpoints.add(new CompiledEndpoint(ordinal++, entry.getKey(), i, eps.get(i), binaries));
             }
         }
-        return new IndexedPolicy(policy, new EndpointIndex(endpoints));
+        return new IndexedPolicy(policy, new EndpointIndex(endpoints), dev.openshell.policy.HostAddresses.NONE);
     }
 }
