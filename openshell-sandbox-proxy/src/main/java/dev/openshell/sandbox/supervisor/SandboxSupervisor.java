@@ -6,12 +6,14 @@ import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
@@ -158,6 +160,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .trustDir(trustDir)
                         .extraUpstreamCa(spec.extraUpstreamCa())
                         .hostResolver(options.hostResolver())
+                        .extraHostAddresses(guardedNetworks())
                         .sink(decisions)
                         .build())
                 .start();
@@ -199,6 +202,13 @@ public final class SandboxSupervisor implements AutoCloseable {
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
+    }
+
+    /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and the configured extras. */
+    private List<Cidr> guardedNetworks() {
+        List<Cidr> networks = new ArrayList<>(options.hostAddresses());
+        networks.add(Cidr.parse(Subnet.POOL));
+        return networks;
     }
 
     private OutputStream mirror(OutputStream out) {
