@@ -11,6 +11,7 @@ import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 import java.net.InetAddress;
+import java.util.Objects;
 
 /**
  * The evaluator {@link PolicyCompiler} builds. Immutable after construction apart from its
@@ -64,7 +65,7 @@ final class IndexedPolicy implements CompiledPolicy {
 
     @Override
     public CompiledPolicy withHostAddresses(HostAddresses host) {
-        return new IndexedPolicy(source, index, java.util.Objects.requireNonNull(host, "host"));
+        return new IndexedPolicy(source, index, Objects.requireNonNull(host, "host"));
     }
 
     @Override

@@ -73,7 +73,7 @@ final class CaptureAdmission {
             EventLoop loop) {
         return identity.handleAsync(
                         (caller, error) -> decide(caller, error, name, source, original, services), services.blocking())
-                .thenApplyAsync(outcome -> outcome, loop);
+                .thenApplyAsync(outcome -> outcome, loop); // the caller acts on the connection's loop
     }
 
     private static Outcome decide(
