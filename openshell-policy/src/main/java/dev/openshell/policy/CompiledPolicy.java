@@ -1,5 +1,7 @@
 package dev.openshell.policy;
 
+import java.util.List;
+
 /**
  * An immutable, thread-safe evaluator for one policy generation. Obtain with {@link
  * PolicyEngine#compile(Policy)}.
@@ -33,6 +35,14 @@ public interface CompiledPolicy {
      * not resolve it (a lookup of a name chosen by the sandbox would carry data out).
      */
     boolean mayAdmit(L4Request request);
+
+    /**
+     * Whether a program may have {@code name} looked up by the sandbox's DNS server: some endpoint
+     * whose host matches it (exact or wildcard, on any port) lists {@code binary} or one of its
+     * {@code ancestors}. Endpoints without a host do not count: they match addresses, which a
+     * program that reaches them by name gets through the proxy.
+     */
+    boolean mayResolve(String binary, List<String> ancestors, String name);
 
     /**
      * The same policy with a destination guard that also refuses every address {@code host}

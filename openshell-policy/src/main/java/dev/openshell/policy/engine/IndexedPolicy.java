@@ -11,6 +11,7 @@ import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,6 +58,20 @@ final class IndexedPolicy implements CompiledPolicy {
         }
         for (CompiledEndpoint e : index.hostless()) {
             if (e.hasPort(r.port()) && e.binaries.firstMatch(r.binary(), r.ancestors()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean mayResolve(String binary, List<String> ancestors, String name) {
+        RequestHost host = RequestHost.parse(name);
+        if (host == null) {
+            return false;
+        }
+        for (CompiledEndpoint e : index.named(host)) {
+            if (e.binaries.firstMatch(binary, ancestors) != null) {
                 return true;
             }
         }

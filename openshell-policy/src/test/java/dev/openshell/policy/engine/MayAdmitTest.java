@@ -70,6 +70,33 @@ class MayAdmitTest {
         assertThat(p.mayAdmit(l4(binary, host, port))).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        // the sandbox DNS: a name some endpoint names, for a binary it lists, on any of its ports
+        CURL + ", api.example.com, true",
+        CURL + ", API.example.com., true",
+        CURL + ", x.one.example.com, true",
+        CURL + ", a.b.any.example.com, true",
+        CURL + ", 10.0.0.5, true",
+        PY + ", api.example.com, false",
+        PY + ", x.one.example.com, false",
+        CURL + ", c2VjcmV0.attacker.example, false",
+        CURL + ", a.b.one.example.com, false",
+        // endpoints without host match addresses, not names
+        PSQL + ", db.internal, false",
+        CURL + ", '', false",
+    })
+    void theSandboxDnsLooksANameUpOnlyForAProgramAnEndpointListsForIt(String binary, String name, boolean expected) {
+        assertThat(p.mayResolve(binary, List.of(), name)).isEqualTo(expected);
+    }
+
+    @Test
+    void anAncestorCountsForTheSandboxDnsToo() {
+        assertThat(p.mayResolve(PY, List.of("/bin/sh", CURL), "api.example.com"))
+                .isTrue();
+        assertThat(p.mayResolve(PY, List.of("/bin/sh"), "api.example.com")).isFalse();
+    }
+
     @Test
     void anAncestorThatAnEndpointListsCounts() {
         assertThat(p.mayAdmit(l4(PY, List.of("/bin/sh", CURL), "api.example.com", 443)))

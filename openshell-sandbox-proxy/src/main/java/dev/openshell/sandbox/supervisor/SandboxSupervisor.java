@@ -16,7 +16,6 @@ import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
-import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
@@ -168,12 +167,12 @@ public final class SandboxSupervisor implements AutoCloseable {
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
-        // Only names the active policy names are looked up: no DNS exfiltration past the policy.
+        // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
         EgressProxy policed = proxy;
         dns = SandboxDns.start(
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
-                name -> PolicyHostNames.names(policed.activePolicy().policy().source(), name));
+                new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
         Path resolvConf = AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 

