@@ -31,6 +31,21 @@ final class Reasons {
                 null);
     }
 
+    static Decision guardHostAddress(String host, InetAddress address) {
+        return noPolicy(
+                GUARD_RULE,
+                host + " resolves to " + addressText(address) + ", an address of this host, which is never allowed",
+                null);
+    }
+
+    static Decision guardHostUnknown(String host, InetAddress address, String why) {
+        return noPolicy(
+                GUARD_RULE,
+                host + " resolves to " + addressText(address) + ", which may be an address of this host (cannot tell: "
+                        + why + "), so it is not allowed",
+                null);
+    }
+
     static Decision guardPrivate(CompiledEndpoint e, String host, InetAddress address) {
         return deny(
                 Layer.L4,

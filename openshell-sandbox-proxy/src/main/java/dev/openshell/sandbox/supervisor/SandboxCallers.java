@@ -72,6 +72,28 @@ final class SandboxCallers implements CallerResolver {
         }
     }
 
+    /** The sender of a datagram (a DNS query), looked up as {@link #resolve} looks up a connection. */
+    @Override
+    public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
+        ProcCallerResolver tree = agentTree;
+        if (tree == null) {
+            throw new IdentityException("identity_unknown", "no process has been launched in the sandbox yet");
+        }
+        try {
+            return tree.resolveDatagram(client, server);
+        } catch (IdentityException e) {
+            if (!"identity_unknown".equals(e.code())) {
+                throw e;
+            }
+            CallerIdentity other = anyProcess.resolveDatagram(client, server);
+            if (!inSandbox(other.pid())) {
+                throw new IdentityException(
+                        "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");
+            }
+            return other;
+        }
+    }
+
     /**
      * Answers on the event loop only for a recent caller in the agent's tree (as {@link #resolve}
      * would: the tree is asked first); anything else is left to {@link #resolve}.

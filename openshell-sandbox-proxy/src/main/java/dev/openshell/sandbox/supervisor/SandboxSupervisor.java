@@ -6,6 +6,7 @@ import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
@@ -13,9 +14,9 @@ import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
-import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
@@ -165,6 +166,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .trustDir(trustDir)
                         .extraUpstreamCa(spec.extraUpstreamCa())
                         .hostResolver(options.hostResolver())
+                        .extraHostAddresses(guardedNetworks())
                         .sink(decisions)
                         .build())
                 .start();
@@ -172,12 +174,12 @@ public final class SandboxSupervisor implements AutoCloseable {
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
-        // Only names the active policy names are looked up: no DNS exfiltration past the policy.
+        // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
         EgressProxy policed = proxy;
         dns = SandboxDns.start(
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
-                name -> PolicyHostNames.names(policed.activePolicy().policy().source(), name));
+                new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
         AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 
@@ -213,6 +215,13 @@ public final class SandboxSupervisor implements AutoCloseable {
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
+    }
+
+    /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and the configured extras. */
+    private List<Cidr> guardedNetworks() {
+        List<Cidr> networks = new ArrayList<>(options.hostAddresses());
+        networks.add(Cidr.parse(Subnet.POOL));
+        return networks;
     }
 
     private OutputStream mirror(OutputStream out) {

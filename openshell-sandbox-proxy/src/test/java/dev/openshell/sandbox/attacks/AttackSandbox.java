@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reached the servers, what the resolver was asked, and what the sandbox logged.
  *
  * <p>Names: every name in {@link #NAMES} resolves to {@link #upstreamIp()} (the HTTPS server's
- * certificate covers them all); every other name is unknown. Each lookup the proxy or the sandbox
+ * certificate covers them all), a name a test puts in {@link #dns} to the address given there;
+ * every other name is unknown. Each lookup the proxy or the sandbox
  * DNS makes is counted in {@link #lookups}. Policy placeholders: {@code HTTP_PORT}, {@code
  * HTTPS_PORT}; the upstream address is private, so endpoints list {@code allowed_ips:
  * [10.95.0.0/24]}. A usable filesystem baseline is {@code SandboxFixture.systemPolicy()} followed
@@ -49,6 +50,9 @@ public final class AttackSandbox implements AutoCloseable {
 
     /** Lookups by name, whoever made them (proxy or sandbox DNS). */
     public final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
+
+    /** Extra answers a test sets (name to IPv4 address), tried before {@link #NAMES}. */
+    public final Map<String, String> dns = new ConcurrentHashMap<>();
 
     private final FakeInternet internet;
     private final String upstreamIp;
@@ -104,6 +108,10 @@ public final class AttackSandbox implements AutoCloseable {
     private SupervisorOptions options() {
         HostResolver resolver = host -> {
             lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+            String extra = dns.get(host);
+            if (extra != null) {
+                return List.of(InetAddress.ofLiteral(extra));
+            }
             if (!NAMES.contains(host)) {
                 throw new UnknownHostException(host);
             }

@@ -110,6 +110,15 @@ public final class FakeInternet implements AutoCloseable {
     }
 
     /**
+     * Puts {@code ip} (IPv4) on the host's end of the transit link: one more address of the host
+     * (the proxy must refuse it), removed with this internet. Returns {@code ip}.
+     */
+    public String addHostAddress(String ip) {
+        ip("addr", "add", ip + "/32", "dev", hostVeth);
+        return ip;
+    }
+
+    /**
      * Makes {@code ip} (IPv4) an address of this internet: assigned inside, routed there from the
      * host. Returns {@code ip}. While the host routes it elsewhere (another test run, perhaps from
      * another checkout, uses the same address) it waits for that run to end, up to {@link

@@ -36,8 +36,8 @@ public record Denial(
         }
         if ("destination-guard".equals(decision.rule())) {
             return "this destination is blocked by the destination guard; a private address can be allowed with"
-                    + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "), loopback,"
-                    + " link-local and metadata addresses never";
+                    + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "); loopback,"
+                    + " link-local and metadata addresses and the host's own addresses never";
         }
         if (decision.rule() != null && decision.rule().startsWith("request_limits.")) {
             return "the request is larger than the endpoint's " + decision.rule() + " allows; send less, or raise"

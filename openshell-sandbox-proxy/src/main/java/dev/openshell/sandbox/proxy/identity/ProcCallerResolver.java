@@ -180,7 +180,19 @@ public final class ProcCallerResolver implements CallerResolver {
 
     @Override
     public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
-        long inode = socketInode(client, proxy);
+        return resolveOwner(client, proxy, socketInode(client, proxy));
+    }
+
+    @Override
+    public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
+        if (closed) {
+            throw new IdentityException("identity_unknown", "the caller resolver was closed (the proxy is stopping)");
+        }
+        return resolveOwner(client, server, sockets.udpInode(client, server));
+    }
+
+    /** The process holding socket {@code inode}: a recent owner when one still holds it, else a scan. */
+    private CallerIdentity resolveOwner(InetSocketAddress client, InetSocketAddress proxy, long inode) {
         Lookup lookup = processes.begin();
         try {
             CallerIdentity recent = fromRecentOwner(lookup, client, inode, false);
