@@ -7,18 +7,30 @@ import dev.openshell.policy.match.RequestTarget;
 import java.util.List;
 import java.util.Map;
 
-/** One allow or deny rule, compiled: method, path glob, and required query parameters. */
+/**
+ * One allow or deny rule, compiled: method, path glob, and required query parameters. An allow
+ * rule matches the canonical request exactly. A deny rule must also catch every other spelling of
+ * what it names, so it also matches the folded path ({@link RequestTarget#folded()}) with its
+ * folded glob, and its method ignores case (servers that upper-case methods read {@code delete}
+ * as {@code DELETE}).
+ */
 final class CompiledRule {
 
     private final String method;
+    private final boolean deny;
     private final PathGlob path;
+    /** Deny rules only: the glob for the folded path. */
+    private final PathGlob foldedPath;
+
     private final String[] queryNames;
     private final PathGlob[][] queryGlobs;
     private final String display;
 
-    CompiledRule(HttpRule rule) {
+    private CompiledRule(HttpRule rule, boolean deny) {
         this.method = "*".equals(rule.method()) ? null : rule.method();
+        this.deny = deny;
         this.path = PathGlob.compile(rule.path());
+        this.foldedPath = deny ? PathGlob.forFoldedPaths(rule.path()) : null;
         int n = rule.query().size();
         this.queryNames = new String[n];
         this.queryGlobs = new PathGlob[n][];
@@ -32,16 +44,24 @@ final class CompiledRule {
         this.display = rule.method() + " " + rule.path();
     }
 
+    static CompiledRule allow(HttpRule rule) {
+        return new CompiledRule(rule, false);
+    }
+
+    static CompiledRule deny(HttpRule rule) {
+        return new CompiledRule(rule, true);
+    }
+
     /** {@code METHOD PATH_GLOB}, as written, for reasons. */
     String display() {
         return display;
     }
 
     boolean matches(String requestMethod, RequestTarget target) {
-        if (method != null && !method.equals(requestMethod)) {
+        if (method != null && !(deny ? method.equalsIgnoreCase(requestMethod) : method.equals(requestMethod))) {
             return false;
         }
-        if (!path.matches(target.path())) {
+        if (!path.matches(target.path()) && !(deny && foldedPath.matches(target.folded()))) {
             return false;
         }
         for (int i = 0; i < queryNames.length; i++) {
@@ -50,6 +70,11 @@ final class CompiledRule {
             }
         }
         return true;
+    }
+
+    /** Whether the path glob matches the canonical path itself (not only the folded one). */
+    boolean matchesExactPath(RequestTarget target) {
+        return path.matches(target.path());
     }
 
     /** The parameter is present, and every value of it matches one of the globs. */

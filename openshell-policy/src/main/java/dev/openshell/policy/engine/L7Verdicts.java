@@ -68,20 +68,21 @@ final class L7Verdicts {
         }
     }
 
-    Decision decide(String method, String rawPath, RequestHost host, int port, String binary) {
+    Decision decide(String method, RequestTarget target, RequestHost host, int port, String binary) {
+        String path = target.canonicalPath();
         if (enforcedDeny == null && auditDeny == null && allow != null) {
-            return Reasons.allowL7(allow, allowRule, method, rawPath, host, port); // the common case
+            return Reasons.allowL7(allow, allowRule, method, path, host, port); // the common case
         }
         String hostPort = host.withPort(port);
         if (enforcedDeny != null) {
-            return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, rawPath, hostPort);
+            return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, target, hostPort);
         }
         if (auditDeny != null) {
-            return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, rawPath, hostPort));
+            return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, target, hostPort));
         }
         if (auditNoMatch != null) {
-            return Reasons.audited(Reasons.notAllowed(auditNoMatch, method, rawPath, hostPort, binary));
+            return Reasons.audited(Reasons.notAllowed(auditNoMatch, method, path, hostPort, binary));
         }
-        return Reasons.notAllowed(noMatch, method, rawPath, hostPort, binary);
+        return Reasons.notAllowed(noMatch, method, path, hostPort, binary);
     }
 }

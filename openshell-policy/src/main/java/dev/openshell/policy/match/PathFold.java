@@ -1,0 +1,297 @@
+package dev.openshell.policy.match;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+
+/**
+ * The folded form of a decoded request path: the one spelling every reading of the path by a
+ * common server collapses to, which deny rules are matched against. Per segment: escapes left
+ * after the first decoding are decoded again and compatibility forms normalised (NFKC) until
+ * nothing changes (double encoding, full-width letters); a matrix parameter ({@code ;...}) is
+ * cut off (Tomcat, Spring); case is folded (case-insensitive servers, including Java's {@code
+ * equalsIgnoreCase} mappings such as {@code ı} to {@code i}); trailing dots and blanks are
+ * stripped (IIS, Windows); empty segments and a trailing slash disappear (nginx, Express). A
+ * {@code ?} or {@code #} that only appears through that decoding ends the folded path.
+ *
+ * <p>Folding also refuses what no fold can make safe, for allow rules as much as for deny rules:
+ * a segment made only of dots (once parameters and blanks are gone: {@code ..;}, {@code %252e},
+ * full-width dots), a slash or backslash hidden by double encoding or a compatibility character,
+ * control characters and invalid UTF-8 at any decoding depth, and more than {@value #ROUNDS}
+ * extra layers of encoding.
+ *
+ * <p>Plain ASCII paths (the common case) take a single scan and at most a lower-casing copy.
+ */
+final class PathFold {
+
+    static final int ROUNDS = 4;
+
+    /** Characters a segment may hold on the fast path: ASCII letters, digits and quiet punctuation. */
+    private static final boolean[] FAST = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            FAST[c] = true;
+            FAST[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            FAST[c] = true;
+        }
+        for (char c : "-._~!$&'()*+,=:@".toCharArray()) {
+            FAST[c] = true;
+        }
+    }
+
+    private PathFold() {}
+
+    /**
+     * Folds a decoded path (starting with {@code /}).
+     *
+     * @throws PathRefusal when the path is ambiguous beyond folding
+     */
+    static String fold(String path) {
+        int len = path.length();
+        boolean upper = false;
+        for (int i = 1; i < len; i++) {
+            char c = path.charAt(i);
+            if (c == '/') {
+                char prev = path.charAt(i - 1);
+                if (prev == '/' || prev == '.') {
+                    return slow(path); // an empty segment, or one that ends in a dot
+                }
+            } else if (c >= 0x80 || !FAST[c]) {
+                return slow(path);
+            } else if (c >= 'A' && c <= 'Z') {
+                upper = true;
+            }
+        }
+        char last = path.charAt(len - 1);
+        if (len > 1 && (last == '/' || last == '.')) {
+            return slow(path);
+        }
+        return upper ? asciiLower(path) : path;
+    }
+
+    private static String slow(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        boolean ended = false;
+        int start = 1;
+        for (int i = 1; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/') {
+                String segment = unwrap(path.substring(start, i));
+                // Refusals apply to every segment, also those after a `?` that ends the fold.
+                int end = indexOfQueryOrFragment(segment);
+                String folded = foldSegment(end < 0 ? segment : segment.substring(0, end));
+                if (!ended && !folded.isEmpty()) {
+                    out.append('/').append(folded);
+                }
+                ended |= end >= 0;
+                start = i + 1;
+            }
+        }
+        return out.isEmpty() ? "/" : out.toString();
+    }
+
+    /** Decodes leftover escapes and applies NFKC until stable; refuses what that uncovers. */
+    private static String unwrap(String segment) {
+        String s = segment;
+        for (int round = 0; ; round++) {
+            String next = s.indexOf('%') >= 0 ? decodeEscapes(s) : s;
+            if (!isAscii(next)) {
+                next = Normalizer.normalize(next, Normalizer.Form.NFKC);
+            }
+            if (next.equals(s)) {
+                break;
+            }
+            if (round == ROUNDS) {
+                throw new PathRefusal("too many layers of percent-encoding in path");
+            }
+            s = next;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+                throw new PathRefusal("control character in path");
+            }
+            if (c == '/' || c == '\\') {
+                throw new PathRefusal("slash or backslash hidden by double encoding or a compatibility character");
+            }
+        }
+        return s;
+    }
+
+    /** Cuts the parameter, folds case, and strips trailing dots and blanks of an unwrapped segment. */
+    private static String foldSegment(String segment) {
+        int semicolon = segment.indexOf(';');
+        String s = semicolon < 0 ? segment : segment.substring(0, semicolon);
+        s = caseFold(s);
+        if (!isAscii(s)) {
+            s = Normalizer.normalize(s, Normalizer.Form.NFKC);
+        }
+        int end = s.length();
+        boolean dot = false;
+        while (end > 0 && (s.charAt(end - 1) == '.' || isBlank(s.charAt(end - 1)))) {
+            dot |= s.charAt(end - 1) == '.';
+            end--;
+        }
+        if (end == 0 && dot) {
+            throw new PathRefusal("dot-segment in path");
+        }
+        return end == s.length() ? s : s.substring(0, end);
+    }
+
+    /**
+     * Folds the text of a path glob the way {@link #fold} folds a path, keeping the glob syntax:
+     * literal characters are case-folded and a {@code ;} cuts its segment; trailing literal dots
+     * and blanks of a segment, empty segments and a trailing slash are dropped. Classes are kept
+     * as written (the compiled glob matches them ignoring case).
+     */
+    static String glob(String pattern) {
+        StringBuilder out = new StringBuilder(pattern.length());
+        StringBuilder segment = new StringBuilder();
+        int kept = 0; // the segment's length up to its last item that is not a trailing dot or blank
+        boolean cut = false; // a `;` ended the segment
+        int i = 0;
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            boolean escaped = c == '\\' && i + 1 < pattern.length();
+            char lit = escaped ? pattern.charAt(i + 1) : c;
+            int next = i + (escaped ? 2 : 1);
+            String item;
+            if (lit == '/') {
+                kept = flush(out, segment, kept);
+                cut = false;
+                i = next;
+                continue;
+            } else if (!escaped && c == '[') {
+                CharClass.Parsed parsed = CharClass.parse(pattern, i);
+                next = parsed == null ? i + 1 : parsed.end();
+                item = parsed == null ? "\\[" : pattern.substring(i, next);
+            } else if (!escaped && (c == '*' || c == '?')) {
+                item = String.valueOf(c);
+            } else {
+                cut |= lit == ';';
+                item = literal(lit);
+            }
+            if (!cut) {
+                segment.append(item);
+                if (lit != '.' && !isBlank(lit)) {
+                    kept = segment.length();
+                }
+            }
+            i = next;
+        }
+        flush(out, segment, kept);
+        return out.isEmpty() ? "/" : out.toString();
+    }
+
+    /** Appends a folded pattern segment unless it is empty; returns the new {@code kept} (0). */
+    private static int flush(StringBuilder out, StringBuilder segment, int kept) {
+        segment.setLength(kept);
+        if (!segment.isEmpty()) {
+            out.append('/').append(segment);
+        }
+        segment.setLength(0);
+        return 0;
+    }
+
+    /** One literal pattern character, case-folded, escaped when it is glob syntax. */
+    private static String literal(char c) {
+        char f = (char) Character.toLowerCase(Character.toUpperCase((int) c));
+        return f == '*' || f == '?' || f == '[' || f == '\\' ? "\\" + f : String.valueOf(f);
+    }
+
+    /** Lower-case of the upper-case, per code point: {@code ı}, {@code İ} and {@code K} fold to ASCII. */
+    static String caseFold(String s) {
+        if (isAscii(s)) {
+            return asciiLower(s);
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(cp -> sb.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
+        return sb.toString();
+    }
+
+    static boolean isBlank(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+    }
+
+    private static int indexOfQueryOrFragment(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '?' || c == '#') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String asciiLower(String s) {
+        int i = 0;
+        while (i < s.length() && !(s.charAt(i) >= 'A' && s.charAt(i) <= 'Z')) {
+            i++;
+        }
+        if (i == s.length()) {
+            return s;
+        }
+        char[] chars = s.toCharArray();
+        for (; i < chars.length; i++) {
+            char c = chars[i];
+            if (c >= 'A' && c <= 'Z') {
+                chars[i] = (char) (c + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
+    }
+
+    /**
+     * Decodes the valid {@code %XX} escapes of a segment (a lone {@code %} stays literal, as
+     * lenient servers keep it) as UTF-8 together with the characters around them.
+     */
+    private static String decodeEscapes(String s) {
+        byte[] bytes = new byte[s.length() * 4];
+        int n = 0;
+        boolean decoded = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int hi = c == '%' && i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(s.charAt(i + 2), 16) : -1;
+            if (lo >= 0 && s.charAt(i + 1) < 0x80 && s.charAt(i + 2) < 0x80) {
+                bytes[n++] = (byte) ((hi << 4) | lo);
+                decoded = true;
+                i += 2;
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
+            } else {
+                int cp = s.codePointAt(i);
+                byte[] enc = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(enc, 0, bytes, n, enc.length);
+                n += enc.length;
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        if (!decoded) {
+            return s;
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, n))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new PathRefusal("invalid UTF-8 in path");
+        }
+    }
+}
