@@ -8,6 +8,7 @@ import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.Admission;
+import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
 import dev.openshell.sandbox.proxy.http.Route;
@@ -20,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Decides each request inside an inspected tunnel under the policy generation active when the
  * request arrives (so a reload applies to the next request on a kept-alive connection), and
- * routes allowed ones to the tunnel's pinned destination.
+ * routes allowed ones to the tunnel's pinned destination. The request is put on its canonical
+ * target first ({@link CanonicalTarget}): that is what is decided, logged and forwarded.
  */
 final class TunnelRouter implements ExchangeRouter {
 
@@ -51,6 +53,11 @@ final class TunnelRouter implements ExchangeRouter {
                             false),
                     true));
         }
+        Route.Respond ambiguous = CanonicalTarget.apply(ctx, services, request, admitted, startNanos);
+        if (ambiguous != null) {
+            return CompletableFuture.completedFuture(ambiguous);
+        }
+        target = request.uri();
         ActivePolicy active = services.policy();
         Decision decision = active.policy()
                 .evaluate(new L7Request(admitted.request(), request.method().name(), target));
