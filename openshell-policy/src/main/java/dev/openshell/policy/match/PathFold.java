@@ -197,6 +197,56 @@ final class PathFold {
         return 0;
     }
 
+    /**
+     * Folds a decoded query name or value for deny rules: leftover escapes decoded and NFKC until
+     * stable (at most {@value #ROUNDS} rounds; invalid UTF-8 is left as it is), then case-folded.
+     * Never refuses: a query is data, not a location.
+     */
+    static String foldText(String text) {
+        String s = text;
+        for (int round = 0; round < ROUNDS; round++) {
+            String next = s;
+            if (next.indexOf('%') >= 0) {
+                try {
+                    next = decodeEscapes(next);
+                } catch (PathRefusal invalidUtf8) {
+                    break;
+                }
+            }
+            if (!isAscii(next)) {
+                next = Normalizer.normalize(next, Normalizer.Form.NFKC);
+            }
+            if (next.equals(s)) {
+                break;
+            }
+            s = next;
+        }
+        String folded = caseFold(s);
+        return isAscii(folded) ? folded : Normalizer.normalize(folded, Normalizer.Form.NFKC);
+    }
+
+    /** Folds the text of a query value glob: literal characters case-folded, syntax kept. */
+    static String queryGlob(String pattern) {
+        StringBuilder out = new StringBuilder(pattern.length());
+        int i = 0;
+        while (i < pattern.length()) {
+            char c = pattern.charAt(i);
+            if (c == '\\' && i + 1 < pattern.length()) {
+                out.append(literal(pattern.charAt(i + 1)));
+                i += 2;
+            } else if (c == '[') {
+                CharClass.Parsed parsed = CharClass.parse(pattern, i);
+                int next = parsed == null ? i + 1 : parsed.end();
+                out.append(parsed == null ? "\\[" : pattern.substring(i, next));
+                i = next;
+            } else {
+                out.append(c == '*' || c == '?' ? String.valueOf(c) : literal(c));
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
     /** One literal pattern character, case-folded, escaped when it is glob syntax. */
     private static String literal(char c) {
         char f = (char) Character.toLowerCase(Character.toUpperCase((int) c));

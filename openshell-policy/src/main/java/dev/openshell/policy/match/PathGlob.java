@@ -59,7 +59,8 @@ public final class PathGlob {
         this.pattern = pattern;
         this.query = query;
         this.folded = folded;
-        this.tokens = tokenize(folded ? PathFold.glob(pattern) : pattern, query, folded);
+        String text = !folded ? pattern : query ? PathFold.queryGlob(pattern) : PathFold.glob(pattern);
+        this.tokens = tokenize(text, query, folded);
         this.closure = closures(tokens);
         this.fixedPrefix = fixedPrefix(tokens);
         if (fixedPrefix.length() == tokens.length) {
@@ -98,6 +99,11 @@ public final class PathGlob {
     /** Compiles a path glob with folded semantics, to match {@link RequestTarget#folded()}. */
     public static PathGlob forFoldedPaths(String pattern) {
         return new PathGlob(pattern, false, true);
+    }
+
+    /** Compiles a query glob with folded semantics, to match {@link RequestTarget#foldedQueryValue}. */
+    public static PathGlob forFoldedQuery(String pattern) {
+        return new PathGlob(pattern, true, true);
     }
 
     /** The glob as written (before folding). */

@@ -63,7 +63,10 @@ public final class RequestTarget {
     private final String canonical;
     private final String folded;
     private final String[] query;
+    private final String rawQuery;
     private final String error;
+    /** Computed on first use: only deny rules with query conditions need it. */
+    private String[] foldedQuery;
 
     private RequestTarget(
             String rawPath,
@@ -72,6 +75,7 @@ public final class RequestTarget {
             String canonical,
             String folded,
             String[] query,
+            String rawQuery,
             String error) {
         this.rawPath = rawPath;
         this.path = path;
@@ -79,6 +83,7 @@ public final class RequestTarget {
         this.canonical = canonical;
         this.folded = folded;
         this.query = query;
+        this.rawQuery = rawQuery;
         this.error = error;
     }
 
@@ -89,7 +94,7 @@ public final class RequestTarget {
         try {
             return parse(target, raw, end);
         } catch (PathRefusal r) {
-            return new RequestTarget(raw, null, null, null, null, NO_QUERY, r.getMessage());
+            return new RequestTarget(raw, null, null, null, null, NO_QUERY, null, r.getMessage());
         }
     }
 
@@ -116,14 +121,16 @@ public final class RequestTarget {
         }
         String folded = PathFold.fold(path);
         String[] query = NO_QUERY;
+        String rawQuery = null;
         if (end < target.length() - 1) {
-            query = parseQuery(target, end + 1);
+            rawQuery = target.substring(end + 1);
+            query = parseQuery(rawQuery, "&");
             if (query == null) {
                 throw new PathRefusal("invalid percent-encoding in query");
             }
         }
         String canonical = canonicalPath == raw ? target : canonicalPath + target.substring(end);
-        return new RequestTarget(raw, path, canonicalPath, canonical, folded, query, null);
+        return new RequestTarget(raw, path, canonicalPath, canonical, folded, query, rawQuery, null);
     }
 
     /** The path as sent (still encoded, never the query): what reasons may show for an invalid target. */
@@ -167,6 +174,39 @@ public final class RequestTarget {
 
     public String queryValue(int i) {
         return query[2 * i + 1];
+    }
+
+    /**
+     * Number of query parameters as a lenient server could read them, for deny rules: split on
+     * {@code &} and {@code ;}, names and values decoded ({@code +} as space), then decoded again,
+     * NFKC-normalised and case-folded ({@link PathFold#foldText}).
+     */
+    public int foldedQueryCount() {
+        return foldedQuery().length / 2;
+    }
+
+    public String foldedQueryName(int i) {
+        return foldedQuery()[2 * i];
+    }
+
+    public String foldedQueryValue(int i) {
+        return foldedQuery()[2 * i + 1];
+    }
+
+    /** The folded form of a query parameter name as a deny rule writes it (NFKC, case-folded). */
+    public static String foldQueryName(String name) {
+        return PathFold.foldText(name);
+    }
+
+    private String[] foldedQuery() {
+        if (foldedQuery == null) {
+            String[] pairs = rawQuery == null ? NO_QUERY : parseQuery(rawQuery, "&;");
+            for (int i = 0; i < pairs.length; i++) {
+                pairs[i] = PathFold.foldText(pairs[i]);
+            }
+            foldedQuery = pairs;
+        }
+        return foldedQuery;
     }
 
     private static int pathEnd(String target) {
@@ -282,14 +322,15 @@ public final class RequestTarget {
         return new String(bytes, 0, n, StandardCharsets.ISO_8859_1);
     }
 
-    private static String[] parseQuery(String target, int from) {
+    /** Splits a query on any of {@code separators} and decodes the pairs; null when an escape is invalid. */
+    private static String[] parseQuery(String query, String separators) {
         List<String> out = new ArrayList<>();
-        int len = target.length();
-        int start = from;
-        for (int i = from; i <= len; i++) {
-            if (i == len || target.charAt(i) == '&') {
+        int len = query.length();
+        int start = 0;
+        for (int i = 0; i <= len; i++) {
+            if (i == len || separators.indexOf(query.charAt(i)) >= 0) {
                 if (i > start) {
-                    String pair = target.substring(start, i);
+                    String pair = query.substring(start, i);
                     int eq = pair.indexOf('=');
                     String name = decodeQuery(eq < 0 ? pair : pair.substring(0, eq));
                     String value = eq < 0 ? "" : decodeQuery(pair.substring(eq + 1));
