@@ -145,6 +145,7 @@ class DenyRuleSpellingAttackIT {
             new Spelling("GET", "/v1/a%2cb", "200 -"));
 
     private static final List<String> CONTROLS_RECEIVED = List.of(
+            "POST /v1/items/1 body=0",
             "GET /v1/ok body=0",
             "GET /v1/administrator body=0",
             "GET /v1/admin-panel body=0",
@@ -206,6 +207,29 @@ class DenyRuleSpellingAttackIT {
                 .flatMap(List::stream)
                 .toList();
         assertOutcomes(cases, python(cases, "forward"));
+    }
+
+    @Test
+    void methodOverridesAreDecidedAsTheMethodTheyName() throws Exception {
+        StringBuilder script = new StringBuilder();
+        for (String url : List.of(attack.https("full.test", "/v1/items/1"), attack.http("full.test", "/v1/items/1"))) {
+            for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+                script.append("curl -sS -o /dev/null -w '%{http_code}\\n' -X POST -H '")
+                        .append(header)
+                        .append(": delete' '")
+                        .append(url)
+                        .append("'\n");
+            }
+            script.append("curl -sS -o /dev/null -w '%{http_code}\\n' -X POST '")
+                    .append(url)
+                    .append("?_method=DELETE'\n");
+            script.append("curl -sS -o /dev/null -w '%{http_code}\\n' -X POST -H 'X-HTTP-Method-Override: PATCH' '")
+                    .append(url)
+                    .append("'\n");
+        }
+        AgentShell.Result r = attack.sh(script.toString());
+        assertThat(r.output().split("\n"))
+                .containsExactly("403", "403", "403", "403", "200", "403", "403", "403", "403", "200");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
@@ -114,9 +113,7 @@ public final class ForwardRouter implements ExchangeRouter {
                 return ambiguous;
             }
             target = request.uri();
-            decision = admitted.policy()
-                    .policy()
-                    .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+            decision = MethodOverrides.evaluate(admitted.policy().policy(), admitted.request(), request);
         }
         String method = request.method().name();
         services.logger()

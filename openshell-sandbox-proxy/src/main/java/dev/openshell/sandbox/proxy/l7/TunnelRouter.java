@@ -1,7 +1,6 @@
 package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
 import dev.openshell.sandbox.proxy.ActivePolicy;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
@@ -11,6 +10,7 @@ import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
+import dev.openshell.sandbox.proxy.http.MethodOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
@@ -59,8 +59,7 @@ final class TunnelRouter implements ExchangeRouter {
         }
         target = request.uri();
         ActivePolicy active = services.policy();
-        Decision decision = active.policy()
-                .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+        Decision decision = MethodOverrides.evaluate(active.policy(), admitted.request(), request);
         services.logger()
                 .log(
                         admitted.binary(),
