@@ -64,6 +64,9 @@ public final class MethodOverrides {
     private static List<String[]> named(HttpRequest request) {
         List<String[]> out = List.of();
         for (String header : HEADERS) {
+            if (!request.headers().contains(header)) {
+                continue;
+            }
             for (String value : request.headers().getAll(header)) {
                 for (String m : value.split(",")) {
                     out = add(out, header + " header", m.strip());
@@ -72,7 +75,8 @@ public final class MethodOverrides {
         }
         String target = request.uri();
         int q = target.indexOf('?');
-        if (q >= 0 && target.toLowerCase(Locale.ROOT).indexOf(PARAMETER, q) >= 0) {
+        // An escape may spell the name (`%5Fmethod`); servers decode names before they look.
+        if (q >= 0 && (target.indexOf('%', q) >= 0 || mentionsParameter(target, q))) {
             RequestTarget parsed = RequestTarget.parse(target);
             if (parsed.error() == null) {
                 for (int i = 0; i < parsed.foldedQueryCount(); i++) {
@@ -99,6 +103,16 @@ public final class MethodOverrides {
         List<String[]> list = out.isEmpty() ? new ArrayList<>(2) : out;
         list.add(new String[] {where, method.toUpperCase(Locale.ROOT)});
         return list;
+    }
+
+    /** Whether {@code _method} appears after {@code from}, in any case (a cheap test before parsing). */
+    private static boolean mentionsParameter(String target, int from) {
+        for (int i = target.indexOf('_', from); i >= 0; i = target.indexOf('_', i + 1)) {
+            if (target.regionMatches(true, i, PARAMETER, 0, PARAMETER.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isToken(String s) {

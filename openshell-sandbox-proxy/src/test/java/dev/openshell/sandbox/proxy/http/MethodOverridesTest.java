@@ -72,12 +72,11 @@ class MethodOverridesTest {
                 .contains("header names DELETE");
     }
 
-    @Test
-    void theMethodQueryParameterToo() {
+    @ParameterizedTest
+    @ValueSource(strings = {"_method=DELETE", "x=1&_METHOD=delete", "%5Fmethod=DELETE", "_%6Dethod=%44ELETE"})
+    void theMethodQueryParameterToo(String query) {
         Decision d = MethodOverrides.evaluate(
-                POLICY,
-                connection("api.example.com"),
-                request(HttpMethod.POST, "/v1/items/1?_method=DELETE", null, null));
+                POLICY, connection("api.example.com"), request(HttpMethod.POST, "/v1/items/1?" + query, null, null));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.rule()).isEqualTo("deny_rules[0]");
     }
