@@ -143,61 +143,6 @@ final class PathFold {
     }
 
     /**
-     * Folds the text of a path glob the way {@link #fold} folds a path, keeping the glob syntax:
-     * literal characters are case-folded and a {@code ;} cuts its segment; trailing literal dots
-     * and blanks of a segment, empty segments and a trailing slash are dropped. Classes are kept
-     * as written (the compiled glob matches them ignoring case).
-     */
-    static String glob(String pattern) {
-        StringBuilder out = new StringBuilder(pattern.length());
-        StringBuilder segment = new StringBuilder();
-        int kept = 0; // the segment's length up to its last item that is not a trailing dot or blank
-        boolean cut = false; // a `;` ended the segment
-        int i = 0;
-        while (i < pattern.length()) {
-            char c = pattern.charAt(i);
-            boolean escaped = c == '\\' && i + 1 < pattern.length();
-            char lit = escaped ? pattern.charAt(i + 1) : c;
-            int next = i + (escaped ? 2 : 1);
-            String item;
-            if (lit == '/') {
-                kept = flush(out, segment, kept);
-                cut = false;
-                i = next;
-                continue;
-            } else if (!escaped && c == '[') {
-                CharClass.Parsed parsed = CharClass.parse(pattern, i);
-                next = parsed == null ? i + 1 : parsed.end();
-                item = parsed == null ? "\\[" : pattern.substring(i, next);
-            } else if (!escaped && (c == '*' || c == '?')) {
-                item = String.valueOf(c);
-            } else {
-                cut |= lit == ';';
-                item = literal(lit);
-            }
-            if (!cut) {
-                segment.append(item);
-                if (lit != '.' && !isBlank(lit)) {
-                    kept = segment.length();
-                }
-            }
-            i = next;
-        }
-        flush(out, segment, kept);
-        return out.isEmpty() ? "/" : out.toString();
-    }
-
-    /** Appends a folded pattern segment unless it is empty; returns the new {@code kept} (0). */
-    private static int flush(StringBuilder out, StringBuilder segment, int kept) {
-        segment.setLength(kept);
-        if (!segment.isEmpty()) {
-            out.append('/').append(segment);
-        }
-        segment.setLength(0);
-        return 0;
-    }
-
-    /**
      * Folds a decoded query name or value for deny rules: leftover escapes decoded and NFKC until
      * stable (at most {@value #ROUNDS} rounds; invalid UTF-8 is left as it is), then case-folded.
      * Never refuses: a query is data, not a location.
@@ -223,34 +168,6 @@ final class PathFold {
         }
         String folded = caseFold(s);
         return isAscii(folded) ? folded : Normalizer.normalize(folded, Normalizer.Form.NFKC);
-    }
-
-    /** Folds the text of a query value glob: literal characters case-folded, syntax kept. */
-    static String queryGlob(String pattern) {
-        StringBuilder out = new StringBuilder(pattern.length());
-        int i = 0;
-        while (i < pattern.length()) {
-            char c = pattern.charAt(i);
-            if (c == '\\' && i + 1 < pattern.length()) {
-                out.append(literal(pattern.charAt(i + 1)));
-                i += 2;
-            } else if (c == '[') {
-                CharClass.Parsed parsed = CharClass.parse(pattern, i);
-                int next = parsed == null ? i + 1 : parsed.end();
-                out.append(parsed == null ? "\\[" : pattern.substring(i, next));
-                i = next;
-            } else {
-                out.append(c == '*' || c == '?' ? String.valueOf(c) : literal(c));
-                i++;
-            }
-        }
-        return out.toString();
-    }
-
-    /** One literal pattern character, case-folded, escaped when it is glob syntax. */
-    private static String literal(char c) {
-        char f = (char) Character.toLowerCase(Character.toUpperCase((int) c));
-        return f == '*' || f == '?' || f == '[' || f == '\\' ? "\\" + f : String.valueOf(f);
     }
 
     /** Lower-case of the upper-case, per code point: {@code ı}, {@code İ} and {@code K} fold to ASCII. */

@@ -19,7 +19,7 @@ import java.util.List;
  * character, so {@code *} and {@code **} both match any run.
  *
  * <p>Folded semantics ({@link #forFoldedPaths}, for deny rules): the pattern is folded like a
- * request path ({@link PathFold#glob}) and matched against folded paths; classes ignore case,
+ * request path ({@link GlobFold#path}) and matched against folded paths; classes ignore case,
  * and a segment that is a lone {@code *} may also match no segment at all, because the empty
  * segment it would cover in the exact path is gone from the folded one. So every path the glob
  * matches exactly folds to a path the folded glob matches.
@@ -59,7 +59,7 @@ public final class PathGlob {
         this.pattern = pattern;
         this.query = query;
         this.folded = folded;
-        String text = !folded ? pattern : query ? PathFold.queryGlob(pattern) : PathFold.glob(pattern);
+        String text = !folded ? pattern : query ? GlobFold.query(pattern) : GlobFold.path(pattern);
         this.tokens = tokenize(text, query, folded);
         this.closure = closures(tokens);
         this.fixedPrefix = fixedPrefix(tokens);

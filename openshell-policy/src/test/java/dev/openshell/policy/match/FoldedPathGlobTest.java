@@ -62,6 +62,6 @@ class FoldedPathGlobTest {
                 "//// | /",
             })
     void foldsThePatternText(String pattern, String folded) {
-        assertThat(PathFold.glob(pattern)).isEqualTo(folded);
+        assertThat(GlobFold.path(pattern)).isEqualTo(folded);
     }
 }
