@@ -12,7 +12,7 @@ final class GlobFold {
 
     /**
      * Folds the text of a path glob the way {@link PathFold#fold} folds a path, keeping the glob syntax:
-     * literal characters are case-folded and a {@code ;} cuts its segment; trailing literal dots
+     * literal characters are case-folded and a {@code ;} or a stream suffix cuts its segment; trailing literal dots
      * and blanks of a segment, empty segments and a trailing slash are dropped. Classes are kept
      * as written (the compiled glob matches them ignoring case).
      */
@@ -40,7 +40,7 @@ final class GlobFold {
             } else if (!escaped && (c == '*' || c == '?')) {
                 item = String.valueOf(c);
             } else {
-                cut |= lit == ';';
+                cut |= lit == ';' || (!escaped && lit == ':' && PathFold.isStreamSuffix(pattern, i));
                 item = literal(lit);
             }
             if (!cut) {

@@ -11,7 +11,7 @@ import java.text.Normalizer;
  * common server collapses to, which deny rules are matched against. Per segment: escapes left
  * after the first decoding are decoded again and compatibility forms normalised (NFKC) until
  * nothing changes (double encoding, full-width letters); a matrix parameter ({@code ;...}) is
- * cut off (Tomcat, Spring); case is folded (case-insensitive servers, including Java's {@code
+ * cut off (Tomcat, Spring), and so is an NTFS stream suffix ({@code ::$DATA}, IIS); case is folded (case-insensitive servers, including Java's {@code
  * equalsIgnoreCase} mappings such as {@code ı} to {@code i}); trailing dots and blanks are
  * stripped (IIS, Windows); empty segments and a trailing slash disappear (nginx, Express). A
  * {@code ?} or {@code #} that only appears through that decoding ends the folded path.
@@ -61,7 +61,7 @@ final class PathFold {
                 if (prev == '/' || prev == '.') {
                     return slow(path); // an empty segment, or one that ends in a dot
                 }
-            } else if (c >= 0x80 || !FAST[c]) {
+            } else if (c >= 0x80 || !FAST[c] || (c == ':' && isStreamSuffix(path, i))) {
                 return slow(path);
             } else if (c >= 'A' && c <= 'Z') {
                 upper = true;
@@ -122,10 +122,19 @@ final class PathFold {
         return s;
     }
 
-    /** Cuts the parameter, folds case, and strips trailing dots and blanks of an unwrapped segment. */
+    /**
+     * Cuts the parameter and an NTFS stream suffix, folds case, and strips trailing dots and blanks
+     * of an unwrapped segment.
+     */
     private static String foldSegment(String segment) {
-        int semicolon = segment.indexOf(';');
-        String s = semicolon < 0 ? segment : segment.substring(0, semicolon);
+        int cut = segment.length();
+        for (int i = 0; i < cut; i++) {
+            char c = segment.charAt(i);
+            if (c == ';' || (c == ':' && isStreamSuffix(segment, i))) {
+                cut = i;
+            }
+        }
+        String s = segment.substring(0, cut);
         s = caseFold(s);
         if (!isAscii(s)) {
             s = Normalizer.normalize(s, Normalizer.Form.NFKC);
@@ -178,6 +187,15 @@ final class PathFold {
         StringBuilder sb = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> sb.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
         return sb.toString();
+    }
+
+    /**
+     * Whether the {@code :} at {@code i} starts an NTFS stream suffix ({@code ::$DATA}, {@code
+     * :$i30:$INDEX_ALLOCATION}): on Windows the name before it is the file or directory itself. A
+     * single colon before a name ({@code items:batchGet}) is an ordinary character.
+     */
+    static boolean isStreamSuffix(CharSequence s, int i) {
+        return i + 1 < s.length() && (s.charAt(i + 1) == ':' || s.charAt(i + 1) == '$');
     }
 
     static boolean isBlank(int cp) {

@@ -60,6 +60,8 @@ class FoldedPathGlobTest {
                 "/[A-Z]X | /[A-Z]x",
                 "/a;b/c | /a/c",
                 "//// | /",
+                "/A::$DATA/b | /a/b",
+                "/a:b | /a:b",
             })
     void foldsThePatternText(String pattern, String folded) {
         assertThat(GlobFold.path(pattern)).isEqualTo(folded);

@@ -23,6 +23,7 @@ final class ReferencePathFold {
     private static final String BLANK_OR_DOT = "[.\\p{javaWhitespace}\\p{Zs}]";
     private static final Pattern DOTS_ONLY = Pattern.compile(BLANK_OR_DOT + "*\\." + BLANK_OR_DOT + "*");
     private static final Pattern TRAILING = Pattern.compile(BLANK_OR_DOT + "+$");
+    private static final Pattern PARAMETER_OR_STREAM = Pattern.compile("(;|::|:\\$).*$", Pattern.DOTALL);
     private static final int ROUNDS = 4;
 
     private ReferencePathFold() {}
@@ -55,10 +56,7 @@ final class ReferencePathFold {
             if (last) {
                 s = s.substring(0, end);
             }
-            int semicolon = s.indexOf(';');
-            if (semicolon >= 0) {
-                s = s.substring(0, semicolon);
-            }
+            s = PARAMETER_OR_STREAM.matcher(s).replaceFirst("");
             StringBuilder folded = new StringBuilder();
             s.codePoints().forEach(cp -> folded.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp))));
             s = Normalizer.normalize(folded, Normalizer.Form.NFKC);

@@ -105,6 +105,10 @@ class RequestTargetTest {
                 "/v1/%20/admin | /v1/admin",
                 "/a/// | /a",
                 "/;x | /",
+                "/v1/admin::$DATA | /v1/admin",
+                "/v1/admin:$i30:$INDEX_ALLOCATION/x | /v1/admin/x",
+                "/v1/items:batchGet | /v1/items:batchget",
+                "/v1/a$:b | /v1/a$:b",
             })
     void foldedFormIsWhatDenyRulesSee(String target, String folded) {
         RequestTarget t = RequestTarget.parse(target);
