@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
  * a sandbox whose policy gives {@code full} access to a REST endpoint except {@code deny_rules:
  * [{method: "*", path: "/v1/admin/**"}]} (and {@code DELETE /v1/items/*}). curl and python3 in the
  * sandbox send every spelling class (percent-encoded letters, case, Unicode case mappings, matrix
- * parameters, empty segments, trailing dots and blanks, full-width forms, double encoding,
- * backslashes, encoded slashes, dot-segments, controls, overlong UTF-8, fragments, encoded query
- * separators, method case, {@code *} and absolute forms), inside a TLS tunnel and as absolute-form
- * plain HTTP. Each is answered 403 (the deny rule matched) or 400 (refused as ambiguous), and the
+ * parameters, empty segments, trailing dots and blanks, full-width forms, double encoding, NTFS
+ * stream suffixes, backslashes, encoded slashes, dot-segments, controls, overlong UTF-8,
+ * fragments, encoded query separators, method case and overrides, {@code *} and absolute forms),
+ * inside a TLS tunnel and as absolute-form plain HTTP. Each is answered 403 (the deny rule matched) or 400 (refused as ambiguous), and the
  * upstream receives nothing but the control requests, in their canonical form.
  */
 class DenyRuleSpellingAttackIT {
@@ -87,6 +87,9 @@ class DenyRuleSpellingAttackIT {
             deny("/v1/%2561dmin"),
             deny("/v1/%252561dmin"),
             deny("/v1/admin%253f"),
+            // NTFS stream suffixes name the directory itself on Windows
+            deny("/v1/admin::$INDEX_ALLOCATION/users"),
+            deny("/v1/admin:$i30:$INDEX_ALLOCATION/users"),
             // a query does not hide the path
             deny("/v1/admin?x=1"),
             deny("/v1/Admin?next=/v2"),
