@@ -22,25 +22,22 @@ import java.text.Normalizer;
  * control characters and invalid UTF-8 at any decoding depth, and more than {@value #ROUNDS}
  * extra layers of encoding.
  *
- * <p>Plain ASCII paths (the common case) take a single scan and at most a lower-casing copy.
+ * <p>Plain ASCII paths (the common case) take a single scan; their fold is the path itself or its
+ * lower case, which {@link #foldOrLowerCase} leaves to the caller to compute when needed.
  */
 final class PathFold {
 
     static final int ROUNDS = 4;
 
-    /** Characters a segment may hold on the fast path: ASCII letters, digits and quiet punctuation. */
+    /**
+     * Characters a segment may hold on the fast path: printable ASCII and the space, except what
+     * folding acts on ({@code %}, {@code ;}) or refuses ({@code \}, {@code ?}, {@code #}).
+     */
     private static final boolean[] FAST = new boolean[128];
 
     static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            FAST[c] = true;
-            FAST[Character.toUpperCase(c)] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            FAST[c] = true;
-        }
-        for (char c : "-._~!$&'()*+,=:@".toCharArray()) {
-            FAST[c] = true;
+        for (char c = 0x20; c < 0x7f; c++) {
+            FAST[c] = "%;\\?#".indexOf(c) < 0;
         }
     }
 
@@ -52,14 +49,23 @@ final class PathFold {
      * @throws PathRefusal when the path is ambiguous beyond folding
      */
     static String fold(String path) {
+        String folded = foldOrLowerCase(path);
+        return folded == null ? asciiLower(path) : folded;
+    }
+
+    /**
+     * Like {@link #fold}, but returns {@code null} when the fold is just the ASCII lower case of
+     * {@code path} (and differs from it), so a caller that may never need it need not copy.
+     */
+    static String foldOrLowerCase(String path) {
         int len = path.length();
         boolean upper = false;
         for (int i = 1; i < len; i++) {
             char c = path.charAt(i);
             if (c == '/') {
                 char prev = path.charAt(i - 1);
-                if (prev == '/' || prev == '.') {
-                    return slow(path); // an empty segment, or one that ends in a dot
+                if (prev == '/' || prev == '.' || prev == ' ') {
+                    return slow(path); // an empty segment, or one that ends in a dot or a blank
                 }
             } else if (c >= 0x80 || !FAST[c] || (c == ':' && isStreamSuffix(path, i))) {
                 return slow(path);
@@ -68,10 +74,10 @@ final class PathFold {
             }
         }
         char last = path.charAt(len - 1);
-        if (len > 1 && (last == '/' || last == '.')) {
+        if (len > 1 && (last == '/' || last == '.' || last == ' ')) {
             return slow(path);
         }
-        return upper ? asciiLower(path) : path;
+        return upper ? null : path;
     }
 
     private static String slow(String path) {
@@ -221,7 +227,7 @@ final class PathFold {
         return true;
     }
 
-    private static String asciiLower(String s) {
+    static String asciiLower(String s) {
         int i = 0;
         while (i < s.length() && !(s.charAt(i) >= 'A' && s.charAt(i) <= 'Z')) {
             i++;

@@ -61,7 +61,9 @@ public final class RequestTarget {
     private final String path;
     private final String canonicalPath;
     private final String canonical;
-    private final String folded;
+    /** {@code null} while the fold is the ASCII lower case of {@link #path}, not yet computed. */
+    private String folded;
+
     private final String[] query;
     private final String rawQuery;
     private final String error;
@@ -115,11 +117,10 @@ public final class RequestTarget {
             path = raw;
             canonicalPath = raw;
         } else {
-            StringBuilder canonical = new StringBuilder(raw.length() + 8);
-            path = decode(raw, canonical);
-            canonicalPath = canonical.toString();
+            path = decode(raw);
+            canonicalPath = canonicalPath(raw);
         }
-        String folded = PathFold.fold(path);
+        String folded = PathFold.foldOrLowerCase(path);
         String[] query = NO_QUERY;
         String rawQuery = null;
         if (end < target.length() - 1) {
@@ -155,6 +156,9 @@ public final class RequestTarget {
 
     /** The folded path, or {@code null} when invalid: what deny rules match besides {@link #path()}. */
     public String folded() {
+        if (folded == null && error == null) {
+            folded = PathFold.asciiLower(path);
+        }
         return folded;
     }
 
@@ -230,12 +234,12 @@ public final class RequestTarget {
     }
 
     /**
-     * Decodes a path that is not plain, appending its canonical spelling to {@code canonical}.
-     * Raw non-ASCII characters (never in a proxied request line, whose bytes are ASCII, but in
-     * paths typed at the CLI) are taken as Unicode and escaped as UTF-8.
+     * Decodes a path that is not plain, refusing what servers read differently. Raw non-ASCII
+     * characters (never in a proxied request line, whose bytes are ASCII, but in paths typed at the
+     * CLI) are taken as Unicode.
      */
-    private static String decode(String raw, StringBuilder canonical) {
-        byte[] bytes = new byte[raw.length() * 3];
+    private static String decode(String raw) {
+        byte[] bytes = new byte[isAscii(raw) ? raw.length() : raw.length() * 3];
         int n = 0;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -248,20 +252,10 @@ public final class RequestTarget {
                 int v = (hi << 4) | lo;
                 checkByte(v, true);
                 bytes[n++] = (byte) v;
-                if (v < 0x80 && UNRESERVED[v]) {
-                    canonical.append((char) v);
-                } else {
-                    escape(canonical, v);
-                }
                 i += 2;
             } else if (c < 0x80) {
                 checkByte(c, false);
                 bytes[n++] = (byte) c;
-                if (PLAIN[c]) {
-                    canonical.append(c);
-                } else {
-                    escape(canonical, c);
-                }
             } else {
                 int cp = raw.codePointAt(i);
                 if (Character.isSurrogate((char) cp)) {
@@ -269,7 +263,6 @@ public final class RequestTarget {
                 }
                 for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
                     bytes[n++] = b;
-                    escape(canonical, b & 0xff);
                 }
                 i += Character.charCount(cp) - 1;
             }
@@ -282,6 +275,60 @@ public final class RequestTarget {
             }
         }
         return path;
+    }
+
+    /**
+     * The canonical spelling of a path {@link #decode} accepted: escapes of unreserved characters
+     * decoded, other escapes with upper-case hex, characters outside {@link #PLAIN} escaped (as
+     * UTF-8). Returns {@code raw} itself when it is canonical already, as most encoded paths are.
+     */
+    private static String canonicalPath(String raw) {
+        StringBuilder out = null;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            String replacement = null;
+            int width = 1;
+            if (c == '%') {
+                int v = (Character.digit(raw.charAt(i + 1), 16) << 4) | Character.digit(raw.charAt(i + 2), 16);
+                width = 3;
+                if (v < 0x80 && UNRESERVED[v]) {
+                    replacement = String.valueOf((char) v);
+                } else if (isLowerHex(raw.charAt(i + 1)) || isLowerHex(raw.charAt(i + 2))) {
+                    replacement = escape(new StringBuilder(3), v).toString();
+                }
+            } else if (c >= 0x80) {
+                int cp = raw.codePointAt(i);
+                width = Character.charCount(cp);
+                StringBuilder sb = new StringBuilder(12);
+                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                    escape(sb, b & 0xff);
+                }
+                replacement = sb.toString();
+            } else if (!PLAIN[c]) {
+                replacement = escape(new StringBuilder(3), c).toString();
+            }
+            if (replacement != null && out == null) {
+                out = new StringBuilder(raw.length() + 16).append(raw, 0, i);
+            }
+            if (out != null) {
+                out.append(replacement != null ? replacement : raw.substring(i, i + width));
+            }
+            i += width - 1;
+        }
+        return out == null ? raw : out.toString();
+    }
+
+    private static boolean isLowerHex(char c) {
+        return c >= 'a' && c <= 'f';
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Refuses the bytes common servers read differently, raw or (when {@code encoded}) escaped. */
@@ -300,8 +347,8 @@ public final class RequestTarget {
         }
     }
 
-    private static void escape(StringBuilder sb, int v) {
-        sb.append('%').append(HEX[v >> 4]).append(HEX[v & 0xf]);
+    private static StringBuilder escape(StringBuilder sb, int v) {
+        return sb.append('%').append(HEX[v >> 4]).append(HEX[v & 0xf]);
     }
 
     private static String utf8(byte[] bytes, int n) {
