@@ -236,6 +236,26 @@ class DenyRuleSpellingAttackIT {
     }
 
     @Test
+    void pathOverrideHeadersAreDecidedAsThePathTheyName() throws Exception {
+        StringBuilder script = new StringBuilder();
+        for (String url : List.of(attack.https("full.test", "/v1/ok"), attack.http("full.test", "/v1/ok"))) {
+            for (String header : List.of(
+                    "X-Original-URL: /v1/admin",
+                    "X-Rewrite-URL: /v1/Admin/users",
+                    "X-Original-URL: /v1/x/../admin",
+                    "X-Original-URL: /v1/administrator")) {
+                script.append("curl -sS -o /dev/null -w '%{http_code}\\n' -H '")
+                        .append(header)
+                        .append("' '")
+                        .append(url)
+                        .append("'\n");
+            }
+        }
+        AgentShell.Result r = attack.sh(script.toString());
+        assertThat(r.output().split("\n")).containsExactly("403", "403", "403", "200", "403", "403", "403", "200");
+    }
+
+    @Test
     void refusalsAndFoldedDenialsAreLoggedWithTheirReason() throws Exception {
         AgentShell.Result r = attack.sh("curl -sS -g --path-as-is '" + attack.https("full.test", "/v1/%2e%2e/x")
                 + "'; echo; curl -sS -g --path-as-is '" + attack.https("full.test", "/V1/%61dmin;x=1//users") + "'");

@@ -113,7 +113,7 @@ public final class ForwardRouter implements ExchangeRouter {
                 return ambiguous;
             }
             target = request.uri();
-            decision = MethodOverrides.evaluate(admitted.policy().policy(), admitted.request(), request);
+            decision = RequestOverrides.evaluate(admitted.policy().policy(), admitted.request(), request);
         }
         String method = request.method().name();
         services.logger()

@@ -10,7 +10,7 @@ import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
-import dev.openshell.sandbox.proxy.http.MethodOverrides;
+import dev.openshell.sandbox.proxy.http.RequestOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
@@ -59,7 +59,7 @@ final class TunnelRouter implements ExchangeRouter {
         }
         target = request.uri();
         ActivePolicy active = services.policy();
-        Decision decision = MethodOverrides.evaluate(active.policy(), admitted.request(), request);
+        Decision decision = RequestOverrides.evaluate(active.policy(), admitted.request(), request);
         services.logger()
                 .log(
                         admitted.binary(),

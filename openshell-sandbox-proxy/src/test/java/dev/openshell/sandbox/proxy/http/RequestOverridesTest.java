@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * decided under that method too, and a denial under either wins: otherwise {@code POST} plus
  * {@code X-HTTP-Method-Override: DELETE} passes a deny rule for {@code DELETE}.
  */
-class MethodOverridesTest {
+class RequestOverridesTest {
 
     private static final CompiledPolicy POLICY = PolicyEngine.compile(PolicyParser.parse("""
             version: 1
@@ -62,20 +62,20 @@ class MethodOverridesTest {
     @ParameterizedTest
     @ValueSource(strings = {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "x-http-method-override"})
     void anOverrideHeaderIsDecidedAsTheMethodItNames(String header) {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY, connection("api.example.com"), request(HttpMethod.POST, "/v1/items/1", header, "delete"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.rule()).isEqualTo("deny_rules[0]");
         assertThat(d.reason())
                 .contains("DELETE /v1/items/1 on api.example.com:443 is denied")
-                .contains("the request is POST but its X-")
+                .contains("the request is POST /v1/items/1 but its X-")
                 .contains("header names DELETE");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"_method=DELETE", "x=1&_METHOD=delete", "%5Fmethod=DELETE", "_%6Dethod=%44ELETE"})
     void theMethodQueryParameterToo(String query) {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY, connection("api.example.com"), request(HttpMethod.POST, "/v1/items/1?" + query, null, null));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.rule()).isEqualTo("deny_rules[0]");
@@ -85,21 +85,21 @@ class MethodOverridesTest {
     void everyNamedMethodCounts() {
         HttpRequest r = request(HttpMethod.POST, "/v1/items/1", "X-HTTP-Method-Override", "PATCH");
         r.headers().add("X-Method-Override", "PUT, DELETE");
-        assertThat(MethodOverrides.evaluate(POLICY, connection("api.example.com"), r)
+        assertThat(RequestOverrides.evaluate(POLICY, connection("api.example.com"), r)
                         .verdict())
                 .isEqualTo(Verdict.DENY);
     }
 
     @Test
     void aLowerCaseOverrideIsReadAsTheUpperCaseMethod() {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY, connection("rw.example.com"), request(HttpMethod.POST, "/x?_method=patch", null, null));
         assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
     }
 
     @Test
     void anOverrideAnEndpointAllowsIsAllowed() {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY,
                 connection("api.example.com"),
                 request(HttpMethod.POST, "/v1/items/1", "X-HTTP-Method-Override", "PATCH"));
@@ -109,15 +109,56 @@ class MethodOverridesTest {
 
     @Test
     void aReadOnlyEndpointDoesNotLetAGetBecomeAWrite() {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY, connection("ro.example.com"), request(HttpMethod.GET, "/x", "X-HTTP-Method-Override", "PUT"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.rule()).isEqualTo("access: read-only");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Original-URL", "X-Rewrite-URL", "x-original-url"})
+    void aPathOverrideHeaderIsDecidedAsThePathItNames(String header) {
+        Decision d = RequestOverrides.evaluate(
+                POLICY,
+                connection("api.example.com"),
+                request(HttpMethod.DELETE, "/v1/ok?token=secret", header, "/V1/Items/7?token=secret"));
+        assertThat(d.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.reason())
+                .contains("the request is DELETE /v1/ok but its X-")
+                .contains("header names /V1/Items/7)")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void anAmbiguousPathInAnOverrideHeaderIsDenied() {
+        Decision d = RequestOverrides.evaluate(
+                POLICY,
+                connection("api.example.com"),
+                request(HttpMethod.GET, "/v1/ok", "X-Original-URL", "/v1/x/%2e%2e/items/7"));
+        assertThat(d.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(d.reason()).contains("dot-segment in path");
+    }
+
+    @Test
+    void aMethodAndAPathOverrideTogether() {
+        HttpRequest r = request(HttpMethod.POST, "/v1/ok", "X-Original-URL", "/v1/items/7");
+        r.headers().add("X-HTTP-Method-Override", "DELETE");
+        Decision d = RequestOverrides.evaluate(POLICY, connection("api.example.com"), r);
+        assertThat(d.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(d.reason()).contains("names DELETE and its X-Original-URL header names /v1/items/7");
+    }
+
+    @Test
+    void aPathOverrideAnEndpointAllowsIsAllowed() {
+        Decision d = RequestOverrides.evaluate(
+                POLICY, connection("api.example.com"), request(HttpMethod.DELETE, "/v1/ok", "X-Original-URL", "/v1/x"));
+        assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
+    }
+
     @Test
     void withoutAnOverrideTheRequestIsDecidedOnce() {
-        Decision d = MethodOverrides.evaluate(
+        Decision d = RequestOverrides.evaluate(
                 POLICY,
                 connection("api.example.com"),
                 request(HttpMethod.POST, "/v1/items/1?method=DELETE", null, null));
