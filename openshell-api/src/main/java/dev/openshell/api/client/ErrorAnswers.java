@@ -75,11 +75,19 @@ final class ErrorAnswers {
                     yield new ApiException(
                             ErrorCode.GATEWAY_UNREACHABLE, "cannot resolve the gateway's host in " + gateway, e);
                 }
+                if ("https".equalsIgnoreCase(gateway.getScheme()) && closedBeforeAnswering(e)) {
+                    // With TLS 1.3 the server judges the client certificate after the client has
+                    // finished its handshake; a refused certificate then shows up here as a
+                    // connection closed before any answer (or as an alert, above), depending on timing.
+                    yield new ApiException(
+                            ErrorCode.TLS_FAILED,
+                            "the gateway at " + gateway + " closed the TLS connection before answering: it does not"
+                                    + " accept this client's certificate (or none was given)",
+                            e);
+                }
                 yield new ApiException(
                         ErrorCode.GATEWAY_UNREACHABLE,
-                        "the connection to the gateway at " + gateway
-                                + " failed: " + reason(e) + " (a gateway that requires a client certificate closes"
-                                + " connections without one)",
+                        "the connection to the gateway at " + gateway + " failed: " + reason(e),
                         e);
             }
         };
@@ -97,6 +105,19 @@ final class ErrorAnswers {
         } catch (JacksonException e) {
             return null;
         }
+    }
+
+    /** An end of stream before the first byte of an answer. */
+    private static boolean closedBeforeAnswering(IOException e) {
+        if (causedBy(e, java.io.EOFException.class)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("received no bytes")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
