@@ -36,14 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * [10.95.0.0/24]}. A usable filesystem baseline is {@code SandboxFixture.systemPolicy()} followed
  * by the test's {@code network_policies}.
  *
- * <p>The upstream address is {@code 10.95.K.1} for the fake internet's slot K ({@value
- * #UPSTREAM_IP} in slot 0), so that attack tests of several checkouts can run on one machine at
+ * <p>The upstream address is {@code 10.95.K.1} for the fake internet's slot K, so that attack tests of several checkouts can run on one machine at
  * once; {@link #fill} rewrites {@code 10.95.0.} in a policy to this instance's {@code 10.95.K.}.
  */
 public final class AttackSandbox implements AutoCloseable {
-
-    /** The upstream address in fake-internet slot 0; see {@link #upstreamIp()} for this instance's. */
-    public static final String UPSTREAM_IP = "10.95.0.1";
 
     public static final List<String> NAMES =
             List.of("api.test", "ro.test", "rw.test", "full.test", "admin.test", "ws.test", "other.test");

