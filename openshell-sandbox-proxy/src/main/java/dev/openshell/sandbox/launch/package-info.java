@@ -6,7 +6,8 @@
  * {@link dev.openshell.sandbox.launch.LauncherBinary}). It applies, to itself and then
  * {@code execve}s: no_new_privs; a private mount namespace with fresh {@code /tmp} and
  * {@code /dev/shm} and the binds; the network namespace; an empty capability bounding and ambient
- * set; Landlock; seccomp; the {@code sandbox} user (never root, verified). {@link
+ * set; Landlock; seccomp; the {@code --user}/{@code --group} ids (never root, verified; the
+ * supervisor passes the sandbox's own numeric uid and gid). {@link
  * dev.openshell.sandbox.launch.LaunchSpec} turns the policy's static sections into its command
  * line; {@code openshell-launch --help} documents every option, the Landlock baseline (read-write
  * {@code /dev/null}, {@code /dev/zero}, {@code /dev/full}, {@code /dev/tty}, {@code /dev/pts},
@@ -21,7 +22,7 @@
  * {@code userfaultfd}, {@code perf_event_open}, the keyring calls, io_uring (it bypasses seccomp)
  * and the TIOCSTI/TIOCLINUX ioctls; x32 calls get EPERM and foreign architectures are killed.
  * On Landlock ABI 6+ the agent also cannot signal or reach abstract unix sockets of processes
- * outside its domain, which matters because all sandboxes share one uid.
+ * outside its domain, even when two sandboxes run as the same account.
  *
  * <p>Launch overhead (this 2-core VM, under load): {@code openshell-launch} with a typical policy
  * then {@code /bin/true} costs about one extra exec of a small dynamic binary, ≈6 ms CPU and

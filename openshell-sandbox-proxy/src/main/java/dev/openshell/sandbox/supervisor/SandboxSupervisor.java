@@ -9,7 +9,6 @@ import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
-import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
@@ -19,6 +18,9 @@ import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
+import dev.openshell.sandbox.users.AgentIdentity;
+import dev.openshell.sandbox.users.UidAllocator;
+import dev.openshell.sandbox.users.UidClaim;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -86,6 +88,8 @@ public final class SandboxSupervisor implements AutoCloseable {
     private BypassWatch bypassWatch;
     private ControlSocket control;
     private Path hostWorkdir;
+    private UidClaim uidClaim;
+    private AgentIdentity identity;
     private boolean ownWorkdir;
     private boolean ownStateDir;
     private boolean tornDown;
@@ -123,17 +127,17 @@ public final class SandboxSupervisor implements AutoCloseable {
         policy = spec.policy();
         StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
+        uidClaim = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).claim(spec.id());
+        identity = AgentIdentity.resolve(policy.process(), uidClaim);
         prepareStateDir();
         updateStatus(status);
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
-        log.event("provisioning sandbox " + spec.id());
+        log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
+                + ")");
 
-        if (policy.process().runAsUser().equals(SandboxUser.NAME)) {
-            SandboxUser.ensureExists();
-        }
         hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
-            hostWorkdir = AgentLaunch.privateWorkdir(stateDir, policy.process());
+            hostWorkdir = AgentLaunch.privateWorkdir(stateDir, identity);
             ownWorkdir = true;
         }
         Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
@@ -174,10 +178,10 @@ public final class SandboxSupervisor implements AutoCloseable {
         Path resolvConf = AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 
-        Map<String, String> env = AgentEnvironment.build(
-                network.proxyUrl(), proxy.trustBundle(), policy.process().runAsUser(), spec.env());
+        Map<String, String> env =
+                AgentEnvironment.build(network.proxyUrl(), proxy.trustBundle(), identity.userName(), spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
-                policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
+                policy, identity, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
@@ -336,6 +340,7 @@ public final class SandboxSupervisor implements AutoCloseable {
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
             attempt(failures, () -> TeardownSteps.close(network));
+            attempt(failures, this::releaseUid);
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
                 // The client key is a credential: it never outlives the sandbox.
@@ -363,10 +368,26 @@ public final class SandboxSupervisor implements AutoCloseable {
             // Without ownStateDir the directory is another sandbox's, or none was made.
             if (ownStateDir && spec.keepState()) {
                 updateStatusQuietly(last);
+                lockDownQuietly();
             } else if (ownStateDir) {
                 StaleSandboxes.deleteRecursively(stateDir);
             }
             ended.complete(last);
+        }
+    }
+
+    /** Last, once no process of the sandbox is left: the id may name another sandbox next. */
+    private void releaseUid() {
+        if (uidClaim != null) {
+            new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).release(uidClaim);
+        }
+    }
+
+    private void lockDownQuietly() {
+        try {
+            StateDirectories.lockDown(stateDir);
+        } catch (IOException e) {
+            // the directory is gone; nothing left to protect
         }
     }
 
@@ -399,14 +420,8 @@ public final class SandboxSupervisor implements AutoCloseable {
                     throw new SandboxException(
                             "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
                 });
-        Path root = stateDir.getParent();
-        if (root != null && !Files.isDirectory(root)) {
-            Files.createDirectories(root);
-        }
-        Files.createDirectories(stateDir);
+        StateDirectories.prepare(stateDir, identity.gid());
         ownStateDir = true;
-        // Traversable, not listable: the agent reaches tls/ (and its workdir) but nothing else.
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 

@@ -3,6 +3,8 @@ package dev.openshell.sandbox.supervisor;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.net.SubnetAllocator;
 import dev.openshell.sandbox.net.SubnetClaim;
+import dev.openshell.sandbox.users.UidAllocator;
+import dev.openshell.sandbox.users.UidClaim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -16,8 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * Reclaims what dead supervisors left behind ({@code kill -9}, a crash, a power cut of the JVM
- * only): their agents' processes, their networks (namespace, veth, nft table, subnet claim) and
- * their state directories under the sandboxes root. Every start runs it first; {@code
+ * only): their agents' processes, their networks (namespace, veth, nft table, subnet claim), their
+ * uid claims and their state directories under the sandboxes root. Every start runs it first; {@code
  * openshell-sandbox cleanup} runs it on demand.
  */
 public final class StaleSandboxes {
@@ -51,10 +53,12 @@ public final class StaleSandboxes {
                     deleteQuietly(dir.resolve(ControlSocket.FILE));
                     deleteRecursively(dir.resolve(SandboxSupervisor.TRUST_DIR));
                     deleteRecursively(dir.resolve(SandboxSupervisor.SSH_DIR));
+                    deleteRecursively(dir.resolve(SandboxSupervisor.WORK_DIR));
                     if (!status.phase().isFinal()) {
                         status.withPhase(SandboxPhase.ERROR, "supervisor died; reclaimed")
                                 .write(dir);
                     }
+                    lockDownQuietly(dir);
                 } else {
                     deleteRecursively(dir);
                 }
@@ -64,7 +68,37 @@ public final class StaleSandboxes {
             });
         }
         SandboxNetwork.reclaimStale(netStateDir);
+        // Last: the processes that ran as these ids are gone now.
+        releaseStaleUids(reclaimed);
         return reclaimed;
+    }
+
+    private static void releaseStaleUids(List<String> reclaimed) {
+        UidAllocator uids = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR);
+        for (UidClaim claim : uidClaims(uids)) {
+            if (!claim.ownerAlive()) {
+                uids.release(claim);
+                if (!reclaimed.contains(claim.sandboxId())) {
+                    reclaimed.add(claim.sandboxId());
+                }
+            }
+        }
+    }
+
+    private static List<UidClaim> uidClaims(UidAllocator uids) {
+        try {
+            return uids.claims();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static void lockDownQuietly(Path dir) {
+        try {
+            StateDirectories.lockDown(dir);
+        } catch (IOException e) {
+            // removed meanwhile
+        }
     }
 
     /**
@@ -85,6 +119,8 @@ public final class StaleSandboxes {
             deleteRecursively(dir);
         }
         SandboxNetwork.cleanupAll(netStateDir);
+        UidAllocator uids = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR);
+        uidClaims(uids).forEach(uids::release);
     }
 
     private static void killIn(Path namespaceFile) {

@@ -1,0 +1,66 @@
+package dev.openshell.sandbox.supervisor;
+
+import dev.openshell.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Permissions of the supervisors' state, so that no agent can list it or read another sandbox's:
+ * {@code /run/openshell} and {@code /run/openshell/sandboxes} are 0711 (traversable, not
+ * listable), a live sandbox's state directory is 0710 owned by root and the agent's gid (only its
+ * own agent may pass through, to reach {@code tls/}), and a state directory kept after the end is
+ * 0700 root:root (its gid goes back to the pool and may name another sandbox next).
+ */
+final class StateDirectories {
+
+    private static final String TRAVERSE_ONLY = "rwx--x--x";
+    private static final String GROUP_TRAVERSE = "rwx--x---";
+    private static final String OWNER_ONLY = "rwx------";
+
+    private StateDirectories() {}
+
+    /**
+     * Creates {@code stateDir} for a sandbox whose agent has {@code gid}: missing parents 0711 (and
+     * {@code /run/openshell}, {@code /run/openshell/sandboxes} made 0711 if wider), the directory
+     * itself 0710 root:gid.
+     */
+    static void prepare(Path stateDir, int gid) throws IOException {
+        Path defaultRun = SandboxSpec.SANDBOXES_ROOT.getParent();
+        createTraversable(stateDir.getParent());
+        if (stateDir.startsWith(defaultRun)) {
+            tighten(defaultRun);
+            tighten(SandboxSpec.SANDBOXES_ROOT);
+        }
+        Files.createDirectories(stateDir);
+        Files.setAttribute(stateDir, "unix:uid", 0);
+        Files.setAttribute(stateDir, "unix:gid", gid);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(GROUP_TRAVERSE));
+    }
+
+    /** A kept state directory after the end: root only. */
+    static void lockDown(Path stateDir) throws IOException {
+        Files.setAttribute(stateDir, "unix:gid", 0);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));
+    }
+
+    private static void createTraversable(Path dir) throws IOException {
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        createTraversable(dir.getParent());
+        try {
+            Files.createDirectory(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(TRAVERSE_ONLY));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // a concurrent start made it
+        }
+    }
+
+    private static void tighten(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(TRAVERSE_ONLY));
+        }
+    }
+}
