@@ -3,6 +3,7 @@
 #define OPENSHELL_LAUNCH_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Exit codes: 125 for our own setup failures (as env(1), chroot(1), bwrap do), 126/127 for exec. */
 #define EXIT_SETUP 125
@@ -28,6 +29,15 @@ int landlock_abi(void);
 
 /* Restricts this process (and what it execs) to the given paths plus a fixed device/proc baseline. */
 void landlock_apply(enum landlock_mode mode, const struct path_list *read_only, const struct path_list *read_write);
+
+/*
+ * Mounts the directory open as source_fd (O_PATH) on target through an idmapping that shows its
+ * owner and group as uid and gid (nosuid, nodev); refuses a directory owned by root.
+ */
+void mount_idmapped(const char *source, int source_fd, const char *target, uid_t uid, gid_t gid);
+
+/* Makes (and discards) an idmapped copy of dir: prints idmap=yes and exits 0, or fails with why. */
+__attribute__((noreturn)) void probe_idmap(const char *dir);
 
 /* Installs the seccomp filter; the caller must have set no_new_privs. */
 void seccomp_apply(void);

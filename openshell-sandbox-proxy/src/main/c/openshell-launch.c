@@ -4,8 +4,8 @@
  * The supervisor (a JVM) spawns this launcher; everything below runs in this process before
  * execve, which a JVM cannot do between fork and exec. Order: parse and validate; no_new_privs;
  * mount namespace (private /, fresh /tmp and /dev/shm, binds); network namespace; empty the
- * capability bounding set and ambient set; Landlock; seccomp; setgroups/setgid/setuid; verify we
- * are not root; chdir; execvp.
+ * capability bounding set and ambient set; Landlock; seccomp; chdir; setgroups/setgid/setuid;
+ * verify we are not root; execvp.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -37,7 +37,7 @@
 
 static const char USAGE[] =
     "usage: openshell-launch [options] -- PROGRAM [ARGS...]\n"
-    "       openshell-launch --probe | --help\n"
+    "       openshell-launch --probe | --probe-idmap DIR | --help\n"
     "\n"
     "Applies the sandbox restrictions to itself, then execs PROGRAM (found on PATH).\n"
     "\n"
@@ -48,6 +48,10 @@ static const char USAGE[] =
     "  --bind SRC:DST        (repeatable, needs --private-mounts) bind-mount SRC onto DST; SRC\n"
     "                        is resolved before the fresh /tmp hides the host's, DST after;\n"
     "                        a missing DST is created only under /tmp\n"
+    "  --bind-idmapped SRC:DST (repeatable, needs --private-mounts) like --bind for a directory,\n"
+    "                        through an idmapped mount that shows SRC's owner and group as\n"
+    "                        --user/--group (what PROGRAM creates belongs to them on disk);\n"
+    "                        nosuid, nodev; SRC owned by root is refused\n"
     "  --ro PATH             (repeatable) Landlock: read and execute beneath PATH\n"
     "  --rw PATH             (repeatable) Landlock: every filesystem right beneath PATH\n"
     "  --landlock MODE       best_effort (default): a missing path or a kernel without\n"
@@ -57,8 +61,11 @@ static const char USAGE[] =
     "  --no-seccomp          do not\n"
     "  --user NAME|UID       run as this user (required; never root)\n"
     "  --group NAME|GID      run as this group (default: the user's primary group; never root)\n"
-    "  --chdir DIR           working directory for PROGRAM\n"
+    "  --chdir DIR           working directory for PROGRAM (entered before the user switch,\n"
+    "                        so a parent PROGRAM may not search does not stand in the way)\n"
     "  --probe               print landlock_abi=N and seccomp=yes|no, then exit 0\n"
+    "  --probe-idmap DIR     whether --bind-idmapped DIR can work: print idmap=yes and exit 0,\n"
+    "                        or exit 125 with the reason (root-owned, filesystem without support)\n"
     "\n"
     "Landlock paths are as seen after the mounts. Every ruleset also allows read-write\n"
     "/dev/null /dev/zero /dev/full /dev/tty /dev/pts /dev/ptmx /dev/shm and read-only\n"
@@ -92,6 +99,7 @@ struct bind {
     const char *source;
     const char *target;
     int source_fd;
+    int idmapped;
 };
 
 struct options {
@@ -155,15 +163,19 @@ static void parse(int argc, char **argv, struct options *o) {
             o->seccomp = 1;
         } else if (strcmp(arg, "--no-seccomp") == 0) {
             o->seccomp = 0;
+        } else if ((v = option_value(argc, argv, &i, "--probe-idmap"))) {
+            probe_idmap(v);
         } else if ((v = option_value(argc, argv, &i, "--netns"))) {
             o->netns = v;
-        } else if ((v = option_value(argc, argv, &i, "--bind"))) {
+        } else if ((v = option_value(argc, argv, &i, "--bind")) ||
+                   (v = option_value(argc, argv, &i, "--bind-idmapped"))) {
             const char *colon = strchr(v, ':');
-            if (!colon || colon == v || colon[1] == '\0') fail("--bind %s: expected SRC:DST", v);
+            if (!colon || colon == v || colon[1] == '\0') fail("%s %s: expected SRC:DST", arg, v);
             struct bind *b = &o->binds[o->bind_count++];
             b->source = strndup(v, (size_t)(colon - v));
             b->target = colon + 1;
             b->source_fd = -1;
+            b->idmapped = strncmp(arg, "--bind-idmapped", 15) == 0;
         } else if ((v = option_value(argc, argv, &i, "--ro"))) {
             o->read_only.items[o->read_only.len++] = v;
         } else if ((v = option_value(argc, argv, &i, "--rw"))) {
@@ -293,6 +305,11 @@ static void setup_mounts(struct options *o) {
     for (size_t i = 0; i < o->bind_count; i++) {
         const struct bind *b = &o->binds[i];
         prepare_target(b);
+        if (b->idmapped) {
+            mount_idmapped(b->source, b->source_fd, b->target, o->uid, o->gid);
+            close(b->source_fd);
+            continue;
+        }
         char source[64];
         snprintf(source, sizeof(source), "/proc/self/fd/%d", b->source_fd);
         if (mount(source, b->target, NULL, MS_BIND | MS_REC, NULL) < 0) {
@@ -396,9 +413,10 @@ int main(int argc, char **argv) {
     drop_capabilities();
     landlock_apply(o.landlock, &o.read_only, &o.read_write);
     if (o.seccomp) seccomp_apply();
+    /* Still privileged: a workdir below a directory the agent may not search (a 0700 home) works. */
+    if (o.chdir && chdir(o.chdir) < 0) fail("chdir %s: %s", o.chdir, strerror(errno));
     switch_user(&o);
     verify_unprivileged();
-    if (o.chdir && chdir(o.chdir) < 0) fail("chdir %s: %s", o.chdir, strerror(errno));
     /* Descriptors the supervisor leaked by mistake must not reach the agent. */
     syscall(__NR_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     int err = exec_program(o.program);

@@ -15,7 +15,12 @@
  *     open_by_handle_at, userfaultfd, perf_event_open, keyctl, add_key, request_key;
  *   - io_uring_setup/enter/register: io_uring operations (e.g. IORING_OP_SOCKET) bypass seccomp;
  *   - ioctl TIOCSTI and TIOCLINUX: with a terminal shared with the user (openshell run --tty) they
- *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226).
+ *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226);
+ *   - S_ISUID or S_ISGID in the mode of chmod, fchmod, fchmodat, fchmodat2, creat, mknod, mknodat,
+ *     and of open/openat with O_CREAT or O_TMPFILE; openat2 gets ENOSYS (its mode sits behind a
+ *     pointer; libc does not use it): through an idmapped workdir the agent's files belong to the
+ *     directory's owner on the host, and a set-id program planted there would run as that owner
+ *     for whoever starts it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,6 +61,12 @@
 #ifndef __NR_mount_setattr
 #define __NR_mount_setattr 442
 #endif
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
 #endif
@@ -64,6 +75,8 @@
 #endif
 
 #define X32_SYSCALL_BIT 0x40000000U
+#define SET_ID_BITS 06000U /* S_ISUID | S_ISGID */
+#define CREATING_FLAGS 020000100U /* O_CREAT | __O_TMPFILE: the mode argument counts */
 #define NETLINK_ROUTE_PROTOCOL 0
 #define NS_FLAGS_CLONE 0x7E020000U /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define NS_FLAGS_UNSHARE (NS_FLAGS_CLONE | 0x00000080U) /* + NEWTIME (in clone() that bit is CSIGNAL) */
@@ -78,7 +91,23 @@ static const uint32_t DENIED[] = {
 };
 
 /* A tiny assembler: jumps name forward labels, resolved to relative offsets at the end. */
-enum label { NEXT = 0, L_IOCTL, L_SOCKET, L_NETLINK, L_UNSHARE, L_CLONE, L_ALLOW, L_DENY, L_ENOSYS, L_KILL, LABEL_COUNT };
+enum label {
+    NEXT = 0,
+    L_IOCTL,
+    L_SOCKET,
+    L_NETLINK,
+    L_UNSHARE,
+    L_CLONE,
+    L_MODE_ARG1,
+    L_MODE_ARG2,
+    L_OPEN,
+    L_OPENAT,
+    L_ALLOW,
+    L_DENY,
+    L_ENOSYS,
+    L_KILL,
+    LABEL_COUNT
+};
 
 #define MAX_INSNS 128
 
@@ -135,6 +164,16 @@ static void build(struct program *p) {
     jump(p, BPF_JEQ, __NR_socketpair, L_SOCKET, NEXT);
     jump(p, BPF_JEQ, __NR_unshare, L_UNSHARE, NEXT);
     jump(p, BPF_JEQ, __NR_clone, L_CLONE, NEXT);
+    jump(p, BPF_JEQ, __NR_chmod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmodat, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmodat2, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_creat, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_mknod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_mknodat, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_open, L_OPEN, NEXT);
+    jump(p, BPF_JEQ, __NR_openat, L_OPENAT, NEXT);
+    jump(p, BPF_JEQ, __NR_openat2, L_ENOSYS, NEXT);
     jump(p, BPF_JEQ, __NR_clone3, L_ENOSYS, L_ALLOW);
 
     place(p, L_IOCTL);
@@ -163,6 +202,24 @@ static void build(struct program *p) {
     place(p, L_CLONE);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
     jump(p, BPF_JSET, NS_FLAGS_CLONE, L_DENY, L_ALLOW);
+
+    place(p, L_OPEN);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+    jump(p, BPF_JSET, CREATING_FLAGS, L_MODE_ARG2, L_ALLOW);
+
+    place(p, L_OPENAT);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
+    jump(p, BPF_JSET, CREATING_FLAGS, NEXT, L_ALLOW);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(3));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
+
+    place(p, L_MODE_ARG1);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
+
+    place(p, L_MODE_ARG2);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
 
     place(p, L_ALLOW);
     stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);

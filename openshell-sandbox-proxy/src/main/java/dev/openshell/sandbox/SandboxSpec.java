@@ -213,6 +213,23 @@ public record SandboxSpec(
                 ssh);
     }
 
+    /** This spec working in the host directory {@code dir} (null: a fresh private one). */
+    public SandboxSpec withWorkdir(Path dir) {
+        return new SandboxSpec(
+                id,
+                dir,
+                agentWorkdir,
+                command,
+                env,
+                policyFile,
+                policyYaml,
+                stateDir,
+                keepState,
+                tty,
+                extraUpstreamCa,
+                ssh);
+    }
+
     public SandboxSpec withEnv(Map<String, String> value) {
         return new SandboxSpec(
                 id,

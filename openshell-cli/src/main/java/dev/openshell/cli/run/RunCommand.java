@@ -9,7 +9,6 @@ import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
     /** Exit code when the sandbox itself cannot be made (as {@code docker run} and the launcher). */
     public static final int SANDBOX_FAILED = 125;
 
+    /** Start failures that are the caller's to fix: exit 2 like other invalid input. */
+    private static final java.util.Set<String> CALLER_MISTAKES =
+            java.util.Set.of("policy_invalid", "workdir_unusable", "process_user_unknown", "process_user_reserved");
+
     @Spec
     private CommandSpec spec;
 
@@ -64,8 +67,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--workdir",
             paramLabel = "DIR",
-            description = "Directory the command works in, writable to it (default: a fresh empty one,"
-                    + " removed at the end). It must be accessible to the sandbox user.")
+            description = "Directory the command works in and may write (default: a fresh empty one, removed"
+                    + " at the end). What the command creates there belongs to the directory's owner; nothing"
+                    + " is chown-ed. Refused (exit 2) when missing, not a directory, owned by root, not"
+                    + " writable by its owner, or on a filesystem without idmapped mounts (nfs, fuse).")
     private Path workdir;
 
     @Option(
@@ -112,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             supervisor = SandboxSupervisor.start(sandbox, options);
         } catch (SandboxException e) {
-            return fail(err, e, e.code().equals("policy_invalid") ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
+            return fail(err, e, CALLER_MISTAKES.contains(e.code()) ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
         }
         Thread hook = new Thread(supervisor::close, "openshell-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -130,13 +135,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private SandboxSpec sandboxSpec() {
-        Path dir = null;
-        if (workdir != null) {
-            dir = workdir.toAbsolutePath().normalize();
-            if (!Files.isDirectory(dir)) {
-                throw new SandboxException("workdir_missing", "--workdir " + workdir + " is not a directory");
-            }
-        }
+        // Checked by the supervisor (WorkdirCheck) before anything is made.
+        Path dir = workdir == null ? null : workdir.toAbsolutePath().normalize();
         SandboxSpec sandbox =
                 SandboxSpec.of(dir, command).withEnv(environment()).withTty(tty).withSsh(false);
         return policy == null ? sandbox : sandbox.withPolicyFile(policy.toAbsolutePath());
@@ -182,6 +182,8 @@ public final class RunCommand implements Callable<Integer> {
             case "not_root" ->
                 "openshell run creates a network namespace and firewall rules: run it as root" + " (e.g. with sudo).";
             case "network_unavailable" -> "Install iproute2 and nftables: apt-get install -y iproute2 nftables.";
+            case "workdir_unusable" ->
+                "--workdir must be a writable directory of an unprivileged user on a local filesystem; or omit it.";
             default -> "See '" + spec.qualifiedName() + " --help'.";
         };
     }

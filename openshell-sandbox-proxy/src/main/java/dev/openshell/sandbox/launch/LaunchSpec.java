@@ -87,7 +87,7 @@ public record LaunchSpec(
             command.add("--private-mounts");
         }
         for (Bind bind : binds) {
-            option(command, "--bind", bind.source() + ":" + bind.target());
+            option(command, bind.idmapped() ? "--bind-idmapped" : "--bind", bind.source() + ":" + bind.target());
         }
         filesystem.readOnly().forEach(path -> option(command, "--ro", path));
         readWritePaths().forEach(path -> option(command, "--rw", path));
@@ -124,8 +124,16 @@ public record LaunchSpec(
      *
      * @param source the host path; resolved before the agent's fresh {@code /tmp} hides the host's
      * @param target where the agent sees it; must exist unless it lies under {@code /tmp}
+     * @param idmapped whether {@code source} (a directory, not owned by root) is mounted through an
+     *     idmapping that shows its owner and group as the agent's uid and gid, so the agent writes
+     *     where the owner may and what it creates belongs to the owner on the host
      */
-    public record Bind(Path source, Path target) {
+    public record Bind(Path source, Path target, boolean idmapped) {
+
+        /** A plain bind. */
+        public Bind(Path source, Path target) {
+            this(source, target, false);
+        }
 
         public Bind {
             Objects.requireNonNull(source, "source");

@@ -20,7 +20,17 @@
  * {@code clone}), {@code setns}, the old and new mount APIs, {@code bpf}, {@code ptrace},
  * {@code process_vm_*}, {@code kexec_*}, module loading, swap, reboot, {@code open_by_handle_at},
  * {@code userfaultfd}, {@code perf_event_open}, the keyring calls, io_uring (it bypasses seccomp)
- * and the TIOCSTI/TIOCLINUX ioctls; x32 calls get EPERM and foreign architectures are killed.
+ * and the TIOCSTI/TIOCLINUX ioctls, and set-id mode bits in {@code chmod}, {@code fchmod*},
+ * {@code creat}, {@code mknod*} and creating {@code open}/{@code openat} ({@code openat2} gets
+ * ENOSYS); x32 calls get EPERM and foreign architectures are killed.
+ *
+ * <p>{@code --bind-idmapped SRC:DST} mounts a user's directory (the workdir) through an idmapped
+ * mount ({@code open_tree} + {@code mount_setattr(MOUNT_ATTR_IDMAP)} + {@code move_mount}, see
+ * {@code idmap.c}) that shows SRC's owner and group as the agent's uid and gid: the agent writes
+ * where the owner may, what it creates belongs to the owner on the host, files of other owners
+ * show as 65534 and can be neither changed nor removed through it; nosuid, nodev; a root-owned SRC
+ * is refused. {@code --probe-idmap DIR} tells whether that can work for DIR (filesystems without
+ * support: nfs, fuse, ramfs, ...).
  * On Landlock ABI 6+ the agent also cannot signal or reach abstract unix sockets of processes
  * outside its domain, even when two sandboxes run as the same account.
  *

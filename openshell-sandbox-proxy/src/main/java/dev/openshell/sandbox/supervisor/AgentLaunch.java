@@ -67,13 +67,15 @@ final class AgentLaunch {
     /**
      * The launcher spec: the policy's static sections with the agent's numeric identity, the trust directory added read-only (the
      * agent must read the CA bundle whatever the policy lists), the sandbox's network namespace,
-     * and a private mount namespace with the work directory bound in and {@code resolvConf} over
+     * and a private mount namespace with the work directory bound in (through an idmapped mount
+     * unless it is the sandbox's own private one) and {@code resolvConf} over
      * {@code /etc/resolv.conf} (the sandbox's DNS responder).
      */
     static LaunchSpec launchSpec(
             Policy policy,
             AgentIdentity identity,
             Path hostWorkdir,
+            boolean ownWorkdir,
             Path agentWorkdir,
             Path trustDir,
             Path netns,
@@ -91,7 +93,9 @@ final class AgentLaunch {
                         List.of())
                 .withNetns(netns)
                 .withPrivateMounts(List.of(
-                        new LaunchSpec.Bind(hostWorkdir, agentWorkdir), new LaunchSpec.Bind(resolvConf, RESOLV_CONF)));
+                        // The private workdir is the agent's already; a user's is shown as the agent's.
+                        new LaunchSpec.Bind(hostWorkdir, agentWorkdir, !ownWorkdir),
+                        new LaunchSpec.Bind(resolvConf, RESOLV_CONF)));
     }
 
     /**

@@ -125,6 +125,10 @@ public final class SandboxSupervisor implements AutoCloseable {
                     "sandboxes need root, ip and nft on this host: " + reason);
         });
         policy = spec.policy();
+        if (spec.workdir() != null) {
+            // Before anything is made: a workdir the agent cannot use is the caller's mistake.
+            WorkdirCheck.check(spec.workdir(), policy.filesystem().includeWorkdir());
+        }
         StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
         uidClaim = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).claim(spec.id());
@@ -181,7 +185,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         Map<String, String> env =
                 AgentEnvironment.build(network.proxyUrl(), proxy.trustBundle(), identity.userName(), spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
-                policy, identity, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
+                policy, identity, hostWorkdir, ownWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);

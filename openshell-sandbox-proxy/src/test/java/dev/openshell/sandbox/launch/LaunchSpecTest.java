@@ -68,6 +68,17 @@ class LaunchSpecTest {
     }
 
     @Test
+    void anIdmappedBindIsItsOwnOption() {
+        LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of()), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of(
+                        new LaunchSpec.Bind(Path.of("/home/alice/project"), WORKDIR, true),
+                        new LaunchSpec.Bind(Path.of("/run/x/resolv.conf"), Path.of("/etc/resolv.conf"))));
+
+        assertThat(String.join(" ", spec.command(LAUNCHER, List.of("true"))))
+                .contains("--bind-idmapped /home/alice/project:/sandbox --bind /run/x/resolv.conf:/etc/resolv.conf");
+    }
+
+    @Test
     void minimalSpecStaysInTheCallersNamespaces() {
         LaunchSpec spec = LaunchSpec.of(Policy.denyAll(), WORKDIR);
 

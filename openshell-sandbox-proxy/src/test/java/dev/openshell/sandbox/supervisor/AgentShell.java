@@ -43,6 +43,10 @@ public final class AgentShell {
         String name = "c" + next.incrementAndGet();
         Path tmp = queue.resolve(name + ".tmp");
         Files.writeString(tmp, script + "\n", StandardCharsets.UTF_8);
+        // The agent deletes the script after running it: through an idmapped workdir it may only
+        // delete files whose owner is mapped, so the script belongs to whoever owns the queue.
+        Files.setAttribute(tmp, "unix:uid", Files.getAttribute(queue, "unix:uid"));
+        Files.setAttribute(tmp, "unix:gid", Files.getAttribute(queue, "unix:gid"));
         Files.move(tmp, queue.resolve(name + ".sh"), StandardCopyOption.ATOMIC_MOVE);
         Path rc = queue.resolve(name + ".sh.rc");
         while (!Files.exists(rc)) {
