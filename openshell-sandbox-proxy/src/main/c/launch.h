@@ -39,6 +39,9 @@ void mount_idmapped(const char *source, int source_fd, const char *target, uid_t
 /* Makes (and discards) an idmapped copy of dir: prints idmap=yes and exits 0, or fails with why. */
 __attribute__((noreturn)) void probe_idmap(const char *dir);
 
+/* Moves this process into each cgroup directory (writes its pid to DIR/cgroup.procs). */
+void join_cgroups(const struct path_list *dirs);
+
 /* Installs the seccomp filter; the caller must have set no_new_privs. */
 void seccomp_apply(void);
 

@@ -2,7 +2,8 @@
  * openshell-launch: applies the sandbox restrictions to itself, then execs the agent.
  *
  * The supervisor (a JVM) spawns this launcher; everything below runs in this process before
- * execve, which a JVM cannot do between fork and exec. Order: parse and validate; no_new_privs;
+ * execve, which a JVM cannot do between fork and exec. Order: parse and validate; join the
+ * cgroups; no_new_privs;
  * mount namespace (private /, fresh /tmp and /dev/shm, binds); network namespace; empty the
  * capability bounding set and ambient set; Landlock; seccomp; chdir; setgroups/setgid/setuid;
  * verify we are not root; execvp.
@@ -52,6 +53,10 @@ static const char USAGE[] =
     "                        through an idmapped mount that shows SRC's owner and group as\n"
     "                        --user/--group (what PROGRAM creates belongs to them on disk);\n"
     "                        nosuid, nodev; SRC owned by root is refused\n"
+    "  --cgroup DIR          (repeatable) join this cgroup (write our pid to DIR/cgroup.procs)\n"
+    "                        first, before anything forks\n"
+    "  --tmp-size BYTES      size of the fresh /tmp and /dev/shm (tmpfs size=; default: the\n"
+    "                        kernel's, half of RAM)\n"
     "  --ro PATH             (repeatable) Landlock: read and execute beneath PATH\n"
     "  --rw PATH             (repeatable) Landlock: every filesystem right beneath PATH\n"
     "  --landlock MODE       best_effort (default): a missing path or a kernel without\n"
@@ -109,6 +114,8 @@ struct options {
     size_t bind_count;
     struct path_list read_only;
     struct path_list read_write;
+    struct path_list cgroups;
+    unsigned long long tmp_size;
     enum landlock_mode landlock;
     int seccomp;
     const char *user;
@@ -141,7 +148,8 @@ static void parse(int argc, char **argv, struct options *o) {
     o->binds = calloc(max, sizeof(*o->binds));
     o->read_only.items = calloc(max, sizeof(char *));
     o->read_write.items = calloc(max, sizeof(char *));
-    if (!o->binds || !o->read_only.items || !o->read_write.items) fail("out of memory");
+    o->cgroups.items = calloc(max, sizeof(char *));
+    if (!o->binds || !o->read_only.items || !o->read_write.items || !o->cgroups.items) fail("out of memory");
     o->landlock = LANDLOCK_MODE_BEST_EFFORT;
     o->seccomp = 1;
     o->netns_fd = -1;
@@ -176,6 +184,13 @@ static void parse(int argc, char **argv, struct options *o) {
             b->target = colon + 1;
             b->source_fd = -1;
             b->idmapped = strncmp(arg, "--bind-idmapped", 15) == 0;
+        } else if ((v = option_value(argc, argv, &i, "--cgroup"))) {
+            o->cgroups.items[o->cgroups.len++] = v;
+        } else if ((v = option_value(argc, argv, &i, "--tmp-size"))) {
+            char *end;
+            errno = 0;
+            o->tmp_size = strtoull(v, &end, 10);
+            if (errno || *end || !isdigit((unsigned char)v[0]) || o->tmp_size == 0) fail("--tmp-size %s: expected bytes", v);
         } else if ((v = option_value(argc, argv, &i, "--ro"))) {
             o->read_only.items[o->read_only.len++] = v;
         } else if ((v = option_value(argc, argv, &i, "--rw"))) {
@@ -282,10 +297,12 @@ static void prepare_target(const struct bind *b) {
     close(fd);
 }
 
-static void mount_tmpfs(const char *where, int required) {
+static void mount_tmpfs(const char *where, int required, unsigned long long size) {
     struct stat st;
     if (!required && stat(where, &st) < 0) return;
-    if (mount("tmpfs", where, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0) {
+    char options[64] = "mode=1777";
+    if (size) snprintf(options, sizeof(options), "mode=1777,size=%llu", size);
+    if (mount("tmpfs", where, "tmpfs", MS_NOSUID | MS_NODEV, options) < 0) {
         fail("mount tmpfs on %s: %s", where, strerror(errno));
     }
 }
@@ -300,8 +317,8 @@ static void setup_mounts(struct options *o) {
         o->binds[i].source_fd = open(o->binds[i].source, O_PATH | O_CLOEXEC);
         if (o->binds[i].source_fd < 0) fail("--bind %s: %s", o->binds[i].source, strerror(errno));
     }
-    mount_tmpfs("/tmp", 1);
-    mount_tmpfs("/dev/shm", 0);
+    mount_tmpfs("/tmp", 1, o->tmp_size);
+    mount_tmpfs("/dev/shm", 0, o->tmp_size);
     for (size_t i = 0; i < o->bind_count; i++) {
         const struct bind *b = &o->binds[i];
         prepare_target(b);
@@ -407,6 +424,7 @@ int main(int argc, char **argv) {
     struct options o = {0};
     parse(argc, argv, &o);
     validate(&o);
+    join_cgroups(&o.cgroups);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
     setup_mounts(&o);
     enter_netns(&o);

@@ -25,6 +25,7 @@ import java.util.Set;
  * @param netns a network namespace file to enter ({@code /var/run/netns/NAME}), or null to stay
  * @param privateMounts whether the agent gets its own mount namespace with a fresh {@code /tmp}
  * @param binds host directories or files mounted into the agent's view (needs privateMounts)
+ * @param limits the cgroups the launcher joins first and the size of its fresh {@code /tmp}
  */
 public record LaunchSpec(
         Path workdir,
@@ -33,13 +34,27 @@ public record LaunchSpec(
         ProcessPolicy process,
         Path netns,
         boolean privateMounts,
-        List<Bind> binds) {
+        List<Bind> binds,
+        Limits limits) {
+
+    /** A spec without cgroups and with the kernel's default {@code /tmp} size. */
+    public LaunchSpec(
+            Path workdir,
+            FilesystemPolicy filesystem,
+            LandlockPolicy landlock,
+            ProcessPolicy process,
+            Path netns,
+            boolean privateMounts,
+            List<Bind> binds) {
+        this(workdir, filesystem, landlock, process, netns, privateMounts, binds, Limits.NONE);
+    }
 
     public LaunchSpec {
         Objects.requireNonNull(workdir, "workdir");
         Objects.requireNonNull(filesystem, "filesystem");
         Objects.requireNonNull(landlock, "landlock");
         Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(limits, "limits");
         binds = List.copyOf(binds);
         requireAbsolute("workdir", workdir);
         if (netns != null) {
@@ -58,12 +73,17 @@ public record LaunchSpec(
 
     /** This spec entering the network namespace at {@code namespaceFile}. */
     public LaunchSpec withNetns(Path namespaceFile) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds);
+        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds, limits);
+    }
+
+    /** This spec joining {@code value}'s cgroups and sizing {@code /tmp} by it. */
+    public LaunchSpec withLimits(Limits value) {
+        return new LaunchSpec(workdir, filesystem, landlock, process, netns, privateMounts, binds, value);
     }
 
     /** This spec with its own mount namespace (fresh {@code /tmp}) and these binds. */
     public LaunchSpec withPrivateMounts(List<Bind> mounts) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts);
+        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts, limits);
     }
 
     /** The command that runs {@code program} confined, using the launcher from {@link LauncherBinary}. */
@@ -78,6 +98,10 @@ public record LaunchSpec(
         }
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
+        limits.cgroups().forEach(dir -> option(command, "--cgroup", dir.toString()));
+        if (limits.tmpBytes() > 0) {
+            option(command, "--tmp-size", Long.toString(limits.tmpBytes()));
+        }
         command.add("--landlock");
         command.add(landlock.compatibility().yaml());
         if (netns != null) {
@@ -116,6 +140,25 @@ public record LaunchSpec(
     private static void requireAbsolute(String what, Path path) {
         if (!path.isAbsolute()) {
             throw new LaunchException("launch_spec_invalid", what + " must be an absolute path: " + path);
+        }
+    }
+
+    /**
+     * Resource limits as the launcher applies them.
+     *
+     * @param cgroups directories whose {@code cgroup.procs} the launcher joins before anything forks
+     * @param tmpBytes the size of the fresh {@code /tmp} and {@code /dev/shm}; 0 for the kernel's default
+     */
+    public record Limits(List<Path> cgroups, long tmpBytes) {
+
+        public static final Limits NONE = new Limits(List.of(), 0);
+
+        public Limits {
+            cgroups = List.copyOf(cgroups);
+            cgroups.forEach(dir -> requireAbsolute("cgroup", dir));
+            if (tmpBytes < 0) {
+                throw new LaunchException("launch_spec_invalid", "tmp size must not be negative: " + tmpBytes);
+            }
         }
     }
 

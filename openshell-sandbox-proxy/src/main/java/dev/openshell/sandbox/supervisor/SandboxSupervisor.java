@@ -63,6 +63,7 @@ public final class SandboxSupervisor implements AutoCloseable {
 
     private static final long LOG_MAX_BYTES = 64L << 20;
     private static final long DECISIONS_MAX_BYTES = 16L << 20;
+    private static final Duration LIMIT_POLL = Duration.ofMillis(250);
 
     private final SandboxSpec spec;
     private final SupervisorOptions options;
@@ -86,6 +87,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private SandboxSshServer ssh;
     private Process agent;
     private BypassWatch bypassWatch;
+    private SandboxResources resources;
     private ControlSocket control;
     private Path hostWorkdir;
     private UidClaim uidClaim;
@@ -138,6 +140,8 @@ public final class SandboxSupervisor implements AutoCloseable {
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
         log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
                 + ")");
+        resources = SandboxResources.create(spec.id(), spec.resources());
+        log.event("limits: " + resources.describe());
 
         hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
@@ -185,7 +189,15 @@ public final class SandboxSupervisor implements AutoCloseable {
         Map<String, String> env =
                 AgentEnvironment.build(network.proxyUrl(), proxy.trustBundle(), identity.userName(), spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
-                policy, identity, hostWorkdir, ownWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
+                        policy,
+                        identity,
+                        hostWorkdir,
+                        ownWorkdir,
+                        agentWorkdir,
+                        trustDir,
+                        network.namespaceFile(),
+                        resolvConf)
+                .withLimits(resources.launchLimits());
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
@@ -204,6 +216,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                 + steps + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
+        resources.watch(LIMIT_POLL, this::limitHit);
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
@@ -301,6 +314,12 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
     }
 
+    /** A limit was hit: the sandbox ends (teardown names the limit), never the host's processes. */
+    private void limitHit(String reason) {
+        log.event("limit: " + reason + "; ending the sandbox");
+        Thread.ofVirtual().start(() -> teardown(SandboxPhase.STOPPED, null));
+    }
+
     private void agentExited() {
         int code = agent.exitValue();
         for (Thread pump : pumps) {
@@ -334,16 +353,29 @@ public final class SandboxSupervisor implements AutoCloseable {
                     bypassWatch.poll(); // what happened since the last poll still counts
                 }
             });
-            attempt(failures, () -> NamespaceProcesses.killAll(status.netnsInode(), options.stopGrace()));
+            // The cgroup holds every process of the sandbox, forks in flight included; the
+            // namespace scan then finds any that escaped it (none should).
+            attempt(failures, () -> {
+                if (resources != null) {
+                    resources.terminate(options.stopGrace());
+                }
+            });
+            attempt(
+                    failures,
+                    () -> NamespaceProcesses.killAll(
+                            status.netnsInode(), resources != null ? Duration.ZERO : options.stopGrace()));
             Integer exitCode = null;
             if (agent != null) {
                 exitCode = waitForAgent();
                 pumps.forEach(TeardownSteps::joinQuietly);
             }
+            String limitReason =
+                    resources == null ? null : resources.limitReason().orElse(null);
             attempt(failures, () -> TeardownSteps.close(proxy));
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
             attempt(failures, () -> TeardownSteps.close(network));
+            attempt(failures, () -> TeardownSteps.close(resources));
             attempt(failures, this::releaseUid);
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
@@ -355,7 +387,10 @@ public final class SandboxSupervisor implements AutoCloseable {
             }
             SandboxStatus last = status;
             if (exitCode != null) {
-                last = last.withExit(exitCode, exitReason(exitCode));
+                last = last.withExit(exitCode, limitReason != null ? limitReason : exitReason(exitCode));
+            }
+            if (limitReason != null && reason == null) {
+                reason = limitReason;
             }
             if (!failures.isEmpty() && finalPhase == SandboxPhase.STOPPED) {
                 finalPhase = SandboxPhase.ERROR;

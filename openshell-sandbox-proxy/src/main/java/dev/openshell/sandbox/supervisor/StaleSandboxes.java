@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.sandbox.cgroup.CgroupHierarchy;
+import dev.openshell.sandbox.cgroup.SandboxCgroup;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.net.SubnetAllocator;
 import dev.openshell.sandbox.net.SubnetClaim;
@@ -13,13 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Reclaims what dead supervisors left behind ({@code kill -9}, a crash, a power cut of the JVM
  * only): their agents' processes, their networks (namespace, veth, nft table, subnet claim), their
- * uid claims and their state directories under the sandboxes root. Every start runs it first; {@code
+ * cgroups, their uid claims and their state directories under the sandboxes root. Every start runs it first; {@code
  * openshell-sandbox cleanup} runs it on demand.
  */
 public final class StaleSandboxes {
@@ -68,9 +72,44 @@ public final class StaleSandboxes {
             });
         }
         SandboxNetwork.reclaimStale(netStateDir);
+        reclaimCgroups(reclaimed, false);
         // Last: the processes that ran as these ids are gone now.
         releaseStaleUids(reclaimed);
         return reclaimed;
+    }
+
+    /**
+     * Ends and removes the cgroups of sandboxes without a live uid claim (a supervisor claims its
+     * uid before it makes the cgroup and releases it only after removing it), or every one.
+     */
+    private static void reclaimCgroups(List<String> reclaimed, boolean all) {
+        CgroupHierarchy hierarchy;
+        try {
+            hierarchy = CgroupHierarchy.detect();
+        } catch (RuntimeException e) {
+            return; // no cgroups here: no sandbox could have made one
+        }
+        Set<String> live = new HashSet<>();
+        if (!all) {
+            uidClaims(new UidAllocator(UidAllocator.DEFAULT_STATE_DIR)).stream()
+                    .filter(UidClaim::ownerAlive)
+                    .forEach(claim -> live.add(claim.sandboxId()));
+        }
+        for (String id : hierarchy.sandboxIds()) {
+            if (live.contains(id)) {
+                continue;
+            }
+            SandboxCgroup cgroup = hierarchy.existing(id);
+            try {
+                cgroup.terminate(Duration.ZERO);
+                cgroup.remove();
+            } catch (RuntimeException e) {
+                // reported by the next reclaim, which tries again
+            }
+            if (!reclaimed.contains(id)) {
+                reclaimed.add(id);
+            }
+        }
     }
 
     private static void releaseStaleUids(List<String> reclaimed) {
@@ -119,6 +158,7 @@ public final class StaleSandboxes {
             deleteRecursively(dir);
         }
         SandboxNetwork.cleanupAll(netStateDir);
+        reclaimCgroups(new ArrayList<>(), true);
         UidAllocator uids = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR);
         uidClaims(uids).forEach(uids::release);
     }

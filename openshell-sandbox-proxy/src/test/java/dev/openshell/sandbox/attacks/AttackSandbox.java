@@ -158,6 +158,11 @@ public final class AttackSandbox implements AutoCloseable {
         return shell.run(script);
     }
 
+    /** Hands {@code script} to the agent without waiting (it may never end, or end the sandbox). */
+    public void send(String script) throws IOException, InterruptedException {
+        shell.send(script);
+    }
+
     /** {@code https://host:PORT/path} on the HTTPS server. */
     public String https(String host, String path) {
         return "https://" + host + ":" + https.port() + path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.SandboxMain;
 import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.cgroup.CgroupHierarchy;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.users.UidAllocator;
 import dev.openshell.sandbox.users.UidClaim;
@@ -56,6 +57,7 @@ class StaleReclaimIT {
                     .contains(true);
             assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).contains("osh-" + id);
             assertThat(uidClaimsOf(id)).hasSize(1);
+            assertThat(CgroupHierarchy.detect().sandboxIds()).contains(id);
 
             List<String> reclaimed =
                     StaleSandboxes.reclaim(SandboxSpec.SANDBOXES_ROOT, SandboxNetwork.DEFAULT_STATE_DIR);
@@ -67,6 +69,7 @@ class StaleReclaimIT {
             assertThat(SandboxFixture.run(List.of("nft", "list", "tables"))).doesNotContain("osh_" + id);
             assertThat(stateDir).doesNotExist();
             assertThat(uidClaimsOf(id)).isEmpty();
+            assertThat(CgroupHierarchy.detect().sandboxIds()).doesNotContain(id);
         } finally {
             supervisor.destroyForcibly();
             Files.deleteIfExists(specFile);
