@@ -5,6 +5,9 @@ import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.cgroup.ByteSize;
+import dev.openshell.sandbox.cgroup.HostResources;
+import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] -- CMD…}: runs CMD once in
+ * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] [--memory S] [--cpus N] [--pids N]
+ * [--tmp-size S] -- CMD…}: runs CMD once in
  * a fresh local sandbox, no gateway needed, like wrapping it with {@code bwrap} but policed by the
  * egress proxy and the policy. The supervisor runs in this process; when CMD exits (or this
  * process gets SIGTERM or SIGINT) the sandbox is removed, leaving nothing behind.
@@ -35,18 +39,21 @@ import picocli.CommandLine.Spec;
         description = {
             "Run a command in a fresh local sandbox (no gateway) and remove the sandbox when it exits.",
             "Without --policy: no network, the system read-only, the work directory and /tmp writable.",
+            "The command runs as a uid of its own, with memory, CPU and process limits: reaching the memory or"
+                    + " process limit ends the sandbox, and stderr says which.",
             "Denied connections are reported on stderr as 'openshell: denied: ...'. Needs root."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  openshell run -- sh -c 'curl -sS https://example.com; id -u'",
             "  openshell run --policy allow-example.yaml --workdir \"$PWD\" -- curl https://example.com",
-            "  openshell run --tty -- bash"
+            "  openshell run --tty -- bash",
+            "  openshell run --memory 512m --cpus 0.5 --pids 256 -- make -j4"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "N:the command's own exit code",
-            "2:bad usage or an invalid policy file",
+            "N:the command's own exit code (137 or 143 when a limit ended the sandbox)",
+            "2:bad usage, an invalid policy file, an unusable --workdir or limit",
             "125:the sandbox could not be created (not root, policy path missing, ...)"
         })
 public final class RunCommand implements Callable<Integer> {
@@ -55,8 +62,8 @@ public final class RunCommand implements Callable<Integer> {
     public static final int SANDBOX_FAILED = 125;
 
     /** Start failures that are the caller's to fix: exit 2 like other invalid input. */
-    private static final java.util.Set<String> CALLER_MISTAKES =
-            java.util.Set.of("policy_invalid", "workdir_unusable", "process_user_unknown", "process_user_reserved");
+    private static final java.util.Set<String> CALLER_MISTAKES = java.util.Set.of(
+            "policy_invalid", "workdir_unusable", "resources_invalid", "process_user_unknown", "process_user_reserved");
 
     @Spec
     private CommandSpec spec;
@@ -81,6 +88,28 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--tty", description = "Give the command this terminal (for interactive programs).")
     private boolean tty;
+
+    @Option(
+            names = "--memory",
+            paramLabel = "SIZE",
+            description = "Memory limit for the command, everything it starts and what it keeps in /tmp"
+                    + " (e.g. 512m, 2g; default: 2g or half the RAM, whichever is lower).")
+    private String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU time in cores, e.g. 0.5 or 2 (default: every core).")
+    private Double cpus;
+
+    @Option(
+            names = "--pids",
+            paramLabel = "N",
+            description = "Most processes and threads at once (default: " + ResourceLimits.DEFAULT_PIDS + ").")
+    private Integer pids;
+
+    @Option(
+            names = "--tmp-size",
+            paramLabel = "SIZE",
+            description = "Size of the private /tmp and /dev/shm, counted in --memory (default: half of --memory).")
+    private String tmpSize;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     private List<String> command;
@@ -137,9 +166,37 @@ public final class RunCommand implements Callable<Integer> {
     private SandboxSpec sandboxSpec() {
         // Checked by the supervisor (WorkdirCheck) before anything is made.
         Path dir = workdir == null ? null : workdir.toAbsolutePath().normalize();
-        SandboxSpec sandbox =
-                SandboxSpec.of(dir, command).withEnv(environment()).withTty(tty).withSsh(false);
+        SandboxSpec sandbox = SandboxSpec.of(dir, command)
+                .withEnv(environment())
+                .withTty(tty)
+                .withSsh(false)
+                .withResources(resources());
         return policy == null ? sandbox : sandbox.withPolicyFile(policy.toAbsolutePath());
+    }
+
+    /** The limits given on the command line, checked against this host now rather than at start. */
+    private ResourceLimits resources() {
+        ResourceLimits limits = ResourceLimits.DEFAULT;
+        if (memory != null) {
+            limits = limits.withMemory(ByteSize.parse(memory, "--memory"));
+        }
+        if (cpus != null) {
+            if (!(cpus > 0)) {
+                throw new SandboxException("resources_invalid", "--cpus: " + cpus + " is not above 0");
+            }
+            limits = limits.withCpus(cpus);
+        }
+        if (pids != null) {
+            if (pids <= 0) {
+                throw new SandboxException("resources_invalid", "--pids: " + pids + " is not above 0");
+            }
+            limits = limits.withPids(pids);
+        }
+        if (tmpSize != null) {
+            limits = limits.withTmp(ByteSize.parse(tmpSize, "--tmp-size"));
+        }
+        limits.resolve(HostResources.detect());
+        return limits;
     }
 
     private Map<String, String> environment() {
@@ -182,6 +239,9 @@ public final class RunCommand implements Callable<Integer> {
             case "not_root" ->
                 "openshell run creates a network namespace and firewall rules: run it as root" + " (e.g. with sudo).";
             case "network_unavailable" -> "Install iproute2 and nftables: apt-get install -y iproute2 nftables.";
+            case "resources_invalid" -> "Sizes are like 512m or 2g; --cpus is at most this host's cores.";
+            case "cgroups_unavailable" ->
+                "Resource limits need the memory and pids cgroup controllers (cgroup v2, or v1 hierarchies).";
             case "workdir_unusable" ->
                 "--workdir must be a writable directory of an unprivileged user on a local filesystem; or omit it.";
             default -> "See '" + spec.qualifiedName() + " --help'.";

@@ -166,6 +166,29 @@ class RunCommandIT {
     }
 
     @Test
+    void aLimitEndsTheSandboxAndStderrSaysWhichInOneLine() throws Exception {
+        Set<String> before = sandboxNamespaces();
+
+        Run bomb = openshell("run", "--pids", "32", "--", "sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 300");
+        Run hog = openshell("run", "--memory", "48m", "--", "python3", "-c", "hog = b'x' * (1 << 30)");
+
+        assertThat(bomb.exitCode()).as(bomb.toString()).isIn(137, 143);
+        assertThat(bomb.err().lines().filter(l -> l.startsWith("openshell: ")).toList())
+                .containsExactly("openshell: process limit of 32 reached: " + forks(bomb.err()));
+        assertThat(hog.exitCode()).as(hog.toString()).isIn(137, 143);
+        assertThat(hog.err().lines().filter(l -> l.startsWith("openshell: ")).toList())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("openshell: memory limit of 48 MiB reached: out-of-memory kill inside the sandbox");
+        assertThat(sandboxNamespaces()).isSubsetOf(before);
+    }
+
+    private static String forks(String err) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reached: (\\d+ forks? refused)")
+                .matcher(err);
+        return m.find() ? m.group(1) : "(none)";
+    }
+
+    @Test
     void anInvalidPolicyIsOneLineAndExitCode2() throws Exception {
         Path policy = Files.writeString(tmp.resolve("bad.yaml"), "version: 1\nnetwork_policie: {}\n");
 
