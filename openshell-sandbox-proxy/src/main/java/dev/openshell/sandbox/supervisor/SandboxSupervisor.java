@@ -19,8 +19,6 @@ import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
 import dev.openshell.sandbox.users.AgentIdentity;
-import dev.openshell.sandbox.users.UidAllocator;
-import dev.openshell.sandbox.users.UidClaim;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} provisions
- * the network, the proxy, the trust bundle and the confined agent, then returns in {@code Ready};
+ * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} claims a uid
+ * and a cgroup with the spec's limits ({@link HostClaims}), provisions the network, the proxy, the
+ * trust bundle and the confined agent, then returns in {@code Ready};
  * the agent's exit, {@link #close()} or a failed start tear everything down again (processes,
  * proxy, network, temporary files), record the exit code and reason, and end in {@code Stopped} or
  * {@code Error}.
@@ -51,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
  * and client key, root only), {@code work/} (the private workdir when none was given). At the end
  * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
- * the rest stays only when the spec asked to keep state, otherwise the whole directory goes.
+ * the rest stays only when the spec asked to keep state (then root's alone), otherwise the whole
+ * directory goes. A limit hit (OOM kill, refused fork) ends the sandbox with the limit as reason.
  */
 public final class SandboxSupervisor implements AutoCloseable {
 
@@ -87,11 +87,9 @@ public final class SandboxSupervisor implements AutoCloseable {
     private SandboxSshServer ssh;
     private Process agent;
     private BypassWatch bypassWatch;
-    private SandboxResources resources;
+    private HostClaims claims;
     private ControlSocket control;
     private Path hostWorkdir;
-    private UidClaim uidClaim;
-    private AgentIdentity identity;
     private boolean ownWorkdir;
     private boolean ownStateDir;
     private boolean tornDown;
@@ -133,15 +131,15 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
         StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
-        uidClaim = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).claim(spec.id());
-        identity = AgentIdentity.resolve(policy.process(), uidClaim);
-        prepareStateDir();
+        claims = HostClaims.claim(spec.id(), policy.process());
+        AgentIdentity identity = claims.identity();
+        StateDirectories.prepare(stateDir, identity.gid());
+        ownStateDir = true;
         updateStatus(status);
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
         log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
                 + ")");
-        resources = SandboxResources.create(spec.id(), spec.resources());
-        log.event("limits: " + resources.describe());
+        log.event("limits: " + claims.limit(spec.resources()));
 
         hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
@@ -197,7 +195,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         trustDir,
                         network.namespaceFile(),
                         resolvConf)
-                .withLimits(resources.launchLimits());
+                .withLimits(claims.launchLimits());
         if (spec.ssh()) {
             // Before the agent, so a client that sees Ready can connect at once.
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
@@ -216,7 +214,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                 + steps + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
-        resources.watch(LIMIT_POLL, this::limitHit);
+        claims.watch(LIMIT_POLL, this::limitHit);
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
@@ -355,28 +353,27 @@ public final class SandboxSupervisor implements AutoCloseable {
             });
             // The cgroup holds every process of the sandbox, forks in flight included; the
             // namespace scan then finds any that escaped it (none should).
+            boolean limited = claims != null && claims.limited();
             attempt(failures, () -> {
-                if (resources != null) {
-                    resources.terminate(options.stopGrace());
+                if (limited) {
+                    claims.terminate(options.stopGrace());
                 }
             });
             attempt(
                     failures,
                     () -> NamespaceProcesses.killAll(
-                            status.netnsInode(), resources != null ? Duration.ZERO : options.stopGrace()));
+                            status.netnsInode(), limited ? Duration.ZERO : options.stopGrace()));
             Integer exitCode = null;
             if (agent != null) {
-                exitCode = waitForAgent();
+                exitCode = AgentExit.await(agent);
                 pumps.forEach(TeardownSteps::joinQuietly);
             }
-            String limitReason =
-                    resources == null ? null : resources.limitReason().orElse(null);
+            String limitReason = claims == null ? null : claims.limitReason().orElse(null);
             attempt(failures, () -> TeardownSteps.close(proxy));
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
             attempt(failures, () -> TeardownSteps.close(network));
-            attempt(failures, () -> TeardownSteps.close(resources));
-            attempt(failures, this::releaseUid);
+            attempt(failures, () -> TeardownSteps.close(claims));
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
                 // The client key is a credential: it never outlives the sandbox.
@@ -387,7 +384,8 @@ public final class SandboxSupervisor implements AutoCloseable {
             }
             SandboxStatus last = status;
             if (exitCode != null) {
-                last = last.withExit(exitCode, limitReason != null ? limitReason : exitReason(exitCode));
+                last = last.withExit(
+                        exitCode, limitReason != null ? limitReason : AgentExit.reason(exitCode, stopRequested));
             }
             if (limitReason != null && reason == null) {
                 reason = limitReason;
@@ -407,61 +405,12 @@ public final class SandboxSupervisor implements AutoCloseable {
             // Without ownStateDir the directory is another sandbox's, or none was made.
             if (ownStateDir && spec.keepState()) {
                 updateStatusQuietly(last);
-                lockDownQuietly();
+                StateDirectories.lockDownQuietly(stateDir);
             } else if (ownStateDir) {
                 StaleSandboxes.deleteRecursively(stateDir);
             }
             ended.complete(last);
         }
-    }
-
-    /** Last, once no process of the sandbox is left: the id may name another sandbox next. */
-    private void releaseUid() {
-        if (uidClaim != null) {
-            new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).release(uidClaim);
-        }
-    }
-
-    private void lockDownQuietly() {
-        try {
-            StateDirectories.lockDown(stateDir);
-        } catch (IOException e) {
-            // the directory is gone; nothing left to protect
-        }
-    }
-
-    private int waitForAgent() {
-        try {
-            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-                agent.destroyForcibly();
-                agent.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return agent.isAlive() ? 137 : agent.exitValue();
-    }
-
-    private String exitReason(int code) {
-        if (stopRequested) {
-            return "stopped by the supervisor";
-        }
-        if (code > 128 && code < 128 + 65) {
-            return "exited with status " + code + " (signal " + (code - 128) + " if killed)";
-        }
-        return "exited";
-    }
-
-    private void prepareStateDir() throws IOException {
-        SandboxStatus.read(stateDir)
-                .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
-                .ifPresent(s -> {
-                    throw new SandboxException(
-                            "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
-                });
-        StateDirectories.prepare(stateDir, identity.gid());
-        ownStateDir = true;
-        Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 
     private void updateStatus(SandboxStatus next) {

@@ -62,7 +62,7 @@ public final class StaleSandboxes {
                         status.withPhase(SandboxPhase.ERROR, "supervisor died; reclaimed")
                                 .write(dir);
                     }
-                    lockDownQuietly(dir);
+                    StateDirectories.lockDownQuietly(dir);
                 } else {
                     deleteRecursively(dir);
                 }
@@ -129,14 +129,6 @@ public final class StaleSandboxes {
             return uids.claims();
         } catch (RuntimeException e) {
             return List.of();
-        }
-    }
-
-    private static void lockDownQuietly(Path dir) {
-        try {
-            StateDirectories.lockDown(dir);
-        } catch (IOException e) {
-            // removed meanwhile
         }
     }
 

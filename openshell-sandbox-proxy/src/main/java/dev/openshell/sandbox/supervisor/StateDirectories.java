@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Permissions of the supervisors' state, so that no agent can list it or read another sandbox's:
+ * The sandbox state directory's life and permissions, so that no agent can list it or read another sandbox's:
  * {@code /run/openshell} and {@code /run/openshell/sandboxes} are 0711 (traversable, not
  * listable), a live sandbox's state directory is 0710 owned by root and the agent's gid (only its
  * own agent may pass through, to reach {@code tls/}), and a state directory kept after the end is
@@ -27,6 +28,12 @@ final class StateDirectories {
      * itself 0710 root:gid.
      */
     static void prepare(Path stateDir, int gid) throws IOException {
+        SandboxStatus.read(stateDir)
+                .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
+                .ifPresent(s -> {
+                    throw new SandboxException(
+                            "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
+                });
         Path defaultRun = SandboxSpec.SANDBOXES_ROOT.getParent();
         createTraversable(stateDir.getParent());
         if (stateDir.startsWith(defaultRun)) {
@@ -37,12 +44,22 @@ final class StateDirectories {
         Files.setAttribute(stateDir, "unix:uid", 0);
         Files.setAttribute(stateDir, "unix:gid", gid);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(GROUP_TRAVERSE));
+        Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 
     /** A kept state directory after the end: root only. */
     static void lockDown(Path stateDir) throws IOException {
         Files.setAttribute(stateDir, "unix:gid", 0);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));
+    }
+
+    /** {@link #lockDown}, for a teardown that must go on whatever happens. */
+    static void lockDownQuietly(Path stateDir) {
+        try {
+            lockDown(stateDir);
+        } catch (IOException e) {
+            // the directory is gone; nothing left to protect
+        }
     }
 
     private static void createTraversable(Path dir) throws IOException {
