@@ -34,6 +34,7 @@ final class StateDirectories {
                     throw new SandboxException(
                             "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
                 });
+        refuseForeign(stateDir);
         Path defaultRun = SandboxSpec.SANDBOXES_ROOT.getParent();
         createTraversable(stateDir.getParent());
         if (stateDir.startsWith(defaultRun)) {
@@ -45,6 +46,24 @@ final class StateDirectories {
         Files.setAttribute(stateDir, "unix:gid", gid);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(GROUP_TRAVERSE));
         Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
+    }
+
+    /**
+     * An existing directory is taken over (chown, chmod) only if it is empty or a sandbox's state
+     * directory: a {@code state_dir} naming {@code /etc} or someone's home must not be re-owned.
+     */
+    private static void refuseForeign(Path stateDir) throws IOException {
+        if (!Files.isDirectory(stateDir) || Files.exists(stateDir.resolve(SandboxStatus.FILE))) {
+            return;
+        }
+        try (var entries = Files.list(stateDir)) {
+            if (entries.findAny().isPresent()) {
+                throw new SandboxException(
+                        "spec_invalid",
+                        "state_dir " + stateDir + " exists, is not empty and holds no sandbox state (no "
+                                + SandboxStatus.FILE + "); give a new or empty directory");
+            }
+        }
     }
 
     /** A kept state directory after the end: root only. */
