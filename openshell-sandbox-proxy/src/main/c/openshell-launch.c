@@ -3,10 +3,9 @@
  *
  * The supervisor (a JVM) spawns this launcher; everything below runs in this process before
  * execve, which a JVM cannot do between fork and exec. Order: parse and validate; join the
- * cgroups; no_new_privs;
- * mount namespace (private /, fresh /tmp and /dev/shm, binds); network namespace; empty the
- * capability bounding set and ambient set; Landlock; seccomp; chdir; setgroups/setgid/setuid;
- * verify we are not root; execvp.
+ * cgroups; no_new_privs; mount namespace (private /, fresh /tmp and /dev/shm, binds, idmapped
+ * binds); network namespace; empty the capability bounding set and ambient set; Landlock;
+ * seccomp; chdir; setgroups/setgid/setuid; verify we are not root; execvp.
  */
 #define _GNU_SOURCE
 #include <ctype.h>

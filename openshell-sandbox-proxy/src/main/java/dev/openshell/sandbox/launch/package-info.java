@@ -4,7 +4,8 @@
  * <p>A JVM cannot run code between fork and exec, so the supervisor spawns the small C program
  * in {@code src/main/c} (built by the Maven build into {@code native/linux-x86_64/}; see
  * {@link dev.openshell.sandbox.launch.LauncherBinary}). It applies, to itself and then
- * {@code execve}s: no_new_privs; a private mount namespace with fresh {@code /tmp} and
+ * {@code execve}s: joins the sandbox's cgroups ({@code --cgroup DIR}, before anything forks);
+ * no_new_privs; a private mount namespace with fresh {@code /tmp} and
  * {@code /dev/shm} and the binds; the network namespace; an empty capability bounding and ambient
  * set; Landlock; seccomp; the {@code --user}/{@code --group} ids (never root, verified; the
  * supervisor passes the sandbox's own numeric uid and gid). {@link
@@ -23,6 +24,9 @@
  * and the TIOCSTI/TIOCLINUX ioctls, and set-id mode bits in {@code chmod}, {@code fchmod*},
  * {@code creat}, {@code mknod*} and creating {@code open}/{@code openat} ({@code openat2} gets
  * ENOSYS); x32 calls get EPERM and foreign architectures are killed.
+ *
+ * <p>{@code --tmp-size BYTES} sizes the fresh {@code /tmp} and {@code /dev/shm} (tmpfs pages are
+ * charged to the writer's memory cgroup, so they count against the sandbox's memory limit).
  *
  * <p>{@code --bind-idmapped SRC:DST} mounts a user's directory (the workdir) through an idmapped
  * mount ({@code open_tree} + {@code mount_setattr(MOUNT_ATTR_IDMAP)} + {@code move_mount}, see
