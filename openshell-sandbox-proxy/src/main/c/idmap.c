@@ -11,7 +11,8 @@
  * open_tree(OPEN_TREE_CLONE) makes a detached copy of the source's mount tree; mount_setattr
  * (MOUNT_ATTR_IDMAP) attaches a user namespace whose uid_map/gid_map say "owner <-> agent"; the
  * namespace comes from a short-lived child that unshares CLONE_NEWUSER and waits while we write its
- * maps; move_mount attaches the copy at the target. The mount is also nosuid and nodev.
+ * maps. The copy is nosuid and nodev; the agent's view (mounts.c) attaches it like any other tree
+ * it shows (move_mount), with the writable places' noexec on top.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,7 +122,7 @@ static const char *filesystem_name(long type) {
 }
 
 /* A detached, idmapped copy of the tree at source_fd; the caller attaches or closes it. */
-static int idmapped_tree(const char *source, int source_fd, uid_t uid, gid_t gid) {
+static int idmapped_copy(const char *source, int source_fd, uid_t uid, gid_t gid) {
     struct stat st;
     if (fstat(source_fd, &st) < 0) fail("--bind-idmapped %s: %s", source, strerror(errno));
     if (!S_ISDIR(st.st_mode)) fail("--bind-idmapped %s: not a directory", source);
@@ -158,12 +159,13 @@ static int idmapped_tree(const char *source, int source_fd, uid_t uid, gid_t gid
     return tree;
 }
 
-void mount_idmapped(const char *source, int source_fd, const char *target, uid_t uid, gid_t gid) {
-    int tree = idmapped_tree(source, source_fd, uid, gid);
-    if (syscall(__NR_move_mount, tree, "", AT_FDCWD, target, IDMAP_MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-        fail("--bind-idmapped %s:%s: move_mount: %s", source, target, strerror(errno));
-    }
-    close(tree);
+int idmapped_tree(const char *source, uid_t uid, gid_t gid) {
+    /* The checks and the copy work on this one descriptor: a path swapped meanwhile changes nothing. */
+    int fd = open(source, O_PATH | O_CLOEXEC);
+    if (fd < 0) fail("--bind-idmapped %s: %s", source, strerror(errno));
+    int tree = idmapped_copy(source, fd, uid, gid);
+    close(fd);
+    return tree;
 }
 
 void probe_idmap(const char *dir) {
@@ -173,7 +175,7 @@ void probe_idmap(const char *dir) {
     if (fstat(fd, &st) < 0) fail("--probe-idmap %s: %s", dir, strerror(errno));
     /* Any id other than the owner's makes the kernel apply a real mapping. */
     uid_t other = st.st_uid == 65534 ? 65533 : 65534;
-    close(idmapped_tree(dir, fd, other, other));
+    close(idmapped_copy(dir, fd, other, other));
     close(fd);
     printf("idmap=yes\n");
     exit(0);

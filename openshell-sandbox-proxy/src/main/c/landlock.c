@@ -14,6 +14,8 @@
  * path does not exist, e.g. /dev/tty in a container):
  *   read-write: /dev/null /dev/zero /dev/full /dev/tty /dev/pts /dev/ptmx /dev/shm
  *   read-only:  /dev/urandom /dev/random /proc
+ * In the agent's own root (--private-mounts) every directory may also be listed (READ_DIR on /):
+ * that root holds only what the policy shows, so `ls /` or `ls /dev` reveals nothing more.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -123,7 +125,8 @@ static void add_listed(int ruleset, enum landlock_mode mode, const struct path_l
     }
 }
 
-void landlock_apply(enum landlock_mode mode, const struct path_list *read_only, const struct path_list *read_write) {
+void landlock_apply(enum landlock_mode mode, const struct path_list *read_only, const struct path_list *read_write,
+                    int list_root) {
     if (mode == LANDLOCK_MODE_OFF) return;
     int abi = landlock_abi();
     if (abi <= 0) {
@@ -146,6 +149,7 @@ void landlock_apply(enum landlock_mode mode, const struct path_list *read_only, 
     add_baseline(ruleset, BASELINE_READ_WRITE, sizeof(BASELINE_READ_WRITE) / sizeof(*BASELINE_READ_WRITE), all);
     add_baseline(ruleset, BASELINE_READ_ONLY, sizeof(BASELINE_READ_ONLY) / sizeof(*BASELINE_READ_ONLY),
                  LL_FS_READ_ONLY);
+    if (list_root) add_baseline(ruleset, (const char *const[]){"/"}, 1, LL_FS_READ_DIR);
     add_listed(ruleset, mode, read_only, LL_FS_READ_ONLY);
     add_listed(ruleset, mode, read_write, all);
 

@@ -1,11 +1,27 @@
 /*
  * openshell-launch: applies the sandbox restrictions to itself, then execs the agent.
  *
- * The supervisor (a JVM) spawns this launcher; everything below runs in this process before
- * execve, which a JVM cannot do between fork and exec. Order: parse and validate; join the
- * cgroups; no_new_privs; mount namespace (private /, fresh /tmp and /dev/shm, binds, idmapped
- * binds); network namespace; empty the capability bounding set and ambient set; Landlock;
- * seccomp; chdir; setgroups/setgid/setuid; verify we are not root; execvp.
+ * The supervisor (a JVM) spawns this launcher; everything below runs in this process (and, with
+ * a PID namespace, in its children) before execve, which a JVM cannot do between fork and exec.
+ * The steps of main(), in this order (each a function of its own; keep them separate):
+ *
+ *   1. parse and validate (users and groups are resolved while /etc is the host's)
+ *   2. join the sandbox's cgroups (--cgroup, cgroup.c): before anything forks (the idmap helper,
+ *      the relay, the init, the agent), so every process of the sandbox is counted and limited
+ *   3. no_new_privs; core dumps off (RLIMIT_CORE 0, soft and hard)
+ *   4. the agent's view (--private-mounts, mounts.c): new mount namespace, a root holding only
+ *      what the policy exposes plus the sandbox's own /tmp, /var/tmp, /run, /dev (writable
+ *      tmpfs sized by --tmp-size), binds and idmapped binds (idmap.c); or, for a session in a
+ *      running sandbox (--join), its init's mount and network namespaces
+ *   5. the network namespace (--netns)
+ *   6. the PID namespace (init.c): fork; the parent stays behind as a relay; the child is pid 1
+ *      of a new namespace (mounts /proc, vm.memfd_noexec=2) or a process of the joined one
+ *   7. empty the capability bounding set and ambient set; Landlock; seccomp
+ *   8. chdir, still privileged: a work directory below one the agent may not search (a 0700
+ *      home the policy exposes) works; the agent and its init inherit it
+ *   9. setgroups/setgid/setuid, verify we are not root; renew the relay's death signal
+ *  10. in a new PID namespace: the init forks the agent (pid 2) and stays behind (init.c)
+ *  11. close stray descriptors; execvp
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -22,6 +38,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -43,19 +60,31 @@ static const char USAGE[] =
     "\n"
     "  --netns PATH          setns(CLONE_NEWNET) into this namespace file\n"
     "                        (/var/run/netns/NAME or /proc/PID/ns/net)\n"
-    "  --private-mounts      new mount namespace, / made recursively private, a fresh tmpfs\n"
-    "                        (mode 1777) on /tmp and on /dev/shm\n"
-    "  --bind SRC:DST        (repeatable, needs --private-mounts) bind-mount SRC onto DST; SRC\n"
-    "                        is resolved before the fresh /tmp hides the host's, DST after;\n"
-    "                        a missing DST is created only under /tmp\n"
-    "  --bind-idmapped SRC:DST (repeatable, needs --private-mounts) like --bind for a directory,\n"
-    "                        through an idmapped mount that shows SRC's owner and group as\n"
-    "                        --user/--group (what PROGRAM creates belongs to them on disk);\n"
-    "                        nosuid, nodev; SRC owned by root is refused\n"
+    "  --private-mounts      the agent's own mount and PID namespaces: a fresh root holding\n"
+    "                        only the --expose paths, the binds, and the sandbox's own /tmp,\n"
+    "                        /var/tmp, /run (empty tmpfs), /dev (null zero full random urandom\n"
+    "                        tty ptmx pts, a private shm) and /proc; PROGRAM runs as pid 2\n"
+    "                        under an init (pid 1) that forwards signals and exits with its\n"
+    "                        status; this process waits outside and exits with it too\n"
+    "  --expose PATH         (repeatable, needs --private-mounts) show the host's PATH at the\n"
+    "                        same place, nosuid,nodev (skipped when the host has none)\n"
+    "  --expose-writable PATH  the same, also noexec (the policy's read_write paths)\n"
+    "  --symlink LINK:TARGET (repeatable) create the symlink LINK -> TARGET in the new root\n"
+    "  --bind SRC:DST        (repeatable, needs --private-mounts) show SRC at DST, writable,\n"
+    "                        noexec,nosuid,nodev; a missing DST is created on the sandbox's\n"
+    "                        own tmpfs only (under /, /tmp, /run, ...), never on the host\n"
+    "  --ro-bind SRC:DST     the same, read-only\n"
+    "  --bind-idmapped SRC:DST  like --bind for a directory, through an idmapped mount that\n"
+    "                        shows SRC's owner and group as --user/--group (what PROGRAM\n"
+    "                        creates belongs to them on disk); SRC owned by root is refused\n"
+    "  --tmp-size BYTES      (needs --private-mounts) size of each writable tmpfs of the\n"
+    "                        sandbox (/tmp, /var/tmp, /dev/shm); default: the kernel's, half of RAM\n"
+    "  --exec-from-writable  writable places (/tmp, /var/tmp, /dev/shm, --bind,\n"
+    "                        --expose-writable) keep exec (still nosuid,nodev)\n"
+    "  --join PID            run inside the sandbox whose init has host pid PID: its mount,\n"
+    "                        network and PID namespaces (with --netns: must be the same)\n"
     "  --cgroup DIR          (repeatable) join this cgroup (write our pid to DIR/cgroup.procs)\n"
     "                        first, before anything forks\n"
-    "  --tmp-size BYTES      size of the fresh /tmp and /dev/shm (tmpfs size=; default: the\n"
-    "                        kernel's, half of RAM)\n"
     "  --ro PATH             (repeatable) Landlock: read and execute beneath PATH\n"
     "  --rw PATH             (repeatable) Landlock: every filesystem right beneath PATH\n"
     "  --landlock MODE       best_effort (default): a missing path or a kernel without\n"
@@ -71,12 +100,13 @@ static const char USAGE[] =
     "  --probe-idmap DIR     whether --bind-idmapped DIR can work: print idmap=yes and exit 0,\n"
     "                        or exit 125 with the reason (root-owned, filesystem without support)\n"
     "\n"
-    "Landlock paths are as seen after the mounts. Every ruleset also allows read-write\n"
-    "/dev/null /dev/zero /dev/full /dev/tty /dev/pts /dev/ptmx /dev/shm and read-only\n"
-    "/dev/urandom /dev/random /proc (each skipped when missing).\n"
+    "Paths of --ro, --rw and --chdir are as seen after the mounts. Every ruleset also allows\n"
+    "read-write /dev/null /dev/zero /dev/full /dev/tty /dev/pts /dev/ptmx /dev/shm and read-only\n"
+    "/dev/urandom /dev/random /proc (each skipped when missing). Core dumps are always off.\n"
     "\n"
-    "Exit status: PROGRAM's own; 125 when the sandbox cannot be set up (one line on stderr\n"
-    "prefixed 'openshell-launch:'); 126 when PROGRAM cannot be executed; 127 when not found.\n";
+    "Exit status: PROGRAM's own (128+N when a signal N ended it); 125 when the sandbox cannot be\n"
+    "set up (one line on stderr prefixed 'openshell-launch:'); 126 when PROGRAM cannot be\n"
+    "executed; 127 when not found.\n";
 
 static void vreport(const char *prefix, const char *fmt, va_list ap) {
     char line[1024];
@@ -99,22 +129,13 @@ void warning(const char *fmt, ...) {
     va_end(ap);
 }
 
-struct bind {
-    const char *source;
-    const char *target;
-    int source_fd;
-    int idmapped;
-};
-
 struct options {
     const char *netns;
-    int private_mounts;
-    struct bind *binds;
-    size_t bind_count;
+    struct view view;
+    struct join join;
     struct path_list read_only;
     struct path_list read_write;
     struct path_list cgroups;
-    unsigned long long tmp_size;
     enum landlock_mode landlock;
     int seccomp;
     const char *user;
@@ -137,6 +158,21 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+static void add_bind(struct view *view, const char *name, const char *value, int read_only, int idmapped) {
+    const char *colon = strchr(value, ':');
+    if (!colon || colon == value || colon[1] == '\0') fail("%s %s: expected SRC:DST", name, value);
+    struct bind *b = &view->binds[view->bind_count++];
+    b->source = strndup(value, (size_t)(colon - value));
+    b->target = colon + 1;
+    b->read_only = read_only;
+    b->idmapped = idmapped;
+    b->tree_fd = -1;
+}
+
+static const char *bind_option(const struct bind *b) {
+    return b->idmapped ? "--bind-idmapped" : b->read_only ? "--ro-bind" : "--bind";
+}
+
 static void probe(void) {
     printf("landlock_abi=%d\nseccomp=%s\n", landlock_abi(), seccomp_available() ? "yes" : "no");
     exit(0);
@@ -144,11 +180,17 @@ static void probe(void) {
 
 static void parse(int argc, char **argv, struct options *o) {
     size_t max = (size_t)argc;
-    o->binds = calloc(max, sizeof(*o->binds));
+    o->view.binds = calloc(max, sizeof(*o->view.binds));
+    o->view.links = calloc(max, sizeof(*o->view.links));
+    o->view.expose.items = calloc(max, sizeof(char *));
+    o->view.expose_writable.items = calloc(max, sizeof(char *));
     o->read_only.items = calloc(max, sizeof(char *));
     o->read_write.items = calloc(max, sizeof(char *));
     o->cgroups.items = calloc(max, sizeof(char *));
-    if (!o->binds || !o->read_only.items || !o->read_write.items || !o->cgroups.items) fail("out of memory");
+    if (!o->view.binds || !o->view.links || !o->view.expose.items || !o->view.expose_writable.items ||
+        !o->read_only.items || !o->read_write.items || !o->cgroups.items) {
+        fail("out of memory");
+    }
     o->landlock = LANDLOCK_MODE_BEST_EFFORT;
     o->seccomp = 1;
     o->netns_fd = -1;
@@ -165,7 +207,9 @@ static void parse(int argc, char **argv, struct options *o) {
         } else if (strcmp(arg, "--probe") == 0) {
             probe();
         } else if (strcmp(arg, "--private-mounts") == 0) {
-            o->private_mounts = 1;
+            o->view.enabled = 1;
+        } else if (strcmp(arg, "--exec-from-writable") == 0) {
+            o->view.exec_writable = 1;
         } else if (strcmp(arg, "--seccomp") == 0) {
             o->seccomp = 1;
         } else if (strcmp(arg, "--no-seccomp") == 0) {
@@ -174,22 +218,33 @@ static void parse(int argc, char **argv, struct options *o) {
             probe_idmap(v);
         } else if ((v = option_value(argc, argv, &i, "--netns"))) {
             o->netns = v;
-        } else if ((v = option_value(argc, argv, &i, "--bind")) ||
-                   (v = option_value(argc, argv, &i, "--bind-idmapped"))) {
-            const char *colon = strchr(v, ':');
-            if (!colon || colon == v || colon[1] == '\0') fail("%s %s: expected SRC:DST", arg, v);
-            struct bind *b = &o->binds[o->bind_count++];
-            b->source = strndup(v, (size_t)(colon - v));
-            b->target = colon + 1;
-            b->source_fd = -1;
-            b->idmapped = strncmp(arg, "--bind-idmapped", 15) == 0;
+        } else if ((v = option_value(argc, argv, &i, "--bind"))) {
+            add_bind(&o->view, "--bind", v, 0, 0);
+        } else if ((v = option_value(argc, argv, &i, "--ro-bind"))) {
+            add_bind(&o->view, "--ro-bind", v, 1, 0);
+        } else if ((v = option_value(argc, argv, &i, "--bind-idmapped"))) {
+            add_bind(&o->view, "--bind-idmapped", v, 0, 1);
         } else if ((v = option_value(argc, argv, &i, "--cgroup"))) {
             o->cgroups.items[o->cgroups.len++] = v;
         } else if ((v = option_value(argc, argv, &i, "--tmp-size"))) {
             char *end;
             errno = 0;
-            o->tmp_size = strtoull(v, &end, 10);
-            if (errno || *end || !isdigit((unsigned char)v[0]) || o->tmp_size == 0) fail("--tmp-size %s: expected bytes", v);
+            o->view.tmp_size = strtoull(v, &end, 10);
+            if (errno || *end || !isdigit((unsigned char)v[0]) || o->view.tmp_size == 0) {
+                fail("--tmp-size %s: expected bytes", v);
+            }
+        } else if ((v = option_value(argc, argv, &i, "--expose"))) {
+            o->view.expose.items[o->view.expose.len++] = v;
+        } else if ((v = option_value(argc, argv, &i, "--expose-writable"))) {
+            o->view.expose_writable.items[o->view.expose_writable.len++] = v;
+        } else if ((v = option_value(argc, argv, &i, "--symlink"))) {
+            const char *colon = strchr(v, ':');
+            if (!colon || colon == v || colon[1] == '\0') fail("--symlink %s: expected LINK:TARGET", v);
+            struct symlink *l = &o->view.links[o->view.link_count++];
+            l->link = strndup(v, (size_t)(colon - v));
+            l->target = colon + 1;
+        } else if ((v = option_value(argc, argv, &i, "--join"))) {
+            o->join.pid = v;
         } else if ((v = option_value(argc, argv, &i, "--ro"))) {
             o->read_only.items[o->read_only.len++] = v;
         } else if ((v = option_value(argc, argv, &i, "--rw"))) {
@@ -249,94 +304,57 @@ static void resolve_identity(struct options *o) {
     if (o->gid == 0) fail("--group %s: refusing to run as the root group", o->group ? o->group : o->user);
 }
 
+static void require_absolute(const char *option, const char *path) {
+    if (path[0] != '/') fail("%s %s: paths must be absolute", option, path);
+}
+
 static void validate(struct options *o) {
     resolve_identity(o);
-    if (o->bind_count > 0 && !o->private_mounts) fail("--bind needs --private-mounts");
+    struct view *v = &o->view;
+    int mounts = v->bind_count + v->expose.len + v->expose_writable.len + v->link_count > 0 || v->exec_writable ||
+                 v->tmp_size;
+    if (mounts && !v->enabled) {
+        fail("--bind, --ro-bind, --bind-idmapped, --expose, --symlink, --exec-from-writable and --tmp-size need "
+             "--private-mounts");
+    }
+    v->uid = o->uid;
+    v->gid = o->gid;
+    if (o->join.pid && v->enabled) fail("--join and --private-mounts exclude each other: a session joins the sandbox's mounts");
     if (o->netns) {
         o->netns_fd = open(o->netns, O_RDONLY | O_CLOEXEC);
         if (o->netns_fd < 0) fail("--netns %s: %s", o->netns, strerror(errno));
     }
-    for (size_t i = 0; i < o->bind_count; i++) {
-        struct bind *b = &o->binds[i];
-        if (b->source[0] != '/' || b->target[0] != '/') fail("--bind %s:%s: paths must be absolute", b->source, b->target);
+    for (size_t i = 0; i < v->bind_count; i++) {
+        struct bind *b = &v->binds[i];
+        require_absolute(bind_option(b), b->source);
+        require_absolute(bind_option(b), b->target);
         struct stat st;
-        if (stat(b->source, &st) < 0) fail("--bind %s: %s", b->source, strerror(errno));
+        if (stat(b->source, &st) < 0) fail("%s %s: %s", bind_option(b), b->source, strerror(errno));
     }
+    for (size_t i = 0; i < v->expose.len; i++) require_absolute("--expose", v->expose.items[i]);
+    for (size_t i = 0; i < v->expose_writable.len; i++) require_absolute("--expose-writable", v->expose_writable.items[i]);
+    for (size_t i = 0; i < v->link_count; i++) require_absolute("--symlink", v->links[i].link);
+    for (size_t i = 0; i < o->cgroups.len; i++) require_absolute("--cgroup", o->cgroups.items[i]);
+    if (o->join.pid) join_open(&o->join, o->netns_fd);
 }
 
-static void mkdirs(const char *path) {
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) fail("%s: path too long", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
+/* Core files hold what the process held, and a piped core_pattern starts a host helper as root. */
+static void limit_core_dumps(void) {
+    struct rlimit none = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) < 0) fail("RLIMIT_CORE: %s", strerror(errno));
 }
 
-static void prepare_target(const struct bind *b) {
-    struct stat st;
-    if (stat(b->target, &st) == 0) return;
-    /* Creating targets elsewhere would leave directories behind on the host's filesystem. */
-    if (strncmp(b->target, "/tmp/", 5) != 0) fail("--bind %s: target does not exist", b->target);
-    struct stat src;
-    if (fstat(b->source_fd, &src) < 0) fail("--bind %s: %s", b->source, strerror(errno));
-    if (S_ISDIR(src.st_mode)) {
-        mkdirs(b->target);
-        return;
-    }
-    char parent[PATH_MAX];
-    snprintf(parent, sizeof(parent), "%s", b->target);
-    *strrchr(parent, '/') = '\0';
-    if (parent[0]) mkdirs(parent);
-    int fd = open(b->target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) fail("--bind %s: %s", b->target, strerror(errno));
-    close(fd);
-}
-
-static void mount_tmpfs(const char *where, int required, unsigned long long size) {
-    struct stat st;
-    if (!required && stat(where, &st) < 0) return;
-    char options[64] = "mode=1777";
-    if (size) snprintf(options, sizeof(options), "mode=1777,size=%llu", size);
-    if (mount("tmpfs", where, "tmpfs", MS_NOSUID | MS_NODEV, options) < 0) {
-        fail("mount tmpfs on %s: %s", where, strerror(errno));
-    }
-}
-
-static void setup_mounts(struct options *o) {
-    if (!o->private_mounts) return;
-    if (unshare(CLONE_NEWNS) < 0) fail("unshare(CLONE_NEWNS): %s", strerror(errno));
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail("make / private: %s", strerror(errno));
-    /* Sources are opened before the fresh /tmp hides the host's (a bind source may live there),
-       and only now because a bind needs a source mount that belongs to the new namespace. */
-    for (size_t i = 0; i < o->bind_count; i++) {
-        o->binds[i].source_fd = open(o->binds[i].source, O_PATH | O_CLOEXEC);
-        if (o->binds[i].source_fd < 0) fail("--bind %s: %s", o->binds[i].source, strerror(errno));
-    }
-    mount_tmpfs("/tmp", 1, o->tmp_size);
-    mount_tmpfs("/dev/shm", 0, o->tmp_size);
-    for (size_t i = 0; i < o->bind_count; i++) {
-        const struct bind *b = &o->binds[i];
-        prepare_target(b);
-        if (b->idmapped) {
-            mount_idmapped(b->source, b->source_fd, b->target, o->uid, o->gid);
-            close(b->source_fd);
-            continue;
-        }
-        char source[64];
-        snprintf(source, sizeof(source), "/proc/self/fd/%d", b->source_fd);
-        if (mount(source, b->target, NULL, MS_BIND | MS_REC, NULL) < 0) {
-            fail("--bind %s:%s: %s", b->source, b->target, strerror(errno));
-        }
-        close(b->source_fd);
-    }
+static void enter_view(struct options *o) {
+    if (o->view.enabled) view_enter(&o->view);
+    else if (o->join.pid) join_enter(&o->join);
 }
 
 static void enter_netns(const struct options *o) {
     if (o->netns_fd < 0) return;
+    if (o->join.pid) { /* the init's network namespace, already joined (and checked to be this one) */
+        close(o->netns_fd);
+        return;
+    }
     if (setns(o->netns_fd, CLONE_NEWNET) < 0) fail("setns %s: %s", o->netns, strerror(errno));
     close(o->netns_fd);
 }
@@ -425,15 +443,27 @@ int main(int argc, char **argv) {
     validate(&o);
     join_cgroups(&o.cgroups);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
-    setup_mounts(&o);
+    limit_core_dumps();
+    enter_view(&o);
     enter_netns(&o);
+    int new_pid_namespace = o.view.enabled;
+    if (new_pid_namespace) {
+        if (unshare(CLONE_NEWPID) < 0) fail("unshare(CLONE_NEWPID): %s", strerror(errno));
+    }
+    if (new_pid_namespace || o.join.pid) {
+        fork_relay();
+        if (new_pid_namespace) view_mount_proc();
+    }
     drop_capabilities();
-    landlock_apply(o.landlock, &o.read_only, &o.read_write);
+    landlock_apply(o.landlock, &o.read_only, &o.read_write, new_pid_namespace || o.join.pid != NULL);
     if (o.seccomp) seccomp_apply();
     /* Still privileged: a workdir below a directory the agent may not search (a 0700 home) works. */
     if (o.chdir && chdir(o.chdir) < 0) fail("chdir %s: %s", o.chdir, strerror(errno));
     switch_user(&o);
     verify_unprivileged();
+    keep_lifeline();
+    if (new_pid_namespace) fork_init();
+    if (new_pid_namespace || o.join.pid) restore_signals();
     /* Descriptors the supervisor leaked by mistake must not reach the agent. */
     syscall(__NR_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     int err = exec_program(o.program);

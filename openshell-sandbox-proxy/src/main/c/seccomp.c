@@ -14,13 +14,22 @@
  *     kexec_file_load, init_module, finit_module, delete_module, swapon, swapoff, reboot,
  *     open_by_handle_at, userfaultfd, perf_event_open, keyctl, add_key, request_key;
  *   - io_uring_setup/enter/register: io_uring operations (e.g. IORING_OP_SOCKET) bypass seccomp;
+ *   - pidfd_getfd: it would copy a descriptor out of another process of the same user, e.g. the
+ *     connection the proxy admitted for a curl the agent started;
+ *   - personality with anything but the plain Linux personalities (ADDR_NO_RANDOMIZE,
+ *     READ_IMPLIES_EXEC, ... would weaken the address space of a program the agent starts);
  *   - ioctl TIOCSTI and TIOCLINUX: with a terminal shared with the user (openshell run --tty) they
  *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226);
  *   - S_ISUID or S_ISGID in the mode of chmod, fchmod, fchmodat, fchmodat2, creat, mknod, mknodat,
- *     and of open/openat with O_CREAT or O_TMPFILE; openat2 gets ENOSYS (its mode sits behind a
- *     pointer; libc does not use it): through an idmapped workdir the agent's files belong to the
- *     directory's owner on the host, and a set-id program planted there would run as that owner
- *     for whoever starts it.
+ *     and of open/openat with O_CREAT or O_TMPFILE: through an idmapped workdir the agent's files
+ *     belong to the directory's owner on the host, and a set-id program planted there would run as
+ *     that owner for whoever starts it.
+ *
+ * Returns ENOSYS (as a kernel without them would) for memfd_create and memfd_secret: a memfd is
+ * writable, executable memory with a path (/proc/self/fd/N) on no noexec mount, so code written
+ * there could be preloaded into a program the network policy names. Programs that use memfds
+ * fall back to files in /dev/shm, which is noexec, when the call is missing. Also ENOSYS for
+ * openat2: its mode sits behind a pointer the filter cannot read, and libc falls back to openat.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -67,6 +76,12 @@
 #ifndef __NR_openat2
 #define __NR_openat2 437
 #endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
+#endif
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
 #endif
@@ -87,8 +102,11 @@ static const uint32_t DENIED[] = {
     __NR_process_vm_writev, __NR_kexec_load, __NR_kexec_file_load, __NR_init_module, __NR_finit_module,
     __NR_delete_module, __NR_swapon, __NR_swapoff, __NR_reboot, __NR_open_by_handle_at, __NR_userfaultfd,
     __NR_perf_event_open, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_io_uring_setup, __NR_io_uring_enter,
-    __NR_io_uring_register,
+    __NR_io_uring_register, __NR_pidfd_getfd,
 };
+
+/* personality(2) values programs use: query, PER_LINUX, PER_LINUX32, and both with UNAME26. */
+static const uint32_t PERSONALITIES[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
 
 /* A tiny assembler: jumps name forward labels, resolved to relative offsets at the end. */
 enum label {
@@ -102,6 +120,7 @@ enum label {
     L_MODE_ARG2,
     L_OPEN,
     L_OPENAT,
+    L_PERSONALITY,
     L_ALLOW,
     L_DENY,
     L_ENOSYS,
@@ -109,7 +128,7 @@ enum label {
     LABEL_COUNT
 };
 
-#define MAX_INSNS 128
+#define MAX_INSNS 192
 
 struct program {
     struct sock_filter insns[MAX_INSNS];
@@ -174,6 +193,9 @@ static void build(struct program *p) {
     jump(p, BPF_JEQ, __NR_open, L_OPEN, NEXT);
     jump(p, BPF_JEQ, __NR_openat, L_OPENAT, NEXT);
     jump(p, BPF_JEQ, __NR_openat2, L_ENOSYS, NEXT);
+    jump(p, BPF_JEQ, __NR_personality, L_PERSONALITY, NEXT);
+    jump(p, BPF_JEQ, __NR_memfd_create, L_ENOSYS, NEXT);
+    jump(p, BPF_JEQ, __NR_memfd_secret, L_ENOSYS, NEXT);
     jump(p, BPF_JEQ, __NR_clone3, L_ENOSYS, L_ALLOW);
 
     place(p, L_IOCTL);
@@ -220,6 +242,11 @@ static void build(struct program *p) {
     place(p, L_MODE_ARG2);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
     jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
+
+    place(p, L_PERSONALITY);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
+    size_t last = sizeof(PERSONALITIES) / sizeof(*PERSONALITIES) - 1;
+    for (size_t i = 0; i <= last; i++) jump(p, BPF_JEQ, PERSONALITIES[i], L_ALLOW, i == last ? L_DENY : NEXT);
 
     place(p, L_ALLOW);
     stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);

@@ -1,5 +1,7 @@
 package dev.openshell.policy;
 
+import java.util.List;
+
 /**
  * An immutable, thread-safe evaluator for one policy generation. Obtain with {@link
  * PolicyEngine#compile(Policy)}.
@@ -11,8 +13,9 @@ public interface CompiledPolicy {
 
     /**
      * Decides a new connection: destination guard first (loopback, link-local, metadata and
-     * unspecified addresses always denied; private ranges only when the endpoint's {@code
-     * allowed_ips} covers them), then host, port and binary (or an ancestor) matching.
+     * unspecified addresses and every address of {@link #withHostAddresses this host} always
+     * denied; private ranges only when the endpoint's {@code allowed_ips} covers them or the
+     * endpoint's host is that very address), then host, port and binary (or an ancestor) matching.
      */
     Decision evaluate(L4Request request);
 
@@ -22,4 +25,29 @@ public interface CompiledPolicy {
      * matching REST endpoints' rules. Deny rules of any matching endpoint win.
      */
     Decision evaluate(L7Request request);
+
+    /**
+     * Whether some endpoint could admit {@code request} once its host's addresses are known: its
+     * host pattern and port match and it lists the binary or an ancestor, or it has no host (it
+     * matches by {@code allowed_ips}, so any name might resolve into them) and its port and
+     * binaries match. Asked before a name is resolved: when the answer is {@code false}, {@link
+     * #evaluate(L4Request)} denies the request whatever the name resolves to, so the caller must
+     * not resolve it (a lookup of a name chosen by the sandbox would carry data out).
+     */
+    boolean mayAdmit(L4Request request);
+
+    /**
+     * Whether a program may have {@code name} looked up by the sandbox's DNS server: some endpoint
+     * whose host matches it (exact or wildcard, on any port) lists {@code binary} or one of its
+     * {@code ancestors}. Endpoints without a host do not count: they match addresses, which a
+     * program that reaches them by name gets through the proxy.
+     */
+    boolean mayResolve(String binary, List<String> ancestors, String name);
+
+    /**
+     * The same policy with a destination guard that also refuses every address {@code host}
+     * contains (in place of the addresses this one knows). Cheap: the compiled endpoints are
+     * shared.
+     */
+    CompiledPolicy withHostAddresses(HostAddresses host);
 }

@@ -16,6 +16,8 @@ import java.util.List;
  * @param rules explicit allow rules (empty when {@code access} is used)
  * @param denyRules rules that deny even what {@code access} or {@code rules} allow
  * @param allowedIps CIDRs (or single addresses) in private ranges this endpoint may resolve to
+ * @param requestLimits bounds on URL, query and header bytes of each request ({@link
+ *     RequestLimits#NONE} when not set; needs {@link Protocol#REST})
  */
 public record Endpoint(
         String host,
@@ -25,13 +27,28 @@ public record Endpoint(
         Access access,
         List<HttpRule> rules,
         List<HttpRule> denyRules,
-        List<String> allowedIps) {
+        List<String> allowedIps,
+        RequestLimits requestLimits) {
 
     public Endpoint {
         ports = List.copyOf(ports);
         rules = List.copyOf(rules);
         denyRules = List.copyOf(denyRules);
         allowedIps = List.copyOf(allowedIps);
+        requestLimits = requestLimits == null ? RequestLimits.NONE : requestLimits;
+    }
+
+    /** An endpoint without request limits. */
+    public Endpoint(
+            String host,
+            List<Integer> ports,
+            Protocol protocol,
+            Enforcement enforcement,
+            Access access,
+            List<HttpRule> rules,
+            List<HttpRule> denyRules,
+            List<String> allowedIps) {
+        this(host, ports, protocol, enforcement, access, rules, denyRules, allowedIps, RequestLimits.NONE);
     }
 
     /** An L4 endpoint for one host and port with no other settings. */

@@ -28,7 +28,10 @@ public record Policy(
         networkPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(networkPolicies));
     }
 
-    /** A policy with default static sections and no network access at all. */
+    /**
+     * A policy with default static sections (the filesystem {@linkplain FilesystemPolicy#BASELINE
+     * baseline}) and no network access at all: what {@code version: 1} alone parses to.
+     */
     public static Policy denyAll() {
         return new Policy(
                 SCHEMA_VERSION, FilesystemPolicy.DEFAULT, LandlockPolicy.DEFAULT, ProcessPolicy.DEFAULT, Map.of());

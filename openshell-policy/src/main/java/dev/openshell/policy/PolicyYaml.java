@@ -9,7 +9,8 @@ import dev.openshell.policy.yaml.CanonicalYamlWriter;
  * <p>Order: {@code version}, {@code filesystem_policy} (include_workdir, read_only, read_write),
  * {@code landlock} (compatibility), {@code process} (run_as_user, run_as_group), {@code
  * network_policies} in map order, each with {@code name} (when set), {@code endpoints} (host,
- * port or ports, protocol, enforcement when audit, access, rules, deny_rules, allowed_ips) and
+ * port or ports, protocol, enforcement when audit, access, rules, deny_rules, allowed_ips,
+ * request_limits when set) and
  * {@code binaries} ({@code - path: ...}). Strings are quoted only where YAML needs it.
  */
 public final class PolicyYaml {

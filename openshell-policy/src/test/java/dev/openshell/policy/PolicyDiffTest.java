@@ -80,7 +80,14 @@ class PolicyDiffTest {
         assertThat(diff.staticChanges())
                 .containsExactly(
                         new Change("filesystem_policy.include_workdir", Kind.CHANGED, "true", "false"),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/usr", null),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/lib", null),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/lib64", null),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/bin", null),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/sbin", null),
+                        new Change("filesystem_policy.read_only", Kind.REMOVED, "/etc", null),
                         new Change("filesystem_policy.read_only", Kind.ADDED, null, "/opt"),
+                        new Change("filesystem_policy.read_write", Kind.REMOVED, "/tmp", null),
                         new Change("landlock.compatibility", Kind.CHANGED, "best_effort", "hard_requirement"),
                         new Change("process.run_as_user", Kind.CHANGED, "sandbox", "agent"),
                         new Change("process.run_as_group", Kind.CHANGED, "sandbox", "staff"));
@@ -88,7 +95,12 @@ class PolicyDiffTest {
 
     @Test
     void pathsAddedAndRemovedAreOneChangeEach() {
-        Policy before = Policy.denyAll();
+        Policy before = new Policy(
+                1,
+                new FilesystemPolicy(true, List.of(), List.of()),
+                LandlockPolicy.DEFAULT,
+                ProcessPolicy.DEFAULT,
+                Map.of());
         Policy after = new Policy(
                 1,
                 new FilesystemPolicy(true, List.of(), List.of("/tmp", "/data")),
@@ -100,6 +112,34 @@ class PolicyDiffTest {
                 .containsExactly(
                         new Change("filesystem_policy.read_write", Kind.REMOVED, "/tmp", null),
                         new Change("filesystem_policy.read_write", Kind.REMOVED, "/data", null));
+    }
+
+    @Test
+    void execFromWritableIsAStaticChange() {
+        Policy opted = new Policy(
+                1,
+                new FilesystemPolicy(true, FilesystemPolicy.BASELINE.readOnly(), List.of("/tmp"), true),
+                LandlockPolicy.DEFAULT,
+                ProcessPolicy.DEFAULT,
+                Map.of());
+
+        assertThat(PolicyDiff.between(Policy.denyAll(), opted).staticChanges())
+                .containsExactly(new Change("filesystem_policy.exec_from_writable", Kind.CHANGED, "false", "true"));
+    }
+
+    @Test
+    void aMissingFilesystemPolicyEqualsTheWrittenBaseline() {
+        Policy written = PolicyParser.parse("""
+                version: 1
+                filesystem_policy:
+                  include_workdir: true
+                  read_only: [/usr, /lib, /lib64, /bin, /sbin, /etc]
+                  read_write: [/tmp]
+                """);
+
+        assertThat(PolicyDiff.between(PolicyParser.parse("version: 1\n"), written)
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test

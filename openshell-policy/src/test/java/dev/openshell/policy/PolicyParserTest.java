@@ -45,6 +45,41 @@ class PolicyParserTest {
     }
 
     @Test
+    void withoutFilesystemPolicyTheBaselineApplies() {
+        Policy p = PolicyParser.parse("version: 1\nnetwork_policies: {}\n");
+
+        assertThat(p.filesystem())
+                .isEqualTo(new FilesystemPolicy(
+                        true, List.of("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc"), List.of("/tmp"), false));
+        assertThat(p.filesystem()).isEqualTo(FilesystemPolicy.BASELINE);
+    }
+
+    @Test
+    void aWrittenFilesystemPolicyReplacesTheBaselineWhole() {
+        Policy p = PolicyParser.parse("version: 1\nfilesystem_policy: { read_write: [/data] }\n");
+
+        assertThat(p.filesystem()).isEqualTo(new FilesystemPolicy(true, List.of(), List.of("/data"), false));
+    }
+
+    @Test
+    void execFromWritableIsReadAndDefaultsToFalse() {
+        assertThat(PolicyParser.parse("version: 1\nfilesystem_policy: { exec_from_writable: true }\n")
+                        .filesystem()
+                        .execFromWritable())
+                .isTrue();
+        assertThat(PolicyParser.parse("version: 1\nfilesystem_policy: { read_only: [/usr] }\n")
+                        .filesystem()
+                        .execFromWritable())
+                .isFalse();
+        assertError(
+                only("version: 1\nfilesystem_policy:\n  exec_from_writable: \"no\"\n"),
+                "filesystem_policy.exec_from_writable",
+                3,
+                23,
+                "expected a boolean (true or false), got a string");
+    }
+
+    @Test
     void runAsGroupDefaultsToSandboxWhenOnlyUserIsGiven() {
         Policy p = PolicyParser.parse("version: 1\nprocess: { run_as_user: \"1001\" }\n");
         assertThat(p.process()).isEqualTo(new ProcessPolicy("1001", "sandbox"));

@@ -91,8 +91,15 @@ class PolicyYamlTest {
                         version: 1
                         filesystem_policy:
                           include_workdir: true
-                          read_only: []
-                          read_write: []
+                          read_only:
+                            - /usr
+                            - /lib
+                            - /lib64
+                            - /bin
+                            - /sbin
+                            - /etc
+                          read_write:
+                            - /tmp
                         landlock:
                           compatibility: best_effort
                         process:
@@ -101,6 +108,24 @@ class PolicyYamlTest {
                         network_policies: {}
                         """);
         assertRoundTrip(Policy.denyAll());
+    }
+
+    @Test
+    void execFromWritableIsWrittenOnlyWhenTrue() {
+        Policy opted =
+                PolicyParser.parse("version: 1\nfilesystem_policy: { read_write: [/tmp], exec_from_writable: true }\n");
+
+        assertThat(PolicyYaml.write(opted)).contains("""
+                        filesystem_policy:
+                          include_workdir: true
+                          read_only: []
+                          read_write:
+                            - /tmp
+                          exec_from_writable: true
+                        landlock:
+                        """);
+        assertThat(PolicyYaml.write(Policy.denyAll())).doesNotContain("exec_from_writable");
+        assertRoundTrip(opted);
     }
 
     @Test
@@ -256,7 +281,8 @@ class PolicyYamlTest {
                 List.of("10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "fd00::/8", "100.64.0.0/10", "10.9.8.7/32");
 
         static Policy generate(Random r) {
-            FilesystemPolicy fs = new FilesystemPolicy(r.nextBoolean(), pick(r, PATHS, 3), pick(r, WRITABLE, 3));
+            FilesystemPolicy fs =
+                    new FilesystemPolicy(r.nextBoolean(), pick(r, PATHS, 3), pick(r, WRITABLE, 3), r.nextBoolean());
             LandlockPolicy landlock = new LandlockPolicy(LandlockPolicy.Compatibility.values()[r.nextInt(2)]);
             ProcessPolicy process = new ProcessPolicy(
                     List.of("sandbox", "agent", "1000", "_svc").get(r.nextInt(4)),
@@ -304,7 +330,13 @@ class PolicyYamlTest {
             List<HttpRule> rules = access != null ? List.of() : rules(r, 1 + r.nextInt(3));
             List<HttpRule> deny = r.nextBoolean() ? rules(r, 1 + r.nextInt(2)) : List.of();
             Enforcement enforcement = r.nextInt(4) == 0 ? Enforcement.AUDIT : Enforcement.ENFORCE;
-            return new Endpoint(host, List.copyOf(ports), Protocol.REST, enforcement, access, rules, deny, ips);
+            RequestLimits limits = r.nextInt(3) != 0
+                    ? RequestLimits.NONE
+                    : new RequestLimits(
+                            r.nextBoolean() ? 1 + r.nextInt(8192) : null,
+                            r.nextBoolean() ? r.nextInt(512) : null,
+                            1 + r.nextInt(16384));
+            return new Endpoint(host, List.copyOf(ports), Protocol.REST, enforcement, access, rules, deny, ips, limits);
         }
 
         private static List<HttpRule> rules(Random r, int n) {

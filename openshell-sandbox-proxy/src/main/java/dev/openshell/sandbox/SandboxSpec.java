@@ -74,18 +74,11 @@ public record SandboxSpec(
     public static final Path SANDBOXES_ROOT = Path.of("/run/openshell/sandboxes");
 
     /**
-     * The policy without {@code --policy}: no network at all, the system read-only, the work
-     * directory and {@code /tmp} (private to the sandbox) writable, user {@code sandbox}.
+     * The policy without {@code --policy}: no network at all, and the model's defaults for the
+     * rest (the filesystem baseline: the system read-only, the work directory and {@code /tmp},
+     * private to the sandbox, writable; Landlock best effort; user {@code sandbox}).
      */
-    public static final String DEFAULT_POLICY = """
-            version: 1
-            filesystem_policy:
-              include_workdir: true
-              read_only: [/usr, /lib, /lib64, /bin, /sbin, /etc]
-              read_write: [/tmp]
-            landlock: { compatibility: best_effort }
-            process: { run_as_user: sandbox, run_as_group: sandbox }
-            """;
+    public static final String DEFAULT_POLICY = "version: 1\n";
 
     private static final Set<String> KEYS = Set.of(
             "id",

@@ -6,6 +6,7 @@ import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.OutputFormat;
 import dev.openshell.cli.StructuredWriter;
 import dev.openshell.cli.VersionProvider;
+import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyError;
 import java.io.PrintWriter;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Check a policy file against schema v1 and report every error at once.",
-            "Prints 'valid' and a summary, or one line per error: FILE:LINE:COLUMN: PATH: MESSAGE."
+            "Prints 'valid' and a summary (a policy without filesystem_policy gets the baseline: the system",
+            "read-only, the work directory and /tmp writable), or one line per error: FILE:LINE:COLUMN: PATH: MESSAGE."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -57,6 +59,7 @@ public final class PolicyValidateCommand implements Callable<Integer> {
         } else if (input.valid()) {
             out.println("valid");
             out.println(summary(input.policy()));
+            out.println(filesystem(input.policy().filesystem()));
         } else {
             input.errors().forEach(e -> out.println(input.describe(e)));
             PrintWriter err = spec.commandLine().getErr();
@@ -71,6 +74,17 @@ public final class PolicyValidateCommand implements Callable<Integer> {
     static String summary(Policy policy) {
         return count(policy.networkPolicies().size(), "network policy", "network policies") + ", "
                 + count(policy.endpointCount(), "endpoint");
+    }
+
+    /** What the agent may touch, in one line: the baseline is named, so a policy without the section is clear. */
+    static String filesystem(FilesystemPolicy fs) {
+        String paths = fs.equals(FilesystemPolicy.BASELINE)
+                ? "the baseline (system read-only; the work directory and /tmp writable)"
+                : count(fs.readOnly().size(), "read-only path") + ", "
+                        + count(fs.readWrite().size(), "read-write path")
+                        + (fs.includeWorkdir() ? " and the work directory" : "");
+        return "filesystem: " + paths
+                + (fs.execFromWritable() ? "; writable files executable (exec_from_writable)" : "");
     }
 
     /** The {@code -o json|yaml} document: file, valid, counts, errors. */

@@ -22,7 +22,9 @@ class PolicyValidateCommandTest {
         Result r = CliRunner.run("policy", "validate", file);
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(r.out()).isEqualTo("valid\n3 network policies, 4 endpoints\n");
+        assertThat(r.out())
+                .isEqualTo("valid\n3 network policies, 4 endpoints\n"
+                        + "filesystem: the baseline (system read-only; the work directory and /tmp writable)\n");
         assertThat(r.err()).isEmpty();
     }
 
@@ -36,7 +38,22 @@ class PolicyValidateCommandTest {
                     binaries: [{ path: /usr/bin/gh }]
                 """);
 
-        assertThat(CliRunner.run("policy", "validate", file).out()).isEqualTo("valid\n1 network policy, 1 endpoint\n");
+        assertThat(CliRunner.run("policy", "validate", file).out()).startsWith("valid\n1 network policy, 1 endpoint\n");
+    }
+
+    @Test
+    void aWrittenFilesystemPolicyIsSummarisedAndTheExecOptOutNamed() {
+        String file = PolicyFiles.write(dir, "fs.yaml", """
+                version: 1
+                filesystem_policy:
+                  read_only: [/usr, /etc]
+                  read_write: [/tmp]
+                  exec_from_writable: true
+                """);
+
+        assertThat(CliRunner.run("policy", "validate", file).out())
+                .endsWith("filesystem: 2 read-only paths, 1 read-write path and the work directory;"
+                        + " writable files executable (exec_from_writable)\n");
     }
 
     @Test

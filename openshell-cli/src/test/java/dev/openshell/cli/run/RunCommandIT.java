@@ -106,6 +106,58 @@ class RunCommandIT {
     }
 
     @Test
+    void theCommandIsPidTwoUnderTheSandboxInitAndASignalExitIs128PlusN() throws Exception {
+        Run r = openshell(
+                "run",
+                "--",
+                "sh",
+                "-c",
+                "echo $$; cut -d' ' -f2 /proc/1/stat; echo $SSL_CERT_FILE; ulimit -H -c; kill -TERM $$");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(143);
+        assertThat(r.out()).isEqualTo("2\n(openshell-init)\n/run/openshell/tls/bundle.pem\n0\n");
+    }
+
+    @Test
+    void aTerminalKeepsCtrlCAndTheExitCode() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "needs python3 to drive a pseudo-terminal");
+        String driver = """
+                import os, pty, select, sys, time
+                pid, fd = pty.fork()
+                if pid == 0:
+                    os.environ["PS1"] = "$ "
+                    os.execvp(sys.argv[1], sys.argv[1:])
+                seen = b""
+                def wait_for(text, timeout):
+                    global seen
+                    end = time.time() + timeout
+                    while time.time() < end:
+                        if text.encode() in seen:
+                            seen = seen[seen.index(text.encode()) + len(text):]
+                            return True
+                        r, _, _ = select.select([fd], [], [], 0.1)
+                        if r:
+                            try:
+                                seen += os.read(fd, 4096)
+                            except OSError:
+                                break
+                    return False
+                wait_for("$ ", 60)
+                os.write(fd, b"sleep 30\\n"); time.sleep(1); os.write(fd, b"\\x03")
+                os.write(fd, b"echo interrupted-$((40+2))\\n")
+                print("ctrl-c:", "interrupted" if wait_for("interrupted-42", 10) else "no")
+                os.write(fd, b"exit 3\\n")
+                _, status = os.waitpid(pid, 0)
+                print("exit:", os.waitstatus_to_exitcode(status))
+                """;
+
+        Run r = openshell(List.of(python.toString(), "-c", driver), "run", "--tty", "--", "bash", "--norc", "-i");
+
+        assertThat(r.out()).as(r.toString()).isEqualTo("ctrl-c: interrupted\nexit: 3\n");
+    }
+
+    @Test
     void workdirIsWritableAndWhatTheCommandMakesBelongsToItsOwner() throws Exception {
         // A user's directory below a closed parent (tmp is 0700, like a home): nothing is chown-ed.
         Path work = Files.createDirectory(tmp.resolve("work"));

@@ -5,8 +5,10 @@ import dev.openshell.policy.Endpoint;
 import dev.openshell.policy.Enforcement;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.match.BinaryMatcher;
+import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.HostPattern;
 import dev.openshell.policy.net.Cidr;
+import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +36,16 @@ final class CompiledEndpoint {
 
     final String[] ruleNames;
     final String[] denyRuleNames;
+    /** What the endpoint refuses in a request it otherwise allows (body on read-only, request limits). */
+    final RequestBounds bounds;
 
     /** Sorted, for a binary search: a policy may list tens of thousands of ports. */
     private final int[] ports;
 
     private final Cidr[] allowedIps;
+
+    /** The address when the host is an IP literal: an explicit allow of it, private or not. */
+    private final InetAddress literalHost;
 
     CompiledEndpoint(int ordinal, String policyKey, int index, Endpoint e, BinaryMatcher binaries) {
         this.ordinal = ordinal;
@@ -53,10 +60,13 @@ final class CompiledEndpoint {
         this.rules = compile(e.rules());
         this.denyRules = compile(e.denyRules());
         this.allowedIps = e.allowedIps().stream().map(Cidr::parseForMatching).toArray(Cidr[]::new);
+        InetAddress literal = e.host() == null ? null : HostName.literal(e.host());
+        this.literalHost = literal == null ? null : DestinationGuard.unwrap(literal);
         this.binaries = binaries;
         this.accessRule = access == null ? null : "access: " + access.yaml();
         this.ruleNames = names("rules", rules.length);
         this.denyRuleNames = names("deny_rules", denyRules.length);
+        this.bounds = new RequestBounds(access, accessRule, e.requestLimits());
     }
 
     private static String[] names(String field, int n) {
@@ -79,8 +89,14 @@ final class CompiledEndpoint {
         return allowedIps.length > 0;
     }
 
-    /** Whether {@code allowed_ips} covers the (unwrapped) address. */
+    /**
+     * Whether the endpoint admits the (unwrapped) private address: its {@code allowed_ips} cover
+     * it, or its host is that address written as a literal.
+     */
     boolean covers(InetAddress address) {
+        if (literalHost != null && literalHost.equals(address)) {
+            return true;
+        }
         for (Cidr p : allowedIps) {
             if (p.contains(address)) {
                 return true;

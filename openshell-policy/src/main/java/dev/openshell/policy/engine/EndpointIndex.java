@@ -102,6 +102,24 @@ final class EndpointIndex {
         return c.result();
     }
 
+    /**
+     * The endpoints whose host matches (exact, literal or wildcard; not those without host),
+     * whatever their ports, in document order.
+     */
+    CompiledEndpoint[] named(RequestHost host) {
+        Collector c = new Collector(Collector.ANY_PORT);
+        c.add(host.isLiteral() ? literals.get(host.literal()) : exact.get(host.name()));
+        if (!host.isLiteral()) {
+            wildcardGroups(host.name(), c);
+        }
+        return c.result();
+    }
+
+    /** The endpoints identified by {@code allowed_ips} alone, in document order. Do not modify. */
+    CompiledEndpoint[] hostless() {
+        return hostless;
+    }
+
     /** Marks that {@link #wildcardGroups} found more than one group. */
     private static final CompiledEndpoint[] SEVERAL = new CompiledEndpoint[0];
 
@@ -151,11 +169,15 @@ final class EndpointIndex {
 
     private static boolean allHavePort(CompiledEndpoint[] group, int port) {
         for (CompiledEndpoint e : group) {
-            if (!e.hasPort(port)) {
+            if (!hasPort(e, port)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean hasPort(CompiledEndpoint e, int port) {
+        return port == Collector.ANY_PORT || e.hasPort(port);
     }
 
     private static boolean coversAll(CompiledEndpoint e, L4Request request, RequestHost host) {
@@ -172,6 +194,9 @@ final class EndpointIndex {
      * its endpoints have the port (the common case), so a lookup usually allocates nothing.
      */
     private static final class Collector {
+        /** Collects whatever the ports. */
+        static final int ANY_PORT = -1;
+
         private final int port;
         private CompiledEndpoint[] single;
         private CompiledEndpoint[] buf;
@@ -191,7 +216,7 @@ final class EndpointIndex {
             }
             spill();
             for (CompiledEndpoint e : group) {
-                if (e.hasPort(port)) {
+                if (hasPort(e, port)) {
                     append(e);
                 }
             }

@@ -2,6 +2,7 @@ package dev.openshell.policy.engine;
 
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Decision;
+import dev.openshell.policy.HostAddresses;
 import dev.openshell.policy.L4Request;
 import dev.openshell.policy.L7Request;
 import dev.openshell.policy.Policy;
@@ -10,6 +11,8 @@ import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The evaluator {@link PolicyCompiler} builds. Immutable after construction apart from its
@@ -19,11 +22,13 @@ final class IndexedPolicy implements CompiledPolicy {
 
     private final Policy source;
     private final EndpointIndex index;
+    private final HostAddresses hostAddresses;
     private final AllowCache allowed;
 
-    IndexedPolicy(Policy source, EndpointIndex index) {
+    IndexedPolicy(Policy source, EndpointIndex index, HostAddresses hostAddresses) {
         this.source = source;
         this.index = index;
+        this.hostAddresses = hostAddresses;
         this.allowed = new AllowCache(source.endpointCount());
     }
 
@@ -35,6 +40,47 @@ final class IndexedPolicy implements CompiledPolicy {
     @Override
     public Decision evaluate(L4Request request) {
         return evaluate(request, null);
+    }
+
+    @Override
+    public boolean mayAdmit(L4Request r) {
+        RequestHost host = RequestHost.parse(r.host());
+        if (host == null) {
+            return false;
+        }
+        for (CompiledEndpoint e : index.candidates(host, r.port(), r)) {
+            if (e.binaries.firstMatch(r.binary(), r.ancestors()) != null) {
+                return true;
+            }
+        }
+        if (host.isLiteral()) {
+            return false; // endpoints without host were candidates when they cover the literal
+        }
+        for (CompiledEndpoint e : index.hostless()) {
+            if (e.hasPort(r.port()) && e.binaries.firstMatch(r.binary(), r.ancestors()) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean mayResolve(String binary, List<String> ancestors, String name) {
+        RequestHost host = RequestHost.parse(name);
+        if (host == null) {
+            return false;
+        }
+        for (CompiledEndpoint e : index.named(host)) {
+            if (e.binaries.firstMatch(binary, ancestors) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public CompiledPolicy withHostAddresses(HostAddresses host) {
+        return new IndexedPolicy(source, index, Objects.requireNonNull(host, "host"));
     }
 
     @Override
@@ -58,6 +104,10 @@ final class IndexedPolicy implements CompiledPolicy {
             AddressClass cls = DestinationGuard.classify(addr);
             if (cls.alwaysDenied()) {
                 return Reasons.guardAlwaysDenied(host.name(), addr, cls);
+            }
+            Decision own = hostAddresses == HostAddresses.NONE ? null : ownAddress(host, addr);
+            if (own != null) {
+                return own;
             }
             anyPrivate |= cls == AddressClass.PRIVATE;
         }
@@ -85,6 +135,22 @@ final class IndexedPolicy implements CompiledPolicy {
             return Reasons.guardPrivate(guardFailed, host.name(), firstUncovered(guardFailed, r, host));
         }
         return Reasons.binaryNotListed(candidates[0], host.withPort(r.port()), r.binary());
+    }
+
+    /**
+     * The denial when {@code addr} (or the IPv4 address it embeds) belongs to this host, or when
+     * the host cannot tell; otherwise null.
+     */
+    private Decision ownAddress(RequestHost host, InetAddress addr) {
+        InetAddress inner = DestinationGuard.unwrap(addr);
+        try {
+            if (hostAddresses.contains(addr) || (inner != addr && hostAddresses.contains(inner))) {
+                return Reasons.guardHostAddress(host.name(), addr);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return Reasons.guardHostUnknown(host.name(), addr, e.getMessage());
+        }
     }
 
     /** The allow, decided by the first admitting endpoint, or a later REST one so it is inspected. */
@@ -126,7 +192,7 @@ final class IndexedPolicy implements CompiledPolicy {
         for (int i = first; i < candidates.length && v.enforcedDeny == null; i++) {
             CompiledEndpoint e = candidates[i];
             if (i == first || admittedBinary(e, r, host, anyPrivate) != null) {
-                v.judge(e, method, target);
+                v.judge(e, http, target);
             }
         }
         return v.decide(method, target.rawPath(), host, r.port(), r.binary());

@@ -1,6 +1,7 @@
 package dev.openshell.policy.engine;
 
 import dev.openshell.policy.Decision;
+import dev.openshell.policy.L7Request;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 
@@ -20,10 +21,13 @@ final class L7Verdicts {
     private CompiledEndpoint allow;
     private String allowRule;
     private CompiledEndpoint noMatch;
+    private RequestBounds.Refusal noMatchRefusal;
     private CompiledEndpoint auditNoMatch;
+    private RequestBounds.Refusal auditNoMatchRefusal;
 
     /** Records the verdict of one endpoint that admits the connection. */
-    void judge(CompiledEndpoint e, String method, RequestTarget target) {
+    void judge(CompiledEndpoint e, L7Request request, RequestTarget target) {
+        String method = request.method();
         if (!e.rest) {
             recordAllow(e, e.endpointRule); // an L4-only endpoint does not look at requests
             return;
@@ -42,23 +46,34 @@ final class L7Verdicts {
                 return;
             }
         }
-        if (e.access != null && e.access.allows(method)) {
-            recordAllow(e, e.accessRule);
+        String allowing = allowingRule(e, method, target);
+        RequestBounds.Refusal refusal = allowing == null ? null : e.bounds.check(request);
+        if (allowing != null && refusal == null) {
+            recordAllow(e, allowing);
             return;
-        }
-        for (int i = 0; i < e.rules.length; i++) {
-            if (e.rules[i].matches(method, target)) {
-                recordAllow(e, e.ruleNames[i]);
-                return;
-            }
         }
         if (e.audit) {
             if (auditNoMatch == null) {
                 auditNoMatch = e;
+                auditNoMatchRefusal = refusal;
             }
         } else if (noMatch == null) {
             noMatch = e;
+            noMatchRefusal = refusal;
         }
+    }
+
+    /** The access preset or rule of {@code e} that allows the method and target, or null. */
+    private static String allowingRule(CompiledEndpoint e, String method, RequestTarget target) {
+        if (e.access != null && e.access.allows(method)) {
+            return e.accessRule;
+        }
+        for (int i = 0; i < e.rules.length; i++) {
+            if (e.rules[i].matches(method, target)) {
+                return e.ruleNames[i];
+            }
+        }
+        return null;
     }
 
     private void recordAllow(CompiledEndpoint e, String rule) {
@@ -80,8 +95,20 @@ final class L7Verdicts {
             return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, rawPath, hostPort));
         }
         if (auditNoMatch != null) {
-            return Reasons.audited(Reasons.notAllowed(auditNoMatch, method, rawPath, hostPort, binary));
+            return Reasons.audited(notAllowed(auditNoMatch, auditNoMatchRefusal, method, rawPath, hostPort, binary));
         }
-        return Reasons.notAllowed(noMatch, method, rawPath, hostPort, binary);
+        return notAllowed(noMatch, noMatchRefusal, method, rawPath, hostPort, binary);
+    }
+
+    private static Decision notAllowed(
+            CompiledEndpoint e,
+            RequestBounds.Refusal refusal,
+            String method,
+            String rawPath,
+            String hostPort,
+            String binary) {
+        return refusal == null
+                ? Reasons.notAllowed(e, method, rawPath, hostPort, binary)
+                : Reasons.refused(e, refusal, method, rawPath, hostPort);
     }
 }

@@ -2,6 +2,7 @@ package dev.openshell.policy.engine;
 
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Endpoint;
+import dev.openshell.policy.HostAddresses;
 import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.match.BinaryMatcher;
@@ -38,6 +39,6 @@ public final class PolicyCompiler {
                 endpoints.add(new CompiledEndpoint(ordinal++, entry.getKey(), i, eps.get(i), binaries));
             }
         }
-        return new IndexedPolicy(policy, new EndpointIndex(endpoints));
+        return new IndexedPolicy(policy, new EndpointIndex(endpoints), HostAddresses.NONE);
     }
 }

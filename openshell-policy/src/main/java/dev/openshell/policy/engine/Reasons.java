@@ -31,6 +31,21 @@ final class Reasons {
                 null);
     }
 
+    static Decision guardHostAddress(String host, InetAddress address) {
+        return noPolicy(
+                GUARD_RULE,
+                host + " resolves to " + addressText(address) + ", an address of this host, which is never allowed",
+                null);
+    }
+
+    static Decision guardHostUnknown(String host, InetAddress address, String why) {
+        return noPolicy(
+                GUARD_RULE,
+                host + " resolves to " + addressText(address) + ", which may be an address of this host (cannot tell: "
+                        + why + "), so it is not allowed",
+                null);
+    }
+
     static Decision guardPrivate(CompiledEndpoint e, String host, InetAddress address) {
         return deny(
                 Layer.L4,
@@ -106,6 +121,14 @@ final class Reasons {
                 + why + ")";
         String suggestion = "--add-allow " + hostPort + " " + method + " " + rawPath + " --binary " + binary;
         return l7(e, e.accessRule, reason, suggestion);
+    }
+
+    /** A request whose method and path the endpoint allows, refused for its body or its size. */
+    static Decision refused(
+            CompiledEndpoint e, RequestBounds.Refusal refusal, String method, String rawPath, String hostPort) {
+        String reason = method + " " + rawPath + " is not allowed on " + hostPort + " by policy " + e.policyKey + " ("
+                + refusal.why() + ")";
+        return l7(e, refusal.rule(), reason, null);
     }
 
     /** The same decision let through because its endpoint is in audit mode. */

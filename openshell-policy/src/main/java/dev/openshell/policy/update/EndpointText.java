@@ -7,6 +7,7 @@ import dev.openshell.policy.HttpRule;
 import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.RequestLimits;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -51,6 +52,9 @@ public final class EndpointText {
         if (!e.allowedIps().isEmpty()) {
             sb.append(" allowed_ips").append(sorted(e.allowedIps()));
         }
+        if (!e.requestLimits().isEmpty()) {
+            sb.append(" request_limits").append(limits(e.requestLimits()));
+        }
         return sb.toString();
     }
 
@@ -73,6 +77,21 @@ public final class EndpointText {
                             .collect(Collectors.joining("&")));
         }
         return sb.toString();
+    }
+
+    /** {@code [max_url_bytes=2048, max_header_bytes=4096]}: the bounds that are set, in schema order. */
+    private static String limits(RequestLimits l) {
+        List<String> set = new java.util.ArrayList<>();
+        if (l.maxUrlBytes() != null) {
+            set.add("max_url_bytes=" + l.maxUrlBytes());
+        }
+        if (l.maxQueryBytes() != null) {
+            set.add("max_query_bytes=" + l.maxQueryBytes());
+        }
+        if (l.maxHeaderBytes() != null) {
+            set.add("max_header_bytes=" + l.maxHeaderBytes());
+        }
+        return String.join(", ", set).transform(s -> "[" + s + "]");
     }
 
     private static String globs(QueryMatch m) {

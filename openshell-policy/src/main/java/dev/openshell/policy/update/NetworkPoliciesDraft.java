@@ -286,21 +286,53 @@ public final class NetworkPoliciesDraft {
 
     private static Endpoint withPorts(Endpoint e, List<Integer> ports) {
         return new Endpoint(
-                e.host(), ports, e.protocol(), e.enforcement(), e.access(), e.rules(), e.denyRules(), e.allowedIps());
+                e.host(),
+                ports,
+                e.protocol(),
+                e.enforcement(),
+                e.access(),
+                e.rules(),
+                e.denyRules(),
+                e.allowedIps(),
+                e.requestLimits());
     }
 
     private static Endpoint withAccess(Endpoint e, Access access) {
         return new Endpoint(
-                e.host(), e.ports(), e.protocol(), e.enforcement(), access, e.rules(), e.denyRules(), e.allowedIps());
+                e.host(),
+                e.ports(),
+                e.protocol(),
+                e.enforcement(),
+                access,
+                e.rules(),
+                e.denyRules(),
+                e.allowedIps(),
+                e.requestLimits());
     }
 
     private static Endpoint withRules(Endpoint e, List<HttpRule> rules) {
         return new Endpoint(
-                e.host(), e.ports(), e.protocol(), e.enforcement(), e.access(), rules, e.denyRules(), e.allowedIps());
+                e.host(),
+                e.ports(),
+                e.protocol(),
+                e.enforcement(),
+                e.access(),
+                rules,
+                e.denyRules(),
+                e.allowedIps(),
+                e.requestLimits());
     }
 
     private static Endpoint withDenyRules(Endpoint e, List<HttpRule> denyRules) {
         return new Endpoint(
-                e.host(), e.ports(), e.protocol(), e.enforcement(), e.access(), e.rules(), denyRules, e.allowedIps());
+                e.host(),
+                e.ports(),
+                e.protocol(),
+                e.enforcement(),
+                e.access(),
+                e.rules(),
+                denyRules,
+                e.allowedIps(),
+                e.requestLimits());
     }
 }

@@ -54,6 +54,11 @@ public final class PolicyComparison {
                 a.filesystem().readWrite());
         scalar(
                 out,
+                "filesystem_policy.exec_from_writable",
+                b.filesystem().execFromWritable(),
+                a.filesystem().execFromWritable());
+        scalar(
+                out,
                 "landlock.compatibility",
                 b.landlock().compatibility().yaml(),
                 a.landlock().compatibility().yaml());

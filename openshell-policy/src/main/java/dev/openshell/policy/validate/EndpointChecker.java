@@ -4,6 +4,7 @@ import dev.openshell.policy.Endpoint;
 import dev.openshell.policy.Enforcement;
 import dev.openshell.policy.HttpRule;
 import dev.openshell.policy.Protocol;
+import dev.openshell.policy.RequestLimits;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.policy.net.HostName;
 import java.util.ArrayList;
@@ -38,12 +39,29 @@ final class EndpointChecker {
         for (int i = 0; i < e.denyRules().size(); i++) {
             denyRules.add(HttpRuleChecker.check(e.denyRules().get(i), at + ".deny_rules[" + i + "]", problems));
         }
+        requestLimits(e.requestLimits(), at + ".request_limits", problems);
         Protocol protocol = e.protocol() == null ? Protocol.L4 : e.protocol();
         Enforcement enforcement = e.enforcement() == null ? Enforcement.ENFORCE : e.enforcement();
         if (!problems.isDirty(at)) {
             crossField(e, at, problems);
         }
-        return new Endpoint(host, ports, protocol, enforcement, e.access(), rules, denyRules, allowedIps);
+        return new Endpoint(
+                host, ports, protocol, enforcement, e.access(), rules, denyRules, allowedIps, e.requestLimits());
+    }
+
+    private static void requestLimits(RequestLimits limits, String at, Problems problems) {
+        bound(limits.maxUrlBytes(), 1, at + ".max_url_bytes", "the shortest URL, `/`, is 1 byte", problems);
+        bound(limits.maxQueryBytes(), 0, at + ".max_query_bytes", "0 allows no query", problems);
+        bound(limits.maxHeaderBytes(), 1, at + ".max_header_bytes", "every request has a Host header", problems);
+    }
+
+    private static void bound(Integer value, int min, String at, String why, Problems problems) {
+        if (value != null && (value < min || value > RequestLimits.MAX)) {
+            problems.add(
+                    at,
+                    value + " is out of range; expected " + min + ".." + RequestLimits.MAX + " bytes"
+                            + (value < min ? " (" + why + ")" : ""));
+        }
     }
 
     /** Rules that relate several fields; skipped when the YAML reader already reported this endpoint. */
@@ -76,6 +94,11 @@ final class EndpointChecker {
             }
             if (!e.denyRules().isEmpty()) {
                 problems.add(at + ".deny_rules", "`deny_rules` needs `protocol: rest`");
+            }
+            if (!e.requestLimits().isEmpty()) {
+                problems.add(
+                        at + ".request_limits",
+                        "`request_limits` needs `protocol: rest` (only inspected requests are measured)");
             }
             if (e.enforcement() == Enforcement.AUDIT) {
                 problems.add(

@@ -26,6 +26,6 @@ final class FilesystemChecker {
                 readWrite.add(normal);
             }
         }
-        return new FilesystemPolicy(fs.includeWorkdir(), readOnly, readWrite);
+        return new FilesystemPolicy(fs.includeWorkdir(), readOnly, readWrite, fs.execFromWritable());
     }
 }

@@ -8,6 +8,7 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.RequestLimits;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,16 +49,13 @@ public final class CanonicalYamlWriter {
         Entries doc = new Entries();
         doc.put("version", integer(p.version()));
         Entries fs = new Entries();
-        fs.put(
-                "include_workdir",
-                new ScalarNode(
-                        Tag.BOOL,
-                        Boolean.toString(p.filesystem().includeWorkdir()),
-                        null,
-                        null,
-                        DumperOptions.ScalarStyle.PLAIN));
+        fs.put("include_workdir", bool(p.filesystem().includeWorkdir()));
         fs.put("read_only", strings(p.filesystem().readOnly()));
         fs.put("read_write", strings(p.filesystem().readWrite()));
+        if (p.filesystem().execFromWritable()) {
+            // Written only when set: the unsafe choice stands out, the default stays implicit.
+            fs.put("exec_from_writable", bool(true));
+        }
         doc.put("filesystem_policy", fs.node());
         Entries landlock = new Entries();
         landlock.put("compatibility", string(p.landlock().compatibility().yaml()));
@@ -132,6 +130,20 @@ public final class CanonicalYamlWriter {
         if (!e.allowedIps().isEmpty()) {
             out.put("allowed_ips", strings(e.allowedIps()));
         }
+        RequestLimits limits = e.requestLimits();
+        if (!limits.isEmpty()) {
+            Entries bounds = new Entries();
+            if (limits.maxUrlBytes() != null) {
+                bounds.put("max_url_bytes", integer(limits.maxUrlBytes()));
+            }
+            if (limits.maxQueryBytes() != null) {
+                bounds.put("max_query_bytes", integer(limits.maxQueryBytes()));
+            }
+            if (limits.maxHeaderBytes() != null) {
+                bounds.put("max_header_bytes", integer(limits.maxHeaderBytes()));
+            }
+            out.put("request_limits", bounds.node());
+        }
         return out.node();
     }
 
@@ -168,6 +180,10 @@ public final class CanonicalYamlWriter {
 
     private static ScalarNode string(String value) {
         return new ScalarNode(Tag.STR, value, null, null, DumperOptions.ScalarStyle.PLAIN);
+    }
+
+    private static ScalarNode bool(boolean value) {
+        return new ScalarNode(Tag.BOOL, Boolean.toString(value), null, null, DumperOptions.ScalarStyle.PLAIN);
     }
 
     private static ScalarNode integer(int value) {

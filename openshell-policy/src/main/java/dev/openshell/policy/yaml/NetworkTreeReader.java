@@ -9,6 +9,7 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.RequestLimits;
 import dev.openshell.policy.validate.PolicyChecker;
 import dev.openshell.policy.validate.SourceMap;
 import java.util.ArrayList;
@@ -25,8 +26,18 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class NetworkTreeReader {
 
     static final List<String> POLICY = List.of("name", "endpoints", "binaries");
-    static final List<String> ENDPOINT =
-            List.of("host", "port", "ports", "protocol", "enforcement", "access", "rules", "deny_rules", "allowed_ips");
+    static final List<String> ENDPOINT = List.of(
+            "host",
+            "port",
+            "ports",
+            "protocol",
+            "enforcement",
+            "access",
+            "rules",
+            "deny_rules",
+            "allowed_ips",
+            "request_limits");
+    static final List<String> REQUEST_LIMITS = List.of("max_url_bytes", "max_query_bytes", "max_header_bytes");
     static final List<String> RULE_ITEM = List.of("allow");
     static final List<String> RULE = List.of("method", "path", "query");
     static final List<String> QUERY_ANY = List.of("any");
@@ -171,7 +182,35 @@ final class NetworkTreeReader {
         List<String> allowedIps = f.get("allowed_ips") == null
                 ? List.of()
                 : walk.strings(f.get("allowed_ips"), at.key("allowed_ips"), at);
-        return new Endpoint(host, ports, protocol, enforcement, access, rules, denyRules, allowedIps);
+        RequestLimits limits = f.get("request_limits") == null
+                ? RequestLimits.NONE
+                : requestLimits(f.get("request_limits"), at.key("request_limits"), at, walk);
+        return new Endpoint(host, ports, protocol, enforcement, access, rules, denyRules, allowedIps, limits);
+    }
+
+    private static RequestLimits requestLimits(Node node, At at, At owner, Walk walk) {
+        Fields f = walk.fields(
+                node, at, owner, REQUEST_LIMITS, "a mapping with max_url_bytes, max_query_bytes, max_header_bytes");
+        if (f == null) {
+            return RequestLimits.NONE;
+        }
+        if (f.clean() && !f.keys().iterator().hasNext()) {
+            walk.error(
+                    node,
+                    at.yaml(),
+                    "`request_limits: {}` sets no limit; remove the key or set max_url_bytes, max_query_bytes or"
+                            + " max_header_bytes");
+            walk.dirty(owner);
+        }
+        return new RequestLimits(
+                limit(f, "max_url_bytes", at, owner, walk),
+                limit(f, "max_query_bytes", at, owner, walk),
+                limit(f, "max_header_bytes", at, owner, walk));
+    }
+
+    private static Integer limit(Fields f, String key, At at, At owner, Walk walk) {
+        Node node = f.get(key);
+        return node == null ? null : walk.integer(node, at.key(key), owner);
     }
 
     private static List<Integer> ports(Fields f, At at, Walk walk) {

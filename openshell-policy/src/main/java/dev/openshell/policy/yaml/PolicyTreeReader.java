@@ -17,7 +17,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class PolicyTreeReader {
 
     static final List<String> TOP = List.of("version", "filesystem_policy", "landlock", "process", "network_policies");
-    static final List<String> FILESYSTEM = List.of("include_workdir", "read_only", "read_write");
+    static final List<String> FILESYSTEM = List.of("include_workdir", "read_only", "read_write", "exec_from_writable");
     static final List<String> LANDLOCK = List.of("compatibility");
     static final List<String> PROCESS = List.of("run_as_user", "run_as_group");
 
@@ -50,9 +50,10 @@ final class PolicyTreeReader {
         return new Policy(version, filesystem, landlock, process, policies);
     }
 
+    /** Absent: the baseline; written: exactly what it says (an omitted list is empty). */
     private static FilesystemPolicy filesystem(Node node, Walk walk) {
         if (node == null) {
-            return FilesystemPolicy.DEFAULT;
+            return FilesystemPolicy.BASELINE;
         }
         At at = At.ROOT.key("filesystem_policy");
         Fields f = walk.fields(node, at, at, FILESYSTEM, "a mapping");
@@ -66,7 +67,10 @@ final class PolicyTreeReader {
                 f.get("read_only") == null ? List.of() : walk.strings(f.get("read_only"), at.key("read_only"), at);
         List<String> readWrite =
                 f.get("read_write") == null ? List.of() : walk.strings(f.get("read_write"), at.key("read_write"), at);
-        return new FilesystemPolicy(include == null || include, readOnly, readWrite);
+        Boolean exec = f.get("exec_from_writable") == null
+                ? Boolean.FALSE
+                : walk.bool(f.get("exec_from_writable"), at.key("exec_from_writable"), at);
+        return new FilesystemPolicy(include == null || include, readOnly, readWrite, exec != null && exec);
     }
 
     private static LandlockPolicy landlock(Node node, Walk walk) {

@@ -16,7 +16,8 @@ import java.util.Set;
  * Checks a fixture's {@code expect_model} against a parsed policy: defaults and
  * canonicalisation (lower-cased hosts, sorted ports, normalised paths, upper-case methods).
  *
- * <p>Keys: {@code include_workdir}, {@code read_only}, {@code read_write}, {@code compatibility},
+ * <p>Keys: {@code include_workdir}, {@code read_only}, {@code read_write}, {@code exec_from_writable},
+ * {@code compatibility},
  * {@code run_as_user}, {@code run_as_group}, {@code network_policies} (keys in order), {@code
  * endpoint_count}, {@code names} (key to name), {@code binaries} (key to paths), and {@code
  * endpoints} (map {@code key[i]} to {@code host}, {@code ports}, {@code protocol}, {@code
@@ -29,6 +30,7 @@ final class ModelExpectation {
             "include_workdir",
             "read_only",
             "read_write",
+            "exec_from_writable",
             "compatibility",
             "run_as_user",
             "run_as_group",
@@ -54,6 +56,8 @@ final class ModelExpectation {
                     compare(out, "read_only", want, p.filesystem().readOnly());
                 case "read_write" ->
                     compare(out, "read_write", want, p.filesystem().readWrite());
+                case "exec_from_writable" ->
+                    compare(out, "exec_from_writable", want, p.filesystem().execFromWritable());
                 case "compatibility" ->
                     compare(
                             out,

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Compares the indexed L4 evaluation with a linear scan over every endpoint in document order on
  * random policies whose exact and wildcard hosts overlap heavily, so that candidates from several
- * index maps must be merged in the right order. Seed printed on failure.
+ * index maps must be merged in the right order; {@link CompiledPolicy#mayAdmit} and {@link
+ * CompiledPolicy#mayResolve} must agree with the scan too. Seed printed on failure.
  */
 class IndexedLookupPropertyTest {
 
@@ -55,6 +56,18 @@ class IndexedLookupPropertyTest {
                             .as("seed=%d host=%s:%d binary=%s policy=%s", seed, host, port, binary, policy)
                             .isEqualTo(want);
                 }
+                // Without addresses (no endpoint here lacks a host) the scan's allow is exactly "could admit".
+                if (compiled.mayAdmit(req) != expected.permits()) {
+                    assertThat(compiled.mayAdmit(req))
+                            .as("mayAdmit seed=%d host=%s:%d binary=%s policy=%s", seed, host, port, binary, policy)
+                            .isEqualTo(expected.permits());
+                }
+                boolean named = namedFor(policy, host, binary);
+                if (compiled.mayResolve(binary, List.of(), host) != named) {
+                    assertThat(compiled.mayResolve(binary, List.of(), host))
+                            .as("mayResolve seed=%d host=%s binary=%s policy=%s", seed, host, binary, policy)
+                            .isEqualTo(named);
+                }
                 allowed += actual.permits() ? 1 : 0;
             }
         }
@@ -63,6 +76,15 @@ class IndexedLookupPropertyTest {
 
     private static String summary(Decision d) {
         return d.verdict() + " " + d.policy() + " " + d.endpointIndex() + " " + d.inspect() + " " + d.reason();
+    }
+
+    /** Whether some endpoint's host matches, on any port, in a policy listing the binary. */
+    private static boolean namedFor(Policy policy, String host, String binary) {
+        return policy.networkPolicies().values().stream()
+                .filter(np -> np.binaries().stream()
+                        .anyMatch(b -> PathGlob.compile(b.path()).matches(binary)))
+                .flatMap(np -> np.endpoints().stream())
+                .anyMatch(e -> HostPattern.of(e.host()).matches(host));
     }
 
     private static Decision linearScan(Policy policy, L4Request req) {

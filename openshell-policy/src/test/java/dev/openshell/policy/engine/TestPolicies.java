@@ -11,6 +11,7 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.Protocol;
 import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.RequestLimits;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -57,6 +58,7 @@ final class TestPolicies {
         private final List<HttpRule> rules = new ArrayList<>();
         private final List<HttpRule> deny = new ArrayList<>();
         private final List<String> allowedIps = new ArrayList<>();
+        private RequestLimits limits = RequestLimits.NONE;
 
         Ep(String host, List<Integer> ports) {
             this.host = host;
@@ -96,8 +98,13 @@ final class TestPolicies {
             return this;
         }
 
+        Ep limits(Integer maxUrlBytes, Integer maxQueryBytes, Integer maxHeaderBytes) {
+            limits = new RequestLimits(maxUrlBytes, maxQueryBytes, maxHeaderBytes);
+            return this;
+        }
+
         Endpoint build() {
-            return new Endpoint(host, ports, protocol, enforcement, access, rules, deny, allowedIps);
+            return new Endpoint(host, ports, protocol, enforcement, access, rules, deny, allowedIps, limits);
         }
     }
 
@@ -113,5 +120,15 @@ final class TestPolicies {
 
     static L7Request l7(L4Request conn, String method, String target) {
         return new L7Request(conn, method, target);
+    }
+
+    /** A request with a body (Content-Length above 0 or chunked). */
+    static L7Request withBody(L4Request conn, String method, String target) {
+        return new L7Request(conn, method, target, 0, true);
+    }
+
+    /** A request without a body whose header fields take {@code headerBytes}. */
+    static L7Request withHeaders(L4Request conn, String method, String target, int headerBytes) {
+        return new L7Request(conn, method, target, headerBytes, false);
     }
 }

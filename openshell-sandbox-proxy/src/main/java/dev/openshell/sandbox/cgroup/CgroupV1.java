@@ -105,6 +105,11 @@ public record CgroupV1(Path memory, Path pids, Path cpu) implements CgroupHierar
         @Override
         public void terminate(java.time.Duration grace) {
             CgroupFiles.signalAndWait(joinPaths(), grace);
+            kill();
+        }
+
+        @Override
+        public void kill() {
             CgroupFiles.killUntilEmpty(joinPaths());
         }
 

@@ -113,8 +113,13 @@ public record CgroupV2(Path root, boolean cpu) implements CgroupHierarchy {
 
         @Override
         public void terminate(Duration grace) {
+            CgroupFiles.signalAndWait(List.of(dir), grace);
+            kill();
+        }
+
+        @Override
+        public void kill() {
             List<Path> dirs = List.of(dir);
-            CgroupFiles.signalAndWait(dirs, grace);
             // One write ends every process in the group, forks in flight included (Linux 5.14+).
             Path kill = dir.resolve("cgroup.kill");
             if (Files.exists(kill) && !CgroupFiles.procs(dirs).isEmpty()) {

@@ -16,8 +16,11 @@ public interface SandboxCgroup {
     /** The limit counters so far. */
     LimitHits hits();
 
-    /** Ends every process in the group: SIGTERM, {@code grace}, then SIGKILL until it is empty. */
+    /** Ends every process in the group: SIGTERM, {@code grace}, then {@link #kill}. */
     void terminate(Duration grace);
+
+    /** SIGKILL to every process in the group until it is empty, processes forked meanwhile included. */
+    void kill();
 
     /** Removes the (empty) group; a group already gone is fine. */
     void remove();

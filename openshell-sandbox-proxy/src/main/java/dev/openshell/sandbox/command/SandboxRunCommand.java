@@ -1,11 +1,14 @@
 package dev.openshell.sandbox.command;
 
+import dev.openshell.policy.net.Cidr;
+import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +37,13 @@ public final class SandboxRunCommand implements Callable<Integer> {
             description = "stream the agent's output here too and pass stdin through (default: log only)")
     boolean attach;
 
+    @Option(
+            names = "--host-address",
+            paramLabel = "CIDR",
+            description = "(repeatable) also refuse destinations in CIDR as addresses of this host, e.g. where a"
+                    + " gateway listens (the host's interface addresses and the sandbox subnets always are)")
+    List<String> hostAddresses = List.of();
+
     @Override
     public Integer call() {
         SandboxSpec spec = SandboxSpec.read(specFile);
@@ -41,6 +51,8 @@ public final class SandboxRunCommand implements Callable<Integer> {
         AgentConsole console =
                 spec.tty() ? AgentConsole.TERMINAL : attach ? AgentConsole.STREAMED : AgentConsole.LOGGED;
         SupervisorOptions options = SupervisorOptions.defaults()
+                .withHostAddresses(
+                        hostAddresses.stream().map(SandboxRunCommand::cidr).toList())
                 .withConsole(console)
                 .withEvents(event -> {
                     err.println("openshell-sandbox: " + spec.id() + ": " + event);
@@ -56,5 +68,13 @@ public final class SandboxRunCommand implements Callable<Integer> {
             // already shutting down: the hook tears down
         }
         return code;
+    }
+
+    private static Cidr cidr(String text) {
+        try {
+            return Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException("invalid_option", "--host-address " + text + ": " + e.getMessage());
+        }
     }
 }

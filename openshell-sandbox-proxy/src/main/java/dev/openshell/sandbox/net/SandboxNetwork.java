@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One sandbox's network: a named namespace {@code osh-<id>} (its file {@link #namespaceFile()} is
  * what the launcher enters), a veth pair {@code osh<N>h}/{@code osh<N>s} on the sandbox's {@link
- * Subnet}, a default route via the host side, {@code lo} up, and the {@link SandboxFirewall} table
- * in the host namespace. The proxy listens on {@link #explicitProxyAddress()} and {@link
+ * Subnet}, no IPv6 address on either end, a default route via the host side, {@code lo} up, and the
+ * {@link SandboxFirewall} table in the host namespace. The proxy listens on {@link #explicitProxyAddress()} and {@link
  * #transparentProxyAddress()}; nothing else is reachable, and a bypass fails at once.
  *
  * <p>{@link #create} first reclaims stale networks (whose owner died without tearing down, e.g.
@@ -188,6 +188,7 @@ public final class SandboxNetwork implements AutoCloseable {
                             + "link add " + subnet.hostInterface() + " type veth peer name " + subnet.sandboxInterface()
                             + " netns " + namespace + "\n"
                             + "addr add " + host + prefix + " dev " + subnet.hostInterface() + "\n"
+                            + "link set " + subnet.hostInterface() + " addrgenmode none\n"
                             + "link set " + subnet.hostInterface() + " up\n");
             created.addAll(EnumSet.of(Resource.NAMESPACE, Resource.VETH));
         } catch (NetworkException e) {
@@ -202,12 +203,16 @@ public final class SandboxNetwork implements AutoCloseable {
         }
         created.add(Resource.FIREWALL);
         HostCommand.run(List.of("nft", "-f", "-"), SandboxFirewall.ruleset(claim.sandboxId(), subnet, ports));
-        // The sandbox end comes up only now, so no packet ever crosses the veth unfiltered.
+        // The sandbox end comes up only now, so no packet ever crosses the veth unfiltered. Neither end
+        // gets an IPv6 address (addrgenmode none, set while the link is down): the sandbox has no
+        // IPv6 route out, so an IPv6 connection fails at once (ENETUNREACH) instead of waiting for
+        // neighbour discovery that the firewall rejects; the agent (no CAP_NET_ADMIN) cannot undo it.
         HostCommand.run(
                 List.of("ip", "-netns", namespace, "-batch", "-"),
                 "link set lo up\n"
                         + "addr add " + subnet.sandboxAddress().getHostAddress() + prefix + " dev "
                         + subnet.sandboxInterface() + "\n"
+                        + "link set " + subnet.sandboxInterface() + " addrgenmode none\n"
                         + "link set " + subnet.sandboxInterface() + " up\n"
                         + "route add default via " + host + "\n");
     }

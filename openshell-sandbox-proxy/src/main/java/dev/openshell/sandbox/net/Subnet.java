@@ -19,6 +19,12 @@ public record Subnet(int index) {
 
     public static final int PREFIX_LENGTH = 30;
 
+    /**
+     * Every sandbox subnet: the host ends of the veths and the agents' own addresses. No sandbox's
+     * proxy may connect into it (to the host, or to another sandbox's agent).
+     */
+    public static final String POOL = "10.200.0.0/16";
+
     public Subnet {
         if (index < 0 || index >= COUNT) {
             throw new IllegalArgumentException("subnet index " + index + " is outside 0.." + (COUNT - 1));

@@ -11,7 +11,9 @@
  * dev.openshell.sandbox.net.OriginalDestination} recovers where it was going. UDP is accepted only
  * as DNS to the host-side address (port 53, where the supervisor runs {@code
  * dev.openshell.sandbox.proxy.dns.SandboxDns}); other UDP and everything else is rejected at once,
- * never left to time out. {@link dev.openshell.sandbox.net.FirewallCounters} count both, for findings.
+ * never left to time out. The veth has no IPv6 address on either end, so IPv6 fails in the
+ * sandbox itself ({@code ENETUNREACH}) instead of waiting for neighbour discovery. {@link
+ * dev.openshell.sandbox.net.FirewallCounters} count both, for findings.
  *
  * <p>Setup is three processes ({@code ip -batch} on the host side, {@code nft -f -}, {@code ip
  * -netns -batch} inside) and teardown two; on this 2-core VM at load average 10 to 14 one network

@@ -42,6 +42,7 @@ public final class EgressProxy implements AutoCloseable {
     private static final long RELOAD_CLOSE_WAIT_MS = 2000;
 
     private final ProxyConfig config;
+    private final HostAddressCheck hostAddresses;
     private final AtomicReference<ActivePolicy> active;
     private final Object reloadLock = new Object();
     private EventLoopGroup group;
@@ -54,7 +55,13 @@ public final class EgressProxy implements AutoCloseable {
 
     public EgressProxy(ProxyConfig config) {
         this.config = config;
-        this.active = new AtomicReference<>(new ActivePolicy(config.policy(), config.generation()));
+        this.hostAddresses = HostAddressCheck.open(config.extraHostAddresses());
+        this.active = new AtomicReference<>(new ActivePolicy(guarded(config.policy()), config.generation()));
+    }
+
+    /** The policy as this proxy enforces it: its guard also refuses every address of this host. */
+    private CompiledPolicy guarded(CompiledPolicy policy) {
+        return policy.withHostAddresses(hostAddresses);
     }
 
     /** Binds the listening socket; returns once the proxy accepts connections. */
@@ -184,7 +191,7 @@ public final class EgressProxy implements AutoCloseable {
                         "generation " + generation + " is not newer than the active generation "
                                 + current.generation());
             }
-            ActivePolicy next = new ActivePolicy(policy, generation);
+            ActivePolicy next = new ActivePolicy(guarded(policy), generation);
             active.set(next);
             if (services == null) {
                 return ReloadResult.loaded(generation, 0);
@@ -221,5 +228,6 @@ public final class EgressProxy implements AutoCloseable {
         }
         // the proxy owns the resolver it was configured with (netlink socket, procfs descriptors)
         config.callerResolver().close();
+        hostAddresses.close();
     }
 }

@@ -1,12 +1,14 @@
 package dev.openshell.sandbox.proxy;
 
 import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.l7.TlsContexts;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,6 +35,9 @@ import java.util.Objects;
  *     needs the epoll transport
  * @param ioThreads event-loop threads; one (the default) serves a sandbox's traffic on one core with
  *     the least CPU per connection (no hand-offs between loops), more spread TLS-heavy work
+ * @param extraHostAddresses networks the destination guard refuses as this host's own, besides
+ *     every address the kernel routes locally (see {@link HostAddressCheck}): where a gateway
+ *     listens, the sandbox subnets
  */
 public record ProxyConfig(
         InetSocketAddress bind,
@@ -48,7 +53,8 @@ public record ProxyConfig(
         InferenceHandler inference,
         TlsContexts tls,
         InetSocketAddress transparentBind,
-        int ioThreads) {
+        int ioThreads,
+        List<Cidr> extraHostAddresses) {
 
     public ProxyConfig {
         Objects.requireNonNull(bind, "bind");
@@ -64,6 +70,7 @@ public record ProxyConfig(
         if (tls == null && trustDir == null) {
             throw new IllegalArgumentException("either trustDir or tls is required");
         }
+        extraHostAddresses = List.copyOf(extraHostAddresses);
     }
 
     public static Builder builder(
@@ -87,6 +94,7 @@ public record ProxyConfig(
         private TlsContexts tls;
         private InetSocketAddress transparentBind;
         private int ioThreads = 1;
+        private List<Cidr> extraHostAddresses = List.of();
 
         private Builder(String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
             this.sandboxId = sandboxId;
@@ -147,6 +155,12 @@ public record ProxyConfig(
             return this;
         }
 
+        /** Networks refused as this host's own besides its interfaces' addresses (default none). */
+        public Builder extraHostAddresses(List<Cidr> value) {
+            this.extraHostAddresses = value;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(
                     bind,
@@ -162,7 +176,8 @@ public record ProxyConfig(
                     inference,
                     tls,
                     transparentBind,
-                    ioThreads);
+                    ioThreads,
+                    extraHostAddresses);
         }
     }
 }

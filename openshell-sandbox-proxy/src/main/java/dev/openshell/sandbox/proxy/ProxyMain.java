@@ -4,6 +4,7 @@ import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.proxy.identity.BinaryTrust;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
@@ -14,6 +15,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 
@@ -24,17 +27,21 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java dev.openshell.sandbox.proxy.ProxyMain --listen 127.0.0.1:3128 --policy policy.yaml --trust-dir DIR
  *     [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]
+ *     [--host-address CIDR]...
  * </pre>
  *
  * Callers are limited to the process tree of {@code --scope-pid} (or of the pid written to {@code
  * --scope-pid-file}, read when the first caller arrives); without either, any process on the host
- * (a full {@code /proc} scan per connection, about 100 ms). Prints {@code listening HOST:PORT pid
+ * (a full {@code /proc} scan per connection, about 100 ms). {@code --host-address} (repeatable) adds a
+ * network the destination guard refuses as this host's own, besides every address the kernel
+ * routes locally (where a gateway listens, say). Prints {@code listening HOST:PORT pid
  * N} once it accepts connections, then runs until killed.
  */
 public final class ProxyMain {
 
     private static final String USAGE = "usage: ProxyMain --listen HOST:PORT --policy FILE --trust-dir DIR"
-            + " [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]";
+            + " [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]"
+            + " [--host-address CIDR]...";
     private static final long LOG_MAX_BYTES = 64L << 20;
 
     /** The parsed command line. */
@@ -46,7 +53,8 @@ public final class ProxyMain {
             OptionalInt scopePid,
             Path scopePidFile,
             Path decisionLog,
-            int ioThreads) {
+            int ioThreads,
+            List<Cidr> hostAddresses) {
 
         static Options parse(String[] args) {
             InetSocketAddress listen = null;
@@ -57,6 +65,7 @@ public final class ProxyMain {
             Path scopePidFile = null;
             Path decisionLog = null;
             int ioThreads = 1;
+            List<Cidr> hostAddresses = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -72,6 +81,7 @@ public final class ProxyMain {
                     case "--scope-pid-file" -> scopePidFile = Path.of(value);
                     case "--decision-log" -> decisionLog = Path.of(value);
                     case "--io-threads" -> ioThreads = ioThreads(value);
+                    case "--host-address" -> hostAddresses.add(cidr(value));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
@@ -81,7 +91,16 @@ public final class ProxyMain {
             if (scopePid.isPresent() && scopePidFile != null) {
                 throw new IllegalArgumentException("use either --scope-pid or --scope-pid-file");
             }
-            return new Options(listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog, ioThreads);
+            return new Options(
+                    listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog, ioThreads, hostAddresses);
+        }
+
+        private static Cidr cidr(String value) {
+            try {
+                return Cidr.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--host-address wants an address or CIDR: " + e.getMessage());
+            }
         }
 
         private static int ioThreads(String value) {
@@ -139,6 +158,7 @@ public final class ProxyMain {
                         .extraUpstreamCa(options.extraCa())
                         .sink(sink)
                         .ioThreads(options.ioThreads())
+                        .extraHostAddresses(options.hostAddresses())
                         .build())
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,7 +4,9 @@ import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.launch.AgentView;
 import dev.openshell.sandbox.launch.LaunchSpec;
+import dev.openshell.sandbox.proxy.tls.TrustBundle;
 import dev.openshell.sandbox.users.AgentIdentity;
 import java.io.File;
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.util.Map;
 /** Turns a sandbox's policy and spec into the confined agent process: checks, workdir, launcher command. */
 final class AgentLaunch {
 
-    private static final Path TMP = Path.of("/tmp");
+    /** Where the agent finds the trust bundle: the sandbox's own {@code /run}, read-only. */
+    static final Path TRUST_DIR = Path.of("/run/openshell/tls");
+
     private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
     private AgentLaunch() {}
@@ -39,37 +43,37 @@ final class AgentLaunch {
     /**
      * With {@code hard_requirement}, a path the policy lists that will not exist in the agent's
      * view fails the start here, with the path and its section, instead of as a launcher exit
-     * code. The agent's {@code /tmp} starts empty, so below it only the workdir exists.
+     * code. The view holds only what the policy lists, the work directory and the sandbox's own
+     * places ({@code /tmp}, {@code /run}, {@code /dev}, ... start empty or nearly so).
      */
-    static void checkHardRequirement(Policy policy, Path agentWorkdir, Path hostWorkdir) {
-        if (policy.landlock().compatibility() != LandlockPolicy.Compatibility.HARD_REQUIREMENT) {
+    static void checkHardRequirement(LaunchSpec launch) {
+        if (launch.landlock().compatibility() != LandlockPolicy.Compatibility.HARD_REQUIREMENT) {
             return;
         }
-        check(policy.filesystem().readOnly(), "filesystem_policy.read_only", agentWorkdir, hostWorkdir);
-        check(policy.filesystem().readWrite(), "filesystem_policy.read_write", agentWorkdir, hostWorkdir);
+        AgentView view = launch.view();
+        check(launch.filesystem().readOnly(), "filesystem_policy.read_only", view);
+        check(launch.filesystem().readWrite(), "filesystem_policy.read_write", view);
     }
 
-    private static void check(List<String> paths, String section, Path agentWorkdir, Path hostWorkdir) {
+    private static void check(List<String> paths, String section, AgentView view) {
         for (String path : paths) {
-            Path p = Path.of(path);
-            boolean exists = p.startsWith(agentWorkdir)
-                    ? Files.exists(hostWorkdir.resolve(agentWorkdir.relativize(p)))
-                    : p.startsWith(TMP) ? p.equals(TMP) : Files.exists(p);
-            if (!exists) {
+            if (!view.shows(Path.of(path))) {
                 throw new SandboxException(
                         "landlock_path_missing",
                         "landlock compatibility is hard_requirement, but " + path + " (" + section
-                                + ") does not exist; create it, remove it from the policy, or use best_effort");
+                                + ") does not exist in the sandbox; create it, remove it from the policy, or use"
+                                + " best_effort");
             }
         }
     }
 
     /**
-     * The launcher spec: the policy's static sections with the agent's numeric identity, the trust directory added read-only (the
-     * agent must read the CA bundle whatever the policy lists), the sandbox's network namespace,
-     * and a private mount namespace with the work directory bound in (through an idmapped mount
-     * unless it is the sandbox's own private one) and {@code resolvConf} over
-     * {@code /etc/resolv.conf} (the sandbox's DNS responder).
+     * The launcher spec: the policy's static sections with the agent's numeric identity, the
+     * trust directory shown read-only at {@link #TRUST_DIR} and {@code resolv.conf} (both readable
+     * whatever the policy lists), the sandbox's network namespace, and the agent's own mount and
+     * PID namespaces with the work directory bound in (through an idmapped mount unless it is the
+     * sandbox's own private one) and {@code resolvConf} over {@code /etc/resolv.conf} (the
+     * sandbox's DNS responder).
      */
     static LaunchSpec launchSpec(
             Policy policy,
@@ -82,10 +86,12 @@ final class AgentLaunch {
             Path resolvConf) {
         FilesystemPolicy fs = policy.filesystem();
         List<String> readOnly = new ArrayList<>(fs.readOnly());
-        readOnly.add(trustDir.toString());
+        readOnly.add(TRUST_DIR.toString());
+        // Readable whatever the policy lists, and wherever a host symlink at that path leads.
+        readOnly.add(RESOLV_CONF.toString());
         return new LaunchSpec(
                         agentWorkdir,
-                        new FilesystemPolicy(fs.includeWorkdir(), readOnly, fs.readWrite()),
+                        new FilesystemPolicy(fs.includeWorkdir(), readOnly, fs.readWrite(), fs.execFromWritable()),
                         policy.landlock(),
                         identity.numeric(),
                         null,
@@ -94,8 +100,19 @@ final class AgentLaunch {
                 .withNetns(netns)
                 .withPrivateMounts(List.of(
                         // The private workdir is the agent's already; a user's is shown as the agent's.
-                        new LaunchSpec.Bind(hostWorkdir, agentWorkdir, !ownWorkdir),
-                        new LaunchSpec.Bind(resolvConf, RESOLV_CONF)));
+                        ownWorkdir
+                                ? new LaunchSpec.Bind(hostWorkdir, agentWorkdir)
+                                : LaunchSpec.Bind.idmapped(hostWorkdir, agentWorkdir),
+                        LaunchSpec.Bind.readOnly(trustDir, TRUST_DIR),
+                        LaunchSpec.Bind.readOnly(resolvConf, RESOLV_CONF)));
+    }
+
+    /** The trust bundle as the agent sees it, under {@link #TRUST_DIR}. */
+    static TrustBundle agentTrustBundle(TrustBundle written) {
+        return new TrustBundle(
+                TRUST_DIR.resolve(written.caPem().getFileName()),
+                TRUST_DIR.resolve(written.bundlePem().getFileName()),
+                written.systemCertificates());
     }
 
     /**

@@ -26,11 +26,11 @@ final class DecisionEvents implements DecisionSink {
             // the policy would have said: report it as a finding.
             boolean bypass = "transparent".equals(r.mode());
             StringBuilder text = new StringBuilder(bypass ? "finding: bypass attempt: " : "denied: ");
-            text.append(r.binary() == null ? "unknown program" : r.binary())
-                    .append(" -> ")
-                    .append(r.host())
-                    .append(':')
-                    .append(r.port());
+            text.append(r.binary() == null ? "unknown program" : r.binary());
+            if (r.host() != null) {
+                // a request refused before it named a destination (a malformed head) has none
+                text.append(" -> ").append(r.host()).append(':').append(r.port());
+            }
             if (r.path() != null) {
                 text.append(' ').append(r.method()).append(' ').append(r.path());
             }

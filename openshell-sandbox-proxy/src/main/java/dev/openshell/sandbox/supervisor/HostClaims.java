@@ -59,15 +59,10 @@ final class HostClaims implements AutoCloseable {
         resources.watch(interval, onLimit);
     }
 
-    /** Whether processes are accounted in a cgroup (then {@link #terminate} ends them all). */
-    boolean limited() {
-        return resources != null;
-    }
-
-    /** Ends every process in the cgroup: SIGTERM, {@code grace}, SIGKILL. */
-    void terminate(Duration grace) {
+    /** SIGKILL to every process in the cgroup (if one was made) until it is empty. */
+    void kill() {
         if (resources != null) {
-            resources.terminate(grace);
+            resources.kill();
         }
     }
 

@@ -60,6 +60,25 @@ public final class NamespaceProcesses {
     }
 
     /**
+     * Asks a sandbox to stop: SIGTERM to its launcher only (the relay forwards it to the init, which
+     * forwards it to the agent and, once the agent has gone, asks every other process of the
+     * sandbox to stop), then up to {@code grace} for the namespace to empty. One SIGTERM reaches
+     * the agent, not one from here plus one from each process in between. What is left is the
+     * caller's to kill.
+     *
+     * @param launcherPid the launcher the supervisor started; 0 when none was
+     */
+    public static void askToStop(long launcherPid, long namespaceInode, Duration grace) {
+        if (launcherPid > 0
+                && ProcessHandle.of(launcherPid).map(ProcessHandle::destroy).orElse(false)) {
+            long graceEnd = System.nanoTime() + grace.toNanos();
+            while (!pids(namespaceInode).isEmpty() && System.nanoTime() < graceEnd) {
+                sleep(20);
+            }
+        }
+    }
+
+    /**
      * Ends every process in the namespace: SIGTERM, up to {@code grace} to exit, then SIGKILL until
      * none is left (processes forked meanwhile included).
      *

@@ -18,9 +18,12 @@ import java.util.OptionalInt;
  * identity_unknown}, which cannot happen in practice because nothing else runs in the namespace.
  *
  * <p>The agent's process tree is searched first (small and fast). A caller outside it (an SSH
- * session, or a process that double-forked out of the tree) is then looked up among all processes
- * and accepted only if it lives in the sandbox's network namespace: every process there was
- * launched into the sandbox and cannot leave it. Both lookups share one TOFU record of binaries.
+ * session, or a process that double-forked out of the tree and now belongs to the sandbox's init)
+ * is then looked up among all processes and accepted only if it lives in the sandbox's network
+ * namespace: every process there was launched into the sandbox and cannot leave it. Its ancestors
+ * end below the sandbox launcher (the relay or the init), so the host processes above it (the
+ * supervisor, the SSH server) never count for its identity. Both lookups share one TOFU record of
+ * binaries.
  */
 final class SandboxCallers implements CallerResolver {
 
@@ -28,17 +31,23 @@ final class SandboxCallers implements CallerResolver {
 
     private final BinaryTrust trust = new BinaryTrust();
     private final long namespaceInode;
+    private final String launcher;
     private volatile ProcCallerResolver agentTree;
     private volatile ProcCallerResolver anyProcess;
 
-    /** @param namespaceInode the inode of the sandbox's network namespace */
-    SandboxCallers(long namespaceInode) {
+    /**
+     * @param namespaceInode the inode of the sandbox's network namespace
+     * @param launcher the launcher binary (its real path, as {@code /proc/<pid>/exe} shows it)
+     */
+    SandboxCallers(long namespaceInode, Path launcher) {
         this.namespaceInode = namespaceInode;
+        this.launcher = launcher.toString();
     }
 
     /** Resolves callers from now on; {@code agentPid} names the namespace and roots the fast path. */
     void attach(long agentPid) {
-        anyProcess = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.empty(), trust);
+        anyProcess = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.empty(), trust)
+                .withAncestorBoundary(launcher);
         agentTree = new ProcCallerResolver(PROC, OptionalInt.of((int) agentPid), OptionalInt.of((int) agentPid), trust);
     }
 
@@ -55,6 +64,28 @@ final class SandboxCallers implements CallerResolver {
                 throw e;
             }
             CallerIdentity other = anyProcess.resolve(client, proxy);
+            if (!inSandbox(other.pid())) {
+                throw new IdentityException(
+                        "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");
+            }
+            return other;
+        }
+    }
+
+    /** The sender of a datagram (a DNS query), looked up as {@link #resolve} looks up a connection. */
+    @Override
+    public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
+        ProcCallerResolver tree = agentTree;
+        if (tree == null) {
+            throw new IdentityException("identity_unknown", "no process has been launched in the sandbox yet");
+        }
+        try {
+            return tree.resolveDatagram(client, server);
+        } catch (IdentityException e) {
+            if (!"identity_unknown".equals(e.code())) {
+                throw e;
+            }
+            CallerIdentity other = anyProcess.resolveDatagram(client, server);
             if (!inSandbox(other.pid())) {
                 throw new IdentityException(
                         "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");

@@ -72,9 +72,9 @@ final class SandboxResources implements AutoCloseable {
         return hits.reason(limits);
     }
 
-    /** Ends every process in the cgroup: SIGTERM, {@code grace}, SIGKILL. */
-    void terminate(Duration grace) {
-        cgroup.terminate(grace);
+    /** SIGKILL to every process in the cgroup until it is empty. */
+    void kill() {
+        cgroup.kill();
     }
 
     /** Stops the watch and removes the (empty) cgroup. */

@@ -9,11 +9,11 @@ import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
+import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
-import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
@@ -46,9 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>State directory layout: {@code status.json}, {@code sandbox.log} (agent output and events),
  * {@code decisions.log} (one JSON line per proxy decision), {@code resolv.conf} (bound over the
- * agent's {@code /etc/resolv.conf}: the sandbox's DNS responder), {@code tls/} (CA and bundle, read-only
- * to the agent), {@code control.sock} (reload/status, root only), {@code ssh/} (the SSH endpoint
- * and client key, root only), {@code work/} (the private workdir when none was given). At the end
+ * agent's {@code /etc/resolv.conf}: the sandbox's DNS responder), {@code tls/} (CA and bundle, shown
+ * read-only to the agent at {@code /run/openshell/tls}), {@code control.sock} (reload/status), {@code
+ * ssh/} (the SSH endpoint and client key), {@code work/} (the private workdir when none was given).
+ * The directory is root's alone; the agent sees none of it but what is bound into its root. At the end
  * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
  * the rest stays only when the spec asked to keep state (then root's alone), otherwise the whole
  * directory goes. A limit hit (OOM kill, refused fork) ends the sandbox with the limit as reason.
@@ -62,6 +63,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     static final String RESOLV_CONF_FILE = "resolv.conf";
 
     private static final long LOG_MAX_BYTES = 64L << 20;
+    private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long DECISIONS_MAX_BYTES = 16L << 20;
     private static final Duration LIMIT_POLL = Duration.ofMillis(250);
 
@@ -133,7 +135,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         steps.mark("reclaim");
         claims = HostClaims.claim(spec.id(), policy.process());
         AgentIdentity identity = claims.identity();
-        StateDirectories.prepare(stateDir, identity.gid());
+        StateDirectories.prepare(stateDir);
         ownStateDir = true;
         updateStatus(status);
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
@@ -147,7 +149,10 @@ public final class SandboxSupervisor implements AutoCloseable {
             ownWorkdir = true;
         }
         Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
-        AgentLaunch.checkHardRequirement(policy, agentWorkdir, hostWorkdir);
+        Path trustDir = stateDir.resolve(TRUST_DIR);
+        Path resolvConf = stateDir.resolve(RESOLV_CONF_FILE);
+        AgentLaunch.checkHardRequirement(AgentLaunch.launchSpec(
+                policy, identity, hostWorkdir, ownWorkdir, agentWorkdir, trustDir, null, resolvConf));
         steps.mark("state");
 
         network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
@@ -157,9 +162,10 @@ public final class SandboxSupervisor implements AutoCloseable {
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
-        Path trustDir = Files.createDirectories(stateDir.resolve(TRUST_DIR));
+        Files.createDirectories(trustDir);
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        callers = new SandboxCallers(status.netnsInode());
+        callers =
+                new SandboxCallers(status.netnsInode(), LauncherBinary.locate().toRealPath());
         decisions =
                 new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
         proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
@@ -168,6 +174,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .trustDir(trustDir)
                         .extraUpstreamCa(spec.extraUpstreamCa())
                         .hostResolver(options.hostResolver())
+                        .extraHostAddresses(options.guardedNetworks())
                         .sink(decisions)
                         .build())
                 .start();
@@ -175,17 +182,17 @@ public final class SandboxSupervisor implements AutoCloseable {
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
-        // Only names the active policy names are looked up: no DNS exfiltration past the policy.
+        // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
         EgressProxy policed = proxy;
         dns = SandboxDns.start(
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
-                name -> PolicyHostNames.names(policed.activePolicy().policy().source(), name));
-        Path resolvConf = AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
+                new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
+        AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
         steps.mark("proxy");
 
-        Map<String, String> env =
-                AgentEnvironment.build(network.proxyUrl(), proxy.trustBundle(), identity.userName(), spec.env());
+        Map<String, String> env = AgentEnvironment.build(
+                network.proxyUrl(), AgentLaunch.agentTrustBundle(proxy.trustBundle()), identity.userName(), spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
                         policy,
                         identity,
@@ -196,22 +203,26 @@ public final class SandboxSupervisor implements AutoCloseable {
                         network.namespaceFile(),
                         resolvConf)
                 .withLimits(claims.launchLimits());
-        if (spec.ssh()) {
-            // Before the agent, so a client that sees Ready can connect at once.
-            ssh = SandboxSshServer.start(spec.id(), stateDir, launch, env);
-            steps.mark("ssh");
-        }
         agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
                 .start();
-        callers.attach(agent.pid());
+        // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
+        SandboxInit init = SandboxInit.locate(agent.toHandle(), INIT_TIMEOUT).orElse(null);
+        long agentPid = init == null ? agent.pid() : init.agentPid();
+        callers.attach(agentPid);
         steps.mark("launch");
+        if (spec.ssh() && init != null) {
+            // Before Ready, so a client that sees Ready can connect at once; sessions join the
+            // sandbox's cgroups and its init's namespaces (the agent's root, /tmp and processes).
+            ssh = SandboxSshServer.start(spec.id(), stateDir, launch.joining(init.initPid()), env);
+            steps.mark("ssh");
+        }
         if (options.console() != AgentConsole.TERMINAL) {
             pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
             pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
         }
-        updateStatus(status.withAgent(agent.pid()).withPhase(SandboxPhase.READY, null));
-        log.event("ready: agent pid " + agent.pid() + ", proxy " + network.proxyUrl() + ", policy generation 1 ("
-                + steps + ")");
+        updateStatus(status.withAgent(agentPid).withPhase(SandboxPhase.READY, null));
+        log.event("ready: agent pid " + agentPid + ", proxy " + network.proxyUrl() + ", policy generation 1 (" + steps
+                + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
         claims.watch(LIMIT_POLL, this::limitHit);
@@ -351,18 +362,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                     bypassWatch.poll(); // what happened since the last poll still counts
                 }
             });
-            // The cgroup holds every process of the sandbox, forks in flight included; the
-            // namespace scan then finds any that escaped it (none should).
-            boolean limited = claims != null && claims.limited();
-            attempt(failures, () -> {
-                if (limited) {
-                    claims.terminate(options.stopGrace());
-                }
-            });
-            attempt(
-                    failures,
-                    () -> NamespaceProcesses.killAll(
-                            status.netnsInode(), limited ? Duration.ZERO : options.stopGrace()));
+            SandboxStop.endAll(agent, claims, status.netnsInode(), options.stopGrace(), failures);
             Integer exitCode = null;
             if (agent != null) {
                 exitCode = AgentExit.await(agent);
@@ -373,7 +373,6 @@ public final class SandboxSupervisor implements AutoCloseable {
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
             attempt(failures, () -> TeardownSteps.close(network));
-            attempt(failures, () -> TeardownSteps.close(claims));
             if (ownStateDir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
                 // The client key is a credential: it never outlives the sandbox.
@@ -382,6 +381,8 @@ public final class SandboxSupervisor implements AutoCloseable {
             if (ownWorkdir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
             }
+            // The cgroup once empty, the uid last: nothing of this sandbox is left that could run as it.
+            attempt(failures, () -> TeardownSteps.close(claims));
             SandboxStatus last = status;
             if (exitCode != null) {
                 last = last.withExit(

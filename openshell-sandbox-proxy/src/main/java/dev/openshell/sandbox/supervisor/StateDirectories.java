@@ -8,26 +8,24 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * The sandbox state directory's life and permissions, so that no agent can list it or read another sandbox's:
- * {@code /run/openshell} and {@code /run/openshell/sandboxes} are 0711 (traversable, not
- * listable), a live sandbox's state directory is 0710 owned by root and the agent's gid (only its
- * own agent may pass through, to reach {@code tls/}), and a state directory kept after the end is
- * 0700 root:root (its gid goes back to the pool and may name another sandbox next).
+ * The sandbox state directory's life and permissions: it is root's alone (0700 root:root) while
+ * the sandbox runs and when it is kept after the end. No agent needs to pass through it: the agent
+ * has its own root, and what it needs from here (the trust bundle, {@code resolv.conf}, a private
+ * work directory) the launcher binds into that root while it is still root. {@code /run/openshell}
+ * and {@code /run/openshell/sandboxes} are 0711 (traversable, not listable) for host users.
  */
 final class StateDirectories {
 
     private static final String TRAVERSE_ONLY = "rwx--x--x";
-    private static final String GROUP_TRAVERSE = "rwx--x---";
     private static final String OWNER_ONLY = "rwx------";
 
     private StateDirectories() {}
 
     /**
-     * Creates {@code stateDir} for a sandbox whose agent has {@code gid}: missing parents 0711 (and
-     * {@code /run/openshell}, {@code /run/openshell/sandboxes} made 0711 if wider), the directory
-     * itself 0710 root:gid.
+     * Creates {@code stateDir}: missing parents 0711 (and {@code /run/openshell}, {@code
+     * /run/openshell/sandboxes} made 0711 if wider), the directory itself 0700 root:root.
      */
-    static void prepare(Path stateDir, int gid) throws IOException {
+    static void prepare(Path stateDir) throws IOException {
         SandboxStatus.read(stateDir)
                 .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
                 .ifPresent(s -> {
@@ -43,8 +41,8 @@ final class StateDirectories {
         }
         Files.createDirectories(stateDir);
         Files.setAttribute(stateDir, "unix:uid", 0);
-        Files.setAttribute(stateDir, "unix:gid", gid);
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(GROUP_TRAVERSE));
+        Files.setAttribute(stateDir, "unix:gid", 0);
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));
         Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 
@@ -66,7 +64,7 @@ final class StateDirectories {
         }
     }
 
-    /** A kept state directory after the end: root only. */
+    /** A kept state directory after the end: root only (also one an older version left group-traversable). */
     static void lockDown(Path stateDir) throws IOException {
         Files.setAttribute(stateDir, "unix:gid", 0);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));

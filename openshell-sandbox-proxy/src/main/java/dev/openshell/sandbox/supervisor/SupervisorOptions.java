@@ -1,13 +1,16 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.HostResolver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -24,6 +27,8 @@ import java.util.function.Consumer;
  * @param netStateDir where subnet claims live (shared by every supervisor on the host)
  * @param stopGrace how long the agent gets between SIGTERM and SIGKILL at teardown
  * @param bypassPoll how often the firewall counters are read for findings
+ * @param hostAddresses networks the proxy refuses as this host's own besides its interfaces'
+ *     addresses and the sandbox subnets (which it always refuses): where a gateway listens
  */
 public record SupervisorOptions(
         HostResolver hostResolver,
@@ -34,7 +39,8 @@ public record SupervisorOptions(
         Path sandboxesRoot,
         Path netStateDir,
         Duration stopGrace,
-        Duration bypassPoll) {
+        Duration bypassPoll,
+        List<Cidr> hostAddresses) {
 
     public SupervisorOptions {
         Objects.requireNonNull(hostResolver, "hostResolver");
@@ -46,9 +52,20 @@ public record SupervisorOptions(
         Objects.requireNonNull(netStateDir, "netStateDir");
         Objects.requireNonNull(stopGrace, "stopGrace");
         Objects.requireNonNull(bypassPoll, "bypassPoll");
+        hostAddresses = List.copyOf(hostAddresses);
     }
 
-    /** System DNS, output logged only, default locations, 2 s grace, counters every 2 s. */
+    /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and {@link #hostAddresses}. */
+    public List<Cidr> guardedNetworks() {
+        List<Cidr> networks = new java.util.ArrayList<>(hostAddresses);
+        networks.add(Cidr.parse(Subnet.POOL));
+        return List.copyOf(networks);
+    }
+
+    /**
+     * System DNS, output logged only, default locations, 2 s grace, counters every 2 s, no extra
+     * host addresses.
+     */
     public static SupervisorOptions defaults() {
         return new SupervisorOptions(
                 HostResolver.SYSTEM,
@@ -59,12 +76,22 @@ public record SupervisorOptions(
                 SandboxSpec.SANDBOXES_ROOT,
                 SandboxNetwork.DEFAULT_STATE_DIR,
                 Duration.ofSeconds(2),
-                Duration.ofSeconds(2));
+                Duration.ofSeconds(2),
+                List.of());
     }
 
     public SupervisorOptions withHostResolver(HostResolver value) {
         return new SupervisorOptions(
-                value, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, stopGrace, bypassPoll);
+                value,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll,
+                hostAddresses);
     }
 
     public SupervisorOptions withConsole(AgentConsole value) {
@@ -77,12 +104,22 @@ public record SupervisorOptions(
                 sandboxesRoot,
                 netStateDir,
                 stopGrace,
-                bypassPoll);
+                bypassPoll,
+                hostAddresses);
     }
 
     public SupervisorOptions withTerminal(OutputStream out, OutputStream err) {
         return new SupervisorOptions(
-                hostResolver, console, out, err, events, sandboxesRoot, netStateDir, stopGrace, bypassPoll);
+                hostResolver,
+                console,
+                out,
+                err,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll,
+                hostAddresses);
     }
 
     public SupervisorOptions withEvents(Consumer<String> value) {
@@ -95,16 +132,49 @@ public record SupervisorOptions(
                 sandboxesRoot,
                 netStateDir,
                 stopGrace,
-                bypassPoll);
+                bypassPoll,
+                hostAddresses);
     }
 
     public SupervisorOptions withStopGrace(Duration value) {
         return new SupervisorOptions(
-                hostResolver, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, value, bypassPoll);
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                value,
+                bypassPoll,
+                hostAddresses);
+    }
+
+    public SupervisorOptions withHostAddresses(List<Cidr> value) {
+        return new SupervisorOptions(
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll,
+                value);
     }
 
     public SupervisorOptions withBypassPoll(Duration value) {
         return new SupervisorOptions(
-                hostResolver, console, terminalOut, terminalErr, events, sandboxesRoot, netStateDir, stopGrace, value);
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                value,
+                hostAddresses);
     }
 }

@@ -5,6 +5,7 @@ import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.HostResolver;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.ssh.SandboxSshClient;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
@@ -25,26 +26,40 @@ import java.util.function.UnaryOperator;
 /**
  * A real sandbox under attack, black-box: a supervisor (as {@code openshell run} starts it) whose
  * agent is an {@link AgentShell}, and a {@link FakeInternet} with an HTTP and an HTTPS server on
- * {@value #UPSTREAM_IP}. The attack tests drive the agent with shell scripts and look at what
+ * {@link #upstreamIp()}. The attack tests drive the agent with shell scripts and look at what
  * reached the servers, what the resolver was asked, and what the sandbox logged.
  *
- * <p>Names: every name in {@link #NAMES} resolves to {@value #UPSTREAM_IP} (the HTTPS server's
- * certificate covers them all); every other name is unknown. Each lookup the proxy or the sandbox
+ * <p>Names: every name in {@link #NAMES} resolves to {@link #upstreamIp()} (the HTTPS server's
+ * certificate covers them all), a name a test puts in {@link #dns} to the address given there;
+ * every other name is unknown. Each lookup the proxy or the sandbox
  * DNS makes is counted in {@link #lookups}. Policy placeholders: {@code HTTP_PORT}, {@code
- * HTTPS_PORT}; {@code UPSTREAM_IP} is private, so endpoints list {@code allowed_ips:
+ * HTTPS_PORT}; the upstream address is private, so endpoints list {@code allowed_ips:
  * [10.95.0.0/24]}. A usable filesystem baseline is {@code SandboxFixture.systemPolicy()} followed
  * by the test's {@code network_policies}.
+ *
+ * <p>The upstream address is {@code 10.95.K.1} for the fake internet's slot K ({@value
+ * #UPSTREAM_IP} in slot 0), so that attack tests of several checkouts can run on one machine at
+ * once; {@link #fill} rewrites {@code 10.95.0.} in a policy to this instance's {@code 10.95.K.}.
  */
 public final class AttackSandbox implements AutoCloseable {
 
+    /** The upstream address in fake-internet slot 0; see {@link #upstreamIp()} for this instance's. */
     public static final String UPSTREAM_IP = "10.95.0.1";
+
     public static final List<String> NAMES =
             List.of("api.test", "ro.test", "rw.test", "full.test", "admin.test", "ws.test", "other.test");
 
     /** Lookups by name, whoever made them (proxy or sandbox DNS). */
     public final Map<String, AtomicInteger> lookups = new ConcurrentHashMap<>();
 
+    /** Extra answers a test sets (name to IPv4 address), tried before {@link #NAMES}. */
+    public final Map<String, String> dns = new ConcurrentHashMap<>();
+
     private final FakeInternet internet;
+    private final String upstreamIp;
+    /** {@code 10.95.K.}: the first three octets of {@link #upstreamIp}. */
+    private final String upstreamNet;
+
     private final TestUpstream http;
     private final TestUpstream https;
     private final Path caPem;
@@ -54,12 +69,15 @@ public final class AttackSandbox implements AutoCloseable {
 
     private AttackSandbox() throws IOException {
         internet = FakeInternet.open();
+        // 10.201.K.1 -> slot K: a slot is claimed by one fake internet at a time, so is 10.95.K.1
+        String transit = internet.hostSideAddress();
+        upstreamNet = "10.95." + transit.split("\\.")[2] + ".";
+        upstreamIp = upstreamNet + "1";
         try {
-            internet.address(UPSTREAM_IP);
+            internet.address(upstreamIp);
             TestCa ca = new TestCa("attack-upstream");
-            http = internet.inside(() -> new TestUpstream(UPSTREAM_IP, null));
-            https = internet.inside(
-                    () -> new TestUpstream(UPSTREAM_IP, ca.serverContext(NAMES.toArray(String[]::new))));
+            http = internet.inside(() -> new TestUpstream(upstreamIp, null));
+            https = internet.inside(() -> new TestUpstream(upstreamIp, ca.serverContext(NAMES.toArray(String[]::new))));
             Files.createDirectories(SandboxFixture.IT_STATE);
             caPem = ca.writePem(SandboxFixture.IT_STATE.resolve("attack-ca-" + UUID.randomUUID() + ".pem"));
         } catch (RuntimeException | IOException e) {
@@ -125,10 +143,14 @@ public final class AttackSandbox implements AutoCloseable {
     private SupervisorOptions options() {
         HostResolver resolver = host -> {
             lookups.computeIfAbsent(host, h -> new AtomicInteger()).incrementAndGet();
+            String extra = dns.get(host);
+            if (extra != null) {
+                return List.of(InetAddress.ofLiteral(extra));
+            }
             if (!NAMES.contains(host)) {
                 throw new UnknownHostException(host);
             }
-            return List.of(InetAddress.getByName(UPSTREAM_IP));
+            return List.of(InetAddress.getByName(upstreamIp));
         };
         return SupervisorOptions.defaults()
                 .withHostResolver(resolver)
@@ -147,10 +169,19 @@ public final class AttackSandbox implements AutoCloseable {
         }
     }
 
-    /** {@code yaml} with this run's ports in place of {@code HTTP_PORT} and {@code HTTPS_PORT}. */
+    /**
+     * {@code yaml} with this run's ports in place of {@code HTTP_PORT} and {@code HTTPS_PORT}, and
+     * this instance's upstream network in place of {@code 10.95.0.}.
+     */
     public String fill(String yaml) {
         return yaml.replace("HTTPS_PORT", String.valueOf(https.port()))
-                .replace("HTTP_PORT", String.valueOf(http.port()));
+                .replace("HTTP_PORT", String.valueOf(http.port()))
+                .replace("10.95.0.", upstreamNet);
+    }
+
+    /** Where both servers listen ({@code 10.95.K.1}) and every name in {@link #NAMES} points. */
+    public String upstreamIp() {
+        return upstreamIp;
     }
 
     /** Runs {@code script} with {@code sh} as the agent (same process tree, same confinement). */
@@ -161,6 +192,24 @@ public final class AttackSandbox implements AutoCloseable {
     /** Hands {@code script} to the agent without waiting (it may never end, or end the sandbox). */
     public void send(String script) throws IOException, InterruptedException {
         shell.send(script);
+    }
+
+    /**
+     * Runs {@code script} with {@code sh -c} in an SSH {@code exec} session of the sandbox (what
+     * {@code openshell sandbox exec} does); the output is stdout and stderr together.
+     */
+    public AgentShell.Result ssh(String script) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (SandboxSshClient client =
+                SandboxSshClient.connect(sandbox.sshEndpoint().orElseThrow())) {
+            int code = client.execShell(script, java.io.InputStream.nullInputStream(), out, out);
+            return new AgentShell.Result(code, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The agent's work directory as the host sees it (the test can drop files there). */
+    public Path workdir() {
+        return sandbox.workdir();
     }
 
     /** {@code https://host:PORT/path} on the HTTPS server. */
@@ -185,6 +234,30 @@ public final class AttackSandbox implements AutoCloseable {
     public List<String> requests() {
         return java.util.stream.Stream.concat(http.requests.stream(), https.requests.stream())
                 .toList();
+    }
+
+    /** {@code METHOD URI host=H upgrade=U} per request both servers received (headers as they arrived). */
+    public List<String> heads() {
+        return java.util.stream.Stream.concat(http.heads.stream(), https.heads.stream())
+                .toList();
+    }
+
+    /** Connections to either server open right now (the proxy's upstream legs). */
+    public int openUpstreamConnections() {
+        return http.open.get() + https.open.get();
+    }
+
+    /** Polls {@code done} until it holds or {@code limit} passes; the caller asserts afterwards. */
+    public static void await(java.util.function.BooleanSupplier done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** How often {@code name} was looked up. */

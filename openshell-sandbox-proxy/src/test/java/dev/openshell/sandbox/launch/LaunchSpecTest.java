@@ -34,7 +34,10 @@ class LaunchSpecTest {
                         new FilesystemPolicy(true, List.of("/usr", "/etc"), List.of("/tmp")),
                         Compatibility.HARD_REQUIREMENT)
                 .withNetns(Path.of("/var/run/netns/sb1"))
-                .withPrivateMounts(List.of(new LaunchSpec.Bind(Path.of("/var/lib/openshell/sb1/work"), WORKDIR)));
+                .withPrivateMounts(List.of(
+                        new LaunchSpec.Bind(Path.of("/var/lib/openshell/sb1/work"), WORKDIR),
+                        LaunchSpec.Bind.readOnly(
+                                Path.of("/var/lib/openshell/sb1/tls"), Path.of("/run/openshell/tls"))));
 
         assertThat(spec.command(LAUNCHER, List.of("sh", "-c", "echo hi")))
                 .containsExactly(
@@ -44,8 +47,14 @@ class LaunchSpecTest {
                         "--netns",
                         "/var/run/netns/sb1",
                         "--private-mounts",
+                        "--expose",
+                        "/etc",
+                        "--expose",
+                        "/usr",
                         "--bind",
                         "/var/lib/openshell/sb1/work:/sandbox",
+                        "--ro-bind",
+                        "/var/lib/openshell/sb1/tls:/run/openshell/tls",
                         "--ro",
                         "/usr",
                         "--ro",
@@ -71,11 +80,74 @@ class LaunchSpecTest {
     void anIdmappedBindIsItsOwnOption() {
         LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of()), Compatibility.BEST_EFFORT)
                 .withPrivateMounts(List.of(
-                        new LaunchSpec.Bind(Path.of("/home/alice/project"), WORKDIR, true),
+                        LaunchSpec.Bind.idmapped(Path.of("/home/alice/project"), WORKDIR),
                         new LaunchSpec.Bind(Path.of("/run/x/resolv.conf"), Path.of("/etc/resolv.conf"))));
 
         assertThat(String.join(" ", spec.command(LAUNCHER, List.of("true"))))
                 .contains("--bind-idmapped /home/alice/project:/sandbox --bind /run/x/resolv.conf:/etc/resolv.conf");
+    }
+
+    @Test
+    void execFromWritableIsPassedOn() {
+        LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of("/tmp"), true), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of());
+
+        assertThat(spec.command(LAUNCHER, List.of("true"))).contains("--exec-from-writable");
+        assertThat(spec(new FilesystemPolicy(true, List.of(), List.of("/tmp"), false), Compatibility.BEST_EFFORT)
+                        .withPrivateMounts(List.of())
+                        .command(LAUNCHER, List.of("true")))
+                .doesNotContain("--exec-from-writable");
+    }
+
+    @Test
+    void aSessionJoinsTheSandboxInsteadOfMakingNamespaces() {
+        LaunchSpec agent = spec(new FilesystemPolicy(true, List.of("/usr"), List.of()), Compatibility.BEST_EFFORT)
+                .withNetns(Path.of("/var/run/netns/sb1"))
+                .withPrivateMounts(List.of(new LaunchSpec.Bind(Path.of("/srv/work"), WORKDIR)));
+
+        List<String> session = agent.joining(4242).command(LAUNCHER, List.of("true"));
+
+        assertThat(session.subList(0, 7))
+                .containsExactly(
+                        "/opt/openshell-launch",
+                        "--landlock",
+                        "best_effort",
+                        "--netns",
+                        "/var/run/netns/sb1",
+                        "--join",
+                        "4242");
+        assertThat(session)
+                .doesNotContain("--private-mounts", "--bind", "--expose")
+                .contains("--ro", "/usr");
+        assertThatThrownBy(() -> agent.joining(1)).hasMessageContaining("not a sandbox init");
+    }
+
+    @Test
+    void cgroupsComeFirstAndSessionsJoinThemWithoutSizingAnything() {
+        LaunchSpec.Limits limits = new LaunchSpec.Limits(
+                List.of(Path.of("/sys/fs/cgroup/memory/openshell/sb1"), Path.of("/sys/fs/cgroup/pids/openshell/sb1")),
+                1 << 20);
+        LaunchSpec agent = spec(new FilesystemPolicy(true, List.of(), List.of()), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of())
+                .withLimits(limits);
+
+        List<String> command = agent.command(LAUNCHER, List.of("true"));
+        List<String> session = agent.joining(4242).command(LAUNCHER, List.of("true"));
+
+        assertThat(command.subList(0, 5))
+                .containsExactly(
+                        "/opt/openshell-launch",
+                        "--cgroup",
+                        "/sys/fs/cgroup/memory/openshell/sb1",
+                        "--cgroup",
+                        "/sys/fs/cgroup/pids/openshell/sb1");
+        assertThat(String.join(" ", command)).contains("--private-mounts --tmp-size 1048576");
+        assertThat(session.subList(0, 5)).isEqualTo(command.subList(0, 5));
+        assertThat(session).doesNotContain("--tmp-size", "--private-mounts");
+        assertThatThrownBy(() -> new LaunchSpec.Limits(List.of(Path.of("relative")), 0))
+                .hasMessageContaining("cgroup must be an absolute path");
+        assertThatThrownBy(() -> new LaunchSpec.Bind(Path.of("/a"), Path.of("/b"), true, true))
+                .hasMessageContaining("an idmapped bind is writable");
     }
 
     @Test
@@ -87,6 +159,20 @@ class LaunchSpecTest {
                         "/opt/openshell-launch",
                         "--landlock",
                         "best_effort",
+                        "--ro",
+                        "/usr",
+                        "--ro",
+                        "/lib",
+                        "--ro",
+                        "/lib64",
+                        "--ro",
+                        "/bin",
+                        "--ro",
+                        "/sbin",
+                        "--ro",
+                        "/etc",
+                        "--rw",
+                        "/tmp",
                         "--rw",
                         "/sandbox",
                         "--user",

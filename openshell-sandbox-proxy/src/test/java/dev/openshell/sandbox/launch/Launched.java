@@ -84,6 +84,64 @@ record Launched(int exitCode, String stdout, String stderr) {
                 List.of());
     }
 
+    /**
+     * A spec like the supervisor's: the system read-only, {@code /tmp} and the work directory
+     * writable, the agent in its own root and PID namespace with the host's {@code hostWorkdir}
+     * at {@code agentWorkdir}.
+     */
+    static LaunchSpec ownRoot(Path hostWorkdir, Path agentWorkdir, boolean execFromWritable) {
+        return new LaunchSpec(
+                        agentWorkdir,
+                        new FilesystemPolicy(true, SYSTEM_READ_ONLY, List.of("/tmp"), execFromWritable),
+                        new LandlockPolicy(LandlockPolicy.Compatibility.HARD_REQUIREMENT),
+                        ProcessPolicy.DEFAULT,
+                        null,
+                        false,
+                        List.of())
+                .withPrivateMounts(List.of(new LaunchSpec.Bind(hostWorkdir, agentWorkdir)));
+    }
+
+    /** Starts {@code command} in the background, its output discarded. */
+    static Process start(List<String> command) {
+        try {
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits up to 10 s for {@code file} to exist. */
+    static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(file + " never appeared");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Whether a process whose arguments contain {@code marker} runs on the host, within 5 s of asking for {@code wanted}. */
+    static boolean processWithArgument(String marker, boolean wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        boolean found;
+        do {
+            found = ProcessHandle.allProcesses()
+                    .anyMatch(p -> p.info()
+                            .arguments()
+                            .map(a -> List.of(a).contains(marker))
+                            .orElse(false));
+            if (found == wanted) {
+                return found;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
     /** A fresh directory owned by the sandbox user. */
     static Path sandboxOwnedDirectory(Path parent, String prefix) throws IOException {
         Path dir = Files.createTempDirectory(parent, prefix);

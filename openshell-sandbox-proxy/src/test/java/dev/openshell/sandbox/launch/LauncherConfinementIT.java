@@ -151,6 +151,36 @@ class LauncherConfinementIT {
     }
 
     @Test
+    void memfdsDescriptorTheftAndPersonalitiesAreRefused() {
+        assumePython();
+        Launched result = launch(PYTHON, "-c", """
+                import ctypes, errno, os
+                libc = ctypes.CDLL(None, use_errno=True)
+                def report(name, rc):
+                    print(name, "allowed" if rc >= 0 else errno.errorcode[ctypes.get_errno()])
+                report("memfd_create", libc.syscall(319, b"x", 0))
+                report("memfd_secret", libc.syscall(447, 0))
+                pidfd = os.pidfd_open(os.getppid() if os.getppid() > 0 else os.getpid())
+                report("pidfd_getfd", libc.syscall(438, pidfd, 0, 0))
+                report("personality_no_aslr", libc.personality(0x0040000))
+                report("personality_read_implies_exec", libc.personality(0x0400000))
+                report("personality_query", libc.personality(0xffffffff))
+                report("personality_linux", libc.personality(0))
+                """);
+
+        assertThat(result.stdout().lines())
+                .as(result.stderr())
+                .containsExactly(
+                        "memfd_create ENOSYS",
+                        "memfd_secret ENOSYS",
+                        "pidfd_getfd EPERM",
+                        "personality_no_aslr EPERM",
+                        "personality_read_implies_exec EPERM",
+                        "personality_query allowed",
+                        "personality_linux allowed");
+    }
+
+    @Test
     void newNetworkNamespaceIsRefused() {
         Launched result = launch("unshare", "-n", "true");
 

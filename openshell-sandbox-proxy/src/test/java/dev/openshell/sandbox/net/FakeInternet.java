@@ -33,6 +33,8 @@ public final class FakeInternet implements AutoCloseable {
     private static final Path CLAIMS = Path.of("/run");
     private static final String CLAIM_PREFIX = "osh-fake-internet-";
     private static final int SLOTS = 256;
+    /** How long {@link #address} waits for another run to release an address. */
+    private static final java.time.Duration ADDRESS_WAIT = java.time.Duration.ofMinutes(5);
 
     private final int index;
     private final String namespace;
@@ -108,16 +110,44 @@ public final class FakeInternet implements AutoCloseable {
     }
 
     /**
+     * Puts {@code ip} (IPv4) on the host's end of the transit link: one more address of the host
+     * (the proxy must refuse it), removed with this internet. Returns {@code ip}.
+     */
+    public String addHostAddress(String ip) {
+        ip("addr", "add", ip + "/32", "dev", hostVeth);
+        return ip;
+    }
+
+    /**
      * Makes {@code ip} (IPv4) an address of this internet: assigned inside, routed there from the
-     * host. Returns {@code ip}. Fails when the host already routes it elsewhere (another test run
-     * using the same address).
+     * host. Returns {@code ip}. While the host routes it elsewhere (another test run, perhaps from
+     * another checkout, uses the same address) it waits for that run to end, up to {@link
+     * #ADDRESS_WAIT}, then fails.
      */
     public String address(String ip) {
         if (routed.contains(ip)) {
             return ip;
         }
         ip("-n", namespace, "addr", "add", ip + "/32", "dev", "lo");
-        ip("route", "add", ip + "/32", "via", "10.201." + index + ".2", "dev", hostVeth);
+        long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
+        while (true) {
+            try {
+                ip("route", "add", ip + "/32", "via", "10.201." + index + ".2", "dev", hostVeth);
+                break;
+            } catch (NetworkException e) {
+                if (!e.getMessage().contains("File exists") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("FakeInternet: " + ip + " is routed by another test run; waiting");
+                try {
+                    Thread.sleep(500
+                            + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         routed.add(ip);
         return ip;
     }

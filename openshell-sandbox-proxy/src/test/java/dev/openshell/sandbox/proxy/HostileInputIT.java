@@ -77,7 +77,8 @@ class HostileInputIT {
                         + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET http://evil.test/ HTTP/1.1\r\nHost: evil.test\r\n\r\n");
         assertThat(r).startsWith("HTTP/1.1 400").contains("ambiguous_framing");
         assertThat(r.split("HTTP/1.1 ", -1)).hasSize(2);
-        assertThat(log).anyMatch(d -> "limit:ambiguous_framing".equals(d.rule()));
+        // logged once the caller is known: the line names the program (no destination was named yet)
+        assertThat(log).anyMatch(d -> "limit:ambiguous_framing".equals(d.rule()) && "/usr/bin/curl".equals(d.binary()));
         assertStillServing();
     }
 

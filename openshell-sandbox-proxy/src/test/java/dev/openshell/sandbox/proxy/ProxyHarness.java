@@ -50,6 +50,9 @@ public final class ProxyHarness implements AutoCloseable {
 
     public EgressProxy proxy;
 
+    /** Networks the proxy is configured to refuse as the host's own (set before {@link #start}). */
+    public List<dev.openshell.policy.net.Cidr> extraHostAddresses = List.of();
+
     public ProxyHarness() throws IOException {
         internet = FakeInternet.open();
         internet.address(UPSTREAM_IP);
@@ -68,6 +71,7 @@ public final class ProxyHarness implements AutoCloseable {
                         .trustDir(dir.resolve("trust"))
                         .extraUpstreamCa(upstreamCaPem)
                         .sink(log::add)
+                        .extraHostAddresses(extraHostAddresses)
                         .build())
                 .start();
         sandboxCaPem = proxy.trustBundle().caPem();

@@ -33,6 +33,17 @@ class ProxyMainOptionsTest {
     }
 
     @Test
+    void takesRepeatedHostAddresses() {
+        ProxyMain.Options o =
+                ProxyMain.Options.parse(with("--host-address", "172.17.0.0/16", "--host-address", "192.0.2.7"));
+        assertThat(o.hostAddresses()).extracting(Object::toString).containsExactly("172.17.0.0/16", "192.0.2.7/32");
+        assertThat(ProxyMain.Options.parse(REQUIRED).hostAddresses()).isEmpty();
+        assertThatThrownBy(() -> ProxyMain.Options.parse(with("--host-address", "10.0.0.1/8")))
+                .hasMessageStartingWith("--host-address wants an address or CIDR: ")
+                .hasMessageContaining("host bits");
+    }
+
+    @Test
     void refusesBadIoThreads() {
         assertThatThrownBy(() -> ProxyMain.Options.parse(with("--io-threads", "0")))
                 .hasMessage("--io-threads wants a number of threads >= 1, got 0");

@@ -125,6 +125,45 @@ class SandboxSshServerIT {
     }
 
     @Test
+    void sessionsShareTheSandboxsTmpAndProcesses() throws IOException {
+        Result write = exec("echo from-one-session > /tmp/shared-between-sessions");
+        Result read = exec("cat /tmp/shared-between-sessions; tr '\\0' ' ' < /proc/2/cmdline; echo;"
+                + " readlink /proc/self/ns/pid; test $$ -gt 2 && echo not-init-nor-agent");
+
+        assertThat(write.code()).as(write.err()).isZero();
+        assertThat(read.out().lines())
+                .containsExactly(
+                        "from-one-session",
+                        "sleep 100000 ",
+                        Files.readSymbolicLink(Path.of("/proc/" + sandbox.init.initPid() + "/ns/pid"))
+                                .toString(),
+                        "not-init-nor-agent");
+    }
+
+    @Test
+    void sessionsEndWithTheSandbox() throws Exception {
+        String marker = "1000." + (100_000 + ThreadLocalRandom.current().nextInt(900_000));
+        try (SshSandboxFixture other = SshSandboxFixture.start(Map.of());
+                SandboxSshClient session = SandboxSshClient.connect(other.server.endpoint())) {
+            CompletableFuture<Integer> running = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    running.complete(session.execShell(
+                            "sleep " + marker, null, OutputStream.nullOutputStream(), OutputStream.nullOutputStream()));
+                } catch (RuntimeException e) {
+                    running.completeExceptionally(e);
+                }
+            });
+            awaitProcesses(marker, true);
+
+            other.agent.destroy(); // the agent ends: its init exits and the kernel ends the namespace
+
+            awaitProcesses(marker, false);
+            assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(128 + 9);
+        }
+    }
+
+    @Test
     void landlockConfinesWrites() {
         Result outside = exec("echo x > /etc/osh-ssh-test");
         Result inside = exec("echo x > inside && cat inside");

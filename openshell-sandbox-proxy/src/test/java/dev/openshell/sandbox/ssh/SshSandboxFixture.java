@@ -8,10 +8,12 @@ import dev.openshell.policy.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.launch.SandboxUser;
+import dev.openshell.sandbox.supervisor.SandboxInit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A real sandbox for the SSH ITs: a network namespace, a sandbox-owned workdir and a running server. */
+/**
+ * A real sandbox for the SSH ITs: a network namespace, a sandbox-owned workdir, an agent ({@code
+ * sleep}) in its own root and PID namespace, and a running server whose sessions join it.
+ */
 final class SshSandboxFixture implements AutoCloseable {
 
     static final List<String> SYSTEM_READ_ONLY = List.of("/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc");
@@ -28,13 +33,24 @@ final class SshSandboxFixture implements AutoCloseable {
     final Path workdir;
     final Path stateDir;
     final LaunchSpec spec;
+    final Process agent;
+    final SandboxInit init;
     final SandboxSshServer server;
 
-    private SshSandboxFixture(String namespace, Path workdir, Path stateDir, LaunchSpec spec, SandboxSshServer server) {
+    private SshSandboxFixture(
+            String namespace,
+            Path workdir,
+            Path stateDir,
+            LaunchSpec spec,
+            Process agent,
+            SandboxInit init,
+            SandboxSshServer server) {
         this.namespace = namespace;
         this.workdir = workdir;
         this.stateDir = stateDir;
         this.spec = spec;
+        this.agent = agent;
+        this.init = init;
         this.server = server;
     }
 
@@ -59,6 +75,7 @@ final class SshSandboxFixture implements AutoCloseable {
         run(List.of("ip", "netns", "add", namespace));
         Path workdir = null;
         Path stateDir = null;
+        Process agent = null;
         try {
             run(List.of("ip", "-n", namespace, "link", "set", "lo", "up"));
             workdir = Files.createTempDirectory(Path.of("/tmp"), "osh-sshtest-work-");
@@ -67,16 +84,25 @@ final class SshSandboxFixture implements AutoCloseable {
                     workdir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(SandboxUser.NAME));
             stateDir = Files.createTempDirectory("osh-sshtest-state-");
             LaunchSpec spec = new LaunchSpec(
-                    workdir,
-                    new FilesystemPolicy(true, SYSTEM_READ_ONLY, List.of()),
-                    new LandlockPolicy(LandlockPolicy.Compatibility.HARD_REQUIREMENT),
-                    ProcessPolicy.DEFAULT,
-                    Path.of("/var/run/netns", namespace),
-                    false,
-                    List.of());
-            SandboxSshServer server = SandboxSshServer.start("sshtest", stateDir, spec, environment);
-            return new SshSandboxFixture(namespace, workdir, stateDir, spec, server);
+                            workdir,
+                            new FilesystemPolicy(true, SYSTEM_READ_ONLY, List.of("/tmp")),
+                            new LandlockPolicy(LandlockPolicy.Compatibility.HARD_REQUIREMENT),
+                            ProcessPolicy.DEFAULT,
+                            Path.of("/var/run/netns", namespace),
+                            false,
+                            List.of())
+                    .withPrivateMounts(List.of(new LaunchSpec.Bind(workdir, workdir)));
+            agent = new ProcessBuilder(spec.command(List.of("sleep", "100000")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            SandboxInit init = SandboxInit.locate(agent.toHandle(), Duration.ofSeconds(10))
+                    .orElseThrow(() -> new IllegalStateException("the fixture's agent did not start"));
+            SandboxSshServer server =
+                    SandboxSshServer.start("sshtest", stateDir, spec.joining(init.initPid()), environment);
+            return new SshSandboxFixture(namespace, workdir, stateDir, spec, agent, init, server);
         } catch (IOException | RuntimeException | Error e) {
+            stop(agent);
             cleanUp(namespace, workdir, stateDir);
             throw e;
         }
@@ -104,7 +130,22 @@ final class SshSandboxFixture implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        stop(agent);
         cleanUp(namespace, workdir, stateDir);
+    }
+
+    private static void stop(Process agent) {
+        if (agent == null) {
+            return;
+        }
+        agent.destroy();
+        try {
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void cleanUp(String namespace, Path workdir, Path stateDir) {

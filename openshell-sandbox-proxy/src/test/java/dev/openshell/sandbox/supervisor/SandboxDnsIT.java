@@ -17,8 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The sandbox's DNS: names resolve through the supervisor's responder (with the proxy's resolver),
- * so a program that ignores the proxy variables (Node.js) connects directly, is captured
- * transparently and policed like any other.
+ * for the programs the policy lets reach them, so a program that ignores the proxy variables
+ * (Node.js) connects directly, is captured transparently and policed like any other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxDnsIT {
@@ -34,7 +34,7 @@ class SandboxDnsIT {
     static void start() throws IOException {
         SandboxFixture.assumeSandboxHost();
         upstream = new SandboxUpstream(UPSTREAM_IP, "api.test");
-        SandboxSpec spec = SandboxFixture.keptSpec(policy("/usr/bin/curl"), AgentShell.COMMAND)
+        SandboxSpec spec = SandboxFixture.keptSpec(policy("/usr/bin/curl", "/usr/bin/getent"), AgentShell.COMMAND)
                 .withExtraUpstreamCa(upstream.caPem());
         sandbox = SandboxSupervisor.start(spec, SandboxFixture.options(Map.of("api.test", UPSTREAM_IP)));
         shell = new AgentShell(sandbox.workdir());
@@ -51,14 +51,21 @@ class SandboxDnsIT {
         }
     }
 
-    private static String policy(String binary) {
-        return SandboxFixture.systemPolicy() + """
+    private static String policy(String... binaries) {
+        return SandboxFixture.systemPolicy()
+                + """
                 network_policies:
                   api:
                     endpoints:
                       - {host: api.test, port: %d, protocol: rest, access: read-only, allowed_ips: [10.96.0.0/24]}
-                    binaries: [{path: %s}]
-                """.formatted(upstream.port(), binary);
+                    binaries: [%s]
+                """.formatted(
+                                upstream.port(),
+                                String.join(
+                                        ", ",
+                                        java.util.Arrays.stream(binaries)
+                                                .map(b -> "{path: " + b + "}")
+                                                .toList()));
     }
 
     private static String nodeGet(String path) {
@@ -73,11 +80,15 @@ class SandboxDnsIT {
         AgentShell.Result conf = shell.run("cat /etc/resolv.conf");
         AgentShell.Result known = shell.run("getent hosts api.test");
         AgentShell.Result unknown = shell.run("getent hosts nope.test; echo rc=$?");
+        // a program the policy does not let reach the name does not get it resolved either
+        AgentShell.Result unlisted =
+                shell.run("python3 -c \"import socket; print(socket.gethostbyname('api.test'))\" 2>&1; echo rc=$?");
 
         assertThat(conf.output()).contains("nameserver 10.200.");
         assertThat(known.exitCode()).as(known.output()).isZero();
         assertThat(known.output()).startsWith(UPSTREAM_IP).contains("api.test");
         assertThat(unknown.output()).contains("rc=2");
+        assertThat(unlisted.output()).doesNotContain(UPSTREAM_IP).contains("rc=1");
     }
 
     @Test

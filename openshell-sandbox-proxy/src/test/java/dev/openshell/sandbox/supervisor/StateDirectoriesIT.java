@@ -22,18 +22,23 @@ class StateDirectoriesIT {
     }
 
     @Test
-    void onlyTheOwnAgentPassesWhileItRunsAndOnlyRootAfterwards() throws Exception {
+    void onlyRootPassesWhileItRunsAndAfterwardsAndTheAgentStillReadsItsTrustBundle() throws Exception {
         SandboxSpec spec = SandboxFixture.keptSpec(SandboxFixture.systemPolicy(), AgentShell.COMMAND)
                 .withSsh(false);
         SandboxSupervisor sandbox = SandboxSupervisor.start(spec, SandboxFixture.options(Map.of()));
         Path state = sandbox.stateDir();
         try {
-            String gid = new AgentShell(sandbox.workdir()).run("id -g").output().strip();
+            // The agent's own root shows the bundle through a bind the launcher made as root.
+            AgentShell.Result bundle = new AgentShell(sandbox.workdir())
+                    .run("id -u; head -1 /run/openshell/tls/ca.pem; head -1 \"$SSL_CERT_FILE\"");
 
+            assertThat(bundle.exitCode()).as(bundle.output()).isZero();
+            assertThat(bundle.output().lines().toList()).hasSize(3).first().isNotEqualTo("0");
+            assertThat(bundle.output()).contains("-----BEGIN CERTIFICATE-----");
             assertThat(mode(Path.of("/run/openshell"))).isEqualTo("rwx--x--x");
-            assertThat(mode(state)).isEqualTo("rwx--x---");
+            assertThat(mode(state)).isEqualTo("rwx------");
             assertThat(Files.getAttribute(state, "unix:uid")).isEqualTo(0);
-            assertThat(Files.getAttribute(state, "unix:gid").toString()).isEqualTo(gid);
+            assertThat(Files.getAttribute(state, "unix:gid")).isEqualTo(0);
         } finally {
             sandbox.close();
         }

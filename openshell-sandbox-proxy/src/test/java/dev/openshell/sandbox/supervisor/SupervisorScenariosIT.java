@@ -76,7 +76,8 @@ class SupervisorScenariosIT {
     }
 
     private static Path openDirectory(String name) throws IOException {
-        Path dir = Files.createDirectories(Path.of("/run/osh-it-" + name + "-" + UUID.randomUUID()));
+        // Not under /run: the agent sees the sandbox's own /run there, never the host's.
+        Path dir = Files.createDirectories(Path.of("/var/lib/osh-it-" + name + "-" + UUID.randomUUID()));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path file = Files.writeString(dir.resolve("file"), "secret\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
@@ -192,7 +193,7 @@ class SupervisorScenariosIT {
 
     @Test
     @Order(6)
-    void landlockDeniesWritesOutsideReadWriteAndReadsOfUnlistedPaths() throws Exception {
+    void landlockDeniesWritesOutsideReadWriteAndUnlistedPathsDoNotExist() throws Exception {
         String errno = "import sys\ntry:\n    %s\n    print('ok')\nexcept OSError as e:\n    print(e.errno)\n";
         AgentShell.Result write = python(errno.formatted("open('" + readOnlyOpen + "/new', 'w')"));
         AgentShell.Result read = python(errno.formatted("open('" + outside + "/file').read()"));
@@ -200,7 +201,8 @@ class SupervisorScenariosIT {
         AgentShell.Result workdir = shell.run("echo hi > inside && cat inside");
 
         assertThat(write.output().strip()).isEqualTo("13");
-        assertThat(read.output().strip()).isEqualTo("13");
+        // not in the agent's root at all (ENOENT), not merely unreadable
+        assertThat(read.output().strip()).isEqualTo("2");
         assertThat(readListed.output().strip()).isEqualTo("ok");
         assertThat(workdir.output()).isEqualTo("hi\n");
     }
@@ -235,12 +237,12 @@ class SupervisorScenariosIT {
                         "GRPC_PROXY=",
                         "NO_PROXY=localhost,127.0.0.1,::1",
                         "NODE_USE_ENV_PROXY=1",
-                        "SSL_CERT_FILE=" + sandbox.stateDir() + "/tls/bundle.pem",
+                        "SSL_CERT_FILE=/run/openshell/tls/bundle.pem",
                         "REQUESTS_CA_BUNDLE=",
                         "CURL_CA_BUNDLE=",
                         "GIT_SSL_CAINFO=",
                         "PIP_CERT=",
-                        "NODE_EXTRA_CA_CERTS=" + sandbox.stateDir() + "/tls/ca.pem");
+                        "NODE_EXTRA_CA_CERTS=/run/openshell/tls/ca.pem");
     }
 
     @Test

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.ssh.SandboxSshClient;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,9 +56,13 @@ class WorkdirIT {
     }
 
     private AgentShell start(Path dir) {
+        return start(dir, false);
+    }
+
+    private AgentShell start(Path dir, boolean ssh) {
         SandboxSpec spec = SandboxSpec.of(dir, AgentShell.COMMAND)
                 .withPolicyYaml(SandboxFixture.systemPolicy())
-                .withSsh(false);
+                .withSsh(ssh);
         sandbox = SandboxSupervisor.start(spec, SandboxFixture.options(Map.of()));
         return new AgentShell(dir);
     }
@@ -76,6 +84,34 @@ class WorkdirIT {
         }
         assertThat(workdir.resolve("made")).hasContent("hi");
         assertThat(owner(workdir)).isEqualTo(OWNER + ":" + GROUP);
+    }
+
+    @Test
+    void anSshSessionJoinsTheAgentsWorkdirAndTmpAsItsUidInItsCgroup() throws Exception {
+        AgentShell agent = start(workdir, true);
+        String who = "id -u; id -g; grep -E 'pids|memory|^0::' /proc/self/cgroup";
+
+        AgentShell.Result fromAgent = agent.run("echo agent-was-here > /tmp/shared; " + who);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (SandboxSshClient client =
+                SandboxSshClient.connect(sandbox.sshEndpoint().orElseThrow())) {
+            code = client.execShell(
+                    "cat /tmp/shared; pwd; echo hi > from-ssh; stat -c '%u:%g' from-ssh; " + who,
+                    InputStream.nullInputStream(),
+                    out,
+                    err);
+        }
+
+        assertThat(fromAgent.exitCode()).as(fromAgent.output()).isZero();
+        assertThat(fromAgent.output()).contains("/openshell/");
+        String uid = fromAgent.output().lines().findFirst().orElseThrow();
+        String gid = fromAgent.output().lines().skip(1).findFirst().orElseThrow();
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("agent-was-here\n" + workdir + "\n" + uid + ":" + gid + "\n" + fromAgent.output());
+        assertThat(owner(workdir.resolve("from-ssh"))).isEqualTo(OWNER + ":" + GROUP);
     }
 
     @Test

@@ -36,8 +36,16 @@ public record Denial(
         }
         if ("destination-guard".equals(decision.rule())) {
             return "this destination is blocked by the destination guard; a private address can be allowed with"
-                    + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "), loopback,"
-                    + " link-local and metadata addresses never";
+                    + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "); loopback,"
+                    + " link-local and metadata addresses and the host's own addresses never";
+        }
+        if (decision.rule() != null && decision.rule().startsWith("request_limits.")) {
+            return "the request is larger than the endpoint's " + decision.rule() + " allows; send less, or raise"
+                    + " the limit in the policy file and apply it with openshell policy set " + sandboxId;
+        }
+        if ("access: read-only".equals(decision.rule())) {
+            return "read-only endpoints take no request body; send the request without one, or allow writes to"
+                    + " this endpoint (access: read-write, or rules) with openshell policy set " + sandboxId;
         }
         if (decision.rule() != null && decision.rule().startsWith("deny_rules")) {
             return "an explicit deny rule matched; remove it with openshell policy update " + sandboxId

@@ -5,15 +5,18 @@ import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.match.HostPattern;
 
-/** Whether a policy names a host at all: the sandbox DNS looks up only such names. */
+/**
+ * Whether a policy names a host at all: the sandbox DNS refuses any other name at once, before it
+ * spends a lookup of the asking program on it.
+ */
 public final class PolicyHostNames {
 
     private PolicyHostNames() {}
 
     /**
      * True when some endpoint's host (exact or wildcard) matches {@code name} (lower-case, no
-     * trailing dot). Binaries are not considered: any program may look a name up; the proxy still
-     * decides who may connect.
+     * trailing dot), for whichever binaries: whether the asking program is one of them is {@code
+     * CompiledPolicy.mayResolve}'s question.
      */
     public static boolean names(Policy policy, String name) {
         for (NetworkPolicy p : policy.networkPolicies().values()) {

@@ -13,7 +13,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.function.Predicate;
 
 /**
  * The sandbox's DNS server: a UDP responder on the host side of its veth that answers A queries
@@ -27,10 +26,10 @@ import java.util.function.Predicate;
  * cache. The receive loop never blocks on a lookup: each runs on a virtual thread, at most {@link
  * #MAX_IN_FLIGHT} at once (more are dropped; the client retries).
  *
- * <p>Only names the current policy could allow are looked up ({@code answerable}, normally:
- * some endpoint's host pattern matches the name); any other name gets NXDOMAIN without reaching
- * the host's resolver, so DNS queries cannot carry data out of a sandbox whose policy does not
- * name the destination.
+ * <p>A name is looked up only when the {@link LookupGate} lets the asking program have it (a
+ * sandbox: some endpoint whose host matches the name lists that program); any other name gets
+ * NXDOMAIN without reaching the host's resolver, so DNS queries cannot carry data out to a
+ * destination the policy does not let that program reach.
  */
 public final class SandboxDns implements AutoCloseable {
 
@@ -44,33 +43,50 @@ public final class SandboxDns implements AutoCloseable {
 
     private final DatagramChannel channel;
     private final HostResolver resolver;
-    private final Predicate<String> answerable;
+    private final LookupGate gate;
+    private final InetSocketAddress bound;
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Thread receiver;
 
-    private SandboxDns(DatagramChannel channel, HostResolver resolver, Predicate<String> answerable) {
+    private SandboxDns(DatagramChannel channel, HostResolver resolver, LookupGate gate) {
         this.channel = channel;
         this.resolver = resolver;
-        this.answerable = answerable;
+        this.gate = gate;
+        try {
+            this.bound = (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         this.receiver = Thread.ofVirtual().name("sandbox-dns").unstarted(this::receive);
     }
 
-    /** A responder that looks up every host name (tests; a sandbox passes its policy's names). */
-    public static SandboxDns start(InetSocketAddress address, HostResolver resolver) {
-        return start(address, resolver, name -> true);
+    /**
+     * Decides whether a name may be looked up for the program that asked. May block (it may have
+     * to find the program); it runs on the lookup's own virtual thread.
+     */
+    @FunctionalInterface
+    public interface LookupGate {
+
+        /**
+         * @param name the queried name, lower case, no trailing dot
+         * @param client where the query came from: the asking program's socket
+         * @param server the address the query was sent to (this responder's)
+         */
+        boolean mayLookUp(String name, InetSocketAddress client, InetSocketAddress server);
     }
 
-    /**
-     * Binds {@code address} (port 53 for a sandbox; 0 picks one) and starts answering.
-     *
-     * @param answerable whether a (lower-case, no trailing dot) name may be looked up at all
-     */
-    public static SandboxDns start(InetSocketAddress address, HostResolver resolver, Predicate<String> answerable) {
+    /** A responder that looks up every host name (tests; a sandbox passes its policy's gate). */
+    public static SandboxDns start(InetSocketAddress address, HostResolver resolver) {
+        return start(address, resolver, (name, client, server) -> true);
+    }
+
+    /** Binds {@code address} (port 53 for a sandbox; 0 picks one) and starts answering. */
+    public static SandboxDns start(InetSocketAddress address, HostResolver resolver, LookupGate gate) {
         DatagramChannel channel = null;
         try {
             channel = DatagramChannel.open();
             channel.bind(address);
-            SandboxDns dns = new SandboxDns(channel, resolver, answerable);
+            SandboxDns dns = new SandboxDns(channel, resolver, gate);
             dns.receiver.start();
             return dns;
         } catch (IOException e) {
@@ -81,11 +97,7 @@ public final class SandboxDns implements AutoCloseable {
 
     /** The bound address. */
     public InetSocketAddress address() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return bound;
     }
 
     private void receive() {
@@ -113,12 +125,12 @@ public final class SandboxDns implements AutoCloseable {
             send(query.response(DnsQuery.NOERROR), client);
         } else if (query.type() != DnsQuery.TYPE_A) {
             send(query.response(DnsQuery.NOTIMP), client);
-        } else if (!query.hasHostName() || !answerable.test(normalized(query.name()))) {
+        } else if (!query.hasHostName()) {
             send(query.response(DnsQuery.NXDOMAIN), client);
         } else if (inFlight.tryAcquire()) {
             Thread.ofVirtual().name("sandbox-dns-lookup").start(() -> {
                 try {
-                    send(lookup(query), client);
+                    send(answer(query, (InetSocketAddress) client), client);
                 } finally {
                     inFlight.release();
                 }
@@ -129,6 +141,16 @@ public final class SandboxDns implements AutoCloseable {
     private static String normalized(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+
+    private byte[] answer(DnsQuery query, InetSocketAddress client) {
+        boolean allowed;
+        try {
+            allowed = gate.mayLookUp(normalized(query.name()), client, bound);
+        } catch (RuntimeException e) {
+            allowed = false; // the asker could not be established: fail closed
+        }
+        return allowed ? lookup(query) : query.response(DnsQuery.NXDOMAIN);
     }
 
     private byte[] lookup(DnsQuery query) {

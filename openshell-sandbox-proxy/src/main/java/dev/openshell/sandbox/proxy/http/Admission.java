@@ -14,9 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The connection-level decision, in order: who is calling (fail closed), where the name points
- * (resolved once per connection and host, pinned), then the policy (destination guard and L4
- * rules) under the generation active at that moment.
+ * The connection-level decision, in order: who is calling (fail closed); whether any endpoint
+ * could admit the host, port and caller at all (if not, the name is never resolved: a lookup of a
+ * name the sandbox chose would carry data out); where the name points (resolved once per
+ * connection and host, pinned); then the policy (destination guard and L4 rules) under the
+ * generation active at that moment.
  */
 public final class Admission {
 
@@ -59,6 +61,15 @@ public final class Admission {
                                 decide(caller, destination, List.of(destination.literal()), null, services)));
                 return;
             }
+            ActivePolicy policy = services.policy();
+            L4Request unresolved = request(caller, destination, List.of());
+            if (!policy.policy().mayAdmit(unresolved)) {
+                onLoop(
+                        loop,
+                        () -> done.complete(
+                                new Result(caller, unresolved, policy.policy().evaluate(unresolved), policy, null)));
+                return;
+            }
             onLoop(
                     loop,
                     () -> session.resolve(destination.host())
@@ -94,13 +105,16 @@ public final class Admission {
             String resolveError,
             ProxyServices services) {
         ActivePolicy policy = services.policy();
-        L4Request request =
-                new L4Request(caller.binary(), caller.ancestors(), destination.host(), destination.port(), addresses);
+        L4Request request = request(caller, destination, addresses);
         Decision decision = policy.policy().evaluate(request);
         if (resolveError != null && decision.permits()) {
             return new Result(caller, request, decision, policy, "cannot resolve " + destination.host());
         }
         return new Result(caller, request, decision, policy, null);
+    }
+
+    private static L4Request request(CallerIdentity caller, Destination destination, List<InetAddress> addresses) {
+        return new L4Request(caller.binary(), caller.ancestors(), destination.host(), destination.port(), addresses);
     }
 
     private static Result identityDenied(Destination destination, Throwable error, ProxyServices services) {

@@ -17,6 +17,17 @@ public interface ExchangeRouter {
      */
     CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos);
 
+    /**
+     * Logs input the proxy refuses before any route: a malformed or oversized head, a malformed
+     * body, a switch of protocols it will not relay. The line names the caller and the destination
+     * as far as this router knows them. The answer is sent once the future completes (on any
+     * thread), so that the caller is still there to be identified.
+     *
+     * @param inFlight the request whose body or response was refused, or {@code null} for a head
+     */
+    CompletableFuture<Void> refused(
+            ChannelHandlerContext ctx, RejectedRequest why, HttpRequest inFlight, long startNanos);
+
     /** Called once when the client connection closes. */
     default void closed() {}
 }

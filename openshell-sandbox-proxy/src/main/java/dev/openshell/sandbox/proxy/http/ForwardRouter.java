@@ -1,7 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
@@ -23,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 public final class ForwardRouter implements ExchangeRouter {
 
     private final ProxyServices services;
+    /** The destination of the request being routed or forwarded, for refusal logs. */
+    private Destination current;
 
     public ForwardRouter(ProxyServices services) {
         this.services = services;
@@ -77,7 +78,13 @@ public final class ForwardRouter implements ExchangeRouter {
             return refuse(
                     ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid URL: " + e.getMessage(), startNanos);
         }
+        current = destination;
         request.setUri(origin);
+        L7Requests.Measured measured = L7Requests.measure(request);
+        ProtocolSwitch.Decision upgrade = ProtocolSwitch.inspect(request);
+        if (upgrade instanceof ProtocolSwitch.Refused refused) {
+            return refuse(ctx, request, refused.why(), startNanos);
+        }
         request.headers()
                 .set(
                         HttpHeaderNames.HOST,
@@ -97,13 +104,16 @@ public final class ForwardRouter implements ExchangeRouter {
         }
         String target = origin;
         return Admission.admit(session, destination, services, ctx.channel().eventLoop())
-                .thenApply(admitted -> decide(ctx, request, target, destination, admitted, startNanos));
+                .thenApply(
+                        admitted -> decide(ctx, request, target, measured, upgrade, destination, admitted, startNanos));
     }
 
     private Route decide(
             ChannelHandlerContext ctx,
             HttpRequest request,
             String target,
+            L7Requests.Measured measured,
+            ProtocolSwitch.Decision upgrade,
             Destination destination,
             Admission.Result admitted,
             long startNanos) {
@@ -111,7 +121,7 @@ public final class ForwardRouter implements ExchangeRouter {
         if (decision.permits() && decision.inspect()) {
             decision = admitted.policy()
                     .policy()
-                    .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+                    .evaluate(measured.toL7(admitted.request(), request.method().name(), target));
         }
         String method = request.method().name();
         services.logger()
@@ -147,26 +157,39 @@ public final class ForwardRouter implements ExchangeRouter {
                     false);
         }
         String key = destination.authority();
-        return new Route.Upstream(key, admitted.request().addresses(), destination.port(), null, request);
+        return new Route.Upstream(key, admitted.request().addresses(), destination.port(), null, request, upgrade);
+    }
+
+    @Override
+    public CompletableFuture<Void> refused(
+            ChannelHandlerContext ctx, RejectedRequest why, HttpRequest inFlight, long startNanos) {
+        // The destination is known only for the request in flight; a refused head named none yet.
+        Destination where = inFlight == null ? null : current;
+        return Refusals.logOnceIdentified(
+                services,
+                ctx.channel(),
+                where == null ? null : where.host(),
+                where == null ? 0 : where.port(),
+                inFlight,
+                why,
+                startNanos);
     }
 
     private CompletableFuture<Route> refuse(
             ChannelHandlerContext ctx, HttpResponseStatus status, String error, String detail, long startNanos) {
-        ClientSession session = ClientSession.of(ctx.channel());
-        var caller = session == null ? null : session.identityNow();
-        services.logger()
-                .log(
-                        caller == null ? null : caller.binary(),
-                        caller == null ? -1 : caller.pid(),
-                        null,
-                        0,
-                        null,
-                        null,
-                        LimitDecisions.of(error, detail),
-                        services.policy().generation(),
-                        startNanos);
-        return CompletableFuture.completedFuture(
-                new Route.Respond(ProxyResponses.error(ctx.alloc(), status, error, detail, false), true));
+        current = null;
+        return refuse(ctx, null, new RejectedRequest(status, error, detail), startNanos);
+    }
+
+    /** Logs (once the caller is known) and answers a request refused before the policy, then closes. */
+    private CompletableFuture<Route> refuse(
+            ChannelHandlerContext ctx, HttpRequest request, RejectedRequest why, long startNanos) {
+        return refused(ctx, why, request, startNanos)
+                .handleAsync(
+                        (logged, error) -> new Route.Respond(
+                                ProxyResponses.error(ctx.alloc(), why.status(), why.error(), why.detail(), false),
+                                true),
+                        ctx.executor());
     }
 
     private static int indexOfAny(String s, int from) {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -16,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's request decoder behind a strict gate: every head is checked by {@link RequestHeadScan}
- * before it is decoded, and must be complete within the header timeout (slowloris). Refused
- * input becomes one {@link RejectedRequest} and everything after it is discarded. After a
- * {@code CONNECT} request the decoder stops, so that bytes for the tunnel stay buffered until
- * the tunnel's handlers take over.
+ * before it is decoded, and must be complete within the header timeout (slowloris); every chunked
+ * body is checked by a {@link ChunkedBodyScan} as it arrives, ahead of Netty, so Netty only ever
+ * reads well-framed chunks. Refused input becomes one {@link RejectedRequest} (in the middle of a
+ * body too) and everything after it is discarded. Request trailers are checked but not passed on.
+ * After a {@code CONNECT} request the decoder stops, so that bytes for the tunnel stay buffered
+ * until the tunnel's handlers take over.
  */
 public final class GuardedRequestDecoder extends HttpRequestDecoder {
 
@@ -27,7 +30,13 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
     static final int MAX_EARLY_TUNNEL_BYTES = 64 * 1024;
 
     private final RequestHeadScan scan;
+    private final ProxyLimits limits;
     private final long headerTimeoutNanos;
+    /** The check of the chunked body being read, or null. */
+    private ChunkedBodyScan body;
+    /** Bytes from the reader index on that {@link #body} has already passed. */
+    private int checkedAhead;
+
     private boolean atHead = true;
     private boolean stopped;
     private boolean rejected;
@@ -40,6 +49,7 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
                 .setMaxChunkSize(64 * 1024)
                 .setStrictLineParsing(true));
         this.scan = new RequestHeadScan(limits.maxHeaderBytes(), limits.maxHeaders());
+        this.limits = limits;
         this.headerTimeoutNanos = limits.headerTimeout().toNanos();
     }
 
@@ -97,8 +107,32 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
             atHead = false;
             cancelDeadline();
         }
+        if (body != null && !body.done() && in.readerIndex() + checkedAhead < in.writerIndex()) {
+            checkedAhead += body.scan(in, in.readerIndex() + checkedAhead, in.writerIndex());
+            if (body.failure() != null) {
+                reject(in, out, body.failure());
+                return;
+            }
+        }
         int before = out.size();
+        int readerBefore = in.readerIndex();
         super.decode(ctx, in, out);
+        if (body != null) {
+            checkedAhead -= in.readerIndex() - readerBefore;
+            if (checkedAhead < 0) {
+                // Netty read bytes the scan has not passed: never forward what was not checked.
+                out.subList(before, out.size()).forEach(io.netty.util.ReferenceCountUtil::release);
+                out.subList(before, out.size()).clear();
+                reject(
+                        in,
+                        out,
+                        new RejectedRequest(
+                                HttpResponseStatus.BAD_REQUEST,
+                                "bad_chunked_body",
+                                "chunked body framing could not be read unambiguously"));
+                return;
+            }
+        }
         for (int i = before; i < out.size(); i++) {
             Object o = out.get(i);
             if (o instanceof HttpObject h && h.decoderResult().isFailure()) {
@@ -114,12 +148,21 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
                                         + h.decoderResult().cause().getMessage()));
                 return;
             }
-            if (o instanceof HttpRequest r && r.method().equals(HttpMethod.CONNECT)) {
-                stopped = true;
+            if (o instanceof HttpRequest r) {
+                if (r.method().equals(HttpMethod.CONNECT)) {
+                    stopped = true;
+                } else if (HttpUtil.isTransferEncodingChunked(r)) {
+                    body = new ChunkedBodyScan(limits.maxHeaderBytes(), limits.maxHeaders());
+                    checkedAhead = 0;
+                }
             }
-            if (o instanceof LastHttpContent) {
+            if (o instanceof LastHttpContent last) {
                 atHead = true;
+                body = null;
                 scan.reset();
+                if (!last.trailingHeaders().isEmpty()) {
+                    last.trailingHeaders().clear();
+                }
             }
         }
     }
@@ -136,6 +179,7 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
 
     private void reject(ByteBuf in, List<Object> out, RejectedRequest why) {
         rejected = true;
+        body = null;
         cancelDeadline();
         in.skipBytes(in.readableBytes());
         out.add(why);

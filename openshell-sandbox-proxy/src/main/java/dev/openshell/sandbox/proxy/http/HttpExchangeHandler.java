@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.http;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,7 +27,10 @@ import java.util.Map;
  * policy decision), then answered directly, sent to the inference handler, or forwarded to a
  * kept-alive upstream connection whose response is relayed back. Reads are pulled only when the
  * previous chunk has been written on, so request and response bodies stream with backpressure.
- * Pipelined requests wait in order. A {@code 101} response turns the connection into a byte relay.
+ * Pipelined requests wait in order. A {@code 101} that accepts the request's validated WebSocket
+ * handshake turns the connection into a byte relay. Input refused in the middle of a body (broken
+ * chunked framing) aborts the upstream request and answers 400 if nothing was answered yet; either
+ * way both connections close at once.
  */
 public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
 
@@ -50,6 +54,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private boolean responseDone;
+    /** Whether a response head went to the client for the request in flight. */
+    private boolean responseStarted;
+    /** The request in flight, for logs. */
+    private HttpRequest current;
+
     private boolean clientKeepAlive;
     private boolean closeAfterResponse;
     private boolean closeWhenIdle;
@@ -114,6 +123,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void drain() {
         while (!pending.isEmpty()) {
+            if (readingBody() && pending.peek() instanceof RejectedRequest r) {
+                pending.poll();
+                bodyRefused(r);
+                return;
+            }
             switch (phase) {
                 case IDLE -> startExchange(pending.poll());
                 case BODY_UPSTREAM -> {
@@ -156,6 +170,10 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         readMore();
     }
 
+    private boolean readingBody() {
+        return phase == Phase.BODY_UPSTREAM || phase == Phase.BODY_DISCARD || phase == Phase.BODY_INFERENCE;
+    }
+
     /** Asks for more input when the current phase can take it. */
     private void readMore() {
         if (pending.isEmpty()
@@ -169,20 +187,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
 
     private void startExchange(Object msg) {
         if (msg instanceof RejectedRequest r) {
-            services.logger()
-                    .log(
-                            null,
-                            -1,
-                            null,
-                            0,
-                            null,
-                            null,
-                            LimitDecisions.of(r),
-                            services.policy().generation(),
-                            System.nanoTime());
-            phase = Phase.HANDED_OVER;
-            ctx.writeAndFlush(ProxyResponses.error(ctx.alloc(), r.status(), r.error(), r.detail(), false))
-                    .addListener(ChannelFutureListener.CLOSE);
+            refuseAndClose(r, null);
             return;
         }
         if (!(msg instanceof HttpRequest request)) {
@@ -191,7 +196,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         long start = System.nanoTime();
         phase = Phase.ROUTING;
+        current = request;
         responseDone = false;
+        responseStarted = false;
         discarded = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         closeAfterResponse = false;
@@ -262,6 +269,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     /** Relays one response object from the upstream; called by {@link UpstreamExchange}. */
     void writeResponse(HttpObject msg, boolean finalPart) {
         if (msg instanceof HttpResponse response) {
+            // an interim 1xx (100 Continue) leaves room for a final answer, a 101 does not
+            responseStarted |=
+                    response.status().code() >= 200 || response.status().code() == 101;
             if (!clientKeepAlive || closeAfterResponse || closeWhenIdle) {
                 closeAfterResponse = true;
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -302,6 +312,49 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         closeAfterResponse = true;
         phase = Phase.BODY_DISCARD;
         writeResponse(ProxyResponses.error(ctx.alloc(), status, error, detail, false), true);
+    }
+
+    /**
+     * The upstream answered 101 to a request that did not validly ask for it (or without accepting
+     * its WebSocket key): the connection is not relayed; 502, and both sides close.
+     */
+    void switchRefused(String problem) {
+        upstream = null;
+        refuseAndClose(new RejectedRequest(HttpResponseStatus.BAD_GATEWAY, "bad_upgrade_response", problem), current);
+    }
+
+    /**
+     * The body of the request in flight was refused (broken framing): the upstream never sees its
+     * end, and both connections close, after a 400 when no response has started.
+     */
+    private void bodyRefused(RejectedRequest r) {
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
+        if (inference != null) {
+            inference.release();
+            inference = null;
+        }
+        refuseAndClose(r, current);
+    }
+
+    /** Logs the refusal (naming caller and destination when known), answers it unless too late, closes. */
+    private void refuseAndClose(RejectedRequest r, HttpRequest inFlight) {
+        phase = Phase.HANDED_OVER;
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        boolean answer = !responseStarted || inFlight == null;
+        router.refused(ctx, r, inFlight, System.nanoTime())
+                .whenComplete((logged, error) -> ctx.executor().execute(() -> {
+                    if (!answer || !ctx.channel().isActive()) {
+                        // after whatever answer is already on its way out
+                        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                        return;
+                    }
+                    ctx.writeAndFlush(ProxyResponses.error(ctx.alloc(), r.status(), r.error(), r.detail(), false))
+                            .addListener(ChannelFutureListener.CLOSE);
+                }));
     }
 
     /** A 101 response was relayed: from now on both connections carry raw bytes. */
@@ -360,6 +413,6 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean hasBody(HttpRequest request) {
-        return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        return L7Requests.hasBody(request);
     }
 }

@@ -17,4 +17,9 @@ final class LimitDecisions {
     static Decision of(String error, String detail) {
         return new Decision(Verdict.DENY, Layer.L4, null, -1, "limit:" + error, detail, false, null);
     }
+
+    /** The same at {@code layer}: {@code l7} for a request on an inspected connection. */
+    static Decision of(RejectedRequest r, Layer layer) {
+        return new Decision(Verdict.DENY, layer, null, -1, "limit:" + r.error(), r.detail(), false, null);
+    }
 }

@@ -15,8 +15,16 @@ public sealed interface Route {
      * @param key identifies a reusable upstream connection: same key, same destination
      * @param addresses the checked addresses; the connection goes to one of these only
      * @param tlsHost the server name to verify over TLS, or {@code null} for plaintext
+     * @param upgrade the protocol switch the request validly asked for ({@link
+     *     ProtocolSwitch.WebSocket}) or none; a {@code 101} is relayed only when it accepts it
      */
-    record Upstream(String key, List<InetAddress> addresses, int port, String tlsHost, HttpRequest request)
+    record Upstream(
+            String key,
+            List<InetAddress> addresses,
+            int port,
+            String tlsHost,
+            HttpRequest request,
+            ProtocolSwitch.Decision upgrade)
             implements Route {}
 
     /**

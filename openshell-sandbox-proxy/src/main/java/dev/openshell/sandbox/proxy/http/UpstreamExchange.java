@@ -33,7 +33,6 @@ final class UpstreamExchange {
     private final HttpExchangeHandler client;
     private final ChannelHandlerContext clientCtx;
     private final Route.Upstream route;
-    private final boolean upgradeRequested;
     private final boolean head;
     private final List<Object[]> queued = new ArrayList<>();
     private Channel channel;
@@ -54,7 +53,6 @@ final class UpstreamExchange {
         this.client = client;
         this.clientCtx = clientCtx;
         this.route = route;
-        this.upgradeRequested = HopByHop.isUpgrade(route.request().headers());
         this.head = route.request().method().equals(HttpMethod.HEAD);
         this.channel = reuse != null && reuse.isActive() ? reuse : null;
     }
@@ -106,6 +104,9 @@ final class UpstreamExchange {
                     if (error != null) {
                         queued.forEach(q -> ReferenceCountUtil.release(q[0]));
                         queued.clear();
+                        if (finished) {
+                            return; // abandoned meanwhile: the client was answered already
+                        }
                         boolean timeout = error instanceof UpstreamConnector.ConnectFailure f && f.timedOut();
                         client.upstreamFailed(
                                 timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
@@ -114,7 +115,8 @@ final class UpstreamExchange {
                                 false);
                         return;
                     }
-                    if (!clientCtx.channel().isActive()) {
+                    if (finished || !clientCtx.channel().isActive()) {
+                        // abandoned while connecting (client gone, or its request refused)
                         ch.close();
                         return;
                     }
@@ -165,11 +167,11 @@ final class UpstreamExchange {
     private void onResponse(HttpObject msg) {
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
-            responseStarted = true;
             if (code == 101) {
-                if (!upgradeRequested) {
+                String problem = ProtocolSwitch.responseProblem(response, route.upgrade());
+                if (problem != null) {
                     ReferenceCountUtil.release(msg);
-                    channel.close();
+                    refuseSwitch(problem);
                     return;
                 }
                 upgrading = true;
@@ -178,6 +180,7 @@ final class UpstreamExchange {
             } else {
                 shapeFinalResponse(response);
             }
+            responseStarted = true;
             if (!upgrading) {
                 HopByHop.strip(response);
             }
@@ -203,6 +206,14 @@ final class UpstreamExchange {
             return;
         }
         client.writeResponse(msg, false);
+    }
+
+    /** A 101 that may not become a relay: this connection is dropped and the client told 502. */
+    private void refuseSwitch(String problem) {
+        finished = true;
+        channel.pipeline().get(UpstreamResponseHandler.class).exchange = null;
+        channel.close();
+        client.switchRefused(problem);
     }
 
     private void shapeFinalResponse(HttpResponse response) {

@@ -19,6 +19,17 @@ public interface CallerResolver extends AutoCloseable {
     CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy);
 
     /**
+     * Identifies the sender of a UDP datagram that arrived from {@code client} at {@code server}
+     * (the sandbox's DNS server asks for every query): the process holding the UDP socket bound to
+     * {@code client}. The sender is still waiting for the answer, so its socket is still open.
+     *
+     * @throws IdentityException when the sender cannot be established (the caller then refuses)
+     */
+    default CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
+        throw new IdentityException("identity_unknown", "this resolver identifies TCP callers only");
+    }
+
+    /**
      * Identifies the client only if that is cheap enough for an event loop (a few small reads, no
      * scan, no hashing); otherwise returns null and the caller runs {@link #resolve} elsewhere. The
      * answer, when given, is exactly what {@link #resolve} would give.

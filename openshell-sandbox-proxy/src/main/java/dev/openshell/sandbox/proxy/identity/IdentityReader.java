@@ -18,15 +18,18 @@ final class IdentityReader {
     private final ProcessAccess processes;
     private final OptionalInt rootPid;
     private final BinaryTrust trust;
+    private final String boundary;
 
     /**
      * @param rootPid the root of the process tree callers must belong to; empty for every process
      * @param trust the TOFU record, or null to skip hashing
+     * @param boundary an executable whose process ends the ancestors (itself excluded), or null
      */
-    IdentityReader(ProcessAccess processes, OptionalInt rootPid, BinaryTrust trust) {
+    IdentityReader(ProcessAccess processes, OptionalInt rootPid, BinaryTrust trust, String boundary) {
         this.processes = processes;
         this.rootPid = rootPid;
         this.trust = trust;
+        this.boundary = boundary;
     }
 
     /**
@@ -89,9 +92,9 @@ final class IdentityReader {
     }
 
     /**
-     * Parent, grandparent, ... up to the root pid (inclusive) or pid 1 (exclusive), each leased into
-     * {@code chain} (the caller closes them). Returns whether the walk reached the root pid (always
-     * true without one).
+     * Parent, grandparent, ... up to the root pid (inclusive), the boundary executable or pid 1
+     * (both exclusive), each leased into {@code chain} (the caller closes them). Returns whether the
+     * walk reached the root pid (always true without one).
      */
     private boolean collectAncestors(
             Lookup lookup, int pid, ProcFs.Stat own, List<ProcessView> chain, List<String> exes) {
@@ -121,8 +124,13 @@ final class IdentityReader {
                         "identity_unknown",
                         "cannot read the parent of pid " + current + " (pid " + ppid + ", exited?)");
             }
+            String exe = exe(lookup, parent);
+            if (exe.equals(boundary)) {
+                parent.close();
+                return rootPid.isEmpty();
+            }
             chain.add(parent);
-            exes.add(exe(lookup, parent));
+            exes.add(exe);
             current = ppid;
             stat = parentStat;
         }

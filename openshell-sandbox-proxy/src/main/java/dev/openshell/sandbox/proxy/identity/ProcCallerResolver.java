@@ -43,6 +43,7 @@ public final class ProcCallerResolver implements CallerResolver {
     private final BinaryTrust trust;
     private final boolean tablesOnly;
     private final boolean pathReads;
+    private final String ancestorBoundary;
     private final SocketInodes sockets;
     private final ProcessAccess processes;
     private final IdentityReader reader;
@@ -87,7 +88,7 @@ public final class ProcCallerResolver implements CallerResolver {
      * @param trust the TOFU record, or null to skip hashing ({@link CallerIdentity#sha256()} null)
      */
     public ProcCallerResolver(Path procRoot, OptionalInt namespacePid, OptionalInt rootPid, BinaryTrust trust) {
-        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC), false);
+        this(procRoot, namespacePid, rootPid, trust, !procRoot.equals(DEFAULT_PROC), false, null);
     }
 
     private ProcCallerResolver(
@@ -96,8 +97,10 @@ public final class ProcCallerResolver implements CallerResolver {
             OptionalInt rootPid,
             BinaryTrust trust,
             boolean tablesOnly,
-            boolean pathReads) {
+            boolean pathReads,
+            String ancestorBoundary) {
         this.tablesOnly = tablesOnly;
+        this.ancestorBoundary = ancestorBoundary;
         this.proc = new ProcFs(Objects.requireNonNull(procRoot, "procRoot"));
         this.namespacePid = Objects.requireNonNull(namespacePid, "namespacePid");
         this.rootPid = Objects.requireNonNull(rootPid, "rootPid");
@@ -105,7 +108,7 @@ public final class ProcCallerResolver implements CallerResolver {
         this.sockets = new SocketInodes(proc, namespacePid, tablesOnly);
         this.pathReads = pathReads || !procRoot.equals(DEFAULT_PROC) || !ProcSyscalls.available();
         this.processes = this.pathReads ? new ProcPaths(proc) : new ProcHandles();
-        this.reader = new IdentityReader(processes, rootPid, trust);
+        this.reader = new IdentityReader(processes, rootPid, trust, ancestorBoundary);
     }
 
     /** Clients in the proxy's own network namespace, any process on the host. */
@@ -128,17 +131,27 @@ public final class ProcCallerResolver implements CallerResolver {
 
     /** A copy using {@code trust} (shared across resolvers of one sandbox), or none when null. */
     public ProcCallerResolver withBinaryTrust(BinaryTrust trust) {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, pathReads);
+        return new ProcCallerResolver(
+                proc.root(), namespacePid, rootPid, trust, tablesOnly, pathReads, ancestorBoundary);
+    }
+
+    /**
+     * A copy whose callers' ancestors end below the first process running {@code exe} (the sandbox
+     * launcher: it starts every process of a sandbox, so what lies above it, the supervisor or an
+     * SSH server, is the host's and must not lend a caller its identity).
+     */
+    public ProcCallerResolver withAncestorBoundary(String exe) {
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, pathReads, exe);
     }
 
     /** A copy that reads {@code net/tcp} tables instead of asking the kernel over netlink (slower). */
     ProcCallerResolver withTableLookup() {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true, pathReads);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, true, pathReads, ancestorBoundary);
     }
 
     /** A copy that reads processes by path with java.nio, as without native access (slower). */
     ProcCallerResolver withPathReads() {
-        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, true);
+        return new ProcCallerResolver(proc.root(), namespacePid, rootPid, trust, tablesOnly, true, ancestorBoundary);
     }
 
     /**
@@ -167,7 +180,19 @@ public final class ProcCallerResolver implements CallerResolver {
 
     @Override
     public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
-        long inode = socketInode(client, proxy);
+        return resolveOwner(client, proxy, socketInode(client, proxy));
+    }
+
+    @Override
+    public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
+        if (closed) {
+            throw new IdentityException("identity_unknown", "the caller resolver was closed (the proxy is stopping)");
+        }
+        return resolveOwner(client, server, sockets.udpInode(client, server));
+    }
+
+    /** The process holding socket {@code inode}: a recent owner when one still holds it, else a scan. */
+    private CallerIdentity resolveOwner(InetSocketAddress client, InetSocketAddress proxy, long inode) {
         Lookup lookup = processes.begin();
         try {
             CallerIdentity recent = fromRecentOwner(lookup, client, inode, false);

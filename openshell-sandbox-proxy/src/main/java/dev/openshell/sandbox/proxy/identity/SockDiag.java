@@ -16,8 +16,8 @@ import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Exact TCP socket lookup through netlink {@code sock_diag} (what {@code ss} uses): one request
- * naming the 4-tuple, answered by a kernel hash lookup. Reading {@code /proc/net/tcp} instead
+ * Exact TCP and UDP socket lookup through netlink {@code sock_diag} (what {@code ss} uses): one
+ * request naming the 4-tuple, answered by a kernel hash lookup. Reading {@code /proc/net/tcp} instead
  * walks the whole established hash table (about a millisecond of CPU per read on a machine with
  * large tables, however few sockets exist), which is too slow for every proxy connection.
  *
@@ -37,6 +37,7 @@ final class SockDiag implements AutoCloseable {
     private static final int NLM_F_REQUEST = 1;
     private static final int NLMSG_ERROR = 2;
     private static final int IPPROTO_TCP = 6;
+    private static final int IPPROTO_UDP = 17;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
@@ -123,6 +124,19 @@ final class SockDiag implements AutoCloseable {
      * or empty when there is none (closed, or only a TIME_WAIT remnant).
      */
     OptionalInt inode(InetSocketAddress local, InetSocketAddress remote) {
+        return lookup(IPPROTO_TCP, local, remote);
+    }
+
+    /**
+     * The inode of the UDP socket bound to {@code local} that a datagram from {@code remote} would
+     * reach: connected to {@code remote}, or not connected at all (as the kernel delivers it); empty
+     * when there is none.
+     */
+    OptionalInt udpInode(InetSocketAddress local, InetSocketAddress remote) {
+        return lookup(IPPROTO_UDP, local, remote);
+    }
+
+    private OptionalInt lookup(int protocol, InetSocketAddress local, InetSocketAddress remote) {
         boolean v4 = TcpTable.isIpv4(local.getAddress()) && TcpTable.isIpv4(remote.getAddress());
         lock.lock();
         try {
@@ -130,7 +144,13 @@ final class SockDiag implements AutoCloseable {
                 throw new IllegalStateException("sock_diag lookup closed");
             }
             int mySeq = ++seq;
-            fillRequest(mySeq, v4, local, remote);
+            if (protocol == IPPROTO_UDP) {
+                // The kernel's UDP lookup reads the request as the datagram it would deliver:
+                // source first, so the socket's remote end goes where TCP wants the local one.
+                fillRequest(mySeq, v4, protocol, remote, local);
+            } else {
+                fillRequest(mySeq, v4, protocol, local, remote);
+            }
             long sent = (long) SENDTO.invokeExact(errno, fd, request, (long) REQUEST_LENGTH, 0, kernel, 12);
             if (sent != REQUEST_LENGTH) {
                 throw new IllegalStateException("sock_diag send failed: errno " + errno());
@@ -154,7 +174,7 @@ final class SockDiag implements AutoCloseable {
                 if (type != SOCK_DIAG_BY_FAMILY || n < RESPONSE_MIN) {
                     throw new IllegalStateException("unexpected sock_diag answer type " + type);
                 }
-                return parse(local, remote);
+                return parse(protocol, local, remote);
             }
         } catch (RuntimeException e) {
             throw e;
@@ -165,31 +185,39 @@ final class SockDiag implements AutoCloseable {
         }
     }
 
-    private OptionalInt parse(InetSocketAddress local, InetSocketAddress remote) {
+    private OptionalInt parse(int protocol, InetSocketAddress local, InetSocketAddress remote) {
         int state = Byte.toUnsignedInt(response.get(ValueLayout.JAVA_BYTE, 17));
         int sport = Short.toUnsignedInt(response.get(PORT, 20));
         int dport = Short.toUnsignedInt(response.get(PORT, 22));
         int inode = response.get(INT, 84);
+        if (sport != local.getPort() || inode == 0) {
+            return OptionalInt.empty();
+        }
+        if (protocol == IPPROTO_UDP) {
+            // a socket that is not connected has no remote end (port 0) and receives from anyone
+            return dport == remote.getPort() || dport == 0 ? OptionalInt.of(inode) : OptionalInt.empty();
+        }
         // the kernel falls back to a listener on the client's port when no connection matches
-        if (state == TcpTable.STATE_LISTEN || sport != local.getPort() || dport != remote.getPort() || inode == 0) {
+        if (state == TcpTable.STATE_LISTEN || dport != remote.getPort()) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(inode);
     }
 
-    private void fillRequest(int mySeq, boolean v4, InetSocketAddress local, InetSocketAddress remote) {
+    /** A request naming {@code src} and {@code dst} as the inet_diag socket id's source and destination. */
+    private void fillRequest(int mySeq, boolean v4, int protocol, InetSocketAddress src, InetSocketAddress dst) {
         request.fill((byte) 0);
         request.set(INT, 0, REQUEST_LENGTH);
         request.set(SHORT, 4, (short) SOCK_DIAG_BY_FAMILY);
         request.set(SHORT, 6, (short) NLM_F_REQUEST);
         request.set(INT, 8, mySeq);
         request.set(ValueLayout.JAVA_BYTE, 16, (byte) (v4 ? AF_INET : AF_INET6));
-        request.set(ValueLayout.JAVA_BYTE, 17, (byte) IPPROTO_TCP);
+        request.set(ValueLayout.JAVA_BYTE, 17, (byte) protocol);
         request.set(INT, 20, -1); // all states
-        request.set(PORT, 24, (short) local.getPort());
-        request.set(PORT, 26, (short) remote.getPort());
-        address(28, local.getAddress(), v4);
-        address(44, remote.getAddress(), v4);
+        request.set(PORT, 24, (short) src.getPort());
+        request.set(PORT, 26, (short) dst.getPort());
+        address(28, src.getAddress(), v4);
+        address(44, dst.getAddress(), v4);
         request.set(INT, 64, -1); // INET_DIAG_NOCOOKIE
         request.set(INT, 68, -1);
     }

@@ -1,14 +1,16 @@
 package dev.openshell.sandbox.proxy.identity;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
- * Finds the inode of a client's TCP socket in the client's network namespace: through netlink
- * {@code sock_diag} (one exact kernel lookup), or by reading {@code net/tcp} and {@code tcp6} when
- * netlink is unavailable or the proc root is a fixture. Thread-safe.
+ * Finds the inode of a client's TCP or UDP socket in the client's network namespace: through
+ * netlink {@code sock_diag} (one exact kernel lookup), or by reading {@code net/tcp}, {@code tcp6},
+ * {@code udp} and {@code udp6} when netlink is unavailable or the proc root is a fixture.
+ * Thread-safe.
  */
 final class SocketInodes implements AutoCloseable {
 
@@ -81,6 +83,70 @@ final class SocketInodes implements AutoCloseable {
                         + (namespacePid.isPresent()
                                 ? " or is not in the network namespace of pid " + namespacePid.getAsInt()
                                 : ""));
+    }
+
+    /**
+     * The inode of the UDP socket on {@code client} that sent a datagram to {@code server}: one
+     * connected to {@code server}, or one not connected at all.
+     *
+     * @throws IdentityException {@code identity_unknown} when there is no such socket
+     */
+    long udpInode(InetSocketAddress client, InetSocketAddress server) {
+        SockDiag d = sockDiag();
+        if (d != null) {
+            try {
+                OptionalInt inode = d.udpInode(client, server);
+                if (inode.isPresent()) {
+                    return Integer.toUnsignedLong(inode.getAsInt());
+                }
+            } catch (IllegalStateException e) {
+                // netlink misbehaved (or has no UDP support): the tables below give the same answer
+            }
+        }
+        Path net = namespacePid.isPresent()
+                ? proc.pidDir(namespacePid.getAsInt()).resolve("net")
+                : proc.root().resolve("net");
+        for (String table :
+                TcpTable.isIpv4(client.getAddress()) ? new String[] {"udp", "udp6"} : new String[] {"udp6"}) {
+            long inode = udpRow(proc.readOrEmpty(net.resolve(table)), table.endsWith("6"), client, server);
+            if (inode > 0) {
+                return inode;
+            }
+        }
+        throw new IdentityException(
+                "identity_unknown",
+                "no open UDP socket " + format(client) + " sending to " + format(server) + ": the client already"
+                        + " closed it");
+    }
+
+    /** A live row bound to {@code client}'s port and address (or any address), connected to {@code server} or not. */
+    private static long udpRow(byte[] table, boolean ipv6Table, InetSocketAddress client, InetSocketAddress server) {
+        long unconnected = -1;
+        for (TcpTable.Row row : TcpTable.parse(table, ipv6Table)) {
+            if (row.localPort() != client.getPort() || row.inode() <= 0) {
+                continue;
+            }
+            InetAddress local = address(row.local());
+            if (!local.isAnyLocalAddress() && !local.equals(client.getAddress())) {
+                continue;
+            }
+            InetAddress remote = address(row.remote());
+            if (row.remotePort() == server.getPort() && remote.equals(server.getAddress())) {
+                return row.inode();
+            }
+            if (row.remotePort() == 0 && remote.isAnyLocalAddress()) {
+                unconnected = row.inode();
+            }
+        }
+        return unconnected;
+    }
+
+    private static InetAddress address(byte[] sixteen) {
+        try {
+            return InetAddress.getByAddress(sixteen); // IPv4-mapped comes back as the IPv4 address
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The netlink lookup, created on first use; null when unavailable (then tables are read). */

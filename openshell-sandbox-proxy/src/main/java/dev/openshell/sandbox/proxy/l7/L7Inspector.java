@@ -12,6 +12,8 @@ import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.GuardedRequestDecoder;
 import dev.openshell.sandbox.proxy.http.HttpExchangeHandler;
 import dev.openshell.sandbox.proxy.http.InferenceRoutes;
+import dev.openshell.sandbox.proxy.http.Refusals;
+import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,6 +41,9 @@ public final class L7Inspector implements ConnectTunnel.TunnelInspector {
         String host = admitted.request().host();
         InspectedTunnel tunnel = new InspectedTunnel(client, admitted.request());
         install(client, host, (ctx, tls) -> {
+            if (tls) {
+                ctx.pipeline().addAfter("tls", "sni", new SniCheck(services, admitted));
+            }
             TunnelRouter router = new TunnelRouter(
                     services, admitted, tls, () -> services.registry().unregister(tunnel));
             HttpExchangeHandler exchange = httpHandlers(ctx.pipeline(), tls, router);
@@ -50,7 +55,10 @@ public final class L7Inspector implements ConnectTunnel.TunnelInspector {
 
     @Override
     public void inference(Channel client, Destination destination) {
-        install(client, destination.host(), (ctx, tls) -> httpHandlers(ctx.pipeline(), tls, new InferenceRouter()));
+        install(
+                client,
+                destination.host(),
+                (ctx, tls) -> httpHandlers(ctx.pipeline(), tls, new InferenceRouter(destination)));
     }
 
     private void install(
@@ -79,6 +87,22 @@ public final class L7Inspector implements ConnectTunnel.TunnelInspector {
 
     /** Routes every request of an {@code inference.local} tunnel to the inference handler. */
     private final class InferenceRouter implements ExchangeRouter {
+        private final Destination destination;
+
+        InferenceRouter(Destination destination) {
+            this.destination = destination;
+        }
+
+        @Override
+        public CompletableFuture<Void> refused(
+                ChannelHandlerContext ctx,
+                RejectedRequest why,
+                io.netty.handler.codec.http.HttpRequest inFlight,
+                long startNanos) {
+            return Refusals.logOnceIdentified(
+                    services, ctx.channel(), destination.host(), destination.port(), inFlight, why, startNanos);
+        }
+
         @Override
         public CompletableFuture<Route> route(
                 ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, long startNanos) {

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
+import dev.openshell.policy.Layer;
 import dev.openshell.sandbox.proxy.ActivePolicy;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
@@ -10,6 +10,11 @@ import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
+import dev.openshell.sandbox.proxy.http.HostHeader;
+import dev.openshell.sandbox.proxy.http.L7Requests;
+import dev.openshell.sandbox.proxy.http.ProtocolSwitch;
+import dev.openshell.sandbox.proxy.http.Refusals;
+import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
@@ -20,9 +25,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Decides each request inside an inspected tunnel under the policy generation active when the
  * request arrives (so a reload applies to the next request on a kept-alive connection), and
- * routes allowed ones to the tunnel's pinned destination.
+ * routes allowed ones to the tunnel's pinned destination. Before the policy, the request must be
+ * for the tunnel's host ({@link HostHeader}) in origin form, and may only switch protocols by a
+ * valid WebSocket handshake ({@link ProtocolSwitch}).
  */
 final class TunnelRouter implements ExchangeRouter {
+
+    private static final RejectedRequest NOT_ORIGIN_FORM = new RejectedRequest(
+            HttpResponseStatus.BAD_REQUEST,
+            "bad_request",
+            "inside a tunnel, send origin-form requests (GET /path) for the tunnel's host");
 
     private final ProxyServices services;
     private final Admission.Result admitted;
@@ -42,18 +54,19 @@ final class TunnelRouter implements ExchangeRouter {
         int port = admitted.request().port();
         String target = request.uri();
         if (request.method().equals(HttpMethod.CONNECT) || !target.startsWith("/")) {
-            return CompletableFuture.completedFuture(new Route.Respond(
-                    ProxyResponses.error(
-                            ctx.alloc(),
-                            HttpResponseStatus.BAD_REQUEST,
-                            "bad_request",
-                            "inside a tunnel, send origin-form requests (GET /path)",
-                            false),
-                    true));
+            return refuse(ctx, request, NOT_ORIGIN_FORM, startNanos);
+        }
+        RejectedRequest wrongHost = HostHeader.check(request, host, port);
+        if (wrongHost != null) {
+            return refuse(ctx, request, wrongHost, startNanos);
+        }
+        var l7 = L7Requests.of(admitted.request(), request, target);
+        ProtocolSwitch.Decision upgrade = ProtocolSwitch.inspect(request);
+        if (upgrade instanceof ProtocolSwitch.Refused refused) {
+            return refuse(ctx, request, refused.why(), startNanos);
         }
         ActivePolicy active = services.policy();
-        Decision decision = active.policy()
-                .evaluate(new L7Request(admitted.request(), request.method().name(), target));
+        Decision decision = active.policy().evaluate(l7);
         services.logger()
                 .log(
                         admitted.binary(),
@@ -79,7 +92,31 @@ final class TunnelRouter implements ExchangeRouter {
         }
         HopByHop.strip(request);
         return CompletableFuture.completedFuture(new Route.Upstream(
-                host + ":" + port, admitted.request().addresses(), port, tls ? host : null, request));
+                host + ":" + port, admitted.request().addresses(), port, tls ? host : null, request, upgrade));
+    }
+
+    @Override
+    public CompletableFuture<Void> refused(
+            ChannelHandlerContext ctx, RejectedRequest why, HttpRequest inFlight, long startNanos) {
+        Refusals.log(
+                services,
+                admitted.binary(),
+                admitted.pid(),
+                admitted.request().host(),
+                admitted.request().port(),
+                inFlight,
+                why,
+                Layer.L7,
+                startNanos);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Logs and answers a request refused before the policy; the connection closes after the answer. */
+    private CompletableFuture<Route> refuse(
+            ChannelHandlerContext ctx, HttpRequest request, RejectedRequest why, long startNanos) {
+        refused(ctx, why, request, startNanos);
+        return CompletableFuture.completedFuture(new Route.Respond(
+                ProxyResponses.error(ctx.alloc(), why.status(), why.error(), why.detail(), false), true));
     }
 
     @Override

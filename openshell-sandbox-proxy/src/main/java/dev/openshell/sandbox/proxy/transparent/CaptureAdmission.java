@@ -17,9 +17,11 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The decision on a captured connection once its name is known, in order: who is calling (fail
- * closed), whether the name is a valid host name, where it points (resolved once), whether the
- * connection went to one of those addresses (else the name was spoofed), and then the same policy
- * evaluation as a {@code CONNECT}, with the original destination as the only address.
+ * closed), whether the name is a valid host name, the policy (the same evaluation as a {@code
+ * CONNECT}, with the original destination as the only address), and only then, for a connection
+ * the policy admits, whether the name resolves to the address connected to (else the name was
+ * spoofed). A name the policy does not admit there is never looked up: the name is the sandbox's
+ * choice, and a lookup of it would carry data out.
  */
 final class CaptureAdmission {
 
@@ -58,7 +60,10 @@ final class CaptureAdmission {
 
     private CaptureAdmission() {}
 
-    /** Decides on {@code name} for a connection to {@code original}; the future completes on {@code loop}. */
+    /**
+     * Decides on {@code name} for a connection to {@code original}; the future completes on {@code
+     * loop}. The steps run on the blocking executor: the name check may wait for DNS.
+     */
     static CompletableFuture<Outcome> admit(
             CompletableFuture<CallerIdentity> identity,
             String name,
@@ -67,22 +72,19 @@ final class CaptureAdmission {
             ProxyServices services,
             EventLoop loop) {
         return identity.handleAsync(
-                        (caller, error) -> attribute(caller, error, name, source, original, services),
-                        services.blocking())
-                .thenApplyAsync(step -> step.outcome != null ? step.outcome : evaluate(step, services), loop);
+                        (caller, error) -> decide(caller, error, name, source, original, services), services.blocking())
+                .thenApplyAsync(outcome -> outcome, loop); // the caller acts on the connection's loop
     }
 
-    /** The steps before the policy; {@code outcome} is set when one of them already refused. */
-    private record Attributed(CallerIdentity caller, Destination destination, InetAddress address, Outcome outcome) {}
-
-    private static Attributed attribute(
+    private static Outcome decide(
             CallerIdentity caller,
             Throwable identityError,
             String name,
             Source source,
             InetSocketAddress original,
             ProxyServices services) {
-        long generation = services.policy().generation();
+        ActivePolicy policy = services.policy();
+        long generation = policy.generation();
         InetAddress address = original.getAddress();
         Destination destination;
         try {
@@ -118,6 +120,30 @@ final class CaptureAdmission {
                     "SNI names the IP address " + destination.host() + "; a server name must be a host name",
                     generation);
         }
+        L4Request request = new L4Request(
+                caller.binary(), caller.ancestors(), destination.host(), destination.port(), List.of(address));
+        Decision decision = policy.policy().evaluate(request);
+        if (!decision.permits()) {
+            return new Outcome(caller, destination.host(), decision, null, generation);
+        }
+        Misattribution spoofed = misattribution(destination, address, source, services);
+        if (spoofed != null) {
+            return refused(caller, destination.host(), spoofed.reason(), spoofed.detail(), generation);
+        }
+        return new Outcome(
+                caller,
+                destination.host(),
+                decision,
+                new Admission.Result(caller, request, decision, policy, null),
+                generation);
+    }
+
+    /** Why a connection cannot be attributed to the name it gave: a {@link Bypass} reason and a sentence. */
+    private record Misattribution(String reason, String detail) {}
+
+    /** Why the connection cannot be attributed to the name, or null when the name resolves to the address. */
+    private static Misattribution misattribution(
+            Destination destination, InetAddress address, Source source, ProxyServices services) {
         List<InetAddress> resolved;
         if (destination.literal() != null) {
             resolved = List.of(destination.literal());
@@ -125,46 +151,23 @@ final class CaptureAdmission {
             try {
                 resolved = services.config().hostResolver().resolve(destination.host());
             } catch (UnknownHostException e) {
-                return refused(
-                        caller,
-                        destination.host(),
+                return new Misattribution(
                         Bypass.UNRESOLVABLE,
                         source.text + " names " + destination.host() + ", which does not resolve, so the connection to "
-                                + address.getHostAddress() + " cannot be attributed to it",
-                        generation);
+                                + address.getHostAddress() + " cannot be attributed to it");
             }
         }
-        if (!resolved.contains(address)) {
-            return refused(
-                    caller,
-                    destination.host(),
-                    Bypass.NAME_MISMATCH,
-                    source.text + " names " + destination.host() + " but the connection was to "
-                            + address.getHostAddress() + ", which " + destination.host() + " does not resolve to",
-                    generation);
+        if (resolved.contains(address)) {
+            return null;
         }
-        return new Attributed(caller, destination, address, null);
+        return new Misattribution(
+                Bypass.NAME_MISMATCH,
+                source.text + " names " + destination.host() + " but the connection was to " + address.getHostAddress()
+                        + ", which " + destination.host() + " does not resolve to");
     }
 
-    private static Outcome evaluate(Attributed step, ProxyServices services) {
-        ActivePolicy policy = services.policy();
-        CallerIdentity caller = step.caller();
-        L4Request request = new L4Request(
-                caller.binary(),
-                caller.ancestors(),
-                step.destination().host(),
-                step.destination().port(),
-                List.of(step.address()));
-        Decision decision = policy.policy().evaluate(request);
-        Admission.Result admitted =
-                decision.permits() ? new Admission.Result(caller, request, decision, policy, null) : null;
-        return new Outcome(caller, request.host(), decision, admitted, policy.generation());
-    }
-
-    private static Attributed refused(
-            CallerIdentity caller, String host, String reason, String detail, long generation) {
-        return new Attributed(
-                caller, null, null, new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation));
+    private static Outcome refused(CallerIdentity caller, String host, String reason, String detail, long generation) {
+        return new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation);
     }
 
     /** The name as it may appear in a log line: control characters and the like replaced, length capped. */

@@ -115,7 +115,7 @@ class SandboxDnsTest {
                     lookups.incrementAndGet();
                     return resolver.resolve(host);
                 },
-                name -> PolicyHostNames.names(policy, name))) {
+                (name, client, server) -> PolicyHostNames.names(policy, name))) {
             byte[] allowed = askAt(policed, DnsQueryTest.query(7, "API.test.", DnsQuery.TYPE_A));
             assertThat(rcode(allowed)).isEqualTo(DnsQuery.NOERROR);
             assertThat(answers(allowed)).isEqualTo(1);
@@ -124,6 +124,47 @@ class SandboxDnsTest {
             assertThat(rcode(exfil)).isEqualTo(DnsQuery.NXDOMAIN);
             assertThat(lookups).hasValue(1);
         }
+    }
+
+    @Test
+    void theGateSeesWhoAskedAndAnAskerItCannotPlaceIsRefused() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Queue<InetSocketAddress> askers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (SandboxDns gated = SandboxDns.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        host -> {
+                            lookups.incrementAndGet();
+                            return resolver.resolve(host);
+                        },
+                        (name, client, server) -> {
+                            askers.add(client);
+                            if (name.startsWith("unknown")) {
+                                throw new IllegalStateException("no such socket");
+                            }
+                            return name.equals("api.test") && server.getPort() != 0;
+                        });
+                var socket = new java.net.DatagramSocket()) {
+            socket.setSoTimeout(3000);
+            byte[] allowed = ask(socket, gated, DnsQueryTest.query(1, "api.test", DnsQuery.TYPE_A));
+            byte[] refused = ask(socket, gated, DnsQueryTest.query(2, "other.test", DnsQuery.TYPE_A));
+            byte[] unplaced = ask(socket, gated, DnsQueryTest.query(3, "unknown.test", DnsQuery.TYPE_A));
+
+            assertThat(rcode(allowed)).isEqualTo(DnsQuery.NOERROR);
+            assertThat(rcode(refused)).isEqualTo(DnsQuery.NXDOMAIN);
+            assertThat(rcode(unplaced)).isEqualTo(DnsQuery.NXDOMAIN);
+            assertThat(lookups).hasValue(1);
+            assertThat(askers)
+                    .hasSize(3)
+                    .allSatisfy(a -> assertThat(a.getPort()).isEqualTo(socket.getLocalPort()));
+        }
+    }
+
+    private static byte[] ask(java.net.DatagramSocket socket, SandboxDns target, byte[] packet) throws Exception {
+        socket.send(new java.net.DatagramPacket(packet, packet.length, target.address()));
+        byte[] buffer = new byte[1024];
+        var reply = new java.net.DatagramPacket(buffer, buffer.length);
+        socket.receive(reply);
+        return java.util.Arrays.copyOf(buffer, reply.getLength());
     }
 
     @Test

@@ -105,6 +105,29 @@ class ProcCallerResolverTest {
     }
 
     @Test
+    void ancestorsEndBelowTheBoundaryExecutable() throws IOException {
+        // host JVM (90) -> sandbox launcher (95) -> sh (100) -> curl (101): the JVM lends nothing
+        Files.writeString(bin.resolve("java"), "jvm bytes");
+        Files.writeString(bin.resolve("openshell-launch"), "launcher bytes");
+        process(90, 1, "java", bin.resolve("java"));
+        process(95, 90, "openshell-launc", bin.resolve("openshell-launch"));
+        writeStat(100, 95, "sh", 1100L);
+        ProcCallerResolver anyProcess = ProcCallerResolver.forOwnNamespace().withProcRoot(proc);
+
+        CallerIdentity unbounded = anyProcess.resolve(client, proxy);
+        CallerIdentity bounded = anyProcess
+                .withAncestorBoundary(bin.resolve("openshell-launch").toString())
+                .resolve(client, proxy);
+
+        assertThat(unbounded.ancestors())
+                .containsExactly(
+                        bin.resolve("sh").toString(),
+                        bin.resolve("openshell-launch").toString(),
+                        bin.resolve("java").toString());
+        assertThat(bounded.ancestors()).containsExactly(bin.resolve("sh").toString());
+    }
+
+    @Test
     void aProcessOutsideTheSandboxTreeIsNotAcceptedAsTheCaller() {
         assertThatThrownBy(() -> treeResolver()
                         .resolve(new InetSocketAddress("10.200.0.2", 54321), new InetSocketAddress("10.200.0.1", 3128)))

@@ -35,6 +35,12 @@ class L7InspectionIT {
                   - {host: audit.test, port: HTTPS_PORT, protocol: rest, access: read-only, enforcement: audit,
                      allowed_ips: [10.77.0.0/24]}
                   - {host: ws.test, port: HTTPS_PORT, protocol: rest, access: read-only, allowed_ips: [10.77.0.0/24]}
+                  - host: keep.test
+                    port: HTTPS_PORT
+                    protocol: rest
+                    access: read-only
+                    request_limits: {max_url_bytes: 64, max_query_bytes: 16, max_header_bytes: 512}
+                    allowed_ips: [10.77.0.0/24]
                 binaries: [{path: /usr/bin/curl}, {path: /usr/bin/python3}]
             """;
 
@@ -180,5 +186,70 @@ class L7InspectionIT {
                 String.valueOf(h.https.port()),
                 h.sandboxCaPem.toString());
         assertThat(r.out()).isEqualTo("HTTP/1.1 101 Switching Protocols\necho:hello\n");
+    }
+
+    @Test
+    void readOnlyTakesNoBodyOnAnyMethodItAllows() throws Exception {
+        for (String method : new String[] {"GET", "OPTIONS"}) {
+            String out = curlTls("-X", method, "-d", "secret=1", https("api.test", "/ro-body"))
+                    .out();
+            assertThat(out)
+                    .as(method)
+                    .contains(
+                            "\"error\":\"policy_denied\"",
+                            "\"rule\":\"access: read-only\"",
+                            "takes no request body",
+                            "read-only endpoints take no request body");
+        }
+        assertThat(curlTls("-X", "GET", "-H", "Content-Length: 0", https("api.test", "/ro-empty"))
+                        .out())
+                .isEqualTo("GET /ro-empty body=0\n");
+        assertThat(h.https.requests).noneMatch(line -> line.contains("/ro-body"));
+    }
+
+    @Test
+    void requestLimitsBoundUrlQueryAndHeaders() throws Exception {
+        assertThat(curlTls(https("keep.test", "/ok?q=1")).out()).isEqualTo("GET /ok?q=1 body=0\n");
+        assertThat(curlTls(https("keep.test", "/" + "u".repeat(70))).out())
+                .contains("\"rule\":\"request_limits.max_url_bytes\"");
+        assertThat(curlTls(https("keep.test", "/q?k=" + "q".repeat(20))).out())
+                .contains("\"rule\":\"request_limits.max_query_bytes\"");
+        assertThat(curlTls("-H", "X-Data: " + "d".repeat(600), https("keep.test", "/h"))
+                        .out())
+                .contains("\"rule\":\"request_limits.max_header_bytes\"", "(512)");
+        assertThat(h.decisions("keep.test"))
+                .anyMatch(d -> d.verdict().equals("deny") && "request_limits.max_query_bytes".equals(d.rule()))
+                .noneMatch(d -> d.path() != null && d.path().contains("qqqq"));
+    }
+
+    @Test
+    void aRequestForAnotherHostInTheTunnelIs400AndNeverLeaves() throws Exception {
+        String out = curlTls(
+                        "-X",
+                        "DELETE",
+                        "-H",
+                        "Host: api.test:" + h.https.port(),
+                        "-w",
+                        " %{http_code}",
+                        https("full.test", "/mismatch/1"))
+                .out();
+        assertThat(out)
+                .contains("\"error\":\"host_mismatch\"", "checked for full.test:")
+                .endsWith(" 400");
+        assertThat(h.decisions("full.test"))
+                .anyMatch(d -> "limit:host_mismatch".equals(d.rule())
+                        && "DELETE".equals(d.method())
+                        && d.binary() != null
+                        && d.layer().equals("l7"));
+        assertThat(h.https.requests).noneMatch(line -> line.contains("/mismatch/1"));
+    }
+
+    @Test
+    void anH2cUpgradeIsRemovedAndTheRequestStaysHttp11() throws Exception {
+        String url = "http://api.test:" + h.http.port() + "/upgrade-h2c";
+        assertThat(h.curl("--http2", "-w", " %{http_version}", url).out()).isEqualTo("GET /upgrade-h2c body=0\n 1.1");
+        assertThat(h.curl("-p", "--http2", "-w", " %{http_version}", url).out())
+                .isEqualTo("GET /upgrade-h2c body=0\n 1.1");
+        assertThat(h.http.heads).filteredOn(l -> l.contains("/upgrade-h2c")).allMatch(l -> l.endsWith("upgrade=null"));
     }
 }

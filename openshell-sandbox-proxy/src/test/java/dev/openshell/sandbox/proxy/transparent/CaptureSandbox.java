@@ -67,6 +67,9 @@ final class CaptureSandbox implements AutoCloseable {
 
     /** Every decision the proxy logged. */
     final ConcurrentLinkedQueue<DecisionRecord> log = new ConcurrentLinkedQueue<>();
+    /** Lookups the proxy made, by name. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> lookups =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** Client addresses the proxy told the caller resolver it closed. */
     final ConcurrentLinkedQueue<InetSocketAddress> released = new ConcurrentLinkedQueue<>();
 
@@ -121,7 +124,7 @@ final class CaptureSandbox implements AutoCloseable {
             proxy = new EgressProxy(ProxyConfig.builder(network.sandboxId(), new Watched(callers), compile(POLICY), 1)
                             .bind(network.explicitProxyAddress())
                             .transparentBind(network.transparentProxyAddress())
-                            .hostResolver(CaptureSandbox::resolve)
+                            .hostResolver(this::resolve)
                             .trustDir(dir.resolve("trust"))
                             .extraUpstreamCa(upstreamCaPem)
                             .sink(log::add)
@@ -179,7 +182,15 @@ final class CaptureSandbox implements AutoCloseable {
         }
     }
 
-    private static List<InetAddress> resolve(String host) throws UnknownHostException {
+    /** How often the proxy looked {@code name} up. */
+    int lookupsOf(String name) {
+        var n = lookups.get(name);
+        return n == null ? 0 : n.get();
+    }
+
+    private List<InetAddress> resolve(String host) throws UnknownHostException {
+        lookups.computeIfAbsent(host, h -> new java.util.concurrent.atomic.AtomicInteger())
+                .incrementAndGet();
         String address = DNS.get(host);
         if (address == null) {
             throw new UnknownHostException(host);

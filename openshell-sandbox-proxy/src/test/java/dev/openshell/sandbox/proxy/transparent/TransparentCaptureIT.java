@@ -276,6 +276,37 @@ class TransparentCaptureIT {
     }
 
     @Test
+    void aNameThePolicyDoesNotAdmitThereIsNeverLookedUp() {
+        String https = String.valueOf(sandbox.https.port());
+        String http = String.valueOf(sandbox.http.port());
+        int apiBefore = sandbox.lookupsOf("api.test");
+        InNamespace sni = sandbox.curl(
+                "-k", "--resolve", "sni.attacker.test:" + https + ":" + UPSTREAM, "https://sni.attacker.test:" + https);
+        InNamespace host = sandbox.curl(
+                "--resolve", "host.attacker.test:" + http + ":" + UPSTREAM, "http://host.attacker.test:" + http);
+        // api.test is admitted on this port, but for curl only
+        InNamespace python = sandbox.inSandbox(
+                sandbox.python,
+                "-c",
+                "import socket, ssl; c = ssl.create_default_context(); c.check_hostname = False;"
+                        + " c.verify_mode = ssl.CERT_NONE; c.wrap_socket(socket.create_connection(('%s', %s)),"
+                                .formatted(UPSTREAM, https)
+                        + " server_hostname='api.test')");
+
+        for (InNamespace attempt : List.of(sni, host, python)) {
+            assertThat(attempt.took()).as(attempt.toString()).isLessThan(FAST);
+        }
+        assertThat(host.stdout()).as(host.toString()).contains("\"error\":\"policy_denied\"");
+        for (String name : List.of("sni.attacker.test", "host.attacker.test")) {
+            assertThat(sandbox.awaitRecord(r -> name.equals(r.host())).rule()).isEqualTo("bypass:policy_denied");
+            assertThat(sandbox.lookupsOf(name)).as("lookups of " + name).isZero();
+        }
+        assertThat(sandbox.awaitRecord(r -> "api.test".equals(r.host())).binary())
+                .isEqualTo(sandbox.python);
+        assertThat(sandbox.lookupsOf("api.test")).isEqualTo(apiBefore);
+    }
+
+    @Test
     void theExplicitPortStillServesAndIsNotMarkedTransparent() {
         String port = String.valueOf(sandbox.http.port());
         InNamespace viaProxy = sandbox.inSandbox(

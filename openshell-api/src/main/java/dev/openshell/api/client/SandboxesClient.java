@@ -1,0 +1,69 @@
+package dev.openshell.api.client;
+
+import dev.openshell.api.ApiPaths;
+import dev.openshell.api.DeleteResult;
+import dev.openshell.api.sandbox.ExecRequest;
+import dev.openshell.api.sandbox.ExecResult;
+import dev.openshell.api.sandbox.LogLine;
+import dev.openshell.api.sandbox.Sandbox;
+import dev.openshell.api.sandbox.SandboxCreateRequest;
+import dev.openshell.api.validation.DurationText;
+import dev.openshell.api.validation.LabelSelector;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The sandbox calls of a {@link GatewayClient}. */
+public final class SandboxesClient {
+
+    private final GatewayClient client;
+
+    SandboxesClient(GatewayClient client) {
+        this.client = client;
+    }
+
+    /** Creates a sandbox; pass {@link RequestOptions#idempotent()} (and reuse it on retry) so a retry never creates two. */
+    public Sandbox create(SandboxCreateRequest request, RequestOptions options) {
+        return client.post(ApiPaths.SANDBOXES, request, Sandbox.class, options);
+    }
+
+    public Sandbox get(String name) {
+        return client.get(ApiPaths.sandbox(name), Map.of(), Sandbox.class);
+    }
+
+    /** Every sandbox whose labels match {@code selector}. */
+    public Stream<Sandbox> list(LabelSelector selector) {
+        Map<String, String> query = new HashMap<>();
+        if (selector != null && !selector.requirements().isEmpty()) {
+            query.put(ApiPaths.LABEL_SELECTOR, selector.toString());
+        }
+        return client.listAll(ApiPaths.SANDBOXES, query, Sandbox.class);
+    }
+
+    public DeleteResult delete(String name) {
+        return client.delete(ApiPaths.sandbox(name), RequestOptions.NONE);
+    }
+
+    public Sandbox stop(String name) {
+        return client.post(ApiPaths.sandboxStop(name), null, Sandbox.class, RequestOptions.NONE);
+    }
+
+    public Sandbox start(String name) {
+        return client.post(ApiPaths.sandboxStart(name), null, Sandbox.class, RequestOptions.NONE);
+    }
+
+    /** Runs a command and waits for it; the client's timeout must outlast the command's. */
+    public ExecResult exec(String name, ExecRequest request, RequestOptions options) {
+        return client.post(ApiPaths.sandboxExec(name), request, ExecResult.class, options);
+    }
+
+    /** The sandbox's log lines, oldest first; {@code since} limits them to that recent past (null: all kept). */
+    public Stream<LogLine> logs(String name, Duration since) {
+        Map<String, String> query = new HashMap<>();
+        if (since != null) {
+            query.put("since", DurationText.format(since));
+        }
+        return client.listAll(ApiPaths.sandboxLogs(name), query, LogLine.class);
+    }
+}
