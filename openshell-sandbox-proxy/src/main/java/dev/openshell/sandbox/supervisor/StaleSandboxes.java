@@ -89,13 +89,17 @@ public final class StaleSandboxes {
         } catch (RuntimeException e) {
             return; // no cgroups here: no sandbox could have made one
         }
+        // The groups first, the claims second: a group listed here was made after its uid claim, so
+        // that claim is in the list read next. The other order would take a sandbox starting in
+        // between (claim, then group) for a dead one and remove its cgroup under it.
+        List<String> groups = hierarchy.sandboxIds();
         Set<String> live = new HashSet<>();
         if (!all) {
             uidClaims(new UidAllocator(UidAllocator.DEFAULT_STATE_DIR)).stream()
                     .filter(UidClaim::ownerAlive)
                     .forEach(claim -> live.add(claim.sandboxId()));
         }
-        for (String id : hierarchy.sandboxIds()) {
+        for (String id : groups) {
             if (live.contains(id)) {
                 continue;
             }
