@@ -95,14 +95,21 @@ class CrossSandboxAttackIT {
 
     @Test
     void supervisorStateIsNotListable() throws Exception {
+        // The agent's /run is the sandbox's own: /run/openshell there holds its trust bundle and
+        // the way to its own private workdir, nothing of the host's /run/openshell.
         AgentShell.Result run = attacker.sh("ls /run/openshell");
+        AgentShell.Result all = attacker.sh("find /run");
         AgentShell.Result sandboxes = attacker.sh("ls /run/openshell/sandboxes");
         AgentShell.Result claims = attacker.sh("ls /run/openshell/net /run/openshell/uids");
+        Path ownState = attacker.supervisor().stateDir();
 
-        assertThat(run.exitCode()).as(run.output()).isNotZero();
+        assertThat(run.output().lines())
+                .as(run.output())
+                .allMatch(name -> name.equals("tls") || ownState.startsWith(Path.of("/run/openshell", name)));
         assertThat(sandboxes.exitCode()).as(sandboxes.output()).isNotZero();
         assertThat(claims.exitCode()).as(claims.output()).isNotZero();
-        assertThat(run.output() + sandboxes.output() + claims.output()).doesNotContain(".lock", "sb-");
+        assertThat(all.output() + sandboxes.output() + claims.output())
+                .doesNotContain(".lock", victimState.getFileName().toString(), "/run/openshell/net/");
     }
 
     @Test

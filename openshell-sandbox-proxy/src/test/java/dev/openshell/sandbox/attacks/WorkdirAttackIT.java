@@ -32,14 +32,17 @@ class WorkdirAttackIT {
     @BeforeAll
     static void start() throws Exception {
         SandboxFixture.assumeSandboxHost();
-        parent = Files.createTempDirectory(Path.of("/var/tmp"), "openshell-workdir-attack-");
+        // Not under /var/tmp (the sandbox's own place there hides the host's): the parent, with a
+        // world-writable file in it, is in the agent's view (read-only), so only the rules keep
+        // the agent from writing there, not the file's absence.
+        parent = Files.createTempDirectory(Path.of("/var/lib"), "openshell-workdir-attack-");
         workdir = Files.createDirectory(parent.resolve("work"));
         Files.setAttribute(workdir, "unix:uid", OWNER);
         Files.setAttribute(workdir, "unix:gid", GROUP);
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(parent.resolve("outside"), "outside\n");
         Files.setPosixFilePermissions(parent.resolve("outside"), PosixFilePermissions.fromString("rw-rw-rw-"));
-        attack = AttackSandbox.start(SandboxFixture.systemPolicy(), spec -> spec.withWorkdir(workdir));
+        attack = AttackSandbox.start(SandboxFixture.systemPolicy(parent.toString()), spec -> spec.withWorkdir(workdir));
     }
 
     @AfterAll
