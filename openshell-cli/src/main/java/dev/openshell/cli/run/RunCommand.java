@@ -108,7 +108,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--tmp-size",
             paramLabel = "SIZE",
-            description = "Size of the private /tmp and /dev/shm, counted in --memory (default: half of --memory).")
+            description =
+                    "Size of each of the private /tmp, /var/tmp and /dev/shm, counted in --memory (default: half of --memory).")
     private String tmpSize;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * How much of the host one sandbox may use: memory (its processes plus what they write to its
- * {@code /tmp} and {@code /dev/shm}, both tmpfs charged to the sandbox), CPUs, processes, and the
- * size of {@code /tmp} (and of {@code /dev/shm}). A field of 0 means "the default" until {@link
+ * {@code /tmp}, {@code /var/tmp} and {@code /dev/shm}, tmpfs charged to the sandbox), CPUs,
+ * processes, and the size of each of those tmpfs. A field of 0 means "the default" until {@link
  * #resolve} fills it in:
  *
  * <ul>
@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param memoryBytes the memory limit (at least {@value #MIN_MEMORY} bytes), or 0
  * @param cpus how many CPUs' worth of time per period (0.01 up to the host's cores), or 0
  * @param pids the most processes and threads at once (at least {@value #MIN_PIDS}), or 0
- * @param tmpBytes the size of {@code /tmp} and of {@code /dev/shm} (at least 1 MiB, at most the
+ * @param tmpBytes the size of each of {@code /tmp}, {@code /var/tmp} and {@code /dev/shm} (at least 1 MiB, at most the
  *     memory limit), or 0
  */
 public record ResourceLimits(long memoryBytes, double cpus, int pids, long tmpBytes) {

@@ -34,6 +34,16 @@ class ResourceExhaustionAttackIT {
 
     private static final long MIB = 1L << 20;
 
+    /** The system policy with /var listed and /var/tmp writable: the agent's root then has a /var/tmp of its own. */
+    private static final String VAR_TMP_POLICY = """
+            version: 1
+            filesystem_policy:
+              include_workdir: true
+              read_only: [/usr, /lib, /lib64, /bin, /sbin, /etc, /var]
+              read_write: [/tmp, /var/tmp]
+            landlock: {compatibility: best_effort}
+            """;
+
     private AttackSandbox attack;
 
     @AfterEach
@@ -44,7 +54,11 @@ class ResourceExhaustionAttackIT {
     }
 
     private void start(ResourceLimits limits) throws IOException {
-        attack = AttackSandbox.start(SandboxFixture.systemPolicy(), spec -> spec.withResources(limits));
+        start(limits, SandboxFixture.systemPolicy());
+    }
+
+    private void start(ResourceLimits limits, String policy) throws IOException {
+        attack = AttackSandbox.start(policy, spec -> spec.withResources(limits));
     }
 
     @Test
@@ -76,14 +90,16 @@ class ResourceExhaustionAttackIT {
 
     @Test
     void tmpAndDevShmFillUpAtTheirSizeAndTheSandboxLivesOn() throws Exception {
-        start(ResourceLimits.DEFAULT.withMemory(128 * MIB).withTmp(16 * MIB));
+        start(ResourceLimits.DEFAULT.withMemory(128 * MIB).withTmp(16 * MIB), VAR_TMP_POLICY);
 
         AgentShell.Result tmp = attack.sh("dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>&1; df -k /tmp | tail -1");
         AgentShell.Result shm = attack.sh("dd if=/dev/zero of=/dev/shm/fill bs=1M count=64 2>&1");
-        AgentShell.Result alive = attack.sh("rm /tmp/fill /dev/shm/fill && echo alive");
+        AgentShell.Result varTmp = attack.sh("dd if=/dev/zero of=/var/tmp/fill bs=1M count=64 2>&1");
+        AgentShell.Result alive = attack.sh("rm /tmp/fill /dev/shm/fill /var/tmp/fill && echo alive");
 
         assertThat(tmp.output()).contains("No space left on device").containsPattern("\\s16384\\s");
         assertThat(shm.output()).contains("No space left on device");
+        assertThat(varTmp.output()).contains("No space left on device");
         assertThat(alive.output()).isEqualTo("alive\n");
         assertThat(attack.supervisor().status().phase()).isEqualTo(SandboxPhase.READY);
     }
