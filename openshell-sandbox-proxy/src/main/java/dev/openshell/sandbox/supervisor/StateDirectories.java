@@ -64,7 +64,7 @@ final class StateDirectories {
         }
     }
 
-    /** A kept state directory after the end: root only (also one an older version left group-traversable). */
+    /** A kept state directory after the end: root only. */
     static void lockDown(Path stateDir) throws IOException {
         Files.setAttribute(stateDir, "unix:gid", 0);
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));
