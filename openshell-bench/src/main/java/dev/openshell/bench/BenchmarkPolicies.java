@@ -140,6 +140,39 @@ final class BenchmarkPolicies {
         return out;
     }
 
+    /**
+     * The same requests with their paths spelled the way an agent trying to pass a deny rule
+     * would: an upper-case segment, an escaped letter, a matrix parameter, an empty segment
+     * ({@code /v1/items/7} becomes {@code /V1//%69tems;jsessionid=0/7}), so every one takes the
+     * slow decoding and folding path.
+     */
+    static L7Request[] spelledL7Requests(int n, long seed) {
+        L7Request[] plain = l7Requests(n, seed);
+        L7Request[] out = new L7Request[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new L7Request(plain[i].connection(), plain[i].method(), spell(plain[i].target()));
+        }
+        return out;
+    }
+
+    private static String spell(String target) {
+        int q = target.indexOf('?');
+        String[] segments =
+                (q < 0 ? target : target.substring(0, q)).substring(1).split("/");
+        StringBuilder sb = new StringBuilder()
+                .append('/')
+                .append(segments[0].toUpperCase())
+                .append('/');
+        for (int s = 1; s < segments.length; s++) {
+            String segment = segments[s];
+            if (s == 1) {
+                segment = "%" + Integer.toHexString(segment.charAt(0)) + segment.substring(1) + ";jsessionid=0";
+            }
+            sb.append('/').append(segment);
+        }
+        return q < 0 ? sb.toString() : sb + target.substring(q);
+    }
+
     private static InetAddress address(String literal) {
         try {
             return InetAddress.getByAddress(

@@ -35,6 +35,7 @@ public class PolicyEvaluationBenchmark {
     private CompiledPolicy compiled;
     private L4Request[] l4;
     private L7Request[] l7;
+    private L7Request[] spelled;
     private int next;
 
     @Setup(Level.Trial)
@@ -42,6 +43,7 @@ public class PolicyEvaluationBenchmark {
         compiled = PolicyEngine.compile(BenchmarkPolicies.policy());
         l4 = BenchmarkPolicies.l4Requests(REQUESTS, 42);
         l7 = BenchmarkPolicies.l7Requests(REQUESTS, 43);
+        spelled = BenchmarkPolicies.spelledL7Requests(REQUESTS, 43);
         int allowed = 0;
         for (L4Request r : l4) {
             allowed += compiled.evaluate(r).permits() ? 1 : 0;
@@ -63,6 +65,14 @@ public class PolicyEvaluationBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public Decision l7Throughput() {
         return compiled.evaluate(l7[next++ & (REQUESTS - 1)]);
+    }
+
+    /** L7 decisions for paths that need the slow decoding and folding path (see spelledL7Requests). */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public Decision l7SpelledThroughput() {
+        return compiled.evaluate(spelled[next++ & (REQUESTS - 1)]);
     }
 
     @Benchmark

@@ -11,7 +11,6 @@ import dev.openshell.policy.net.Cidr;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.Arrays;
-import java.util.List;
 
 /** One endpoint of one network policy, with everything evaluation needs precomputed. */
 final class CompiledEndpoint {
@@ -57,8 +56,8 @@ final class CompiledEndpoint {
         this.rest = e.protocol() == Protocol.REST;
         this.audit = e.enforcement() == Enforcement.AUDIT;
         this.access = e.access();
-        this.rules = compile(e.rules());
-        this.denyRules = compile(e.denyRules());
+        this.rules = e.rules().stream().map(CompiledRule::allow).toArray(CompiledRule[]::new);
+        this.denyRules = e.denyRules().stream().map(CompiledRule::deny).toArray(CompiledRule[]::new);
         this.allowedIps = e.allowedIps().stream().map(Cidr::parseForMatching).toArray(Cidr[]::new);
         InetAddress literal = e.host() == null ? null : HostName.literal(e.host());
         this.literalHost = literal == null ? null : DestinationGuard.unwrap(literal);
@@ -75,10 +74,6 @@ final class CompiledEndpoint {
             out[i] = field + "[" + i + "]";
         }
         return out;
-    }
-
-    private static CompiledRule[] compile(List<dev.openshell.policy.HttpRule> rules) {
-        return rules.stream().map(CompiledRule::new).toArray(CompiledRule[]::new);
     }
 
     boolean hasPort(int port) {

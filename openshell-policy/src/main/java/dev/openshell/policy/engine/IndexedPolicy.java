@@ -195,7 +195,7 @@ final class IndexedPolicy implements CompiledPolicy {
                 v.judge(e, http, target);
             }
         }
-        return v.decide(method, target.rawPath(), host, r.port(), r.binary());
+        return v.decide(method, target, host, r.port(), r.binary());
     }
 
     /** The binary (request or ancestor) through which {@code e} admits the connection, or null. */

@@ -83,32 +83,33 @@ final class L7Verdicts {
         }
     }
 
-    Decision decide(String method, String rawPath, RequestHost host, int port, String binary) {
+    Decision decide(String method, RequestTarget target, RequestHost host, int port, String binary) {
+        String path = target.canonicalPath();
         if (enforcedDeny == null && auditDeny == null && allow != null) {
-            return Reasons.allowL7(allow, allowRule, method, rawPath, host, port); // the common case
+            return Reasons.allowL7(allow, allowRule, method, path, host, port); // the common case
         }
         String hostPort = host.withPort(port);
         if (enforcedDeny != null) {
-            return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, rawPath, hostPort);
+            return Reasons.denyRule(enforcedDeny, enforcedDenyRule, method, target, hostPort);
         }
         if (auditDeny != null) {
-            return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, rawPath, hostPort));
+            return Reasons.audited(Reasons.denyRule(auditDeny, auditDenyRule, method, target, hostPort));
         }
         if (auditNoMatch != null) {
-            return Reasons.audited(notAllowed(auditNoMatch, auditNoMatchRefusal, method, rawPath, hostPort, binary));
+            return Reasons.audited(notAllowed(auditNoMatch, auditNoMatchRefusal, method, path, hostPort, binary));
         }
-        return notAllowed(noMatch, noMatchRefusal, method, rawPath, hostPort, binary);
+        return notAllowed(noMatch, noMatchRefusal, method, path, hostPort, binary);
     }
 
     private static Decision notAllowed(
             CompiledEndpoint e,
             RequestBounds.Refusal refusal,
             String method,
-            String rawPath,
+            String path,
             String hostPort,
             String binary) {
         return refusal == null
-                ? Reasons.notAllowed(e, method, rawPath, hostPort, binary)
-                : Reasons.refused(e, refusal, method, rawPath, hostPort);
+                ? Reasons.notAllowed(e, method, path, hostPort, binary)
+                : Reasons.refused(e, refusal, method, path, hostPort);
     }
 }

@@ -7,6 +7,7 @@ import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.match.RequestTarget;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 
@@ -107,9 +108,14 @@ final class Reasons {
                 null);
     }
 
-    static Decision denyRule(CompiledEndpoint e, int j, String method, String rawPath, String hostPort) {
-        String reason = method + " " + rawPath + " on " + hostPort + " is denied by policy " + e.policyKey + " "
-                + e.denyRuleNames[j] + " (" + e.denyRules[j].display() + ")";
+    /** A deny rule matched; when only through the folded path, the reason says how the path reads. */
+    static Decision denyRule(CompiledEndpoint e, int j, String method, RequestTarget target, String hostPort) {
+        CompiledRule rule = e.denyRules[j];
+        String reason = method + " " + target.canonicalPath() + " on " + hostPort + " is denied by policy "
+                + e.policyKey + " " + e.denyRuleNames[j] + " (" + rule.display() + ")";
+        if (!rule.matchesExactPath(target)) {
+            reason += "; the path reads as " + target.folded();
+        }
         return l7(e, e.denyRuleNames[j], reason, null);
     }
 

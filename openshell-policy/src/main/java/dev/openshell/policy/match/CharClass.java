@@ -29,6 +29,14 @@ final class CharClass {
     }
 
     /**
+     * Whether the class matches a character of a folded path: {@code c} stands for every character
+     * that folds to it, so the class matches when it matches {@code c} or its other case.
+     */
+    boolean matchesFolded(char c) {
+        return matches(c) || matches(Character.toUpperCase(c)) || matches(Character.toLowerCase(c));
+    }
+
+    /**
      * Parses the class starting at {@code p.charAt(open) == '['}. A {@code !} or {@code ^} right
      * after the bracket negates; a {@code ]} first (after any negation) is literal; {@code a-z}
      * is a range ({@code -} first or last is literal); {@code \x} is a literal {@code x}.

@@ -18,6 +18,12 @@ import java.util.List;
  * <p>Query semantics ({@link #forQuery}): the same syntax, but {@code /} is an ordinary
  * character, so {@code *} and {@code **} both match any run.
  *
+ * <p>Folded semantics ({@link #forFoldedPaths}, for deny rules): the pattern is folded like a
+ * request path ({@link GlobFold#path}) and matched against folded paths; classes ignore case,
+ * and a segment that is a lone {@code *} may also match no segment at all, because the empty
+ * segment it would cover in the exact path is gone from the folded one. So every path the glob
+ * matches exactly folds to a path the folded glob matches.
+ *
  * <p>Matching simulates the glob as a small automaton (a bit set of positions), so its cost is
  * linear in the input times the number of live positions and never backtracks exponentially.
  * Instances are immutable and thread-safe.
@@ -26,6 +32,7 @@ public final class PathGlob {
 
     private final String pattern;
     private final boolean query;
+    private final boolean folded;
     private final Token[] tokens;
     /** epsilonClosure[i]: positions reachable from position i without consuming input (incl. i). */
     private final long[][] closure;
@@ -48,10 +55,12 @@ public final class PathGlob {
         GENERAL
     }
 
-    private PathGlob(String pattern, boolean query) {
+    private PathGlob(String pattern, boolean query, boolean folded) {
         this.pattern = pattern;
         this.query = query;
-        this.tokens = tokenize(pattern, query);
+        this.folded = folded;
+        String text = !folded ? pattern : query ? GlobFold.query(pattern) : GlobFold.path(pattern);
+        this.tokens = tokenize(text, query, folded);
         this.closure = closures(tokens);
         this.fixedPrefix = fixedPrefix(tokens);
         if (fixedPrefix.length() == tokens.length) {
@@ -60,7 +69,9 @@ public final class PathGlob {
         } else if (tokens.length == 1 && tokens[0].kind == Kind.ANY_RUN) {
             shape = Shape.ANYTHING;
             literal = null;
-        } else if (tokens.length == fixedPrefix.length() + 2 && tokens[tokens.length - 2].kind == Kind.SLASH_GATE) {
+        } else if (tokens.length == fixedPrefix.length() + 2
+                && tokens[tokens.length - 2].kind == Kind.SLASH_GATE
+                && tokens[tokens.length - 1].kind == Kind.ANY_RUN) {
             shape = Shape.PREFIX_TREE;
             literal = fixedPrefix;
         } else if (tokens.length == fixedPrefix.length() + 1 && tokens[tokens.length - 1].kind == Kind.SEGMENT_RUN) {
@@ -77,15 +88,25 @@ public final class PathGlob {
 
     /** Compiles a glob with path semantics (L7 paths and binary paths). */
     public static PathGlob compile(String pattern) {
-        return new PathGlob(pattern, false);
+        return new PathGlob(pattern, false, false);
     }
 
     /** Compiles a glob with query semantics: {@code /} is an ordinary character. */
     public static PathGlob forQuery(String pattern) {
-        return new PathGlob(pattern, true);
+        return new PathGlob(pattern, true, false);
     }
 
-    /** The glob as written. */
+    /** Compiles a path glob with folded semantics, to match {@link RequestTarget#folded()}. */
+    public static PathGlob forFoldedPaths(String pattern) {
+        return new PathGlob(pattern, false, true);
+    }
+
+    /** Compiles a query glob with folded semantics, to match {@link RequestTarget#foldedQueryValue}. */
+    public static PathGlob forFoldedQuery(String pattern) {
+        return new PathGlob(pattern, true, true);
+    }
+
+    /** The glob as written (before folding). */
     public String pattern() {
         return pattern;
     }
@@ -131,7 +152,7 @@ public final class PathGlob {
                 if (i == n) {
                     continue;
                 }
-                int to = tokens[i].step(c, i, query);
+                int to = tokens[i].step(c, i, query, folded);
                 if (to >= 0) {
                     next |= closure[to][0];
                 }
@@ -158,7 +179,7 @@ public final class PathGlob {
                     if (i == n) {
                         continue;
                     }
-                    int to = tokens[i].step(c, i, query);
+                    int to = tokens[i].step(c, i, query, folded);
                     if (to >= 0) {
                         long[] cl = closure[to];
                         for (int k = 0; k < words; k++) {
@@ -185,12 +206,12 @@ public final class PathGlob {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PathGlob g && g.query == query && g.pattern.equals(pattern);
+        return o instanceof PathGlob g && g.query == query && g.folded == folded && g.pattern.equals(pattern);
     }
 
     @Override
     public int hashCode() {
-        return pattern.hashCode() * 31 + (query ? 1 : 0);
+        return pattern.hashCode() * 31 + (query ? 1 : 0) + (folded ? 2 : 0);
     }
 
     // ---- compilation ------------------------------------------------------------------------
@@ -206,18 +227,21 @@ public final class PathGlob {
         SEGMENT_RUN,
         /** {@code **}, or any star with query semantics: any run. */
         ANY_RUN,
-        /** The {@code /} of a {@code /**} segment; it may be skipped together with the run after it. */
+        /**
+         * The {@code /} of a {@code /**} segment (or, folded, of a lone {@code *} segment); it may be
+         * skipped together with the run after it.
+         */
         SLASH_GATE
     }
 
     private record Token(Kind kind, char c, CharClass cls) {
 
         /** The position reached from position {@code i} by consuming {@code ch}, or -1. */
-        int step(char ch, int i, boolean query) {
+        int step(char ch, int i, boolean query, boolean folded) {
             return switch (kind) {
                 case CHAR -> ch == c ? i + 1 : -1;
                 case ONE -> (query || ch != '/') ? i + 1 : -1;
-                case CLASS -> ((query || ch != '/') && cls.matches(ch)) ? i + 1 : -1;
+                case CLASS -> ((query || ch != '/') && (folded ? cls.matchesFolded(ch) : cls.matches(ch))) ? i + 1 : -1;
                 case SEGMENT_RUN -> ch != '/' ? i : -1;
                 case ANY_RUN -> i;
                 case SLASH_GATE -> ch == '/' ? i + 1 : -1;
@@ -225,7 +249,7 @@ public final class PathGlob {
         }
     }
 
-    private static Token[] tokenize(String p, boolean query) {
+    private static Token[] tokenize(String p, boolean query, boolean folded) {
         List<Token> out = new ArrayList<>(p.length());
         int i = 0;
         int len = p.length();
@@ -241,6 +265,9 @@ public final class PathGlob {
                 }
                 boolean dbl = j - i >= 2;
                 if (query || !dbl) {
+                    if (folded && !query && isWholeSegment(p, i, j, out)) {
+                        out.set(out.size() - 1, new Token(Kind.SLASH_GATE, '/', null));
+                    }
                     out.add(new Token(query ? Kind.ANY_RUN : Kind.SEGMENT_RUN, '*', null));
                 } else {
                     boolean segmentEnd = j == len || p.charAt(j) == '/';
@@ -269,6 +296,14 @@ public final class PathGlob {
             }
         }
         return out.toArray(new Token[0]);
+    }
+
+    /** Whether the star run {@code p[i, j)} is a whole segment: a literal {@code /} before, {@code /} or the end after. */
+    private static boolean isWholeSegment(String p, int i, int j, List<Token> out) {
+        Token prev = out.isEmpty() ? null : out.getLast();
+        boolean slashBefore =
+                prev != null && prev.kind == Kind.CHAR && prev.c == '/' && (i == 0 || p.charAt(i - 1) == '/');
+        return slashBefore && (j == p.length() || p.charAt(j) == '/');
     }
 
     private static long[][] closures(Token[] tokens) {

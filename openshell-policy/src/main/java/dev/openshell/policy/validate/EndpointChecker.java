@@ -33,11 +33,11 @@ final class EndpointChecker {
         List<String> allowedIps = allowedIps(e.allowedIps(), at + ".allowed_ips", problems);
         List<HttpRule> rules = new ArrayList<>();
         for (int i = 0; i < e.rules().size(); i++) {
-            rules.add(HttpRuleChecker.check(e.rules().get(i), at + ".rules[" + i + "].allow", problems));
+            rules.add(HttpRuleChecker.check(e.rules().get(i), at + ".rules[" + i + "].allow", false, problems));
         }
         List<HttpRule> denyRules = new ArrayList<>();
         for (int i = 0; i < e.denyRules().size(); i++) {
-            denyRules.add(HttpRuleChecker.check(e.denyRules().get(i), at + ".deny_rules[" + i + "]", problems));
+            denyRules.add(HttpRuleChecker.check(e.denyRules().get(i), at + ".deny_rules[" + i + "]", true, problems));
         }
         requestLimits(e.requestLimits(), at + ".request_limits", problems);
         Protocol protocol = e.protocol() == null ? Protocol.L4 : e.protocol();

@@ -19,7 +19,7 @@ final class HttpRuleChecker {
      * Checks a rule; {@code at} is the YAML path of the mapping that holds method, path and query.
      * Returns the canonical rule (method upper-case).
      */
-    static HttpRule check(HttpRule rule, String at, Problems problems) {
+    static HttpRule check(HttpRule rule, String at, boolean deny, Problems problems) {
         String method = rule.method();
         if (method == null) {
             problems.add(at + ".method", "a method is required; use `*` for any method");
@@ -30,7 +30,9 @@ final class HttpRuleChecker {
             problems.canonical(at + ".method", method, upper);
             method = upper;
         }
-        PathRules.requestPathGlob(rule.path(), at + ".path", problems);
+        if (PathRules.requestPathGlob(rule.path(), at + ".path", problems) && deny) {
+            PathRules.denyPathGlob(rule.path(), at + ".path", problems);
+        }
         Map<String, QueryMatch> query = new LinkedHashMap<>();
         for (Map.Entry<String, QueryMatch> e : rule.query().entrySet()) {
             String qAt = at + ".query." + e.getKey();

@@ -1,6 +1,7 @@
 package dev.openshell.policy.validate;
 
 import dev.openshell.policy.PolicyParser;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,6 +69,57 @@ final class PathRules {
             return false;
         }
         return globSyntax(path, at, problems);
+    }
+
+    /**
+     * Checks what a deny rule's path glob must not contain, beyond {@link #requestPathGlob}: deny
+     * rules match decoded, folded request paths (no escapes, no matrix parameters, NFKC, no
+     * dot-segments), so such a spelling would make the rule miss the requests it names.
+     */
+    static void denyPathGlob(String path, String at, Problems problems) {
+        String escape = firstEscape(path);
+        String nfkc = Normalizer.normalize(path, Normalizer.Form.NFKC);
+        if (escape != null) {
+            char c = (char) Integer.parseInt(escape.substring(1), 16);
+            String instead = c > 0x20 && c < 0x7f ? " (`" + c + "` for `" + escape + "`)" : "";
+            problems.add(
+                    at,
+                    "`" + path + "` contains the percent-escape `" + escape
+                            + "`; deny rules match the decoded path, so write the character itself" + instead);
+        } else if (path.indexOf(';') >= 0) {
+            problems.add(
+                    at,
+                    "`" + path + "` contains `;`: matrix parameters are removed from request paths before deny"
+                            + " rules match, so deny the path without them");
+        } else if (!nfkc.equals(path)) {
+            problems.add(
+                    at,
+                    "`" + path + "` contains compatibility characters (such as full-width letters); requests are"
+                            + " NFKC-normalised before deny rules match, so write `" + nfkc + "`");
+        } else {
+            for (String segment : path.split("/", -1)) {
+                if (segment.equals(".") || segment.equals("..")) {
+                    problems.add(
+                            at,
+                            "`" + path + "` contains a dot-segment; requests with dot-segments are refused, so this"
+                                    + " rule would never match");
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String firstEscape(String s) {
+        for (int i = 0; i + 2 < s.length(); i++) {
+            if (s.charAt(i) == '%' && isHex(s.charAt(i + 1)) && isHex(s.charAt(i + 2))) {
+                return s.substring(i, i + 3);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** Validates a query value glob. */

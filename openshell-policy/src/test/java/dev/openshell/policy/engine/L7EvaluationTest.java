@@ -113,7 +113,7 @@ class L7EvaluationTest {
                 "/repos/a%2Fb | encoded slash in path",
                 "/repos/%2e%2e/admin | dot-segment in path",
                 "/repos/../admin | dot-segment in path",
-                "/repos/x%00 | encoded NUL in path",
+                "/repos/x%00 | control character in path",
                 "/repos/%G1 | invalid percent-encoding in path",
                 "* | request target must be a path",
             })

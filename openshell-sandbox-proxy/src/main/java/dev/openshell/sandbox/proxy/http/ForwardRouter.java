@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Routes requests sent to the proxy itself: {@code CONNECT host:port} becomes a tunnel, an
  * absolute-form {@code http://} request is admitted (identity, DNS, destination guard, L4 policy;
- * L7 as well when the endpoint is {@code protocol: rest}) and forwarded, anything else is refused
- * with a clear 4xx.
+ * L7 as well when the endpoint is {@code protocol: rest}, on the request's canonical target) and
+ * forwarded, anything else is refused with a clear 4xx.
  */
 public final class ForwardRouter implements ExchangeRouter {
 
@@ -119,9 +119,12 @@ public final class ForwardRouter implements ExchangeRouter {
             long startNanos) {
         Decision decision = admitted.decision();
         if (decision.permits() && decision.inspect()) {
-            decision = admitted.policy()
-                    .policy()
-                    .evaluate(measured.toL7(admitted.request(), request.method().name(), target));
+            Route.Respond ambiguous = CanonicalTarget.apply(ctx, services, request, admitted, startNanos);
+            if (ambiguous != null) {
+                return ambiguous;
+            }
+            target = request.uri();
+            decision = RequestOverrides.evaluate(admitted.policy().policy(), admitted.request(), request, measured);
         }
         String method = request.method().name();
         services.logger()

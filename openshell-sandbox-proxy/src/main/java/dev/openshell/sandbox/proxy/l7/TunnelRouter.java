@@ -8,6 +8,7 @@ import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.Admission;
+import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
 import dev.openshell.sandbox.proxy.http.HostHeader;
@@ -15,6 +16,7 @@ import dev.openshell.sandbox.proxy.http.L7Requests;
 import dev.openshell.sandbox.proxy.http.ProtocolSwitch;
 import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
+import dev.openshell.sandbox.proxy.http.RequestOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,8 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * Decides each request inside an inspected tunnel under the policy generation active when the
  * request arrives (so a reload applies to the next request on a kept-alive connection), and
  * routes allowed ones to the tunnel's pinned destination. Before the policy, the request must be
- * for the tunnel's host ({@link HostHeader}) in origin form, and may only switch protocols by a
- * valid WebSocket handshake ({@link ProtocolSwitch}).
+ * for the tunnel's host ({@link HostHeader}) in origin form, may only switch protocols by a valid
+ * WebSocket handshake ({@link ProtocolSwitch}), and is put on its canonical target ({@link
+ * CanonicalTarget}): that is what is decided, logged and forwarded.
  */
 final class TunnelRouter implements ExchangeRouter {
 
@@ -60,13 +63,18 @@ final class TunnelRouter implements ExchangeRouter {
         if (wrongHost != null) {
             return refuse(ctx, request, wrongHost, startNanos);
         }
-        var l7 = L7Requests.of(admitted.request(), request, target);
+        L7Requests.Measured measured = L7Requests.measure(request);
         ProtocolSwitch.Decision upgrade = ProtocolSwitch.inspect(request);
         if (upgrade instanceof ProtocolSwitch.Refused refused) {
             return refuse(ctx, request, refused.why(), startNanos);
         }
+        Route.Respond ambiguous = CanonicalTarget.apply(ctx, services, request, admitted, startNanos);
+        if (ambiguous != null) {
+            return CompletableFuture.completedFuture(ambiguous);
+        }
+        target = request.uri();
         ActivePolicy active = services.policy();
-        Decision decision = active.policy().evaluate(l7);
+        Decision decision = RequestOverrides.evaluate(active.policy(), admitted.request(), request, measured);
         services.logger()
                 .log(
                         admitted.binary(),
