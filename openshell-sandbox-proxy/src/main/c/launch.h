@@ -3,6 +3,7 @@
 #define OPENSHELL_LAUNCH_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Exit codes: 125 for our own setup failures (as env(1), chroot(1), bwrap do), 126/127 for exec. */
 #define EXIT_SETUP 125
@@ -22,6 +23,7 @@ struct bind {
     const char *source;
     const char *target;
     int read_only; /* --ro-bind: read-only; --bind: writable (noexec unless exec_writable) */
+    int idmapped;  /* --bind-idmapped: writable, SRC's owner and group shown as the agent's ids */
     int tree_fd;   /* the source's mount tree, cloned before anything hides it */
 };
 
@@ -45,6 +47,9 @@ struct view {
     struct symlink *links;
     size_t link_count;
     int exec_writable; /* --exec-from-writable: writable places keep exec */
+    unsigned long long tmp_size; /* --tmp-size: bytes of each writable tmpfs (/tmp, /var/tmp, /dev/shm); 0: the kernel's default */
+    uid_t uid;                   /* the agent's ids, for the idmapped binds */
+    gid_t gid;
 };
 
 /* Clones every tree the view shows (call after unshare(CLONE_NEWNS), before view_build). */
@@ -105,6 +110,19 @@ int landlock_abi(void);
  */
 void landlock_apply(enum landlock_mode mode, const struct path_list *read_only, const struct path_list *read_write,
                     int list_root);
+
+/*
+ * A detached copy of the directory tree at SOURCE, idmapped so that the directory's owner and group
+ * show as uid and gid (nosuid, nodev): the caller attaches it (move_mount) or closes it. Refuses a
+ * directory owned by root.
+ */
+int idmapped_tree(const char *source, uid_t uid, gid_t gid);
+
+/* Makes (and discards) an idmapped copy of dir: prints idmap=yes and exits 0, or fails with why. */
+__attribute__((noreturn)) void probe_idmap(const char *dir);
+
+/* Moves this process into each cgroup directory (writes its pid to DIR/cgroup.procs). */
+void join_cgroups(const struct path_list *dirs);
 
 /* Installs the seccomp filter; the caller must have set no_new_privs. */
 void seccomp_apply(void);

@@ -7,6 +7,9 @@
  * host sockets live, and Landlock does not mediate connect() on Unix sockets), an empty /proc
  * for the init to mount, and the supervisor's binds (work directory, trust bundle, resolv.conf).
  * A path the policy does not list does not exist for the agent, wherever a host socket hides.
+ * A user's work directory comes in as an idmapped tree (--bind-idmapped, idmap.c) that shows its
+ * owner and group as the agent's uid and gid; it is attached like every other tree. The writable
+ * tmpfs places (/tmp, /var/tmp, /dev/shm) take the --tmp-size limit.
  *
  * Every tree is cloned (open_tree) before the staging root is mounted, so nothing staged can be
  * cloned into itself, and sources under the host's /tmp are taken before anything hides them.
@@ -178,12 +181,14 @@ static void attach(int tree, const char *path, uint64_t attributes) {
     close(tree);
 }
 
-static void mount_own_tmpfs(const char *path, const char *mode, unsigned long flags) {
+/* A tmpfs of the sandbox's own at PATH; SIZE bytes at most (0: the kernel's default, half of RAM). */
+static void mount_own_tmpfs(const char *path, const char *mode, unsigned long flags, unsigned long long size) {
     char target[PATH_MAX];
     staged(target, path);
     make_mountpoint(target, 1);
-    char options[32];
-    snprintf(options, sizeof(options), "mode=%s", mode);
+    char options[64];
+    if (size) snprintf(options, sizeof(options), "mode=%s,size=%llu", mode, size);
+    else snprintf(options, sizeof(options), "mode=%s", mode);
     if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | flags, options) < 0) {
         fail("mount tmpfs on %s: %s", path, strerror(errno));
     }
@@ -225,6 +230,10 @@ void view_clone_trees(struct view *v) {
     }
     for (size_t i = 0; i < v->bind_count; i++) {
         struct bind *b = &v->binds[i];
+        if (b->idmapped) {
+            b->tree_fd = idmapped_tree(b->source, v->uid, v->gid);
+            continue;
+        }
         b->tree_fd = clone_tree(b->source);
         if (b->tree_fd < 0) fail("--bind %s: %s", b->source, strerror(errno));
     }
@@ -232,12 +241,12 @@ void view_clone_trees(struct view *v) {
 }
 
 /* The sandbox's own /dev: a few devices, the host's pseudo-terminals, a private /dev/shm. */
-static void build_dev(uint64_t writable) {
-    mount_own_tmpfs("/dev", "0755", MS_NOEXEC);
+static void build_dev(uint64_t writable, unsigned long long shm_size) {
+    mount_own_tmpfs("/dev", "0755", MS_NOEXEC, 0);
     for (size_t i = 0; i < DEVICE_COUNT; i++) {
         if (device_fds[i] >= 0) attach(device_fds[i], DEVICES[i], 0);
     }
-    mount_own_tmpfs("/dev/shm", "1777", writable & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0);
+    mount_own_tmpfs("/dev/shm", "1777", writable & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0, shm_size);
     staged_symlink("/proc/self/fd", "/dev/fd");
     staged_symlink("/proc/self/fd/0", "/dev/stdin");
     staged_symlink("/proc/self/fd/1", "/dev/stdout");
@@ -275,11 +284,11 @@ void view_enter(struct view *v) {
 
     /* 2. The sandbox's own places, over whatever an exposure brought along. */
     unsigned long tmp_flags = v->exec_writable ? 0 : MS_NOEXEC;
-    mount_own_tmpfs("/tmp", "1777", tmp_flags);
-    if (staged_directory("/var/tmp")) mount_own_tmpfs("/var/tmp", "1777", tmp_flags);
-    mount_own_tmpfs("/run", "0755", MS_NOEXEC);
-    if (staged_directory("/var/run")) mount_own_tmpfs("/var/run", "0755", MS_NOEXEC);
-    build_dev(writable);
+    mount_own_tmpfs("/tmp", "1777", tmp_flags, v->tmp_size);
+    if (staged_directory("/var/tmp")) mount_own_tmpfs("/var/tmp", "1777", tmp_flags, v->tmp_size);
+    mount_own_tmpfs("/run", "0755", MS_NOEXEC, 0);
+    if (staged_directory("/var/run")) mount_own_tmpfs("/var/run", "0755", MS_NOEXEC, 0);
+    build_dev(writable, v->tmp_size);
     char proc[PATH_MAX];
     staged(proc, "/proc");
     make_mountpoint(proc, 1);

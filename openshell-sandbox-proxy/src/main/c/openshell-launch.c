@@ -6,17 +6,22 @@
  * The steps of main(), in this order (each a function of its own; keep them separate):
  *
  *   1. parse and validate (users and groups are resolved while /etc is the host's)
- *   2. no_new_privs; core dumps off (RLIMIT_CORE 0, soft and hard)
- *   3. the agent's view (--private-mounts, mounts.c): new mount namespace, a root holding only
- *      what the policy exposes plus the sandbox's own /tmp, /var/tmp, /run, /dev, binds; or,
- *      for a session in a running sandbox (--join), its init's mount and network namespaces
- *   4. the network namespace (--netns)
- *   5. the PID namespace (init.c): fork; the parent stays behind as a relay; the child is pid 1
+ *   2. join the sandbox's cgroups (--cgroup, cgroup.c): before anything forks (the idmap helper,
+ *      the relay, the init, the agent), so every process of the sandbox is counted and limited
+ *   3. no_new_privs; core dumps off (RLIMIT_CORE 0, soft and hard)
+ *   4. the agent's view (--private-mounts, mounts.c): new mount namespace, a root holding only
+ *      what the policy exposes plus the sandbox's own /tmp, /var/tmp, /run, /dev (writable
+ *      tmpfs sized by --tmp-size), binds and idmapped binds (idmap.c); or, for a session in a
+ *      running sandbox (--join), its init's mount and network namespaces
+ *   5. the network namespace (--netns)
+ *   6. the PID namespace (init.c): fork; the parent stays behind as a relay; the child is pid 1
  *      of a new namespace (mounts /proc, vm.memfd_noexec=2) or a process of the joined one
- *   6. empty the capability bounding set and ambient set; Landlock; seccomp
- *   7. setgroups/setgid/setuid, verify we are not root; renew the relay's death signal
- *   8. in a new PID namespace: the init forks the agent (pid 2) and stays behind (init.c)
- *   9. chdir; close stray descriptors; execvp
+ *   7. empty the capability bounding set and ambient set; Landlock; seccomp
+ *   8. chdir, still privileged: a work directory below one the agent may not search (a 0700
+ *      home the policy exposes) works; the agent and its init inherit it
+ *   9. setgroups/setgid/setuid, verify we are not root; renew the relay's death signal
+ *  10. in a new PID namespace: the init forks the agent (pid 2) and stays behind (init.c)
+ *  11. close stray descriptors; execvp
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -49,7 +54,7 @@
 
 static const char USAGE[] =
     "usage: openshell-launch [options] -- PROGRAM [ARGS...]\n"
-    "       openshell-launch --probe | --help\n"
+    "       openshell-launch --probe | --probe-idmap DIR | --help\n"
     "\n"
     "Applies the sandbox restrictions to itself, then execs PROGRAM (found on PATH).\n"
     "\n"
@@ -69,10 +74,17 @@ static const char USAGE[] =
     "                        noexec,nosuid,nodev; a missing DST is created on the sandbox's\n"
     "                        own tmpfs only (under /, /tmp, /run, ...), never on the host\n"
     "  --ro-bind SRC:DST     the same, read-only\n"
+    "  --bind-idmapped SRC:DST  like --bind for a directory, through an idmapped mount that\n"
+    "                        shows SRC's owner and group as --user/--group (what PROGRAM\n"
+    "                        creates belongs to them on disk); SRC owned by root is refused\n"
+    "  --tmp-size BYTES      (needs --private-mounts) size of each writable tmpfs of the\n"
+    "                        sandbox (/tmp, /var/tmp, /dev/shm); default: the kernel's, half of RAM\n"
     "  --exec-from-writable  writable places (/tmp, /var/tmp, /dev/shm, --bind,\n"
     "                        --expose-writable) keep exec (still nosuid,nodev)\n"
     "  --join PID            run inside the sandbox whose init has host pid PID: its mount,\n"
     "                        network and PID namespaces (with --netns: must be the same)\n"
+    "  --cgroup DIR          (repeatable) join this cgroup (write our pid to DIR/cgroup.procs)\n"
+    "                        first, before anything forks\n"
     "  --ro PATH             (repeatable) Landlock: read and execute beneath PATH\n"
     "  --rw PATH             (repeatable) Landlock: every filesystem right beneath PATH\n"
     "  --landlock MODE       best_effort (default): a missing path or a kernel without\n"
@@ -82,8 +94,11 @@ static const char USAGE[] =
     "  --no-seccomp          do not\n"
     "  --user NAME|UID       run as this user (required; never root)\n"
     "  --group NAME|GID      run as this group (default: the user's primary group; never root)\n"
-    "  --chdir DIR           working directory for PROGRAM\n"
+    "  --chdir DIR           working directory for PROGRAM (entered before the user switch,\n"
+    "                        so a parent PROGRAM may not search does not stand in the way)\n"
     "  --probe               print landlock_abi=N and seccomp=yes|no, then exit 0\n"
+    "  --probe-idmap DIR     whether --bind-idmapped DIR can work: print idmap=yes and exit 0,\n"
+    "                        or exit 125 with the reason (root-owned, filesystem without support)\n"
     "\n"
     "Paths of --ro, --rw and --chdir are as seen after the mounts. Every ruleset also allows\n"
     "read-write /dev/null /dev/zero /dev/full /dev/tty /dev/pts /dev/ptmx /dev/shm and read-only\n"
@@ -120,6 +135,7 @@ struct options {
     struct join join;
     struct path_list read_only;
     struct path_list read_write;
+    struct path_list cgroups;
     enum landlock_mode landlock;
     int seccomp;
     const char *user;
@@ -142,14 +158,19 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
-static void add_bind(struct view *view, const char *name, const char *value, int read_only) {
+static void add_bind(struct view *view, const char *name, const char *value, int read_only, int idmapped) {
     const char *colon = strchr(value, ':');
     if (!colon || colon == value || colon[1] == '\0') fail("%s %s: expected SRC:DST", name, value);
     struct bind *b = &view->binds[view->bind_count++];
     b->source = strndup(value, (size_t)(colon - value));
     b->target = colon + 1;
     b->read_only = read_only;
+    b->idmapped = idmapped;
     b->tree_fd = -1;
+}
+
+static const char *bind_option(const struct bind *b) {
+    return b->idmapped ? "--bind-idmapped" : b->read_only ? "--ro-bind" : "--bind";
 }
 
 static void probe(void) {
@@ -165,8 +186,9 @@ static void parse(int argc, char **argv, struct options *o) {
     o->view.expose_writable.items = calloc(max, sizeof(char *));
     o->read_only.items = calloc(max, sizeof(char *));
     o->read_write.items = calloc(max, sizeof(char *));
+    o->cgroups.items = calloc(max, sizeof(char *));
     if (!o->view.binds || !o->view.links || !o->view.expose.items || !o->view.expose_writable.items ||
-        !o->read_only.items || !o->read_write.items) {
+        !o->read_only.items || !o->read_write.items || !o->cgroups.items) {
         fail("out of memory");
     }
     o->landlock = LANDLOCK_MODE_BEST_EFFORT;
@@ -192,12 +214,25 @@ static void parse(int argc, char **argv, struct options *o) {
             o->seccomp = 1;
         } else if (strcmp(arg, "--no-seccomp") == 0) {
             o->seccomp = 0;
+        } else if ((v = option_value(argc, argv, &i, "--probe-idmap"))) {
+            probe_idmap(v);
         } else if ((v = option_value(argc, argv, &i, "--netns"))) {
             o->netns = v;
         } else if ((v = option_value(argc, argv, &i, "--bind"))) {
-            add_bind(&o->view, "--bind", v, 0);
+            add_bind(&o->view, "--bind", v, 0, 0);
         } else if ((v = option_value(argc, argv, &i, "--ro-bind"))) {
-            add_bind(&o->view, "--ro-bind", v, 1);
+            add_bind(&o->view, "--ro-bind", v, 1, 0);
+        } else if ((v = option_value(argc, argv, &i, "--bind-idmapped"))) {
+            add_bind(&o->view, "--bind-idmapped", v, 0, 1);
+        } else if ((v = option_value(argc, argv, &i, "--cgroup"))) {
+            o->cgroups.items[o->cgroups.len++] = v;
+        } else if ((v = option_value(argc, argv, &i, "--tmp-size"))) {
+            char *end;
+            errno = 0;
+            o->view.tmp_size = strtoull(v, &end, 10);
+            if (errno || *end || !isdigit((unsigned char)v[0]) || o->view.tmp_size == 0) {
+                fail("--tmp-size %s: expected bytes", v);
+            }
         } else if ((v = option_value(argc, argv, &i, "--expose"))) {
             o->view.expose.items[o->view.expose.len++] = v;
         } else if ((v = option_value(argc, argv, &i, "--expose-writable"))) {
@@ -276,8 +311,14 @@ static void require_absolute(const char *option, const char *path) {
 static void validate(struct options *o) {
     resolve_identity(o);
     struct view *v = &o->view;
-    int mounts = v->bind_count + v->expose.len + v->expose_writable.len + v->link_count > 0 || v->exec_writable;
-    if (mounts && !v->enabled) fail("--bind, --ro-bind, --expose, --symlink and --exec-from-writable need --private-mounts");
+    int mounts = v->bind_count + v->expose.len + v->expose_writable.len + v->link_count > 0 || v->exec_writable ||
+                 v->tmp_size;
+    if (mounts && !v->enabled) {
+        fail("--bind, --ro-bind, --bind-idmapped, --expose, --symlink, --exec-from-writable and --tmp-size need "
+             "--private-mounts");
+    }
+    v->uid = o->uid;
+    v->gid = o->gid;
     if (o->join.pid && v->enabled) fail("--join and --private-mounts exclude each other: a session joins the sandbox's mounts");
     if (o->netns) {
         o->netns_fd = open(o->netns, O_RDONLY | O_CLOEXEC);
@@ -285,14 +326,15 @@ static void validate(struct options *o) {
     }
     for (size_t i = 0; i < v->bind_count; i++) {
         struct bind *b = &v->binds[i];
-        require_absolute(b->read_only ? "--ro-bind" : "--bind", b->source);
-        require_absolute(b->read_only ? "--ro-bind" : "--bind", b->target);
+        require_absolute(bind_option(b), b->source);
+        require_absolute(bind_option(b), b->target);
         struct stat st;
-        if (stat(b->source, &st) < 0) fail("--bind %s: %s", b->source, strerror(errno));
+        if (stat(b->source, &st) < 0) fail("%s %s: %s", bind_option(b), b->source, strerror(errno));
     }
     for (size_t i = 0; i < v->expose.len; i++) require_absolute("--expose", v->expose.items[i]);
     for (size_t i = 0; i < v->expose_writable.len; i++) require_absolute("--expose-writable", v->expose_writable.items[i]);
     for (size_t i = 0; i < v->link_count; i++) require_absolute("--symlink", v->links[i].link);
+    for (size_t i = 0; i < o->cgroups.len; i++) require_absolute("--cgroup", o->cgroups.items[i]);
     if (o->join.pid) join_open(&o->join, o->netns_fd);
 }
 
@@ -399,6 +441,7 @@ int main(int argc, char **argv) {
     struct options o = {0};
     parse(argc, argv, &o);
     validate(&o);
+    join_cgroups(&o.cgroups);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
     limit_core_dumps();
     enter_view(&o);
@@ -414,12 +457,13 @@ int main(int argc, char **argv) {
     drop_capabilities();
     landlock_apply(o.landlock, &o.read_only, &o.read_write, new_pid_namespace || o.join.pid != NULL);
     if (o.seccomp) seccomp_apply();
+    /* Still privileged: a workdir below a directory the agent may not search (a 0700 home) works. */
+    if (o.chdir && chdir(o.chdir) < 0) fail("chdir %s: %s", o.chdir, strerror(errno));
     switch_user(&o);
     verify_unprivileged();
     keep_lifeline();
     if (new_pid_namespace) fork_init();
     if (new_pid_namespace || o.join.pid) restore_signals();
-    if (o.chdir && chdir(o.chdir) < 0) fail("chdir %s: %s", o.chdir, strerror(errno));
     /* Descriptors the supervisor leaked by mistake must not reach the agent. */
     syscall(__NR_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     int err = exec_program(o.program);

@@ -19,12 +19,17 @@
  *   - personality with anything but the plain Linux personalities (ADDR_NO_RANDOMIZE,
  *     READ_IMPLIES_EXEC, ... would weaken the address space of a program the agent starts);
  *   - ioctl TIOCSTI and TIOCLINUX: with a terminal shared with the user (openshell run --tty) they
- *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226).
+ *     would push keystrokes into the user's shell after the agent exits (cf. CVE-2017-5226);
+ *   - S_ISUID or S_ISGID in the mode of chmod, fchmod, fchmodat, fchmodat2, creat, mknod, mknodat,
+ *     and of open/openat with O_CREAT or O_TMPFILE: through an idmapped workdir the agent's files
+ *     belong to the directory's owner on the host, and a set-id program planted there would run as
+ *     that owner for whoever starts it.
  *
  * Returns ENOSYS (as a kernel without them would) for memfd_create and memfd_secret: a memfd is
  * writable, executable memory with a path (/proc/self/fd/N) on no noexec mount, so code written
  * there could be preloaded into a program the network policy names. Programs that use memfds
- * fall back to files in /dev/shm, which is noexec, when the call is missing.
+ * fall back to files in /dev/shm, which is noexec, when the call is missing. Also ENOSYS for
+ * openat2: its mode sits behind a pointer the filter cannot read, and libc falls back to openat.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +70,12 @@
 #ifndef __NR_mount_setattr
 #define __NR_mount_setattr 442
 #endif
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438
 #endif
@@ -79,6 +90,8 @@
 #endif
 
 #define X32_SYSCALL_BIT 0x40000000U
+#define SET_ID_BITS 06000U /* S_ISUID | S_ISGID */
+#define CREATING_FLAGS 020000100U /* O_CREAT | __O_TMPFILE: the mode argument counts */
 #define NETLINK_ROUTE_PROTOCOL 0
 #define NS_FLAGS_CLONE 0x7E020000U /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET */
 #define NS_FLAGS_UNSHARE (NS_FLAGS_CLONE | 0x00000080U) /* + NEWTIME (in clone() that bit is CSIGNAL) */
@@ -103,6 +116,10 @@ enum label {
     L_NETLINK,
     L_UNSHARE,
     L_CLONE,
+    L_MODE_ARG1,
+    L_MODE_ARG2,
+    L_OPEN,
+    L_OPENAT,
     L_PERSONALITY,
     L_ALLOW,
     L_DENY,
@@ -111,7 +128,7 @@ enum label {
     LABEL_COUNT
 };
 
-#define MAX_INSNS 128
+#define MAX_INSNS 192
 
 struct program {
     struct sock_filter insns[MAX_INSNS];
@@ -166,6 +183,16 @@ static void build(struct program *p) {
     jump(p, BPF_JEQ, __NR_socketpair, L_SOCKET, NEXT);
     jump(p, BPF_JEQ, __NR_unshare, L_UNSHARE, NEXT);
     jump(p, BPF_JEQ, __NR_clone, L_CLONE, NEXT);
+    jump(p, BPF_JEQ, __NR_chmod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmodat, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_fchmodat2, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_creat, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_mknod, L_MODE_ARG1, NEXT);
+    jump(p, BPF_JEQ, __NR_mknodat, L_MODE_ARG2, NEXT);
+    jump(p, BPF_JEQ, __NR_open, L_OPEN, NEXT);
+    jump(p, BPF_JEQ, __NR_openat, L_OPENAT, NEXT);
+    jump(p, BPF_JEQ, __NR_openat2, L_ENOSYS, NEXT);
     jump(p, BPF_JEQ, __NR_personality, L_PERSONALITY, NEXT);
     jump(p, BPF_JEQ, __NR_memfd_create, L_ENOSYS, NEXT);
     jump(p, BPF_JEQ, __NR_memfd_secret, L_ENOSYS, NEXT);
@@ -197,6 +224,24 @@ static void build(struct program *p) {
     place(p, L_CLONE);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));
     jump(p, BPF_JSET, NS_FLAGS_CLONE, L_DENY, L_ALLOW);
+
+    place(p, L_OPEN);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+    jump(p, BPF_JSET, CREATING_FLAGS, L_MODE_ARG2, L_ALLOW);
+
+    place(p, L_OPENAT);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
+    jump(p, BPF_JSET, CREATING_FLAGS, NEXT, L_ALLOW);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(3));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
+
+    place(p, L_MODE_ARG1);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(1));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
+
+    place(p, L_MODE_ARG2);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(2));
+    jump(p, BPF_JSET, SET_ID_BITS, L_DENY, L_ALLOW);
 
     place(p, L_PERSONALITY);
     stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LO(0));

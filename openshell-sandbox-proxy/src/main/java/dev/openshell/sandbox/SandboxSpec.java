@@ -2,6 +2,9 @@ package dev.openshell.sandbox;
 
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.sandbox.cgroup.ByteSize;
+import dev.openshell.sandbox.cgroup.CgroupException;
+import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.net.SubnetClaim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * <pre>{@code
  * {"id": "sb-demo", "workdir": "/srv/work", "command": ["sh", "-c", "curl https://example.com"],
  *  "env": {"FOO": "bar"}, "policy_file": "/etc/openshell/demo.yaml", "state_dir": "/var/lib/demo",
- *  "tty": false, "ssh": true}
+ *  "tty": false, "ssh": true, "resources": {"memory": "1g", "cpus": 1, "pids": 256}}
  * }</pre>
  *
  * @param id the sandbox id (default a random {@code sb-xxxxxx}); names the namespace, nft table and
@@ -48,6 +51,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param tty whether the agent gets the supervisor's terminal (its output is then not logged)
  * @param extraUpstreamCa a PEM bundle the proxy trusts for upstream TLS besides the system store
  * @param ssh whether to serve SSH for exec, shell, transfer and forwards (default true)
+ * @param resources the sandbox's memory, CPU, process and {@code /tmp} limits (key {@code
+ *     resources}: {@code {"memory": "2g", "cpus": 1.5, "pids": 512, "tmp_size": "512m"}}, each
+ *     optional; see {@link ResourceLimits} for the defaults)
  */
 public record SandboxSpec(
         String id,
@@ -61,7 +67,8 @@ public record SandboxSpec(
         boolean keepState,
         boolean tty,
         Path extraUpstreamCa,
-        boolean ssh) {
+        boolean ssh,
+        ResourceLimits resources) {
 
     /** Where default state directories live. */
     public static final Path SANDBOXES_ROOT = Path.of("/run/openshell/sandboxes");
@@ -85,7 +92,9 @@ public record SandboxSpec(
             "keep_state",
             "tty",
             "extra_upstream_ca",
-            "ssh");
+            "ssh",
+            "resources");
+    private static final Set<String> RESOURCE_KEYS = Set.of("memory", "cpus", "pids", "tmp_size");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -114,6 +123,7 @@ public record SandboxSpec(
         if (extraUpstreamCa != null) {
             requireAbsolute("extra_upstream_ca", extraUpstreamCa);
         }
+        Objects.requireNonNull(resources, "resources");
     }
 
     /**
@@ -122,7 +132,19 @@ public record SandboxSpec(
      */
     public static SandboxSpec of(Path workdir, List<String> command) {
         return new SandboxSpec(
-                randomId(), workdir, null, command, Map.of(), null, null, null, false, false, null, true);
+                randomId(),
+                workdir,
+                null,
+                command,
+                Map.of(),
+                null,
+                null,
+                null,
+                false,
+                false,
+                null,
+                true,
+                ResourceLimits.DEFAULT);
     }
 
     /** A random id {@code sb-xxxxxx} (36^6 values). */
@@ -176,7 +198,8 @@ public record SandboxSpec(
                 f.bool("keep_state", stateDir != null),
                 f.bool("tty", false),
                 f.path("extra_upstream_ca"),
-                f.bool("ssh", true));
+                f.bool("ssh", true),
+                f.resources("resources"));
     }
 
     /** The policy: inline, from the file, or {@link #DEFAULT_POLICY}; parsed and validated. */
@@ -203,7 +226,44 @@ public record SandboxSpec(
                 keepState,
                 tty,
                 extraUpstreamCa,
-                ssh);
+                ssh,
+                resources);
+    }
+
+    /** This spec with these resource limits (zero fields keep their defaults). */
+    public SandboxSpec withResources(ResourceLimits value) {
+        return new SandboxSpec(
+                id,
+                workdir,
+                agentWorkdir,
+                command,
+                env,
+                policyFile,
+                policyYaml,
+                stateDir,
+                keepState,
+                tty,
+                extraUpstreamCa,
+                ssh,
+                value);
+    }
+
+    /** This spec working in the host directory {@code dir} (null: a fresh private one). */
+    public SandboxSpec withWorkdir(Path dir) {
+        return new SandboxSpec(
+                id,
+                dir,
+                agentWorkdir,
+                command,
+                env,
+                policyFile,
+                policyYaml,
+                stateDir,
+                keepState,
+                tty,
+                extraUpstreamCa,
+                ssh,
+                resources);
     }
 
     public SandboxSpec withEnv(Map<String, String> value) {
@@ -219,23 +279,60 @@ public record SandboxSpec(
                 keepState,
                 tty,
                 extraUpstreamCa,
-                ssh);
+                ssh,
+                resources);
     }
 
     public SandboxSpec withPolicyFile(Path file) {
         return new SandboxSpec(
-                id, workdir, agentWorkdir, command, env, file, null, stateDir, keepState, tty, extraUpstreamCa, ssh);
+                id,
+                workdir,
+                agentWorkdir,
+                command,
+                env,
+                file,
+                null,
+                stateDir,
+                keepState,
+                tty,
+                extraUpstreamCa,
+                ssh,
+                resources);
     }
 
     public SandboxSpec withPolicyYaml(String yaml) {
         return new SandboxSpec(
-                id, workdir, agentWorkdir, command, env, null, yaml, stateDir, keepState, tty, extraUpstreamCa, ssh);
+                id,
+                workdir,
+                agentWorkdir,
+                command,
+                env,
+                null,
+                yaml,
+                stateDir,
+                keepState,
+                tty,
+                extraUpstreamCa,
+                ssh,
+                resources);
     }
 
     /** This spec keeping its status and logs in {@code dir} after the sandbox ends. */
     public SandboxSpec withStateDir(Path dir) {
         return new SandboxSpec(
-                id, workdir, agentWorkdir, command, env, policyFile, policyYaml, dir, true, tty, extraUpstreamCa, ssh);
+                id,
+                workdir,
+                agentWorkdir,
+                command,
+                env,
+                policyFile,
+                policyYaml,
+                dir,
+                true,
+                tty,
+                extraUpstreamCa,
+                ssh,
+                resources);
     }
 
     public SandboxSpec withTty(boolean value) {
@@ -251,12 +348,25 @@ public record SandboxSpec(
                 keepState,
                 value,
                 extraUpstreamCa,
-                ssh);
+                ssh,
+                resources);
     }
 
     public SandboxSpec withExtraUpstreamCa(Path pem) {
         return new SandboxSpec(
-                id, workdir, agentWorkdir, command, env, policyFile, policyYaml, stateDir, keepState, tty, pem, ssh);
+                id,
+                workdir,
+                agentWorkdir,
+                command,
+                env,
+                policyFile,
+                policyYaml,
+                stateDir,
+                keepState,
+                tty,
+                pem,
+                ssh,
+                resources);
     }
 
     public SandboxSpec withSsh(boolean value) {
@@ -272,7 +382,8 @@ public record SandboxSpec(
                 keepState,
                 tty,
                 extraUpstreamCa,
-                value);
+                value,
+                resources);
     }
 
     private static void requireAbsolute(String what, Path path) {
@@ -337,6 +448,64 @@ public record SandboxSpec(
                 out.add(s);
             }
             return out;
+        }
+
+        ResourceLimits resources(String key) {
+            Object value = map.get(key);
+            if (value == null) {
+                return ResourceLimits.DEFAULT;
+            }
+            if (!(value instanceof Map<?, ?> m)) {
+                throw invalid(source + ": '" + key + "' must be an object (memory, cpus, pids, tmp_size)");
+            }
+            for (Object name : m.keySet()) {
+                if (!RESOURCE_KEYS.contains(String.valueOf(name))) {
+                    throw invalid(source + ": unknown key '" + key + "." + name + "' (known: "
+                            + String.join(", ", RESOURCE_KEYS.stream().sorted().toList()) + ")");
+                }
+            }
+            try {
+                return new ResourceLimits(
+                        size(m.get("memory"), key + ".memory"),
+                        cpus(m.get("cpus"), key + ".cpus"),
+                        (int) count(m.get("pids"), key + ".pids"),
+                        size(m.get("tmp_size"), key + ".tmp_size"));
+            } catch (CgroupException e) {
+                throw invalid(source + ": " + e.getMessage());
+            }
+        }
+
+        private long size(Object value, String what) {
+            if (value == null) {
+                return 0;
+            }
+            if (value instanceof Integer || value instanceof Long) {
+                return ((Number) value).longValue();
+            }
+            if (value instanceof String text) {
+                return ByteSize.parse(text, what);
+            }
+            throw invalid(source + ": " + what + " must be a size such as \"512m\" or a number of bytes");
+        }
+
+        private double cpus(Object value, String what) {
+            if (value == null) {
+                return 0;
+            }
+            if (value instanceof Number n) {
+                return n.doubleValue();
+            }
+            throw invalid(source + ": " + what + " must be a number such as 1.5");
+        }
+
+        private long count(Object value, String what) {
+            if (value == null) {
+                return 0;
+            }
+            if (value instanceof Integer i) {
+                return i;
+            }
+            throw invalid(source + ": " + what + " must be a whole number");
         }
 
         Map<String, String> stringMap(String key) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
+import dev.openshell.sandbox.cgroup.ResourceLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,41 @@ class SandboxSpecTest {
         assertThat(spec.workdir()).isNull();
         assertThat(spec.ssh()).isTrue();
         assertThat(spec.tty()).isFalse();
+    }
+
+    @Test
+    void readsResourceLimitsAsSizesOrNumbers() {
+        SandboxSpec spec = SandboxSpec.parse("""
+                {"command": ["true"],
+                 "resources": {"memory": "512m", "cpus": 1.5, "pids": 256, "tmp_size": 67108864}}
+                """, "spec.json");
+        SandboxSpec partial =
+                SandboxSpec.parse("{\"command\": [\"true\"], \"resources\": {\"pids\": 64}}", "spec.json");
+
+        assertThat(spec.resources()).isEqualTo(new ResourceLimits(512L << 20, 1.5, 256, 64L << 20));
+        assertThat(partial.resources()).isEqualTo(ResourceLimits.DEFAULT.withPids(64));
+        assertThat(SandboxSpec.parse("{\"command\": [\"true\"]}", "s").resources())
+                .isEqualTo(ResourceLimits.DEFAULT);
+        assertThat(spec.withId("sb-other").resources()).isEqualTo(spec.resources());
+    }
+
+    @Test
+    void rejectsResourceLimitsThatCannotWork() {
+        Map<String, String> cases = Map.of(
+                "{\"memory\": \"lots\"}", "resources.memory: 'lots' is not a size",
+                "{\"memory\": \"1m\"}", "below the minimum of 16 MiB",
+                "{\"pids\": 1.5}", "resources.pids must be a whole number",
+                "{\"pids\": 3}", "pids 3 is below the minimum",
+                "{\"cpus\": \"all\"}", "resources.cpus must be a number",
+                "{\"swap\": 1}", "unknown key 'resources.swap'",
+                "[1]", "'resources' must be an object",
+                "{\"memory\": \"64m\", \"tmp_size\": \"1g\"}", "above the memory limit");
+        cases.forEach((resources, message) -> assertThatThrownBy(
+                        () -> SandboxSpec.parse("{\"command\": [\"x\"], \"resources\": " + resources + "}", "s"))
+                .as(resources)
+                .isInstanceOfSatisfying(
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("spec_invalid"))
+                .hasMessageContaining(message));
     }
 
     @Test

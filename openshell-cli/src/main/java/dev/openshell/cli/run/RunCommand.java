@@ -5,11 +5,13 @@ import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.cgroup.ByteSize;
+import dev.openshell.sandbox.cgroup.HostResources;
+import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] -- CMD…}: runs CMD once in
+ * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] [--memory S] [--cpus N] [--pids N]
+ * [--tmp-size S] -- CMD…}: runs CMD once in
  * a fresh local sandbox, no gateway needed, like wrapping it with {@code bwrap} but policed by the
  * egress proxy and the policy. The supervisor runs in this process; when CMD exits (or this
  * process gets SIGTERM or SIGINT) the sandbox is removed, leaving nothing behind.
@@ -36,24 +39,31 @@ import picocli.CommandLine.Spec;
         description = {
             "Run a command in a fresh local sandbox (no gateway) and remove the sandbox when it exits.",
             "Without --policy: no network, the system read-only, the work directory and /tmp writable.",
+            "The command runs as a uid of its own, with memory, CPU and process limits: reaching the memory or"
+                    + " process limit ends the sandbox, and stderr says which.",
             "Denied connections are reported on stderr as 'openshell: denied: ...'. Needs root."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  openshell run -- sh -c 'curl -sS https://example.com; id -u'",
             "  openshell run --policy allow-example.yaml --workdir \"$PWD\" -- curl https://example.com",
-            "  openshell run --tty -- bash"
+            "  openshell run --tty -- bash",
+            "  openshell run --memory 512m --cpus 0.5 --pids 256 -- make -j4"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "N:the command's own exit code",
-            "2:bad usage or an invalid policy file",
+            "N:the command's own exit code (137 or 143 when a limit ended the sandbox)",
+            "2:bad usage, an invalid policy file, an unusable --workdir or limit",
             "125:the sandbox could not be created (not root, policy path missing, ...)"
         })
 public final class RunCommand implements Callable<Integer> {
 
     /** Exit code when the sandbox itself cannot be made (as {@code docker run} and the launcher). */
     public static final int SANDBOX_FAILED = 125;
+
+    /** Start failures that are the caller's to fix: exit 2 like other invalid input. */
+    private static final java.util.Set<String> CALLER_MISTAKES = java.util.Set.of(
+            "policy_invalid", "workdir_unusable", "resources_invalid", "process_user_unknown", "process_user_reserved");
 
     @Spec
     private CommandSpec spec;
@@ -64,8 +74,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--workdir",
             paramLabel = "DIR",
-            description = "Directory the command works in, writable to it (default: a fresh empty one,"
-                    + " removed at the end). It must be accessible to the sandbox user.")
+            description = "Directory the command works in and may write (default: a fresh empty one, removed"
+                    + " at the end). What the command creates there belongs to the directory's owner; nothing"
+                    + " is chown-ed. Refused (exit 2) when missing, not a directory, owned by root, not"
+                    + " writable by its owner, or on a filesystem without idmapped mounts (nfs, fuse).")
     private Path workdir;
 
     @Option(
@@ -76,6 +88,29 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--tty", description = "Give the command this terminal (for interactive programs).")
     private boolean tty;
+
+    @Option(
+            names = "--memory",
+            paramLabel = "SIZE",
+            description = "Memory limit for the command, everything it starts and what it keeps in /tmp"
+                    + " (e.g. 512m, 2g; default: 2g or half the RAM, whichever is lower).")
+    private String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU time in cores, e.g. 0.5 or 2 (default: every core).")
+    private Double cpus;
+
+    @Option(
+            names = "--pids",
+            paramLabel = "N",
+            description = "Most processes and threads at once (default: " + ResourceLimits.DEFAULT_PIDS + ").")
+    private Integer pids;
+
+    @Option(
+            names = "--tmp-size",
+            paramLabel = "SIZE",
+            description =
+                    "Size of each of the private /tmp, /var/tmp and /dev/shm, counted in --memory (default: half of --memory).")
+    private String tmpSize;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     private List<String> command;
@@ -112,7 +147,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             supervisor = SandboxSupervisor.start(sandbox, options);
         } catch (SandboxException e) {
-            return fail(err, e, e.code().equals("policy_invalid") ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
+            return fail(err, e, CALLER_MISTAKES.contains(e.code()) ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
         }
         Thread hook = new Thread(supervisor::close, "openshell-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -130,16 +165,39 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private SandboxSpec sandboxSpec() {
-        Path dir = null;
-        if (workdir != null) {
-            dir = workdir.toAbsolutePath().normalize();
-            if (!Files.isDirectory(dir)) {
-                throw new SandboxException("workdir_missing", "--workdir " + workdir + " is not a directory");
-            }
-        }
-        SandboxSpec sandbox =
-                SandboxSpec.of(dir, command).withEnv(environment()).withTty(tty).withSsh(false);
+        // Checked by the supervisor (WorkdirCheck) before anything is made.
+        Path dir = workdir == null ? null : workdir.toAbsolutePath().normalize();
+        SandboxSpec sandbox = SandboxSpec.of(dir, command)
+                .withEnv(environment())
+                .withTty(tty)
+                .withSsh(false)
+                .withResources(resources());
         return policy == null ? sandbox : sandbox.withPolicyFile(policy.toAbsolutePath());
+    }
+
+    /** The limits given on the command line, checked against this host now rather than at start. */
+    private ResourceLimits resources() {
+        ResourceLimits limits = ResourceLimits.DEFAULT;
+        if (memory != null) {
+            limits = limits.withMemory(ByteSize.parse(memory, "--memory"));
+        }
+        if (cpus != null) {
+            if (!(cpus > 0)) {
+                throw new SandboxException("resources_invalid", "--cpus: " + cpus + " is not above 0");
+            }
+            limits = limits.withCpus(cpus);
+        }
+        if (pids != null) {
+            if (pids <= 0) {
+                throw new SandboxException("resources_invalid", "--pids: " + pids + " is not above 0");
+            }
+            limits = limits.withPids(pids);
+        }
+        if (tmpSize != null) {
+            limits = limits.withTmp(ByteSize.parse(tmpSize, "--tmp-size"));
+        }
+        limits.resolve(HostResources.detect());
+        return limits;
     }
 
     private Map<String, String> environment() {
@@ -182,6 +240,11 @@ public final class RunCommand implements Callable<Integer> {
             case "not_root" ->
                 "openshell run creates a network namespace and firewall rules: run it as root" + " (e.g. with sudo).";
             case "network_unavailable" -> "Install iproute2 and nftables: apt-get install -y iproute2 nftables.";
+            case "resources_invalid" -> "Sizes are like 512m or 2g; --cpus is at most this host's cores.";
+            case "cgroups_unavailable" ->
+                "Resource limits need the memory and pids cgroup controllers (cgroup v2, or v1 hierarchies).";
+            case "workdir_unusable" ->
+                "--workdir must be a writable directory of an unprivileged user on a local filesystem; or omit it.";
             default -> "See '" + spec.qualifiedName() + " --help'.";
         };
     }

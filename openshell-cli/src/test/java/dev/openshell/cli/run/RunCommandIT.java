@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -49,10 +49,15 @@ class RunCommandIT {
     record Run(int exitCode, String out, String err) {}
 
     private Run openshell(List<String> prefix, String... args) throws IOException, InterruptedException {
+        return openshell(prefix, tmp, args);
+    }
+
+    private Run openshell(List<String> prefix, Path directory, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.add(repo.resolve("bin/openshell").toString());
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile());
         pb.environment().put("XDG_CACHE_HOME", cache.toString());
         Path out = tmp.resolve("out");
         Path err = tmp.resolve("err");
@@ -153,26 +158,86 @@ class RunCommandIT {
     }
 
     @Test
-    void workdirIsTheCommandsWritableDirectory() throws Exception {
+    void workdirIsWritableAndWhatTheCommandMakesBelongsToItsOwner() throws Exception {
+        // A user's directory below a closed parent (tmp is 0700, like a home): nothing is chown-ed.
         Path work = Files.createDirectory(tmp.resolve("work"));
-        UserPrincipalLookupService users = work.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(work, users.lookupPrincipalByName("sandbox"));
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setAttribute(work, "unix:uid", 4242);
+        Files.setAttribute(work, "unix:gid", 4343);
 
         Run r = openshell(
+                List.of(),
+                work,
                 "run",
                 "--workdir",
-                work.toString(),
+                ".",
                 "--env",
                 "GREETING=hi",
                 "--",
                 "sh",
                 "-c",
-                "echo $GREETING > greeting; pwd");
+                "set -e; echo $GREETING > greeting; mkdir sub; pwd; id -u");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).isEqualTo(work + "\n");
+        assertThat(r.out()).startsWith(work + "\n");
+        assertThat(r.out().lines().toList().get(1)).isNotIn("0", "4242");
         assertThat(work.resolve("greeting")).hasContent("hi");
+        for (Path made : List.of(work.resolve("greeting"), work.resolve("sub"))) {
+            assertThat(Files.getAttribute(made, "unix:uid")).isEqualTo(4242);
+            assertThat(Files.getAttribute(made, "unix:gid")).isEqualTo(4343);
+        }
+        assertThat(Files.getAttribute(work, "unix:uid")).isEqualTo(4242);
+        assertThat(Files.getAttribute(tmp, "unix:uid")).isEqualTo(0);
+    }
+
+    @Test
+    void anUnusableWorkdirIsOneLineAndExitCode2AndTheCommandNeverRuns() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Path rootOwned = Files.createDirectory(tmp.resolve("root-owned"));
+        Path readOnly = Files.createDirectory(tmp.resolve("read-only"));
+        Files.setAttribute(readOnly, "unix:uid", 4242);
+        Files.setAttribute(readOnly, "unix:gid", 4343);
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        Map<Path, String> cases = Map.of(
+                tmp.resolve("missing"),
+                "does not exist",
+                file,
+                "is not a directory",
+                rootOwned,
+                "is owned by root",
+                readOnly,
+                "is not writable by its owner");
+
+        for (Map.Entry<Path, String> c : cases.entrySet()) {
+            Run r = openshell("run", "--workdir", c.getKey().toString(), "--", "echo", "ran");
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).startsWith("error: workdir " + c.getKey() + " " + c.getValue());
+            assertThat(r.err().lines().toList()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aLimitEndsTheSandboxAndStderrSaysWhichInOneLine() throws Exception {
+        Set<String> before = sandboxNamespaces();
+
+        Run bomb = openshell("run", "--pids", "32", "--", "sh", "-c", "bomb() { bomb | bomb & }; bomb; sleep 300");
+        Run hog = openshell("run", "--memory", "48m", "--", "python3", "-c", "hog = b'x' * (1 << 30)");
+
+        assertThat(bomb.exitCode()).as(bomb.toString()).isIn(137, 143);
+        assertThat(bomb.err().lines().filter(l -> l.startsWith("openshell: ")).toList())
+                .containsExactly("openshell: process limit of 32 reached: " + forks(bomb.err()));
+        assertThat(hog.exitCode()).as(hog.toString()).isIn(137, 143);
+        assertThat(hog.err().lines().filter(l -> l.startsWith("openshell: ")).toList())
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("openshell: memory limit of 48 MiB reached: out-of-memory kill inside the sandbox");
+        assertThat(sandboxNamespaces()).isSubsetOf(before);
+    }
+
+    private static String forks(String err) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reached: (\\d+ forks? refused)")
+                .matcher(err);
+        return m.find() ? m.group(1) : "(none)";
     }
 
     @Test

@@ -28,8 +28,8 @@ import java.util.TreeMap;
  *       target is exposed instead ({@code /bin -> usr/bin}), so programs keep the paths they have
  *       on the host, which is what policy binaries name;
  *   <li>a writable bind whose host source differs from its target and lies under an exposure is
- *       also mounted (noexec) at its source, or the agent could write through the target and run
- *       the file through the source.
+ *       also mounted (noexec, idmapped like the bind if it is) at its source, or the agent could
+ *       write through the target and run the file through the source.
  * </ul>
  */
 public final class AgentView {
@@ -102,7 +102,7 @@ public final class AgentView {
             if (!bind.readOnly()
                     && !bind.source().equals(bind.target())
                     && coveringExposure(shown, bind.source()) != null) {
-                all.add(new LaunchSpec.Bind(bind.source(), bind.source()));
+                all.add(bind.at(bind.source()));
             }
         }
         return new AgentView(options, exposed, all);

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param binds host directories or files mounted into the agent's view (needs privateMounts)
  * @param joinInit the host pid of a running sandbox's init whose mount, network and PID
  *     namespaces the program joins (an SSH session); empty to make them
+ * @param limits the cgroups the launcher joins first (a session too, so it is counted with the
+ *     agent) and the size of the sandbox's writable tmpfs places (with private mounts only)
  */
 public record LaunchSpec(
         Path workdir,
@@ -39,7 +41,8 @@ public record LaunchSpec(
         Path netns,
         boolean privateMounts,
         List<Bind> binds,
-        OptionalLong joinInit) {
+        OptionalLong joinInit,
+        Limits limits) {
 
     public LaunchSpec {
         Objects.requireNonNull(workdir, "workdir");
@@ -47,6 +50,7 @@ public record LaunchSpec(
         Objects.requireNonNull(landlock, "landlock");
         Objects.requireNonNull(process, "process");
         Objects.requireNonNull(joinInit, "joinInit");
+        Objects.requireNonNull(limits, "limits");
         binds = List.copyOf(binds);
         requireAbsolute("workdir", workdir);
         if (netns != null) {
@@ -60,7 +64,7 @@ public record LaunchSpec(
         }
     }
 
-    /** A spec that makes its own namespaces (or stays in the caller's), joining none. */
+    /** A spec that makes its own namespaces (or stays in the caller's), joining none, without cgroups. */
     public LaunchSpec(
             Path workdir,
             FilesystemPolicy filesystem,
@@ -69,7 +73,7 @@ public record LaunchSpec(
             Path netns,
             boolean privateMounts,
             List<Bind> binds) {
-        this(workdir, filesystem, landlock, process, netns, privateMounts, binds, OptionalLong.empty());
+        this(workdir, filesystem, landlock, process, netns, privateMounts, binds, OptionalLong.empty(), Limits.NONE);
     }
 
     /** The static sections of {@code policy}, staying in the caller's network and mount namespaces. */
@@ -80,25 +84,32 @@ public record LaunchSpec(
 
     /** This spec entering the network namespace at {@code namespaceFile}. */
     public LaunchSpec withNetns(Path namespaceFile) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds, joinInit);
+        return new LaunchSpec(
+                workdir, filesystem, landlock, process, namespaceFile, privateMounts, binds, joinInit, limits);
+    }
+
+    /** This spec joining {@code value}'s cgroups and sizing the writable tmpfs places by it. */
+    public LaunchSpec withLimits(Limits value) {
+        return new LaunchSpec(workdir, filesystem, landlock, process, netns, privateMounts, binds, joinInit, value);
     }
 
     /** This spec with its own mount and PID namespaces (the policy's view, see {@link AgentView}) and these binds. */
     public LaunchSpec withPrivateMounts(List<Bind> mounts) {
-        return new LaunchSpec(workdir, filesystem, landlock, process, netns, true, mounts, OptionalLong.empty());
+        return new LaunchSpec(
+                workdir, filesystem, landlock, process, netns, true, mounts, OptionalLong.empty(), limits);
     }
 
     /**
      * This spec for a process inside the running sandbox whose init has host pid {@code initPid}:
-     * the same Landlock rules, seccomp filter and user, in the sandbox's namespaces (its root,
-     * {@code /tmp} and processes), instead of namespaces of its own.
+     * the same Landlock rules, seccomp filter, user and cgroups, in the sandbox's namespaces (its
+     * root, {@code /tmp} and processes), instead of namespaces of its own.
      */
     public LaunchSpec joining(long initPid) {
         if (initPid <= 1) {
             throw new LaunchException("launch_spec_invalid", "not a sandbox init: pid " + initPid);
         }
         return new LaunchSpec(
-                workdir, filesystem, landlock, process, netns, false, List.of(), OptionalLong.of(initPid));
+                workdir, filesystem, landlock, process, netns, false, List.of(), OptionalLong.of(initPid), limits);
     }
 
     /** What the agent's root shows (meaningful with private mounts). */
@@ -118,6 +129,7 @@ public record LaunchSpec(
         }
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
+        limits.cgroups().forEach(dir -> option(command, "--cgroup", dir.toString()));
         command.add("--landlock");
         command.add(landlock.compatibility().yaml());
         if (netns != null) {
@@ -129,10 +141,13 @@ public record LaunchSpec(
             if (filesystem.execFromWritable()) {
                 command.add("--exec-from-writable");
             }
+            if (limits.tmpBytes() > 0) {
+                option(command, "--tmp-size", Long.toString(limits.tmpBytes()));
+            }
             AgentView view = view();
             command.addAll(view.options());
             for (Bind bind : view.binds()) {
-                option(command, bind.readOnly() ? "--ro-bind" : "--bind", bind.source() + ":" + bind.target());
+                option(command, bind.option(), bind.source() + ":" + bind.target());
             }
         }
         filesystem.readOnly().forEach(path -> option(command, "--ro", path));
@@ -166,18 +181,51 @@ public record LaunchSpec(
     }
 
     /**
+     * Resource limits as the launcher applies them.
+     *
+     * @param cgroups directories whose {@code cgroup.procs} the launcher joins before anything forks
+     * @param tmpBytes the size of each of the sandbox's writable tmpfs places ({@code /tmp}, {@code
+     *     /var/tmp}, {@code /dev/shm}); 0 for the kernel's default
+     */
+    public record Limits(List<Path> cgroups, long tmpBytes) {
+
+        public static final Limits NONE = new Limits(List.of(), 0);
+
+        public Limits {
+            cgroups = List.copyOf(cgroups);
+            cgroups.forEach(dir -> requireAbsolute("cgroup", dir));
+            if (tmpBytes < 0) {
+                throw new LaunchException("launch_spec_invalid", "tmp size must not be negative: " + tmpBytes);
+            }
+        }
+    }
+
+    /**
      * A bind mount into the agent's mount namespace.
      *
      * @param source the host path; resolved before the agent's fresh {@code /tmp} hides the host's
      * @param target where the agent sees it; created when missing only on the sandbox's own tmpfs
      *     (its root, {@code /tmp}, {@code /run}), never on a host filesystem
      * @param readOnly read-only; otherwise writable and noexec (unless {@code exec_from_writable})
+     * @param idmapped whether {@code source} (a directory, not owned by root) is mounted writable
+     *     through an idmapping that shows its owner and group as the agent's uid and gid, so the
+     *     agent writes where the owner may and what it creates belongs to the owner on the host
      */
-    public record Bind(Path source, Path target, boolean readOnly) {
+    public record Bind(Path source, Path target, boolean readOnly, boolean idmapped) {
 
         /** A writable bind. */
         public Bind(Path source, Path target) {
-            this(source, target, false);
+            this(source, target, false, false);
+        }
+
+        /** A read-only bind. */
+        public static Bind readOnly(Path source, Path target) {
+            return new Bind(source, target, true, false);
+        }
+
+        /** A writable bind of a user's directory through an idmapped mount. */
+        public static Bind idmapped(Path source, Path target) {
+            return new Bind(source, target, false, true);
         }
 
         public Bind {
@@ -189,6 +237,19 @@ public record LaunchSpec(
                 // The launcher splits SRC:DST at the first colon.
                 throw new LaunchException("launch_spec_invalid", "bind source may not contain ':': " + source);
             }
+            if (readOnly && idmapped) {
+                throw new LaunchException("launch_spec_invalid", "an idmapped bind is writable: " + source);
+            }
+        }
+
+        /** The same kind of bind of {@code source} at another {@code target}. */
+        public Bind at(Path otherTarget) {
+            return new Bind(source, otherTarget, readOnly, idmapped);
+        }
+
+        /** The launcher option that makes this bind. */
+        String option() {
+            return idmapped ? "--bind-idmapped" : readOnly ? "--ro-bind" : "--bind";
         }
     }
 }

@@ -92,7 +92,8 @@ final class ConfinedProcesses {
                 env.put(name, value);
             }
         });
-        String user = spec.process().runAsUser();
+        // The sandbox's own uid has no passwd entry: keep the name the supervisor chose for it.
+        String user = environment.getOrDefault("USER", spec.process().runAsUser());
         env.put("USER", user);
         env.put("LOGNAME", user);
         env.put("SHELL", shell);

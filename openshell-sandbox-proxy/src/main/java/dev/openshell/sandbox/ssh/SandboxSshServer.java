@@ -20,7 +20,7 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
  * One sandbox's SSH server (Apache MINA sshd), run by the supervisor as root in the host's
  * namespaces: interactive shells with a real terminal, {@code exec} with separate stdout and
  * stderr and the exit code, and {@code direct-tcpip} forwards into the sandbox. Every process it
- * starts goes through the sandbox launcher ({@link LaunchSpec}), so it runs as the sandbox user in
+ * starts goes through the sandbox launcher ({@link LaunchSpec}), so it runs as the agent's uid in
  * the sandbox's network namespace, mounts, Landlock domain and seccomp filter, like the agent.
  *
  * <p><b>Reachability.</b> It listens on {@code 127.0.0.1}, an ephemeral port, in the host network
@@ -36,7 +36,7 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
  * root in the host's mount namespace and would have to re-implement the sandbox's view — path
  * checks, symlinks the agent planted, its private {@code /tmp}, file ownership — and any mistake
  * is a host escape. Through the launcher, the kernel enforces all of it: a transfer can read and
- * write exactly what the agent can, files belong to the sandbox user, and bytes pass unchanged.
+ * write exactly what the agent can, files belong to the agent's uid, and bytes pass unchanged.
  */
 public final class SandboxSshServer implements AutoCloseable {
 

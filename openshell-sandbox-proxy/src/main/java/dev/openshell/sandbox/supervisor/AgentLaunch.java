@@ -3,19 +3,16 @@ package dev.openshell.sandbox.supervisor;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
-import dev.openshell.policy.ProcessPolicy;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.launch.AgentView;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.proxy.tls.TrustBundle;
+import dev.openshell.sandbox.users.AgentIdentity;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +31,12 @@ final class AgentLaunch {
      * A fresh work directory inside the state directory, owned by the agent's user and group with
      * mode 0700 (the agent's private space when the caller named none).
      */
-    static Path privateWorkdir(Path stateDir, ProcessPolicy process) throws IOException {
+    static Path privateWorkdir(Path stateDir, AgentIdentity identity) throws IOException {
         Path dir = stateDir.resolve(SandboxSupervisor.WORK_DIR);
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
-        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
-        view.setOwner(users.lookupPrincipalByName(process.runAsUser()));
-        GroupPrincipal group = users.lookupPrincipalByGroupName(process.runAsGroup());
-        view.setGroup(group);
+        Files.setAttribute(dir, "unix:uid", identity.uid());
+        Files.setAttribute(dir, "unix:gid", identity.gid());
         return dir;
     }
 
@@ -74,14 +68,22 @@ final class AgentLaunch {
     }
 
     /**
-     * The launcher spec: the policy's static sections, the trust directory shown read-only at
-     * {@link #TRUST_DIR} and {@code resolv.conf} (both readable whatever the policy lists), the
-     * sandbox's network namespace,
-     * and the agent's own mount and PID namespaces with the work directory bound in and {@code
-     * resolvConf} over {@code /etc/resolv.conf} (the sandbox's DNS responder).
+     * The launcher spec: the policy's static sections with the agent's numeric identity, the
+     * trust directory shown read-only at {@link #TRUST_DIR} and {@code resolv.conf} (both readable
+     * whatever the policy lists), the sandbox's network namespace, and the agent's own mount and
+     * PID namespaces with the work directory bound in (through an idmapped mount unless it is the
+     * sandbox's own private one) and {@code resolvConf} over {@code /etc/resolv.conf} (the
+     * sandbox's DNS responder).
      */
     static LaunchSpec launchSpec(
-            Policy policy, Path hostWorkdir, Path agentWorkdir, Path trustDir, Path netns, Path resolvConf) {
+            Policy policy,
+            AgentIdentity identity,
+            Path hostWorkdir,
+            boolean ownWorkdir,
+            Path agentWorkdir,
+            Path trustDir,
+            Path netns,
+            Path resolvConf) {
         FilesystemPolicy fs = policy.filesystem();
         List<String> readOnly = new ArrayList<>(fs.readOnly());
         readOnly.add(TRUST_DIR.toString());
@@ -91,15 +93,18 @@ final class AgentLaunch {
                         agentWorkdir,
                         new FilesystemPolicy(fs.includeWorkdir(), readOnly, fs.readWrite(), fs.execFromWritable()),
                         policy.landlock(),
-                        policy.process(),
+                        identity.numeric(),
                         null,
                         false,
                         List.of())
                 .withNetns(netns)
                 .withPrivateMounts(List.of(
-                        new LaunchSpec.Bind(hostWorkdir, agentWorkdir),
-                        new LaunchSpec.Bind(trustDir, TRUST_DIR, true),
-                        new LaunchSpec.Bind(resolvConf, RESOLV_CONF, true)));
+                        // The private workdir is the agent's already; a user's is shown as the agent's.
+                        ownWorkdir
+                                ? new LaunchSpec.Bind(hostWorkdir, agentWorkdir)
+                                : LaunchSpec.Bind.idmapped(hostWorkdir, agentWorkdir),
+                        LaunchSpec.Bind.readOnly(trustDir, TRUST_DIR),
+                        LaunchSpec.Bind.readOnly(resolvConf, RESOLV_CONF)));
     }
 
     /** The trust bundle as the agent sees it, under {@link #TRUST_DIR}. */

@@ -60,14 +60,15 @@ public final class NamespaceProcesses {
     }
 
     /**
-     * Stops a sandbox: SIGTERM to its launcher only (the relay forwards it to the init, which
+     * Asks a sandbox to stop: SIGTERM to its launcher only (the relay forwards it to the init, which
      * forwards it to the agent and, once the agent has gone, asks every other process of the
-     * sandbox to stop), up to {@code grace} for the namespace to empty, then {@link #killAll}. One
-     * SIGTERM reaches the agent, not one from here plus one from each process in between.
+     * sandbox to stop), then up to {@code grace} for the namespace to empty. One SIGTERM reaches
+     * the agent, not one from here plus one from each process in between. What is left is the
+     * caller's to kill.
      *
      * @param launcherPid the launcher the supervisor started; 0 when none was
      */
-    public static int stop(long launcherPid, long namespaceInode, Duration grace) {
+    public static void askToStop(long launcherPid, long namespaceInode, Duration grace) {
         if (launcherPid > 0
                 && ProcessHandle.of(launcherPid).map(ProcessHandle::destroy).orElse(false)) {
             long graceEnd = System.nanoTime() + grace.toNanos();
@@ -75,7 +76,6 @@ public final class NamespaceProcesses {
                 sleep(20);
             }
         }
-        return killAll(namespaceInode, Duration.ZERO);
     }
 
     /**

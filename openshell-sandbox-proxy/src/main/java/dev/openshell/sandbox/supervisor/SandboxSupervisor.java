@@ -6,21 +6,19 @@ import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
-import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.SandboxException;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
-import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.ProxyPorts;
 import dev.openshell.sandbox.net.SandboxNetwork;
-import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
+import dev.openshell.sandbox.users.AgentIdentity;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -36,8 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} provisions
- * the network, the proxy, the trust bundle and the confined agent, then returns in {@code Ready};
+ * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} claims a uid
+ * and a cgroup with the spec's limits ({@link HostClaims}), provisions the network, the proxy, the
+ * trust bundle and the confined agent, then returns in {@code Ready};
  * the agent's exit, {@link #close()} or a failed start tear everything down again (processes,
  * proxy, network, temporary files), record the exit code and reason, and end in {@code Stopped} or
  * {@code Error}.
@@ -52,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * ssh/} (the SSH endpoint and client key), {@code work/} (the private workdir when none was given).
  * The directory is root's alone; the agent sees none of it but what is bound into its root. At the end
  * the socket, {@code tls/}, {@code ssh/} and {@code work/} are removed;
- * the rest stays only when the spec asked to keep state, otherwise the whole directory goes.
+ * the rest stays only when the spec asked to keep state (then root's alone), otherwise the whole
+ * directory goes. A limit hit (OOM kill, refused fork) ends the sandbox with the limit as reason.
  */
 public final class SandboxSupervisor implements AutoCloseable {
 
@@ -65,6 +65,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private static final long LOG_MAX_BYTES = 64L << 20;
     private static final Duration INIT_TIMEOUT = Duration.ofSeconds(10);
     private static final long DECISIONS_MAX_BYTES = 16L << 20;
+    private static final Duration LIMIT_POLL = Duration.ofMillis(250);
 
     private final SandboxSpec spec;
     private final SupervisorOptions options;
@@ -88,6 +89,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private SandboxSshServer ssh;
     private Process agent;
     private BypassWatch bypassWatch;
+    private HostClaims claims;
     private ControlSocket control;
     private Path hostWorkdir;
     private boolean ownWorkdir;
@@ -125,26 +127,32 @@ public final class SandboxSupervisor implements AutoCloseable {
                     "sandboxes need root, ip and nft on this host: " + reason);
         });
         policy = spec.policy();
+        if (spec.workdir() != null) {
+            // Before anything is made: a workdir the agent cannot use is the caller's mistake.
+            WorkdirCheck.check(spec.workdir(), policy.filesystem().includeWorkdir());
+        }
         StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
-        prepareStateDir();
+        claims = HostClaims.claim(spec.id(), policy.process());
+        AgentIdentity identity = claims.identity();
+        StateDirectories.prepare(stateDir);
+        ownStateDir = true;
         updateStatus(status);
         log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
-        log.event("provisioning sandbox " + spec.id());
+        log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
+                + ")");
+        log.event("limits: " + claims.limit(spec.resources()));
 
-        if (policy.process().runAsUser().equals(SandboxUser.NAME)) {
-            SandboxUser.ensureExists();
-        }
         hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
-            hostWorkdir = AgentLaunch.privateWorkdir(stateDir, policy.process());
+            hostWorkdir = AgentLaunch.privateWorkdir(stateDir, identity);
             ownWorkdir = true;
         }
         Path agentWorkdir = spec.agentWorkdir() != null ? spec.agentWorkdir() : hostWorkdir;
         Path trustDir = stateDir.resolve(TRUST_DIR);
         Path resolvConf = stateDir.resolve(RESOLV_CONF_FILE);
-        AgentLaunch.checkHardRequirement(
-                AgentLaunch.launchSpec(policy, hostWorkdir, agentWorkdir, trustDir, null, resolvConf));
+        AgentLaunch.checkHardRequirement(AgentLaunch.launchSpec(
+                policy, identity, hostWorkdir, ownWorkdir, agentWorkdir, trustDir, null, resolvConf));
         steps.mark("state");
 
         network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
@@ -166,7 +174,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .trustDir(trustDir)
                         .extraUpstreamCa(spec.extraUpstreamCa())
                         .hostResolver(options.hostResolver())
-                        .extraHostAddresses(guardedNetworks())
+                        .extraHostAddresses(options.guardedNetworks())
                         .sink(decisions)
                         .build())
                 .start();
@@ -184,12 +192,17 @@ public final class SandboxSupervisor implements AutoCloseable {
         steps.mark("proxy");
 
         Map<String, String> env = AgentEnvironment.build(
-                network.proxyUrl(),
-                AgentLaunch.agentTrustBundle(proxy.trustBundle()),
-                policy.process().runAsUser(),
-                spec.env());
+                network.proxyUrl(), AgentLaunch.agentTrustBundle(proxy.trustBundle()), identity.userName(), spec.env());
         LaunchSpec launch = AgentLaunch.launchSpec(
-                policy, hostWorkdir, agentWorkdir, trustDir, network.namespaceFile(), resolvConf);
+                        policy,
+                        identity,
+                        hostWorkdir,
+                        ownWorkdir,
+                        agentWorkdir,
+                        trustDir,
+                        network.namespaceFile(),
+                        resolvConf)
+                .withLimits(claims.launchLimits());
         agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
                 .start();
         // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
@@ -199,7 +212,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         steps.mark("launch");
         if (spec.ssh() && init != null) {
             // Before Ready, so a client that sees Ready can connect at once; sessions join the
-            // init's namespaces (the agent's root, /tmp and processes).
+            // sandbox's cgroups and its init's namespaces (the agent's root, /tmp and processes).
             ssh = SandboxSshServer.start(spec.id(), stateDir, launch.joining(init.initPid()), env);
             steps.mark("ssh");
         }
@@ -212,16 +225,10 @@ public final class SandboxSupervisor implements AutoCloseable {
                 + ")");
 
         bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
+        claims.watch(LIMIT_POLL, this::limitHit);
         control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
-    }
-
-    /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and the configured extras. */
-    private List<Cidr> guardedNetworks() {
-        List<Cidr> networks = new ArrayList<>(options.hostAddresses());
-        networks.add(Cidr.parse(Subnet.POOL));
-        return networks;
     }
 
     private OutputStream mirror(OutputStream out) {
@@ -316,6 +323,12 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
     }
 
+    /** A limit was hit: the sandbox ends (teardown names the limit), never the host's processes. */
+    private void limitHit(String reason) {
+        log.event("limit: " + reason + "; ending the sandbox");
+        Thread.ofVirtual().start(() -> teardown(SandboxPhase.STOPPED, null));
+    }
+
     private void agentExited() {
         int code = agent.exitValue();
         for (Thread pump : pumps) {
@@ -349,15 +362,13 @@ public final class SandboxSupervisor implements AutoCloseable {
                     bypassWatch.poll(); // what happened since the last poll still counts
                 }
             });
-            attempt(
-                    failures,
-                    () -> NamespaceProcesses.stop(
-                            agent == null ? 0 : agent.pid(), status.netnsInode(), options.stopGrace()));
+            SandboxStop.endAll(agent, claims, status.netnsInode(), options.stopGrace(), failures);
             Integer exitCode = null;
             if (agent != null) {
-                exitCode = waitForAgent();
+                exitCode = AgentExit.await(agent);
                 pumps.forEach(TeardownSteps::joinQuietly);
             }
+            String limitReason = claims == null ? null : claims.limitReason().orElse(null);
             attempt(failures, () -> TeardownSteps.close(proxy));
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
@@ -370,9 +381,15 @@ public final class SandboxSupervisor implements AutoCloseable {
             if (ownWorkdir) {
                 attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
             }
+            // The cgroup once empty, the uid last: nothing of this sandbox is left that could run as it.
+            attempt(failures, () -> TeardownSteps.close(claims));
             SandboxStatus last = status;
             if (exitCode != null) {
-                last = last.withExit(exitCode, exitReason(exitCode));
+                last = last.withExit(
+                        exitCode, limitReason != null ? limitReason : AgentExit.reason(exitCode, stopRequested));
+            }
+            if (limitReason != null && reason == null) {
+                reason = limitReason;
             }
             if (!failures.isEmpty() && finalPhase == SandboxPhase.STOPPED) {
                 finalPhase = SandboxPhase.ERROR;
@@ -389,52 +406,12 @@ public final class SandboxSupervisor implements AutoCloseable {
             // Without ownStateDir the directory is another sandbox's, or none was made.
             if (ownStateDir && spec.keepState()) {
                 updateStatusQuietly(last);
+                StateDirectories.lockDownQuietly(stateDir);
             } else if (ownStateDir) {
                 StaleSandboxes.deleteRecursively(stateDir);
             }
             ended.complete(last);
         }
-    }
-
-    private int waitForAgent() {
-        try {
-            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-                agent.destroyForcibly();
-                agent.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return agent.isAlive() ? 137 : agent.exitValue();
-    }
-
-    private String exitReason(int code) {
-        if (stopRequested) {
-            return "stopped by the supervisor";
-        }
-        if (code > 128 && code < 128 + 65) {
-            return "exited with status " + code + " (signal " + (code - 128) + " if killed)";
-        }
-        return "exited";
-    }
-
-    private void prepareStateDir() throws IOException {
-        SandboxStatus.read(stateDir)
-                .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
-                .ifPresent(s -> {
-                    throw new SandboxException(
-                            "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
-                });
-        Path root = stateDir.getParent();
-        if (root != null && !Files.isDirectory(root)) {
-            Files.createDirectories(root);
-        }
-        Files.createDirectories(stateDir);
-        ownStateDir = true;
-        // Root only: the agent never sees this directory (its work directory and the trust bundle
-        // are bound into its own root by the launcher, running as root).
-        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
-        Files.deleteIfExists(stateDir.resolve(ControlSocket.FILE));
     }
 
     private void updateStatus(SandboxStatus next) {

@@ -1,8 +1,12 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.sandbox.cgroup.CgroupHierarchy;
+import dev.openshell.sandbox.cgroup.SandboxCgroup;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.net.SubnetAllocator;
 import dev.openshell.sandbox.net.SubnetClaim;
+import dev.openshell.sandbox.users.UidAllocator;
+import dev.openshell.sandbox.users.UidClaim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -11,13 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Reclaims what dead supervisors left behind ({@code kill -9}, a crash, a power cut of the JVM
- * only): their agents' processes, their networks (namespace, veth, nft table, subnet claim) and
- * their state directories under the sandboxes root. Every start runs it first; {@code
+ * only): their agents' processes, their networks (namespace, veth, nft table, subnet claim), their
+ * cgroups, their uid claims and their state directories under the sandboxes root. Every start runs it first; {@code
  * openshell-sandbox cleanup} runs it on demand.
  */
 public final class StaleSandboxes {
@@ -51,10 +57,12 @@ public final class StaleSandboxes {
                     deleteQuietly(dir.resolve(ControlSocket.FILE));
                     deleteRecursively(dir.resolve(SandboxSupervisor.TRUST_DIR));
                     deleteRecursively(dir.resolve(SandboxSupervisor.SSH_DIR));
+                    deleteRecursively(dir.resolve(SandboxSupervisor.WORK_DIR));
                     if (!status.phase().isFinal()) {
                         status.withPhase(SandboxPhase.ERROR, "supervisor died; reclaimed")
                                 .write(dir);
                     }
+                    StateDirectories.lockDownQuietly(dir);
                 } else {
                     deleteRecursively(dir);
                 }
@@ -64,7 +72,68 @@ public final class StaleSandboxes {
             });
         }
         SandboxNetwork.reclaimStale(netStateDir);
+        reclaimCgroups(reclaimed, false);
+        // Last: the processes that ran as these ids are gone now.
+        releaseStaleUids(reclaimed);
         return reclaimed;
+    }
+
+    /**
+     * Ends and removes the cgroups of sandboxes without a live uid claim (a supervisor claims its
+     * uid before it makes the cgroup and releases it only after removing it), or every one.
+     */
+    private static void reclaimCgroups(List<String> reclaimed, boolean all) {
+        CgroupHierarchy hierarchy;
+        try {
+            hierarchy = CgroupHierarchy.detect();
+        } catch (RuntimeException e) {
+            return; // no cgroups here: no sandbox could have made one
+        }
+        // The groups first, the claims second: a group listed here was made after its uid claim, so
+        // that claim is in the list read next. The other order would take a sandbox starting in
+        // between (claim, then group) for a dead one and remove its cgroup under it.
+        List<String> groups = hierarchy.sandboxIds();
+        Set<String> live = new HashSet<>();
+        if (!all) {
+            uidClaims(new UidAllocator(UidAllocator.DEFAULT_STATE_DIR)).stream()
+                    .filter(UidClaim::ownerAlive)
+                    .forEach(claim -> live.add(claim.sandboxId()));
+        }
+        for (String id : groups) {
+            if (live.contains(id)) {
+                continue;
+            }
+            SandboxCgroup cgroup = hierarchy.existing(id);
+            try {
+                cgroup.terminate(Duration.ZERO);
+                cgroup.remove();
+            } catch (RuntimeException e) {
+                // reported by the next reclaim, which tries again
+            }
+            if (!reclaimed.contains(id)) {
+                reclaimed.add(id);
+            }
+        }
+    }
+
+    private static void releaseStaleUids(List<String> reclaimed) {
+        UidAllocator uids = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR);
+        for (UidClaim claim : uidClaims(uids)) {
+            if (!claim.ownerAlive()) {
+                uids.release(claim);
+                if (!reclaimed.contains(claim.sandboxId())) {
+                    reclaimed.add(claim.sandboxId());
+                }
+            }
+        }
+    }
+
+    private static List<UidClaim> uidClaims(UidAllocator uids) {
+        try {
+            return uids.claims();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -85,6 +154,9 @@ public final class StaleSandboxes {
             deleteRecursively(dir);
         }
         SandboxNetwork.cleanupAll(netStateDir);
+        reclaimCgroups(new ArrayList<>(), true);
+        UidAllocator uids = new UidAllocator(UidAllocator.DEFAULT_STATE_DIR);
+        uidClaims(uids).forEach(uids::release);
     }
 
     private static void killIn(Path namespaceFile) {

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.supervisor;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.net.Subnet;
 import dev.openshell.sandbox.proxy.HostResolver;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -52,6 +53,13 @@ public record SupervisorOptions(
         Objects.requireNonNull(stopGrace, "stopGrace");
         Objects.requireNonNull(bypassPoll, "bypassPoll");
         hostAddresses = List.copyOf(hostAddresses);
+    }
+
+    /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and {@link #hostAddresses}. */
+    public List<Cidr> guardedNetworks() {
+        List<Cidr> networks = new java.util.ArrayList<>(hostAddresses);
+        networks.add(Cidr.parse(Subnet.POOL));
+        return List.copyOf(networks);
     }
 
     /**

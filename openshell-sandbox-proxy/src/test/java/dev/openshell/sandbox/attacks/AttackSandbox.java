@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A real sandbox under attack, black-box: a supervisor (as {@code openshell run} starts it) whose
@@ -58,6 +59,7 @@ public final class AttackSandbox implements AutoCloseable {
     private final TestUpstream http;
     private final TestUpstream https;
     private final Path caPem;
+    private final List<Neighbour> neighbours = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SandboxSupervisor sandbox;
     private AgentShell shell;
 
@@ -85,19 +87,52 @@ public final class AttackSandbox implements AutoCloseable {
      * scripts. Skips the calling test, printing why, on a machine that cannot run sandboxes.
      */
     public static AttackSandbox start(String policyYaml) throws IOException {
+        return start(policyYaml, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #start(String)}, with the spec adjusted by {@code customize} (resource limits, a
+     * workdir) before the sandbox starts.
+     */
+    public static AttackSandbox start(String policyYaml, UnaryOperator<SandboxSpec> customize) throws IOException {
         SandboxFixture.assumeSandboxHost();
         AttackSandbox attack = new AttackSandbox();
         try {
-            SandboxSpec spec = SandboxSpec.of(null, AgentShell.COMMAND)
-                    .withPolicyYaml(attack.fill(policyYaml))
-                    .withExtraUpstreamCa(attack.caPem);
-            attack.sandbox = SandboxSupervisor.start(
-                    spec.withStateDir(SandboxFixture.IT_STATE.resolve(spec.id())), attack.options());
+            attack.sandbox = attack.startSandbox(policyYaml, customize);
             attack.shell = new AgentShell(attack.sandbox.workdir());
             return attack;
         } catch (RuntimeException e) {
             attack.close();
             throw e;
+        }
+    }
+
+    /**
+     * A second sandbox on the same host and fake internet (a victim, or a second attacker), stopped
+     * with this one. Only one {@link FakeInternet} fits on a host, so two sandboxes that must run at
+     * once come from one {@code AttackSandbox}.
+     */
+    public Neighbour startNeighbour(String policyYaml) {
+        SandboxSupervisor supervisor = startSandbox(policyYaml, UnaryOperator.identity());
+        Neighbour neighbour = new Neighbour(supervisor, new AgentShell(supervisor.workdir()));
+        neighbours.add(neighbour);
+        return neighbour;
+    }
+
+    private SandboxSupervisor startSandbox(String policyYaml, UnaryOperator<SandboxSpec> customize) {
+        SandboxSpec spec = SandboxSpec.of(null, AgentShell.COMMAND)
+                .withPolicyYaml(fill(policyYaml))
+                .withExtraUpstreamCa(caPem);
+        spec = customize.apply(spec.withStateDir(SandboxFixture.IT_STATE.resolve(spec.id())));
+        return SandboxSupervisor.start(spec, options());
+    }
+
+    /** Another sandbox next to the attacked one. */
+    public record Neighbour(SandboxSupervisor supervisor, AgentShell shell) {
+
+        /** Runs {@code script} with {@code sh} as this sandbox's agent. */
+        public AgentShell.Result sh(String script) throws IOException, InterruptedException {
+            return shell.run(script);
         }
     }
 
@@ -119,6 +154,17 @@ public final class AttackSandbox implements AutoCloseable {
                 .withStopGrace(Duration.ofMillis(500));
     }
 
+    private static void stop(SandboxSupervisor supervisor) throws IOException {
+        supervisor.close();
+        Path state = supervisor.stateDir();
+        if (Files.exists(state)) {
+            try (var files = Files.walk(state)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /**
      * {@code yaml} with this run's ports in place of {@code HTTP_PORT} and {@code HTTPS_PORT}, and
      * this instance's upstream network in place of {@code 10.95.0.}.
@@ -137,6 +183,11 @@ public final class AttackSandbox implements AutoCloseable {
     /** Runs {@code script} with {@code sh} as the agent (same process tree, same confinement). */
     public AgentShell.Result sh(String script) throws IOException, InterruptedException {
         return shell.run(script);
+    }
+
+    /** Hands {@code script} to the agent without waiting (it may never end, or end the sandbox). */
+    public void send(String script) throws IOException, InterruptedException {
+        shell.send(script);
     }
 
     /**
@@ -233,15 +284,11 @@ public final class AttackSandbox implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            for (Neighbour neighbour : neighbours) {
+                stop(neighbour.supervisor());
+            }
             if (sandbox != null) {
-                sandbox.close();
-                Path state = sandbox.stateDir();
-                if (Files.exists(state)) {
-                    try (var files = Files.walk(state)) {
-                        files.sorted(java.util.Comparator.reverseOrder())
-                                .forEach(p -> p.toFile().delete());
-                    }
-                }
+                stop(sandbox);
             }
         } finally {
             http.close();

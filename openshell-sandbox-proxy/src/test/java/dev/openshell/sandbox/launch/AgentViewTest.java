@@ -74,7 +74,7 @@ class AgentViewTest {
                         "/sandbox/vendor",
                         "/run/openshell/tls"),
                 List.of("/dev/shm", "/sandbox"),
-                new LaunchSpec.Bind(Path.of(p("real")), Path.of("/run/openshell/tls"), true));
+                LaunchSpec.Bind.readOnly(Path.of(p("real")), Path.of("/run/openshell/tls")));
 
         assertThat(view.options()).isEmpty();
     }
@@ -99,6 +99,16 @@ class AgentViewTest {
 
         assertThat(view.binds()).containsExactly(work, new LaunchSpec.Bind(Path.of(p("data")), Path.of(p("data"))));
         assertThat(view(List.of(p("tools")), List.of(), work).binds()).containsExactly(work);
+    }
+
+    @Test
+    void anIdmappedWorkdirIsIdmappedAtItsSourceToo() {
+        LaunchSpec.Bind work = LaunchSpec.Bind.idmapped(Path.of(p("data")), WORKDIR);
+
+        AgentView view = view(List.of(d.toString()), List.of(), work);
+
+        assertThat(view.binds())
+                .containsExactly(work, LaunchSpec.Bind.idmapped(Path.of(p("data")), Path.of(p("data"))));
     }
 
     @Test

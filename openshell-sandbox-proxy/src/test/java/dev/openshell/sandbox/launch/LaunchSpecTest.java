@@ -36,8 +36,8 @@ class LaunchSpecTest {
                 .withNetns(Path.of("/var/run/netns/sb1"))
                 .withPrivateMounts(List.of(
                         new LaunchSpec.Bind(Path.of("/var/lib/openshell/sb1/work"), WORKDIR),
-                        new LaunchSpec.Bind(
-                                Path.of("/var/lib/openshell/sb1/tls"), Path.of("/run/openshell/tls"), true)));
+                        LaunchSpec.Bind.readOnly(
+                                Path.of("/var/lib/openshell/sb1/tls"), Path.of("/run/openshell/tls"))));
 
         assertThat(spec.command(LAUNCHER, List.of("sh", "-c", "echo hi")))
                 .containsExactly(
@@ -77,6 +77,17 @@ class LaunchSpecTest {
     }
 
     @Test
+    void anIdmappedBindIsItsOwnOption() {
+        LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of()), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of(
+                        LaunchSpec.Bind.idmapped(Path.of("/home/alice/project"), WORKDIR),
+                        new LaunchSpec.Bind(Path.of("/run/x/resolv.conf"), Path.of("/etc/resolv.conf"))));
+
+        assertThat(String.join(" ", spec.command(LAUNCHER, List.of("true"))))
+                .contains("--bind-idmapped /home/alice/project:/sandbox --bind /run/x/resolv.conf:/etc/resolv.conf");
+    }
+
+    @Test
     void execFromWritableIsPassedOn() {
         LaunchSpec spec = spec(new FilesystemPolicy(true, List.of(), List.of("/tmp"), true), Compatibility.BEST_EFFORT)
                 .withPrivateMounts(List.of());
@@ -109,6 +120,34 @@ class LaunchSpecTest {
                 .doesNotContain("--private-mounts", "--bind", "--expose")
                 .contains("--ro", "/usr");
         assertThatThrownBy(() -> agent.joining(1)).hasMessageContaining("not a sandbox init");
+    }
+
+    @Test
+    void cgroupsComeFirstAndSessionsJoinThemWithoutSizingAnything() {
+        LaunchSpec.Limits limits = new LaunchSpec.Limits(
+                List.of(Path.of("/sys/fs/cgroup/memory/openshell/sb1"), Path.of("/sys/fs/cgroup/pids/openshell/sb1")),
+                1 << 20);
+        LaunchSpec agent = spec(new FilesystemPolicy(true, List.of(), List.of()), Compatibility.BEST_EFFORT)
+                .withPrivateMounts(List.of())
+                .withLimits(limits);
+
+        List<String> command = agent.command(LAUNCHER, List.of("true"));
+        List<String> session = agent.joining(4242).command(LAUNCHER, List.of("true"));
+
+        assertThat(command.subList(0, 5))
+                .containsExactly(
+                        "/opt/openshell-launch",
+                        "--cgroup",
+                        "/sys/fs/cgroup/memory/openshell/sb1",
+                        "--cgroup",
+                        "/sys/fs/cgroup/pids/openshell/sb1");
+        assertThat(String.join(" ", command)).contains("--private-mounts --tmp-size 1048576");
+        assertThat(session.subList(0, 5)).isEqualTo(command.subList(0, 5));
+        assertThat(session).doesNotContain("--tmp-size", "--private-mounts");
+        assertThatThrownBy(() -> new LaunchSpec.Limits(List.of(Path.of("relative")), 0))
+                .hasMessageContaining("cgroup must be an absolute path");
+        assertThatThrownBy(() -> new LaunchSpec.Bind(Path.of("/a"), Path.of("/b"), true, true))
+                .hasMessageContaining("an idmapped bind is writable");
     }
 
     @Test

@@ -163,7 +163,7 @@ class LauncherViewIT {
                         List.of())
                 .withPrivateMounts(List.of(
                         new LaunchSpec.Bind(hostWorkdir, agentWorkdir),
-                        new LaunchSpec.Bind(tls, Path.of("/run/openshell/tls"), true)));
+                        LaunchSpec.Bind.readOnly(tls, Path.of("/run/openshell/tls"))));
 
         Launched result = Launched.run(spec.command(
                 List.of("sh", "-c", "cat /run/openshell/tls/bundle.pem; echo x >> /run/openshell/tls/bundle.pem")));

@@ -34,16 +34,7 @@ public final class AgentShell {
     /** Runs {@code script} with {@code sh} inside the sandbox and waits for its exit code. */
     public Result run(String script) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.isDirectory(queue)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the agent never created " + queue);
-            }
-            Thread.sleep(20);
-        }
-        String name = "c" + next.incrementAndGet();
-        Path tmp = queue.resolve(name + ".tmp");
-        Files.writeString(tmp, script + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, queue.resolve(name + ".sh"), StandardCopyOption.ATOMIC_MOVE);
+        String name = send(script);
         Path rc = queue.resolve(name + ".sh.rc");
         while (!Files.exists(rc)) {
             if (System.nanoTime() > deadline) {
@@ -54,5 +45,28 @@ public final class AgentShell {
         return new Result(
                 Integer.parseInt(Files.readString(rc).strip()),
                 Files.readString(queue.resolve(name + ".sh.out"), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Hands {@code script} to the agent without waiting for it (for scripts that never end, or that
+     * end the sandbox); returns the script's name.
+     */
+    public String send(String script) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.isDirectory(queue)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the agent never created " + queue);
+            }
+            Thread.sleep(20);
+        }
+        String name = "c" + next.incrementAndGet();
+        Path tmp = queue.resolve(name + ".tmp");
+        Files.writeString(tmp, script + "\n", StandardCharsets.UTF_8);
+        // The agent deletes the script after running it: through an idmapped workdir it may only
+        // delete files whose owner is mapped, so the script belongs to whoever owns the queue.
+        Files.setAttribute(tmp, "unix:uid", Files.getAttribute(queue, "unix:uid"));
+        Files.setAttribute(tmp, "unix:gid", Files.getAttribute(queue, "unix:gid"));
+        Files.move(tmp, queue.resolve(name + ".sh"), StandardCopyOption.ATOMIC_MOVE);
+        return name;
     }
 }

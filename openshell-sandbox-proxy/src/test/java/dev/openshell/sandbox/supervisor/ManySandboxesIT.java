@@ -44,7 +44,9 @@ class ManySandboxesIT {
         List<String> proxies = sandboxes.stream().map(s -> s.status().proxy()).toList();
         assertThat(proxies).doesNotHaveDuplicates().hasSize(COUNT);
         for (SandboxSupervisor s : sandboxes) {
-            assertThat(s.status().phase()).isEqualTo(SandboxPhase.READY);
+            assertThat(s.status().phase())
+                    .as(String.valueOf(s.status().reason()))
+                    .isEqualTo(SandboxPhase.READY);
             // READY means the agent was launched; its shell may not have started both sleeps yet
             assertThat(awaitProcesses(s.status().netnsInode(), 3)).hasSizeGreaterThanOrEqualTo(3);
         }

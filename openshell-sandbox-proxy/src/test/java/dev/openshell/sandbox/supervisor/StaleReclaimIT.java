@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.SandboxMain;
 import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.cgroup.CgroupHierarchy;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.users.UidAllocator;
+import dev.openshell.sandbox.users.UidClaim;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +56,8 @@ class StaleReclaimIT {
             assertThat(ProcessHandle.of(ready.agentPid()).map(ProcessHandle::isAlive))
                     .contains(true);
             assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).contains("osh-" + id);
+            assertThat(uidClaimsOf(id)).hasSize(1);
+            assertThat(CgroupHierarchy.detect().sandboxIds()).contains(id);
 
             List<String> reclaimed =
                     StaleSandboxes.reclaim(SandboxSpec.SANDBOXES_ROOT, SandboxNetwork.DEFAULT_STATE_DIR);
@@ -63,10 +68,17 @@ class StaleReclaimIT {
             assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).doesNotContain("osh-" + id);
             assertThat(SandboxFixture.run(List.of("nft", "list", "tables"))).doesNotContain("osh_" + id);
             assertThat(stateDir).doesNotExist();
+            assertThat(uidClaimsOf(id)).isEmpty();
+            assertThat(CgroupHierarchy.detect().sandboxIds()).doesNotContain(id);
         } finally {
             supervisor.destroyForcibly();
             Files.deleteIfExists(specFile);
         }
+    }
+
+    private static List<UidClaim> uidClaimsOf(String id) {
+        return new UidAllocator(UidAllocator.DEFAULT_STATE_DIR)
+                .claims().stream().filter(claim -> claim.sandboxId().equals(id)).toList();
     }
 
     private static SandboxStatus awaitReady(Path stateDir) throws InterruptedException {

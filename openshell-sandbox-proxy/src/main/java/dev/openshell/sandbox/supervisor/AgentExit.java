@@ -1,0 +1,33 @@
+package dev.openshell.sandbox.supervisor;
+
+import java.util.concurrent.TimeUnit;
+
+/** The agent's end as the status records it: its exit code, and how it came about. */
+final class AgentExit {
+
+    private AgentExit() {}
+
+    /** Waits for the agent (already signalled), SIGKILL after 10 s; its exit code, 137 if it never ended. */
+    static int await(Process agent) {
+        try {
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+                agent.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return agent.isAlive() ? 137 : agent.exitValue();
+    }
+
+    /** {@code exited}, {@code exited with status 137 (signal 9 if killed)} or {@code stopped by the supervisor}. */
+    static String reason(int code, boolean stopRequested) {
+        if (stopRequested) {
+            return "stopped by the supervisor";
+        }
+        if (code > 128 && code < 128 + 65) {
+            return "exited with status " + code + " (signal " + (code - 128) + " if killed)";
+        }
+        return "exited";
+    }
+}
