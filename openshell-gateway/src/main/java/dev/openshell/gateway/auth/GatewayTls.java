@@ -1,0 +1,73 @@
+package dev.openshell.gateway.auth;
+
+import dev.openshell.bootstrap.pki.CertificateBundle;
+import dev.openshell.bootstrap.pki.GatewayCredentials;
+import dev.openshell.bootstrap.pki.GatewayPki;
+import dev.openshell.gateway.config.GatewayProperties;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Date;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's TLS: makes or reuses its PKI in the TLS directory at start ({@link GatewayPki}),
+ * serves the server certificate, and trusts only its own CA for client certificates. Registered as
+ * the SSL bundle {@code openshell-gateway}, which the HTTPS connector uses (client auth "want": a
+ * caller without a certificate may still present a token).
+ */
+@Component
+public class GatewayTls implements SslBundleRegistrar {
+
+    public static final String BUNDLE = "openshell-gateway";
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayTls.class);
+
+    private final GatewayCredentials credentials;
+    private final Clock clock;
+
+    public GatewayTls(GatewayProperties properties, Clock clock) {
+        this.clock = clock;
+        this.credentials = GatewayPki.ensure(
+                properties.tlsDir(),
+                GatewayPki.Options.defaults()
+                        .withExtraNames(properties.tls().extraNames())
+                        .withRenewWithin(properties.tls().renewWithin()));
+        log.info(
+                "TLS material in {}; client bundle for the CLI in {}",
+                properties.tlsDir(),
+                credentials.clientBundleDir());
+    }
+
+    @Override
+    public void registerBundles(SslBundleRegistry registry) {
+        CertificateBundle server = credentials.server();
+        SslStoreBundle stores = SslStoreBundle.of(
+                server.toKeyStore("gateway"),
+                new String(server.storePassword()),
+                credentials.ca().toTrustStore());
+        registry.registerBundle(BUNDLE, SslBundle.of(stores));
+    }
+
+    public GatewayCredentials credentials() {
+        return credentials;
+    }
+
+    /** Whether {@code cert} was issued by this gateway's CA and is valid now. */
+    public boolean isClientCertificate(X509Certificate cert) {
+        X509Certificate ca = credentials.ca().certificate();
+        try {
+            cert.checkValidity(Date.from(clock.instant()));
+            cert.verify(ca.getPublicKey());
+            return cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+}
