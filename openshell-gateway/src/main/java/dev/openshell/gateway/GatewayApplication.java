@@ -25,6 +25,10 @@ public class GatewayApplication {
             System.exit(2);
             return;
         }
-        SpringApplication.run(GatewayApplication.class, springArgs);
+        SpringApplication app = new SpringApplication(GatewayApplication.class);
+        // The daemon logs to its data directory as well as stdout (tests and embedders do not).
+        app.setDefaultProperties(
+                java.util.Map.of("logging.file.name", "${openshell.gateway.data-dir}/logs/gateway.log"));
+        app.run(springArgs);
     }
 }
