@@ -31,14 +31,14 @@ import org.springframework.stereotype.Component;
  * and exec really runs the command there, so exec returns real output. It applies no isolation at
  * all. Processes live in a static table, so they outlive a gateway context that is closed and
  * started again in the same JVM, like supervisors outlive a gateway process; the state directory
- * says which workloads exist. A pushed policy whose YAML contains {@code # test-driver: reject}
- * is rejected; every other one is loaded a moment later.
+ * says which workloads exist. A pushed policy that names the host {@link #REJECT_HOST} is
+ * rejected; every other one is loaded a moment later.
  */
 @Component
 public class ProcessTestDriver implements ComputeDriver {
 
     public static final String NAME = "test";
-    public static final String REJECT_MARKER = "# test-driver: reject";
+    public static final String REJECT_HOST = "rejected-by-test-driver.example";
 
     private static final Map<String, Process> PROCESSES = new ConcurrentHashMap<>();
     private static final Map<String, Boolean> STOPPING = new ConcurrentHashMap<>();
@@ -219,7 +219,7 @@ public class ProcessTestDriver implements ComputeDriver {
     public void pushPolicy(String sandboxId, long revision, String policyYaml) {
         WorkloadEvents sink = events();
         Thread.ofVirtual().start(() -> {
-            if (policyYaml.contains(REJECT_MARKER)) {
+            if (policyYaml.contains(REJECT_HOST)) {
                 sink.policyFailed(sandboxId, revision, "rejected by the test driver");
             } else {
                 sink.policyLoaded(sandboxId, revision);
