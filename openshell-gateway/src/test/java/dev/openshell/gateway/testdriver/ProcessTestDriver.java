@@ -44,6 +44,11 @@ public class ProcessTestDriver implements ComputeDriver {
     private static final Map<String, Boolean> STOPPING = new ConcurrentHashMap<>();
     private static final Map<Path, WorkloadEvents> SINKS = new ConcurrentHashMap<>();
 
+    static {
+        // Workloads outlive gateways, not the test JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(ProcessTestDriver::killAll));
+    }
+
     private final Path dir;
 
     public ProcessTestDriver(GatewayProperties properties) {
