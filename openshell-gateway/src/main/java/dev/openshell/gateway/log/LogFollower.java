@@ -35,6 +35,8 @@ class LogFollower {
         followers.submit(() -> {
             long after = 0;
             try {
+                // A comment first, so the answer's head reaches the client before any line does.
+                emitter.send(SseEmitter.event().comment("following"));
                 while (true) {
                     List<Map.Entry<Long, LogLine>> rows = logs.page(filter, after, BATCH);
                     for (Map.Entry<Long, LogLine> row : rows) {
