@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Stands in when the configured driver is not part of this build: the gateway still serves its
- * records, and every call that needs compute is a 503 naming the driver.
+ * records; a created sandbox ends in {@code Error} with a reason naming the driver, deletes remove
+ * the record, and every other call that needs compute is a 503 naming the driver.
  */
 final class UnavailableDriver implements ComputeDriver {
 
@@ -38,10 +39,13 @@ final class UnavailableDriver implements ComputeDriver {
         throw unavailable();
     }
 
+    /**
+     * Nothing to remove here: this build made no workloads. A workload an earlier run of another
+     * driver left is removed by that driver's reconciliation, which tears down workloads without a
+     * record; refusing would leave records nobody can delete.
+     */
     @Override
-    public void delete(String sandboxId) {
-        throw unavailable();
-    }
+    public void delete(String sandboxId) {}
 
     @Override
     public List<Workload> workloads() {
