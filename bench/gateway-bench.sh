@@ -14,7 +14,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$JAVA_HOME/bin/java" -jar openshell-gateway/target/openshell-gateway-0.1.0-SNAPSHOT.jar \
     --data-dir "$data" --port "$port" --logging.level.root=WARN >"$data/stdout" 2>&1 &
 gw=$!
-trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
   curl -skf "https://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.5

@@ -46,6 +46,8 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class GatewayRestBench {
 
+    private static final int CONNECTIONS = 32;
+
     private GatewayRestBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -136,6 +138,9 @@ public final class GatewayRestBench {
         int total = rate * seconds;
         long[] latencies = new long[total];
         AtomicLong errors = new AtomicLong();
+        // At most this many requests in flight, as a client's connection pool would allow: without
+        // a bound, a stall makes the JDK client open a TLS connection per waiting request.
+        java.util.concurrent.Semaphore pool = new java.util.concurrent.Semaphore(CONNECTIONS);
         long begin = System.nanoTime() + 100_000_000L;
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < total; i++) {
@@ -147,6 +152,7 @@ public final class GatewayRestBench {
                 int index = i;
                 workers.submit(() -> {
                     try {
+                        pool.acquireUninterruptibly();
                         if ((index & 1) == 0) {
                             gw.sandboxes().get("bench-" + (index % records));
                         } else {
@@ -156,7 +162,11 @@ public final class GatewayRestBench {
                             }
                         }
                     } catch (RuntimeException e) {
-                        errors.incrementAndGet();
+                        if (errors.incrementAndGet() <= 3) {
+                            System.err.println("open loop: " + e);
+                        }
+                    } finally {
+                        pool.release();
                     }
                     latencies[index] = System.nanoTime() - scheduled;
                 });
@@ -166,9 +176,10 @@ public final class GatewayRestBench {
         report(
                 String.format(
                         Locale.ROOT,
-                        "open loop %d req/s for %d s (get + list of 100), %.0f req/s achieved, %d errors",
+                        "open loop %d req/s for %d s (get + list of 100, %d connections), %.0f req/s, %d errors",
                         rate,
                         seconds,
+                        CONNECTIONS,
                         achieved,
                         errors.get()),
                 latencies);

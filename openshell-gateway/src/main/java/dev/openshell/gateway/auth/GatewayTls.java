@@ -29,7 +29,10 @@ public class GatewayTls implements SslBundleRegistrar {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayTls.class);
 
+    private static final int VERIFIED_CAPACITY = 1024;
+
     private final GatewayCredentials credentials;
+    private final java.util.Set<X509Certificate> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
 
     public GatewayTls(GatewayProperties properties, Clock clock) {
@@ -59,13 +62,27 @@ public class GatewayTls implements SslBundleRegistrar {
         return credentials;
     }
 
-    /** Whether {@code cert} was issued by this gateway's CA and is valid now. */
+    /**
+     * Whether {@code cert} was issued by this gateway's CA and is valid now. The signature check
+     * is remembered per certificate (a bounded set), since every request of a connection presents
+     * the same one; validity dates are checked every time.
+     */
     public boolean isClientCertificate(X509Certificate cert) {
         X509Certificate ca = credentials.ca().certificate();
         try {
             cert.checkValidity(Date.from(clock.instant()));
+            if (verified.contains(cert)) {
+                return true;
+            }
             cert.verify(ca.getPublicKey());
-            return cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal());
+            if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                return false;
+            }
+            if (verified.size() >= VERIFIED_CAPACITY) {
+                verified.clear();
+            }
+            verified.add(cert);
+            return true;
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }

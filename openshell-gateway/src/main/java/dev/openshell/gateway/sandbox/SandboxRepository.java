@@ -121,6 +121,15 @@ public class SandboxRepository {
                 .findFirst();
     }
 
+    // Lists are read a thousand rows at a time: the common empty values skip the JSON parser.
+    private static Map<String, String> map(String json) {
+        return json == null || json.equals("{}") ? Map.of() : Json.read(json, MAP);
+    }
+
+    private static List<String> list(String json) {
+        return json == null || json.equals("[]") ? List.of() : Json.read(json, LIST);
+    }
+
     private SandboxRecord map(ResultSet rs, int row) throws SQLException {
         String resources = rs.getString("resources");
         return new SandboxRecord(
@@ -129,11 +138,11 @@ public class SandboxRepository {
                 phase(rs.getString("phase")).orElse(SandboxPhase.ERROR),
                 rs.getString("reason"),
                 Times.nullableInt(rs, "exit_code"),
-                Json.read(rs.getString("labels"), MAP),
+                map(rs.getString("labels")),
                 rs.getString("image"),
-                Json.read(rs.getString("command"), LIST),
+                list(rs.getString("command")),
                 rs.getString("env_sealed"),
-                Json.read(rs.getString("providers"), LIST),
+                list(rs.getString("providers")),
                 resources == null ? null : Json.read(resources, ResourceLimits.class),
                 Times.instant(rs, "created_at"),
                 Times.instant(rs, "ready_at"),
