@@ -1,7 +1,7 @@
 package dev.openshell.gateway.db;
 
 import dev.openshell.gateway.config.DataDir;
-import dev.openshell.gateway.web.Keys;
+import dev.openshell.gateway.config.Keys;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

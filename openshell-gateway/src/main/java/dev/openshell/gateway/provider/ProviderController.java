@@ -56,7 +56,7 @@ class ProviderController {
             @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key,
             HttpServletRequest request) {
         return Preconditions.withEntityTag(idempotent.create(
-                Caller.of(request),
+                Caller.of(request).id(),
                 "providers.create",
                 key,
                 body,

@@ -59,7 +59,7 @@ class SandboxController {
             @RequestHeader(name = ApiHeaders.IDEMPOTENCY_KEY, required = false) String key,
             HttpServletRequest request) {
         return Preconditions.withEntityTag(idempotent.create(
-                Caller.of(request),
+                Caller.of(request).id(),
                 "sandboxes.create",
                 key,
                 body,

@@ -49,7 +49,13 @@ class TokenController {
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
             HttpServletRequest request) {
         return idempotent.create(
-                Caller.of(request), "tokens.create", key, body, ApiTokenCreated.class, () -> tokens.create(body), null);
+                Caller.of(request).id(),
+                "tokens.create",
+                key,
+                body,
+                ApiTokenCreated.class,
+                () -> tokens.create(body),
+                null);
     }
 
     @OperatorOnly

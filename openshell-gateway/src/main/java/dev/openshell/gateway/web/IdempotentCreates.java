@@ -5,7 +5,6 @@ import dev.openshell.api.ApiHeaders;
 import dev.openshell.api.ApiJson;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
-import dev.openshell.gateway.auth.Caller;
 import dev.openshell.gateway.config.GatewayProperties;
 import dev.openshell.gateway.db.Sealer;
 import java.time.Clock;
@@ -57,7 +56,7 @@ public class IdempotentCreates {
      * by {@code location}, if given).
      */
     public <T> ResponseEntity<T> create(
-            Caller caller,
+            String caller,
             String operation,
             String key,
             Object body,
@@ -73,12 +72,12 @@ public class IdempotentCreates {
         String hash = hash(body);
         Instant now = clock.instant();
         db.sql("DELETE FROM idempotency_keys WHERE caller = ? AND operation = ? AND idem_key = ? AND created_at < ?")
-                .params(caller.id(), operation, key, now.minus(retention).toEpochMilli())
+                .params(caller, operation, key, now.minus(retention).toEpochMilli())
                 .update();
         int claimed = db.sql("""
                 INSERT INTO idempotency_keys (caller, operation, idem_key, request_hash, created_at)
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
-                .params(caller.id(), operation, key, hash, now.toEpochMilli())
+                .params(caller, operation, key, hash, now.toEpochMilli())
                 .update();
         if (claimed == 1) {
             return runFirst(caller, operation, key, type, action, location);
@@ -87,7 +86,7 @@ public class IdempotentCreates {
     }
 
     private <T> ResponseEntity<T> runFirst(
-            Caller caller,
+            String caller,
             String operation,
             String key,
             Class<T> type,
@@ -117,13 +116,13 @@ public class IdempotentCreates {
     }
 
     private <T> ResponseEntity<T> replay(
-            Caller caller, String operation, String key, String hash, Class<T> type, Function<T, String> location) {
+            String caller, String operation, String key, String hash, Class<T> type, Function<T, String> location) {
         long deadline = System.nanoTime() + waitForFirst.toNanos();
         while (true) {
             Optional<Claim> claim = db.sql("""
                     SELECT request_hash, status, response FROM idempotency_keys
                     WHERE caller = ? AND operation = ? AND idem_key = ?""")
-                    .params(caller.id(), operation, key)
+                    .params(caller, operation, key)
                     .query((rs, row) -> new Claim(
                             rs.getString("request_hash"),
                             rs.getObject("status") == null ? null : rs.getInt("status"),
@@ -160,17 +159,17 @@ public class IdempotentCreates {
         }
     }
 
-    private void store(Caller caller, String operation, String key, int status, String response) {
+    private void store(String caller, String operation, String key, int status, String response) {
         // Sealed: a token create's answer holds the token's secret.
         db.sql(
                         "UPDATE idempotency_keys SET status = ?, response = ? WHERE caller = ? AND operation = ? AND idem_key = ?")
-                .params(status, sealer.seal(response, PURPOSE), caller.id(), operation, key)
+                .params(status, sealer.seal(response, PURPOSE), caller, operation, key)
                 .update();
     }
 
-    private void release(Caller caller, String operation, String key) {
+    private void release(String caller, String operation, String key) {
         db.sql("DELETE FROM idempotency_keys WHERE caller = ? AND operation = ? AND idem_key = ?")
-                .params(caller.id(), operation, key)
+                .params(caller, operation, key)
                 .update();
     }
 

@@ -2,6 +2,7 @@ package dev.openshell.gateway.web;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.gateway.config.DataDir;
+import dev.openshell.gateway.config.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

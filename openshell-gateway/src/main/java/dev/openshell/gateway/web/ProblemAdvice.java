@@ -190,7 +190,8 @@ public class ProblemAdvice {
                         ErrorCode.INTERNAL, "an unexpected failure (reference " + reference + " in the gateway log)"));
     }
 
-    static ResponseEntity<Problem> respond(HttpServletRequest request, Problem problem) {
+    /** The problem as an answer, with the request path as its instance. */
+    public static ResponseEntity<Problem> respond(HttpServletRequest request, Problem problem) {
         return ResponseEntity.status(problem.status())
                 .contentType(PROBLEM)
                 .body(ProblemResponses.withInstance(request, problem));

@@ -1,8 +1,9 @@
-package dev.openshell.gateway.web;
+package dev.openshell.gateway.system;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
 import dev.openshell.gateway.auth.Unauthenticated;
+import dev.openshell.gateway.web.ProblemAdvice;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;

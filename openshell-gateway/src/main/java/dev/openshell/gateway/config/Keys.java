@@ -1,4 +1,4 @@
-package dev.openshell.gateway.web;
+package dev.openshell.gateway.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
