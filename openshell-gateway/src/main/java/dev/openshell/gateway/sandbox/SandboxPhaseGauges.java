@@ -30,6 +30,10 @@ class SandboxPhaseGauges {
 
     @Scheduled(fixedDelayString = "PT5S", initialDelayString = "PT0S")
     void refresh() {
-        sandboxes.countByPhase().forEach((phase, n) -> counts.get(phase).set(n));
+        try {
+            sandboxes.countByPhase().forEach((phase, n) -> counts.get(phase).set(n));
+        } catch (org.springframework.dao.DataAccessException e) {
+            // The database is down: /readyz says so; the gauges keep their last values.
+        }
     }
 }

@@ -62,8 +62,15 @@ final class PostgresInstance implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
     }
 
+    private boolean closed;
+
+    /** Stops the server and removes its files; a second close does nothing. */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         boolean root = "root".equals(System.getProperty("user.name"));
         run(
                 List.of(
