@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class LogFollower {
 
     private static final int BATCH = 500;
+    private static final long HEARTBEAT_NANOS = 15_000_000_000L;
 
     private final LogStore logs;
     private final JdbcClient db;
@@ -34,6 +35,7 @@ class LogFollower {
         SseEmitter emitter = new SseEmitter(0L);
         followers.submit(() -> {
             long after = 0;
+            long lastSent = System.nanoTime();
             try {
                 // A comment first, so the answer's head reaches the client before any line does.
                 emitter.send(SseEmitter.event().comment("following"));
@@ -51,6 +53,14 @@ class LogFollower {
                     }
                     if (!follow || !sandboxExists(filter.sandboxId())) {
                         break;
+                    }
+                    if (rows.isEmpty() && System.nanoTime() - lastSent > HEARTBEAT_NANOS) {
+                        // A client that went away is only noticed on a write: a quiet log must not
+                        // keep its follower alive forever.
+                        emitter.send(SseEmitter.event().comment("alive"));
+                        lastSent = System.nanoTime();
+                    } else if (!rows.isEmpty()) {
+                        lastSent = System.nanoTime();
                     }
                     logs.awaitLines(1000);
                 }

@@ -118,11 +118,10 @@ public class SandboxService {
             }
             revisions.insert(record.id(), 1, canonical);
         });
-        var spec = specs.build(record);
         ComputeDriver driver = drivers.active();
         background.submit(() -> {
             try {
-                driver.create(spec);
+                driver.create(specs.build(record));
             } catch (RuntimeException e) {
                 log.warn("sandbox {}: create failed: {}", record.name(), e.getMessage());
                 transitions.moveTo(record.id(), SandboxPhase.ERROR, "create failed: " + reason(e));
@@ -237,11 +236,10 @@ public class SandboxService {
                 .update(withVersion(s.withPhase(SandboxPhase.STARTING, null).withExitCode(null), version))
                 .orElseThrow(() -> Preconditions.conflict("sandbox " + name));
         transitions.wake();
-        var spec = specs.build(starting);
         ComputeDriver driver = drivers.active();
         background.submit(() -> {
             try {
-                driver.start(spec);
+                driver.start(specs.build(starting));
             } catch (RuntimeException e) {
                 transitions.moveTo(s.id(), SandboxPhase.ERROR, "start failed: " + reason(e));
             }

@@ -107,6 +107,28 @@ class GatewayTlsIT {
     }
 
     @Test
+    void requestsTheContainerRefusesAreProblemsWithoutServerDetails() throws Exception {
+        try (var http = java.net.http.HttpClient.newBuilder()
+                .sslContext(gw.clientCertificate().sslContext(gw.ca()))
+                .build()) {
+            for (var request : List.of(
+                    java.net.http.HttpRequest.newBuilder(gw.url().resolve("/api/v1/sandboxes/a%2Fb"))
+                            .build(),
+                    java.net.http.HttpRequest.newBuilder(gw.url().resolve("/api/v1/sandboxes/a%00b"))
+                            .build(),
+                    java.net.http.HttpRequest.newBuilder(gw.url().resolve("/api/v1/sandboxes"))
+                            .header("X-Big", "a".repeat(20_000))
+                            .build())) {
+                var answer = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(request.uri().toString()).isBetween(400, 499);
+                assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+                        .startsWith("application/problem+json");
+                assertThat(answer.body()).contains("\"code\":").doesNotContainIgnoringCase("tomcat");
+            }
+        }
+    }
+
+    @Test
     void tokensCarryScopesAndCanBeRevoked() {
         ApiTokenCreated reader;
         try (GatewayClient op = gw.operator()) {
