@@ -157,7 +157,8 @@ public class SandboxService {
     public Page<Sandbox> list(LabelSelector selector, String afterName, int size, Function<String, String> nextToken) {
         List<Sandbox> items = new ArrayList<>();
         String after = afterName;
-        int batch = Math.max(size + 1, 200);
+        // Without a selector every row matches: read exactly one more than the page.
+        int batch = selector.requirements().isEmpty() ? size + 1 : Math.max(size + 1, 200);
         while (items.size() <= size) {
             List<SandboxRecord> rows = sandboxes.page(after, batch);
             for (SandboxRecord row : rows) {
