@@ -20,5 +20,5 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 "$JAVA_HOME/bin/java" -cp openshell-bench/target/benchmarks.jar dev.openshell.bench.gateway.GatewayRestBench \
-    "https://localhost:$port" "$data/tls/client" "$records" "$rate" "$seconds"
-echo "gateway RSS: $(ps -o rss= -p $gw) KiB"
+    "https://localhost:$port" "$data/tls/client" "$records" "$rate" "$seconds" "$gw"
+echo "gateway RSS: $(ps -o rss= -p $gw) KiB; load average: $(cut -d' ' -f1-3 /proc/loadavg)"

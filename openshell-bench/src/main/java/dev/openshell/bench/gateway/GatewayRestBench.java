@@ -56,6 +56,7 @@ public final class GatewayRestBench {
         int records = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
+        long gatewayPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         try (GatewayClient gw = GatewayClient.builder(url)
                 .sslContext(sslContext(bundle))
                 .requestTimeout(Duration.ofSeconds(30))
@@ -72,7 +73,14 @@ public final class GatewayRestBench {
                     "list, all records through default pages (one stream)",
                     time(50, () -> gw.sandboxes().list(null).count()));
             report("get", time(2000, () -> gw.sandboxes().get("bench-" + (int) (Math.random() * records))));
+            long cpuBefore = cpuMillis(gatewayPid);
             openLoop(gw, records, rate, seconds);
+            if (gatewayPid > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "gateway CPU during the open loop: %.2f ms per request%n",
+                        (cpuMillis(gatewayPid) - cpuBefore) / (double) (rate * seconds));
+            }
         }
     }
 
@@ -120,6 +128,16 @@ public final class GatewayRestBench {
             gw.page("/api/v1/sandboxes", Map.of("page_size", "1000"), null, Sandbox.class);
             gw.sandboxes().get("bench-0");
         }
+    }
+
+    /** User + system CPU time of process {@code pid} in milliseconds, from /proc (clock ticks of 10 ms). */
+    private static long cpuMillis(long pid) throws IOException {
+        if (pid <= 0) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     private static long[] time(int n, Runnable call) {
