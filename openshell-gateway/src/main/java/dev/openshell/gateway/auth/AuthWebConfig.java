@@ -15,6 +15,6 @@ class AuthWebConfig implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(authorization);
+        registry.addInterceptor(authorization).order(0);
     }
 }
