@@ -30,6 +30,7 @@ public class GatewayTls implements SslBundleRegistrar {
     private static final Logger log = LoggerFactory.getLogger(GatewayTls.class);
 
     private static final int VERIFIED_CAPACITY = 1024;
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
 
     private final GatewayCredentials credentials;
     private final java.util.Set<X509Certificate> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -76,6 +77,11 @@ public class GatewayTls implements SslBundleRegistrar {
             }
             cert.verify(ca.getPublicKey());
             if (!cert.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                return false;
+            }
+            // The same CA signs the server's certificate: only one made for clients is a client.
+            var purposes = cert.getExtendedKeyUsage();
+            if (purposes == null || !purposes.contains(CLIENT_AUTH)) {
                 return false;
             }
             if (verified.size() >= VERIFIED_CAPACITY) {

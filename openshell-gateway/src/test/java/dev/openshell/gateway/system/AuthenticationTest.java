@@ -83,6 +83,18 @@ class AuthenticationTest extends ApiTestSupport {
     }
 
     @Test
+    void theServersOwnCertificateIsNotAClientCertificate() throws Exception {
+        var server = tls.credentials().server().certificate();
+        mvc.perform(get("/api/v1/sandboxes").with(request -> {
+                    request.setAttribute(
+                            "jakarta.servlet.request.X509Certificate",
+                            new java.security.cert.X509Certificate[] {server});
+                    return request;
+                }))
+                .andExpect(status().isUnauthorized());
+    }
+
+    @Test
     void scopesLimitWhatATokenMayDo() throws Exception {
         String reader = token(Scope.SANDBOX_READ);
         mvc.perform(get("/api/v1/sandboxes").with(bearer(reader))).andExpect(status().isOk());
