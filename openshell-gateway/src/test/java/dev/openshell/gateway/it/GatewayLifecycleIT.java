@@ -135,17 +135,22 @@ class GatewayLifecycleIT {
                 }
             });
             op.post(
-                    "/api/v1/sandboxes/follow/supervisor/logs",
+                    dev.openshell.api.ApiPaths.supervisorLogs("follow"),
                     List.of(new LogLine(null, LogLine.Source.AGENT, LogLine.Stream.STDOUT, "first")),
                     Void.class,
                     RequestOptions.NONE);
             Thread.sleep(300);
             op.post(
-                    "/api/v1/sandboxes/follow/supervisor/logs",
+                    dev.openshell.api.ApiPaths.supervisorLogs("follow"),
                     List.of(new LogLine(null, LogLine.Source.AGENT, LogLine.Stream.STDOUT, "second")),
                     Void.class,
                     RequestOptions.NONE);
             assertThat(seen.get(15, TimeUnit.SECONDS)).contains("\"text\":\"second\"");
+            assertThat(op.sandboxes()
+                            .logs("follow", Duration.ofMinutes(5))
+                            .map(LogLine::text)
+                            .toList())
+                    .containsExactly("first", "second");
             op.sandboxes().delete("follow");
             http.close();
         }

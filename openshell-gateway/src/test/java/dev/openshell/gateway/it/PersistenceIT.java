@@ -166,7 +166,7 @@ class PersistenceIT {
             }
             try (GatewayClient sup = gw.withToken(supervisorToken)) {
                 sup.post(
-                        "/api/v1/sandboxes/kept/supervisor/policy-acks",
+                        dev.openshell.api.ApiPaths.supervisorPolicyAcks("kept"),
                         PolicyAck.loaded(2),
                         Void.class,
                         RequestOptions.NONE);
