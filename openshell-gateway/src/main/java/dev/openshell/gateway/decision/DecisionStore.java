@@ -48,7 +48,26 @@ public class DecisionStore {
     }
 
     public void append(String sandboxId, List<DecisionRecord> records) {
-        for (DecisionRecord r : records) {
+        for (DecisionRecord given : records) {
+            // The supervisor's word for which sandbox it is does not count: the path's sandbox does.
+            DecisionRecord r = new DecisionRecord(
+                    given.time(),
+                    sandboxId,
+                    given.binary(),
+                    given.pid(),
+                    given.ancestors(),
+                    given.host(),
+                    given.port(),
+                    given.method(),
+                    given.path(),
+                    given.verdict(),
+                    given.layer(),
+                    given.policy(),
+                    given.rule(),
+                    given.reason(),
+                    given.policyRevision(),
+                    given.latencyUs(),
+                    given.mode());
             Instant at = r.time() != null ? r.time() : clock.instant();
             Verdict verdict = r.verdict() != null ? r.verdict() : Verdict.DENY;
             db.sql("""
