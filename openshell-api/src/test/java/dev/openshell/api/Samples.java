@@ -110,7 +110,7 @@ public final class Samples {
 
     public static final InferenceCost COST = new InferenceCost(new BigDecimal("2.50"), new BigDecimal("10"));
     public static final InferenceRoute ROUTE =
-            new InferenceRoute("default", "openai", "gpt-4o-mini", Duration.ofSeconds(90), Privacy.ANY, COST);
+            new InferenceRoute("default", "openai", "gpt-4o-mini", Duration.ofSeconds(90), Privacy.ANY, COST, "3");
 
     public static final DecisionRecord DECISION = new DecisionRecord(
             CREATED,

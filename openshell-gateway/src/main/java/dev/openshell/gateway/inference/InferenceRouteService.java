@@ -19,8 +19,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class InferenceRouteService {
 
-    /** A stored route and its version. */
-    public record Versioned(InferenceRoute route, String resourceVersion) {}
+    /** A stored route and its version (also in the route's {@code resource_version}). */
+    public record Versioned(InferenceRoute route, String resourceVersion) {
+        public Versioned {
+            route = route.withResourceVersion(resourceVersion);
+        }
+    }
 
     private final JdbcClient db;
     private final ProviderService providers;
@@ -37,9 +41,11 @@ public class InferenceRouteService {
     }
 
     public Page<InferenceRoute> list(String after, int size, Function<String, String> nextToken) {
-        List<InferenceRoute> rows = db.sql("SELECT route FROM inference_routes WHERE name > ? ORDER BY name LIMIT ?")
+        List<InferenceRoute> rows = db.sql(
+                        "SELECT route, resource_version FROM inference_routes WHERE name > ? ORDER BY name LIMIT ?")
                 .params(after == null ? "" : after, size + 1)
-                .query((rs, row) -> Json.read(rs.getString("route"), InferenceRoute.class))
+                .query((rs, row) -> Json.read(rs.getString("route"), InferenceRoute.class)
+                        .withResourceVersion(Long.toString(rs.getLong("resource_version"))))
                 .list();
         boolean more = rows.size() > size;
         List<InferenceRoute> page = more ? rows.subList(0, size) : rows;
@@ -47,8 +53,9 @@ public class InferenceRouteService {
     }
 
     /** Creates or replaces the route {@code name}; {@code If-Match} applies to a replace. */
-    public Versioned put(String name, InferenceRoute route, String ifMatch) {
-        route.validate();
+    public Versioned put(String name, InferenceRoute given, String ifMatch) {
+        given.validate();
+        InferenceRoute route = given.withResourceVersion(null); // the stored form: the version lives in its column
         if (!name.equals(route.name())) {
             throw ApiException.invalid("name", "'" + route.name() + "' differs from the path's " + name);
         }

@@ -34,6 +34,7 @@ class InferenceRouteApiTest extends ApiTestSupport {
                         .content(route))
                 .andExpect(status().isOk())
                 .andExpect(header().string("ETag", "\"1\""))
+                .andExpect(jsonPath("$.resource_version").value("1"))
                 .andExpect(jsonPath("$.timeout").value("30s"));
         mvc.perform(get("/api/v1/inference/routes/default").with(operator()))
                 .andExpect(status().isOk())
@@ -52,7 +53,8 @@ class InferenceRouteApiTest extends ApiTestSupport {
                         .content(route.replace("llama-3", "llama-4")))
                 .andExpect(header().string("ETag", "\"2\""));
         mvc.perform(get("/api/v1/inference/routes").with(operator()))
-                .andExpect(jsonPath("$.items[0].model").value("llama-4"));
+                .andExpect(jsonPath("$.items[0].model").value("llama-4"))
+                .andExpect(jsonPath("$.items[0].resource_version").value("2"));
         mvc.perform(put("/api/v1/inference/routes/other")
                         .with(operator())
                         .contentType(MediaType.APPLICATION_JSON)
