@@ -193,6 +193,11 @@ class SupervisorApiTest extends ApiTestSupport {
                         .with(bearer(reader)))
                 .andExpect(jsonPath("$.items.length()").value(1))
                 .andExpect(jsonPath("$.items[0].text").value("line 4"));
+        // Without an Accept header (curl's */*), a page of JSON, not an event stream.
+        mvc.perform(get("/api/v1/sandboxes/" + mine.name() + "/logs").with(bearer(reader)))
+                .andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
         mvc.perform(get("/api/v1/sandboxes/" + mine.name() + "/logs?source=kernel")
                         .accept(MediaType.APPLICATION_JSON)
                         .with(bearer(reader)))
