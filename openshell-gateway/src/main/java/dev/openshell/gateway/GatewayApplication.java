@@ -17,11 +17,17 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(CommandLineFlags.USAGE);
+            return;
+        }
         String[] springArgs;
         try {
             springArgs = CommandLineFlags.translate(args);
+            CommandLineFlags.requireDataDir(springArgs, System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("openshell-gateway: " + e.getMessage());
+            System.err.println("See 'java -jar openshell-gateway.jar --help'.");
             System.exit(2);
             return;
         }

@@ -19,7 +19,28 @@ public final class CommandLineFlags {
             "--db-url", "openshell.gateway.db-url",
             "--driver", "openshell.gateway.driver");
 
+    /** What {@code --help} prints. */
+    public static final String USAGE = """
+            Usage: java -jar openshell-gateway.jar --data-dir D [--port P] [--bind A] [--db-url U] [--driver N]
+              --data-dir D   database, keys, TLS material and logs (env OPENSHELL_GATEWAY_DATA_DIR); required
+              --port P       HTTPS port, default 8443 (env OPENSHELL_GATEWAY_PORT)
+              --bind A       listen address, default 127.0.0.1 (env OPENSHELL_GATEWAY_BIND)
+              --db-url U     jdbc:postgresql://... ; default SQLite in the data dir (env OPENSHELL_GATEWAY_DB_URL)
+              --driver N     compute driver, default local (env OPENSHELL_GATEWAY_DRIVER)
+            Any other setting: --openshell.gateway.<name>=<value> (see the gateway README).
+            """;
+
     private CommandLineFlags() {}
+
+    /** Fails with one line unless the data directory is given as a flag, a property or in the environment. */
+    public static void requireDataDir(String[] springArgs, java.util.Map<String, String> env) {
+        boolean given = java.util.Arrays.stream(springArgs).anyMatch(a -> a.startsWith("--openshell.gateway.data-dir="))
+                || env.containsKey("OPENSHELL_GATEWAY_DATA_DIR")
+                || System.getProperty("openshell.gateway.data-dir") != null;
+        if (!given) {
+            throw new IllegalArgumentException("--data-dir is required (or OPENSHELL_GATEWAY_DATA_DIR)");
+        }
+    }
 
     public static String[] translate(String[] args) {
         List<String> out = new ArrayList<>();

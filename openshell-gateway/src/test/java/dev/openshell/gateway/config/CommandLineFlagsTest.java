@@ -43,4 +43,13 @@ class CommandLineFlagsTest {
         assertThatThrownBy(() -> CommandLineFlags.translate(new String[] {"--port"}))
                 .hasMessage("--port needs a value");
     }
+
+    @Test
+    void theDataDirectoryIsRequiredFromSomewhere() {
+        assertThatThrownBy(() -> CommandLineFlags.requireDataDir(
+                        new String[] {"--openshell.gateway.port=1"}, java.util.Map.of()))
+                .hasMessage("--data-dir is required (or OPENSHELL_GATEWAY_DATA_DIR)");
+        CommandLineFlags.requireDataDir(new String[] {"--openshell.gateway.data-dir=/d"}, java.util.Map.of());
+        CommandLineFlags.requireDataDir(new String[0], java.util.Map.of("OPENSHELL_GATEWAY_DATA_DIR", "/d"));
+    }
 }
