@@ -42,7 +42,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (OPEN.contains(request.getRequestURI())) {
+        // Decisions use the path as the container resolved it (decoded, dot segments removed),
+        // the same path the handler is chosen by, never the raw request URI.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (OPEN.contains(path) && OPEN.contains(request.getRequestURI())) {
             chain.doFilter(request, response);
             return;
         }
@@ -71,7 +74,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                     "authentication required: present the gateway's client certificate or a valid API token");
             return;
         }
-        if (caller.kind() == Caller.Kind.SUPERVISOR && !request.getRequestURI().startsWith(ApiPaths.SANDBOXES + "/")) {
+        if (caller.kind() == Caller.Kind.SUPERVISOR && !path.startsWith(ApiPaths.SANDBOXES + "/")) {
             refuse(request, response, ErrorCode.FORBIDDEN, "a supervisor token may only call its sandbox's endpoints");
             return;
         }

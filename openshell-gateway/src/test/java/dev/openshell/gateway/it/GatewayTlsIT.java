@@ -10,6 +10,7 @@ import dev.openshell.api.auth.ApiTokenCreated;
 import dev.openshell.api.auth.Scope;
 import dev.openshell.api.client.GatewayClient;
 import dev.openshell.api.client.RequestOptions;
+import dev.openshell.api.sandbox.Sandbox;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.bootstrap.pki.CertificateBuilder;
 import dev.openshell.bootstrap.pki.CertificateBundle;
@@ -124,6 +125,46 @@ class GatewayTlsIT {
                 assertThat(answer.headers().firstValue("Content-Type").orElse(""))
                         .startsWith("application/problem+json");
                 assertThat(answer.body()).contains("\"code\":").doesNotContainIgnoringCase("tomcat");
+            }
+        }
+    }
+
+    @Test
+    void aSupervisorTokenCannotClimbOutOfItsSandboxWithDotSegments() throws Exception {
+        String supervisor;
+        try (GatewayClient op = gw.operator()) {
+            Sandbox s = op.sandboxes()
+                    .create(
+                            new SandboxCreateRequest(
+                                    "climber", List.of("sleep", "60"), null, null, null, null, null, null, true),
+                            RequestOptions.NONE);
+            supervisor = java.nio.file.Files.readString(
+                    gw.dataDir().resolve("test-driver").resolve(s.id()).resolve("token"));
+        }
+        try {
+            for (String path : List.of(
+                    "/api/v1/sandboxes/climber/../../../../metrics",
+                    "/api/v1/sandboxes/climber/%2e%2e/%2e%2e/%2e%2e/%2e%2e/metrics",
+                    "/api/v1/sandboxes/../tokens",
+                    "/api/v1/sandboxes/climber/supervisor/../../../../../openapi.json",
+                    "/api/v1/sandboxes/;x=y/../../../metrics")) {
+                try (Socket raw = gw.trustOnly().getSocketFactory().createSocket("localhost", gw.port())) {
+                    raw.setSoTimeout(10_000);
+                    raw.getOutputStream()
+                            .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                                            + supervisor + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertThat(answer.lines().findFirst().orElse("")).as(path).matches("HTTP/1.1 (400|401|403|404) .*");
+                    assertThat(answer)
+                            .as(path)
+                            .doesNotContain("openshell_sandboxes")
+                            .doesNotContain("\"openapi\"");
+                }
+            }
+        } finally {
+            try (GatewayClient op = gw.operator()) {
+                op.sandboxes().delete("climber");
             }
         }
     }
