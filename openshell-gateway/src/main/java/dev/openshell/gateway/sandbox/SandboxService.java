@@ -121,7 +121,10 @@ public class SandboxService {
         ComputeDriver driver = drivers.active();
         background.submit(() -> {
             try {
-                driver.create(specs.build(record));
+                if (stillWanted(record.id())) {
+                    driver.create(specs.build(record));
+                    removeIfDeletedMeanwhile(driver, record.id());
+                }
             } catch (RuntimeException e) {
                 log.warn("sandbox {}: create failed: {}", record.name(), e.getMessage());
                 transitions.moveTo(record.id(), SandboxPhase.ERROR, "create failed: " + reason(e));
@@ -240,7 +243,10 @@ public class SandboxService {
         ComputeDriver driver = drivers.active();
         background.submit(() -> {
             try {
-                driver.start(specs.build(starting));
+                if (stillWanted(starting.id())) {
+                    driver.start(specs.build(starting));
+                    removeIfDeletedMeanwhile(driver, starting.id());
+                }
             } catch (RuntimeException e) {
                 transitions.moveTo(s.id(), SandboxPhase.ERROR, "start failed: " + reason(e));
             }
@@ -271,6 +277,22 @@ public class SandboxService {
         }
         forget(s);
         return DeleteResult.deleted(name);
+    }
+
+    /** Whether the sandbox still exists and is not being deleted (a delete may overtake a queued create). */
+    private boolean stillWanted(String id) {
+        return sandboxes
+                .byId(id)
+                .filter(s -> s.phase() != SandboxPhase.DELETING)
+                .isPresent();
+    }
+
+    /** A delete that ran while the driver was creating found nothing to remove: remove it now. */
+    private void removeIfDeletedMeanwhile(ComputeDriver driver, String id) {
+        if (!stillWanted(id)) {
+            driver.delete(id);
+            tokens.deleteSupervisorTokens(id);
+        }
     }
 
     /** Removes the records of a sandbox whose workload is gone. */

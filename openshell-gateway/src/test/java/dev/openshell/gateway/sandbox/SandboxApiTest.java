@@ -82,6 +82,26 @@ class SandboxApiTest extends ApiTestSupport {
     }
 
     @Test
+    void aDeleteRightAfterCreateLeavesNoWorkloadBehind() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            String name = unique("quick");
+            Sandbox s = read(
+                    create("{\"name\":\"" + name + "\",\"command\":[\"sleep\",\"60\"]}")
+                            .andReturn(),
+                    Sandbox.class);
+            mvc.perform(delete("/api/v1/sandboxes/" + name).with(operator()))
+                    .andExpect(jsonPath("$.result").value("deleted"));
+            await(
+                    Duration.ofSeconds(5),
+                    () -> assertThat(Files.exists(driver.workspace(s.id()).getParent()))
+                            .as("workload of " + name)
+                            .isFalse());
+            Thread.sleep(200); // a queued create that ran late would have made it again by now
+            assertThat(Files.exists(driver.workspace(s.id()).getParent())).isFalse();
+        }
+    }
+
+    @Test
     void aNameIsGeneratedWhenNoneIsGiven() throws Exception {
         var result = create("{\"command\":[\"sleep\",\"30\"]}")
                 .andExpect(status().isCreated())
