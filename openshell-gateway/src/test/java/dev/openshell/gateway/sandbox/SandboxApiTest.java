@@ -314,7 +314,7 @@ class SandboxApiTest extends ApiTestSupport {
                         .header("Idempotency-Key", key)
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"name\":\"" + name + "-x\"}"))
-                .andExpect(status().isUnprocessableEntity())
+                .andExpect(status().is(422))
                 .andExpect(jsonPath("$.code").value("idempotency_key_reused"));
         mvc.perform(post("/api/v1/sandboxes")
                         .with(operator())
