@@ -11,7 +11,7 @@ records=${1:-1000} rate=${2:-500} seconds=${3:-30}
 ./mvnw -B -q -pl openshell-gateway,openshell-bench -am package -DskipTests
 data=$(mktemp -d /tmp/openshell-gateway-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$JAVA_HOME/bin/java" -jar openshell-gateway/target/openshell-gateway-0.1.0-SNAPSHOT.jar \
+"$JAVA_HOME/bin/java" ${GATEWAY_JAVA_OPTS:-} -jar openshell-gateway/target/openshell-gateway-0.1.0-SNAPSHOT.jar \
     --data-dir "$data" --port "$port" --logging.level.root=WARN >"$data/stdout" 2>&1 &
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; rm -rf "$data"' EXIT
