@@ -56,6 +56,21 @@ public final class ApiPaths {
         return policyRevisions(name) + "/" + number;
     }
 
+    /** Where a sandbox's supervisor sends batches of log lines (its own sandbox only). */
+    public static String supervisorLogs(String name) {
+        return sandbox(name) + "/supervisor/logs";
+    }
+
+    /** Where a sandbox's supervisor sends batches of decision records. */
+    public static String supervisorDecisions(String name) {
+        return sandbox(name) + "/supervisor/decisions";
+    }
+
+    /** Where a sandbox's supervisor acks a policy revision ({@link dev.openshell.api.policy.PolicyAck}). */
+    public static String supervisorPolicyAcks(String name) {
+        return sandbox(name) + "/supervisor/policy-acks";
+    }
+
     public static String provider(String name) {
         return PROVIDERS + "/" + segment(name);
     }

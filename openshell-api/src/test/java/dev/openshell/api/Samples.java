@@ -14,6 +14,7 @@ import dev.openshell.api.inference.InferenceRoute;
 import dev.openshell.api.inference.Privacy;
 import dev.openshell.api.policy.EndpointAccess;
 import dev.openshell.api.policy.EndpointProtocol;
+import dev.openshell.api.policy.PolicyAck;
 import dev.openshell.api.policy.PolicyOperation;
 import dev.openshell.api.policy.PolicyRevision;
 import dev.openshell.api.policy.PolicySetRequest;
@@ -79,6 +80,7 @@ public final class Samples {
     public static final PolicyRevision REVISION = new PolicyRevision(
             2, RevisionStatus.FAILED, "line 3: unknown key", "sha256:ab12", CREATED, READY, "version: 1\n");
     public static final PolicySetRequest POLICY_SET = new PolicySetRequest("version: 1\n");
+    public static final PolicyAck POLICY_ACK = PolicyAck.failed(3, "network_policies.gh: unknown key 'hots'");
     public static final PolicyOperation.AddEndpoint ADD_ENDPOINT = new PolicyOperation.AddEndpoint(
             "github", "api.github.com", 443, EndpointAccess.READ_ONLY, EndpointProtocol.REST, List.of("/usr/bin/gh"));
     public static final PolicyOperation.RemoveEndpoint REMOVE_ENDPOINT =
@@ -108,7 +110,7 @@ public final class Samples {
 
     public static final InferenceCost COST = new InferenceCost(new BigDecimal("2.50"), new BigDecimal("10"));
     public static final InferenceRoute ROUTE =
-            new InferenceRoute("default", "openai", "gpt-4o-mini", Duration.ofSeconds(90), Privacy.ANY, COST);
+            new InferenceRoute("default", "openai", "gpt-4o-mini", Duration.ofSeconds(90), Privacy.ANY, COST, "3");
 
     public static final DecisionRecord DECISION = new DecisionRecord(
             CREATED,
@@ -163,6 +165,7 @@ public final class Samples {
                 LOG_LINE,
                 REVISION,
                 POLICY_SET,
+                POLICY_ACK,
                 ADD_ENDPOINT,
                 REMOVE_ENDPOINT,
                 ADD_ALLOW,

@@ -21,6 +21,8 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * @param model the model name the router writes into each request
  * @param timeout how long one upstream call may take; absent: the router's default
  * @param privacy absent: {@link Privacy#ANY}
+ * @param resourceVersion set by the gateway in answers; ignored in a request (send {@code
+ *     If-Match} to make a write conditional)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,10 +35,22 @@ public record InferenceRoute(
         Duration timeout,
 
         Privacy privacy,
-        InferenceCost cost) {
+        InferenceCost cost,
+        String resourceVersion) {
 
     public static final int MAX_MODEL_LENGTH = 256;
     private static final BigDecimal MAX_PRICE = new BigDecimal("1000000");
+
+    /** A route as a request carries it (no version). */
+    public InferenceRoute(
+            String name, String provider, String model, Duration timeout, Privacy privacy, InferenceCost cost) {
+        this(name, provider, model, timeout, privacy, cost, null);
+    }
+
+    /** The same route at {@code version}. */
+    public InferenceRoute withResourceVersion(String version) {
+        return new InferenceRoute(name, provider, model, timeout, privacy, cost, version);
+    }
 
     /** Throws a {@code validation_failed} problem listing every invalid field. */
     public void validate() {
