@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -262,10 +263,20 @@ class DenyRuleSpellingAttackIT {
         assertThat(r.output())
                 .contains("\"error\":\"ambiguous_path\"", "GET /v1/%2e%2e/x is refused: dot-segment in path")
                 .contains("\"error\":\"policy_denied\"", "the path reads as /v1/admin/users");
+        // the decision log is written in batches: wait for the second request's record
+        AttackSandbox.await(() -> decisionsContain("\"path\":\"/V1/admin;x=1//users\""), Duration.ofSeconds(5));
         String decisions = attack.decisions();
         assertThat(decisions)
                 .contains("\"rule\":\"limit:ambiguous_path\"", "\"path\":\"/v1/%2e%2e/x\"")
                 .contains("\"rule\":\"deny_rules[0]\"", "\"path\":\"/V1/admin;x=1//users\"");
+    }
+
+    private static boolean decisionsContain(String text) {
+        try {
+            return attack.decisions().contains(text);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     // ---- clients ------------------------------------------------------------------------------
