@@ -192,35 +192,24 @@ public final class SandboxLog implements AutoCloseable {
      * so, every entry appended later (following a rotation). Returns at the end otherwise.
      */
     public static void follow(Path file, Consumer<Entry> sink, BooleanSupplier keepFollowing) throws IOException {
-        long position = 0;
+        Path rotated = file.resolveSibling(file.getFileName() + ".1");
         ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        Object followed = null; // the identity of the file being read (its size alone cannot tell a rotation)
+        long position = 0;
         while (true) {
-            long length;
-            try {
-                length = Files.size(file);
-            } catch (NoSuchFileException e) {
-                length = -1;
-            }
-            if (length >= 0 && length < position) {
-                position = 0; // rotated: the new file starts over
-                partial.reset();
-            }
-            if (length > position) {
-                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-                    raf.seek(position);
-                    byte[] chunk = new byte[(int) Math.min(length - position, 1 << 20)];
-                    raf.readFully(chunk);
-                    position += chunk.length;
-                    for (byte b : chunk) {
-                        if (b == '\n') {
-                            Entry.parse(partial.toString(StandardCharsets.UTF_8))
-                                    .ifPresent(sink);
-                            partial.reset();
-                        } else {
-                            partial.write(b);
-                        }
-                    }
+            Object current = fileKey(file);
+            if (followed != null && !followed.equals(current)) {
+                // Rotated: what was appended before the rotation is in .1 now, then the new file starts over.
+                if (followed.equals(fileKey(rotated))) {
+                    readFrom(rotated, position, partial, sink);
                 }
+                partial.reset();
+                position = 0;
+            }
+            followed = current;
+            long length = current == null ? -1 : sizeOrMissing(file);
+            if (length > position) {
+                position = readFrom(file, position, partial, sink);
                 continue;
             }
             if (!keepFollowing.getAsBoolean()) {
@@ -232,6 +221,48 @@ public final class SandboxLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Passes the complete lines of {@code file} from {@code position} on; returns where it stopped. */
+    private static long readFrom(Path file, long position, ByteArrayOutputStream partial, Consumer<Entry> sink)
+            throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            long length = raf.length();
+            if (length <= position) {
+                return position;
+            }
+            raf.seek(position);
+            byte[] chunk = new byte[(int) Math.min(length - position, 1 << 20)];
+            raf.readFully(chunk);
+            for (byte b : chunk) {
+                if (b == '\n') {
+                    Entry.parse(partial.toString(StandardCharsets.UTF_8)).ifPresent(sink);
+                    partial.reset();
+                } else {
+                    partial.write(b);
+                }
+            }
+            return position + chunk.length;
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return position;
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static long sizeOrMissing(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
         }
     }
 }
