@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,7 +54,20 @@ static void block_signals(void) {
     if (sigprocmask(SIG_BLOCK, &waited, NULL) < 0) fail("sigprocmask: %s", strerror(errno));
 }
 
+/* The agent starts as after a fresh login, whatever the caller ignored or blocked: a launcher
+   started in the background (where shells ignore SIGINT and SIGQUIT) or under nohup would otherwise
+   hand the agent ignored signals it cannot even trap. The kernel's call, not libc's: libc refuses
+   the two real-time signals it keeps for itself, and a caller may have ignored those too. */
 void restore_signals(void) {
+    struct {
+        void (*handler)(int);
+        unsigned long flags;
+        void (*restorer)(void);
+        unsigned long mask;
+    } default_action = {SIG_DFL, 0, NULL, 0};
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) syscall(SYS_rt_sigaction, sig, &default_action, NULL, sizeof default_action.mask);
+    }
     sigset_t none;
     sigemptyset(&none);
     if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) fail("sigprocmask: %s", strerror(errno));

@@ -463,7 +463,7 @@ int main(int argc, char **argv) {
     verify_unprivileged();
     keep_lifeline();
     if (new_pid_namespace) fork_init();
-    if (new_pid_namespace || o.join.pid) restore_signals();
+    restore_signals();
     /* Descriptors the supervisor leaked by mistake must not reach the agent. */
     syscall(__NR_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     int err = exec_program(o.program);

@@ -92,6 +92,20 @@ class LauncherPidNamespaceIT {
     }
 
     @Test
+    void signalsTheCallerIgnoredOrBlockedAreDefaultAgainForTheAgent() {
+        // as a shell starts a background job (INT and QUIT ignored) or nohup does (HUP ignored)
+        List<String> launcher = agent("grep -E '^Sig(Ign|Blk):' /proc/self/status");
+        List<String> command =
+                new java.util.ArrayList<>(List.of("sh", "-c", "trap '' INT QUIT HUP USR1; exec \"$@\"", "ignoring"));
+        command.addAll(launcher);
+
+        Launched result = Launched.run(command);
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout().lines()).containsExactly("SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000");
+    }
+
+    @Test
     void orphansAreReapedAndOutliveTheAgentByNoMoreThanTheGrace() throws Exception {
         String marker = marker();
         Launched result = Launched.run(agent("sh -c 'true &'; sh -c 'sleep 0.1 &'; sleep 0.5;"
