@@ -257,7 +257,8 @@ def main(argv: list[str]) -> int:
         for t in targets:
             bad = {k: v for k, v in pf[t.name].items() if v != "ok"}
             if not a.quiet or bad:
-                log(f"preflight {t.name}: " + ("ok" if not bad else f"skipping what needs {bad}"))
+                log(f"preflight {t.name}: " + ("ok" if not bad else "; ".join(
+                    f"{k} failed ({v}): its tests are left out" for k, v in bad.items())))
         if not a.no_warmup_pass:
             brief = Settings(100, 10, 10, a.concurrency, 0.5, min(s.bulk_bytes, 32 * MIB), a.timeout, a.bulk_timeout)
             run_round(a.tests, targets, up, brief, tls, pf, True, 0)

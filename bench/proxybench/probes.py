@@ -222,27 +222,37 @@ async def _forward(t: Target, up: Upstream, s: Settings) -> dict:
     loop = asyncio.get_running_loop()
     request = get_request(up.host, up.port, "/small", absolute=not t.direct)
     address = t.dial(up, up.port)
-    opened = {"n": 0}
+    opened = {"n": 0, "closed_by_peer": 0}
 
     async def worker(state, go):
         conn = None
+        served = 0  # responses read on the current connection
 
         async def one():
-            nonlocal conn
-            if conn is None:
-                conn = await asyncio.open_connection(*address)
-                opened["n"] += 1
-            reader, writer = conn
-            writer.write(request)
-            try:
-                head, body = await read_response_async(reader)
-            except ERRORS:
-                writer.close()
-                conn = None
-                raise
+            nonlocal conn, served
+            for _ in range(2):
+                if conn is None:
+                    conn = await asyncio.open_connection(*address)
+                    opened["n"] += 1
+                    served = 0
+                reader, writer = conn
+                writer.write(request)
+                try:
+                    head, body = await read_response_async(reader)
+                    break
+                except (asyncio.IncompleteReadError, ConnectionError) as e:
+                    writer.close()
+                    conn = None
+                    # a proxy that closes a kept-alive connection between requests without saying
+                    # so (tinyproxy): not an error, the request goes again on a new connection
+                    if served and not getattr(e, "partial", b""):
+                        opened["closed_by_peer"] += 1
+                        continue
+                    raise
+            served += 1
             check_small(head, body)
             if head.close:
-                writer.close()
+                conn[1].close()
                 conn = None
 
         try:
@@ -266,7 +276,7 @@ async def _forward(t: Target, up: Upstream, s: Settings) -> dict:
 
     ok, errors, last = await _workers(worker, s)
     r = {"ok": ok, "errors": errors, "per_s": ok / s.duration, "ops": ok,
-         "connections": opened["n"], "conns_per_req": round(opened["n"] / ok, 4) if ok else None}
+         "connections": opened["n"], "closed_by_peer": opened["closed_by_peer"], "conns_per_req": round(opened["n"] / ok, 4) if ok else None}
     if last:
         r["last_error"] = last
     return r
