@@ -190,7 +190,7 @@ proxy_pid=$!
 remember java "$proxy_pid"
 for _ in $(seq 300); do grep -q '^listening' "$out/proxy.log" 2>/dev/null && break; sleep 0.1; done
 grep -q '^listening' "$out/proxy.log" || { cat "$out/proxy.log" >&2; die "our proxy did not start"; }
-echo "openshell proxy: $(head -1 "$out/proxy.log")" >&2
+echo "openshell proxy: $(grep "^listening" "$out/proxy.log")" >&2
 
 targets=(--proxy "openshell=127.0.0.1:$proxy_port" --pid "openshell=$proxy_pid"
   --proxy "squid=127.0.0.1:$squid_port" --pid "squid=$squid_pid"
