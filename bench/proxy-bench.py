@@ -15,8 +15,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 if sys.version_info < (3, 11):
     sys.exit("proxy-bench.py needs Python 3.11 or newer")
 
-if sys.argv[1:2] == ["upstream"]:
-    from proxybench import upstream
-    sys.exit(upstream.main(sys.argv[2:]))
-from proxybench import cli
-sys.exit(cli.main(sys.argv[1:]))
+try:
+    if sys.argv[1:2] == ["upstream"]:
+        from proxybench import upstream
+        sys.exit(upstream.main(sys.argv[2:]))
+    from proxybench import cli
+    sys.exit(cli.main(sys.argv[1:]))
+except KeyboardInterrupt:
+    sys.exit(130)  # Ctrl-C: the upstream and temp files are already gone (finally blocks)
