@@ -2,8 +2,8 @@
 """l7-bench: the egress proxy's L7 path (TLS terminated, every request evaluated) against a plain
 L4 tunnel and a direct connection, all to the same TLS upstream, interleaved. Stdlib only.
 
-    l7-bench.py --proxy 127.0.0.1:PORT [--proxy-pid PID] --upstream-host IP --l7-port P --l4-port Q \
-        --cert UPSTREAM.pem --key UPSTREAM.key --sandbox-ca CA.pem [--json out.json]
+    l7-bench.py --proxy 127.0.0.1:PORT [--proxy-pid PID] --upstream-host IP [--netns NS] --l7-port P \
+        --l4-port Q --cert UPSTREAM.pem --key UPSTREAM.key --sandbox-ca CA.pem [--json out.json]
 
 Targets: `l7` = CONNECT IP:P (a `protocol: rest` endpoint; the proxy terminates TLS with a leaf
 from the sandbox CA, evaluates each request, re-encrypts to the upstream); `l4` = CONNECT IP:Q
@@ -222,6 +222,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--proxy", required=True, help="HOST:PORT of the egress proxy")
     ap.add_argument("--proxy-pid", type=int)
     ap.add_argument("--upstream-host", required=True)
+    ap.add_argument("--netns", help="network namespace to run the upstream in (ip netns exec)")
     ap.add_argument("--l7-port", type=int, required=True)
     ap.add_argument("--l4-port", type=int, required=True)
     ap.add_argument("--cert", required=True)
@@ -239,9 +240,11 @@ def main(argv: list[str]) -> int:
     host, _, port = a.proxy.rpartition(":")
     a.proxy = (host, int(port))
 
-    up = subprocess.Popen([sys.executable, os.path.abspath(__file__), "upstream", "--host", a.upstream_host,
-                           "--port", str(a.l7_port), "--port", str(a.l4_port), "--cert", a.cert, "--key", a.key],
-                          stdout=subprocess.PIPE)
+    command = [sys.executable, os.path.abspath(__file__), "upstream", "--host", a.upstream_host,
+               "--port", str(a.l7_port), "--port", str(a.l4_port), "--cert", a.cert, "--key", a.key]
+    if a.netns:  # the upstream lives in a namespace of its own (the proxy refuses the host's addresses)
+        command = ["ip", "netns", "exec", a.netns] + command
+    up = subprocess.Popen(command, stdout=subprocess.PIPE)
     try:
         if up.stdout.readline().strip() != b"ready":
             raise SystemExit("upstream failed to start")

@@ -129,6 +129,25 @@ class HostAddressGuardTest {
     }
 
     @Test
+    void aLiteralHostAlsoGivenAsItsResolvedAddressIsAskedAboutOnce() throws Exception {
+        // the proxy passes a literal destination as its one resolved address too; each question
+        // to the host is a kernel round trip on every new connection
+        asked.clear();
+        assertThat(guarded.evaluate(l4(CURL, "10.0.0.5", 443, "10.0.0.5")).verdict())
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(asked).containsExactly(InetAddress.getByName("10.0.0.5"));
+        asked.clear();
+        Decision own = guarded.evaluate(l4(CURL, "10.200.0.1", 3128, "10.200.0.1"));
+        assertThat(own.rule()).isEqualTo("destination-guard");
+        assertThat(asked).containsExactly(InetAddress.getByName("10.200.0.1"));
+        // a literal given with other addresses is still judged itself
+        asked.clear();
+        assertThat(guarded.evaluate(l4(CURL, "10.200.0.1", 3128, "10.0.0.9")).rule())
+                .isEqualTo("destination-guard");
+        assertThat(asked).containsExactly(InetAddress.getByName("10.0.0.9"), InetAddress.getByName("10.200.0.1"));
+    }
+
+    @Test
     void anEmbeddedIpv4AddressIsAskedAboutAsWell() throws Exception {
         asked.clear();
         guarded.evaluate(l4(CURL, "wide.corp.example", 443, "64:ff9b::a00:9"));
