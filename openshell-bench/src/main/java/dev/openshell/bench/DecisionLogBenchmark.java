@@ -4,9 +4,14 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
 import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.log.DecisionLines;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
-import dev.openshell.sandbox.proxy.log.JsonLines;
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The JSON the proxy writes per decision: one decision-log line (as the log's writer thread
- * encodes it, UTF-8 bytes with the newline) for an L4 tunnel and for an L7 request, and the body of
- * a 403 denial. Throughput mode, one thread; run with {@code -prof gc} for the bytes allocated.
+ * encodes it, UTF-8 bytes with the newline) for an L4 tunnel and for an L7 request, and the 403
+ * denial and a 400 error as the proxy answers them (a pooled buffer, as on the event loop). Throughput mode, one thread; run with {@code -prof gc} for the bytes allocated.
  */
 @State(Scope.Thread)
 @Threads(1)
@@ -31,6 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class DecisionLogBenchmark {
+
+    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
 
     private final DecisionRecord l4 = new DecisionRecord(
             Instant.parse("2026-11-27T10:15:30.123456Z"),
@@ -86,18 +93,40 @@ public class DecisionLogBenchmark {
             "CONNECT",
             null);
 
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+
     @Benchmark
-    public byte[] l4Line() {
-        return (JsonLines.encode(l4) + "\n").getBytes(StandardCharsets.UTF_8);
+    public int l4Line() {
+        return encode(l4);
     }
 
     @Benchmark
-    public byte[] l7Line() {
-        return (JsonLines.encode(l7) + "\n").getBytes(StandardCharsets.UTF_8);
+    public int l7Line() {
+        return encode(l7);
     }
 
     @Benchmark
-    public byte[] denialBody() {
-        return denial.toJson().getBytes(StandardCharsets.UTF_8);
+    public int denialResponse() {
+        FullHttpResponse response = ProxyResponses.denied(ALLOC, denial, false);
+        int size = response.content().readableBytes();
+        response.release();
+        return size;
+    }
+
+    @Benchmark
+    public int errorResponse() {
+        FullHttpResponse response = ProxyResponses.error(
+                ALLOC, HttpResponseStatus.BAD_REQUEST, "bad_request", "obsolete line folding in headers", false);
+        int size = response.content().readableBytes();
+        response.release();
+        return size;
+    }
+
+    /** As the decision log's writer thread does it: into one reused buffer, then to the file. */
+    private int encode(DecisionRecord r) {
+        line.reset();
+        DecisionLines.write(r, line);
+        line.write('\n');
+        return line.size();
     }
 }

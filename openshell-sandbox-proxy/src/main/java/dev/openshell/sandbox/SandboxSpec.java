@@ -2,8 +2,6 @@ package dev.openshell.sandbox;
 
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.sandbox.cgroup.ByteSize;
-import dev.openshell.sandbox.cgroup.CgroupException;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.net.SubnetClaim;
 import java.io.IOException;
@@ -11,16 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * What one sandbox runs and where its state lives; read from JSON by {@code openshell-sandbox run
@@ -80,21 +71,6 @@ public record SandboxSpec(
      */
     public static final String DEFAULT_POLICY = "version: 1\n";
 
-    private static final Set<String> KEYS = Set.of(
-            "id",
-            "workdir",
-            "agent_workdir",
-            "command",
-            "env",
-            "policy_file",
-            "policy",
-            "state_dir",
-            "keep_state",
-            "tty",
-            "extra_upstream_ca",
-            "ssh",
-            "resources");
-    private static final Set<String> RESOURCE_KEYS = Set.of("memory", "cpus", "pids", "tmp_size");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -156,7 +132,7 @@ public record SandboxSpec(
         return id.toString();
     }
 
-    /** Reads a spec file (JSON, or YAML, which is a superset). */
+    /** Reads a spec file (JSON). */
     public static SandboxSpec read(Path file) {
         try {
             return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
@@ -166,40 +142,9 @@ public record SandboxSpec(
         }
     }
 
-    /** Parses a spec document; {@code source} names it in errors. */
+    /** Parses a spec document (JSON); {@code source} names it in errors. */
     public static SandboxSpec parse(String document, String source) {
-        Object root;
-        try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(document);
-        } catch (YAMLException e) {
-            throw invalid(source + ": not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!(root instanceof Map<?, ?> map)) {
-            throw invalid(source + ": a spec is a JSON object");
-        }
-        for (Object key : map.keySet()) {
-            if (!KEYS.contains(String.valueOf(key))) {
-                throw invalid(source + ": unknown key '" + key + "' (known: "
-                        + String.join(", ", KEYS.stream().sorted().toList()) + ")");
-            }
-        }
-        Fields f = new Fields(map, source);
-        Path stateDir = f.path("state_dir");
-        return new SandboxSpec(
-                f.string("id", randomId()),
-                f.path("workdir"),
-                f.path("agent_workdir"),
-                f.stringList("command"),
-                f.stringMap("env"),
-                f.path("policy_file"),
-                f.string("policy", null),
-                stateDir,
-                f.bool("keep_state", stateDir != null),
-                f.bool("tty", false),
-                f.path("extra_upstream_ca"),
-                f.bool("ssh", true),
-                f.resources("resources"));
+        return SpecDocument.parse(document, source);
     }
 
     /** The policy: inline, from the file, or {@link #DEFAULT_POLICY}; parsed and validated. */
@@ -401,129 +346,7 @@ public record SandboxSpec(
         }
     }
 
-    private static SandboxException invalid(String message) {
+    static SandboxException invalid(String message) {
         return new SandboxException("spec_invalid", message);
-    }
-
-    /** Typed access to the parsed JSON object, with errors naming the key. */
-    private record Fields(Map<?, ?> map, String source) {
-
-        String string(String key, String fallback) {
-            Object value = map.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            if (!(value instanceof String s)) {
-                throw invalid(source + ": '" + key + "' must be a string");
-            }
-            return s;
-        }
-
-        Path path(String key) {
-            String value = string(key, null);
-            return value == null ? null : Path.of(value);
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Object value = map.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            if (!(value instanceof Boolean b)) {
-                throw invalid(source + ": '" + key + "' must be true or false");
-            }
-            return b;
-        }
-
-        List<String> stringList(String key) {
-            Object value = map.get(key);
-            if (!(value instanceof List<?> list)) {
-                throw invalid(source + ": '" + key + "' must be a list of strings");
-            }
-            List<String> out = new ArrayList<>();
-            for (Object item : list) {
-                if (!(item instanceof String s)) {
-                    throw invalid(source + ": '" + key + "' must be a list of strings");
-                }
-                out.add(s);
-            }
-            return out;
-        }
-
-        ResourceLimits resources(String key) {
-            Object value = map.get(key);
-            if (value == null) {
-                return ResourceLimits.DEFAULT;
-            }
-            if (!(value instanceof Map<?, ?> m)) {
-                throw invalid(source + ": '" + key + "' must be an object (memory, cpus, pids, tmp_size)");
-            }
-            for (Object name : m.keySet()) {
-                if (!RESOURCE_KEYS.contains(String.valueOf(name))) {
-                    throw invalid(source + ": unknown key '" + key + "." + name + "' (known: "
-                            + String.join(", ", RESOURCE_KEYS.stream().sorted().toList()) + ")");
-                }
-            }
-            try {
-                return new ResourceLimits(
-                        size(m.get("memory"), key + ".memory"),
-                        cpus(m.get("cpus"), key + ".cpus"),
-                        (int) count(m.get("pids"), key + ".pids"),
-                        size(m.get("tmp_size"), key + ".tmp_size"));
-            } catch (CgroupException e) {
-                throw invalid(source + ": " + e.getMessage());
-            }
-        }
-
-        private long size(Object value, String what) {
-            if (value == null) {
-                return 0;
-            }
-            if (value instanceof Integer || value instanceof Long) {
-                return ((Number) value).longValue();
-            }
-            if (value instanceof String text) {
-                return ByteSize.parse(text, what);
-            }
-            throw invalid(source + ": " + what + " must be a size such as \"512m\" or a number of bytes");
-        }
-
-        private double cpus(Object value, String what) {
-            if (value == null) {
-                return 0;
-            }
-            if (value instanceof Number n) {
-                return n.doubleValue();
-            }
-            throw invalid(source + ": " + what + " must be a number such as 1.5");
-        }
-
-        private long count(Object value, String what) {
-            if (value == null) {
-                return 0;
-            }
-            if (value instanceof Integer i) {
-                return i;
-            }
-            throw invalid(source + ": " + what + " must be a whole number");
-        }
-
-        Map<String, String> stringMap(String key) {
-            Object value = map.get(key);
-            if (value == null) {
-                return Map.of();
-            }
-            if (!(value instanceof Map<?, ?> m)) {
-                throw invalid(source + ": '" + key + "' must be an object of strings");
-            }
-            Map<String, String> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> {
-                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
-                    throw invalid(source + ": " + key + "." + k + " must be a string");
-                }
-                out.put(String.valueOf(k), String.valueOf(v));
-            });
-            return out;
-        }
     }
 }

@@ -108,6 +108,12 @@ class SandboxSpecTest {
                         "{\"command\": [\"x\"], \"policy\": \"version: 1\", \"policy_file\": \"/p\"}", "s"))
                 .hasMessageContaining("either policy_file or policy");
         assertThatThrownBy(() -> SandboxSpec.parse("[1, 2]", "s")).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> SandboxSpec.parse("{\"command\": [\"x\"], \"id\": \"sb-a\", \"id\": \"sb-b\"}", "s"))
+                .hasMessageContaining("s:1:")
+                .hasMessageContaining("Duplicate Object property \"id\"");
+        assertThatThrownBy(() -> SandboxSpec.parse("{\"command\": [\"x\"]} {}", "s"))
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> SandboxSpec.parse("command: [x]", "s")).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> SandboxSpec.parse("{\"command\": [\"x\"], \"tty\": \"yes\"}", "s"))
                 .isInstanceOfSatisfying(
                         SandboxException.class, e -> assertThat(e.code()).isEqualTo("spec_invalid"))

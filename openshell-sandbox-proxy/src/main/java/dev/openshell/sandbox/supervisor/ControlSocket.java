@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
 import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -16,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.BiFunction;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * The supervisor's control socket: a Unix domain socket {@code control.sock} in the state
@@ -69,7 +72,7 @@ public final class ControlSocket implements AutoCloseable {
             try {
                 reply = handler.apply(command, body);
             } catch (RuntimeException e) {
-                reply = Json.write(Map.of("ok", false, "error", String.valueOf(e.getMessage())));
+                reply = errorReply(String.valueOf(e.getMessage()));
             }
             Channels.newOutputStream(client).write((reply + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -91,7 +94,7 @@ public final class ControlSocket implements AutoCloseable {
             }
             channel.shutdownOutput();
             String reply = new String(readAll(channel), StandardCharsets.UTF_8);
-            Map<String, Object> json = Json.read(reply);
+            Map<String, Object> json = parseReply(reply);
             if (json.isEmpty()) {
                 throw new SandboxException("control_unreachable", "the supervisor gave no reply on " + path);
             }
@@ -101,6 +104,22 @@ public final class ControlSocket implements AutoCloseable {
                     "control_unreachable", "cannot reach the supervisor on " + path + ": " + e.getMessage(), e);
         }
     }
+
+    /** The reply to a request that failed: {@code {"ok": false, "error": message}}. */
+    public static String errorReply(String message) {
+        return SandboxJson.mapper().writeValueAsString(new ErrorReply(false, message));
+    }
+
+    private static Map<String, Object> parseReply(String reply) {
+        try {
+            Map<String, Object> json = SandboxJson.mapper().readValue(reply, new TypeReference<>() {});
+            return json == null ? Map.of() : json;
+        } catch (JacksonException e) {
+            return Map.of();
+        }
+    }
+
+    private record ErrorReply(boolean ok, String error) {}
 
     @Override
     public void close() {

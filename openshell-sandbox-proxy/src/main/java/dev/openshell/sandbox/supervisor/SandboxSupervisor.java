@@ -313,7 +313,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         return switch (command) {
             case "status" -> status.toJson();
             case "reload" -> reload(body, "control socket").toJson();
-            default -> Json.write(Map.of("ok", false, "error", "unknown command '" + command + "'"));
+            default -> ControlSocket.errorReply("unknown command '" + command + "'");
         };
     }
 

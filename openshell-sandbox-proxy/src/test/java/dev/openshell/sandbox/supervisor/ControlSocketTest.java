@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.json.SandboxJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,9 @@ class ControlSocketTest {
         Path path = dir.resolve(ControlSocket.FILE);
         try (ControlSocket socket = new ControlSocket(
                 path,
-                (command, body) -> Json.write(
-                        Map.of("ok", true, "command", command, "body", new String(body, StandardCharsets.UTF_8))))) {
+                (command, body) -> SandboxJson.mapper()
+                        .writeValueAsString(Map.of(
+                                "ok", true, "command", command, "body", new String(body, StandardCharsets.UTF_8))))) {
             assertThat(Files.getPosixFilePermissions(path)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
             Map<String, Object> reply = ControlSocket.request(

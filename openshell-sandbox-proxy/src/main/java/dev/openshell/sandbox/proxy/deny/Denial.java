@@ -1,6 +1,11 @@
 package dev.openshell.sandbox.proxy.deny;
 
 import dev.openshell.policy.Decision;
+import dev.openshell.sandbox.json.SandboxJson;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * What a client is told when the proxy refuses a request on policy grounds (the 403 body of
@@ -12,21 +17,41 @@ import dev.openshell.policy.Decision;
 public record Denial(
         String sandboxId, Decision decision, String host, int port, String binary, String method, String path) {
 
-    /** The JSON body. Query strings never appear in it. */
+    /**
+     * Writes the JSON body: every field is present ({@code null} when unknown). Query strings never
+     * appear in it.
+     */
+    public void writeJson(OutputStream out) {
+        try (JsonGenerator g = SandboxJson.generator(out)) {
+            g.writeStartObject();
+            string(g, "error", "policy_denied");
+            string(g, "detail", decision.reason());
+            string(g, "layer", decision.layer().wire());
+            string(g, "policy", decision.policy());
+            string(g, "rule", decision.rule());
+            string(g, "host", host);
+            g.writeNumberProperty("port", port);
+            string(g, "binary", binary);
+            string(g, "method", method);
+            string(g, "path", path);
+            string(g, "next_steps", nextSteps());
+            g.writeEndObject();
+        }
+    }
+
+    /** The JSON body as text. */
     public String toJson() {
-        return new JsonObject()
-                .put("error", "policy_denied")
-                .put("detail", decision.reason())
-                .put("layer", decision.layer().wire())
-                .put("policy", decision.policy())
-                .put("rule", decision.rule())
-                .put("host", host)
-                .put("port", port)
-                .put("binary", binary)
-                .put("method", method)
-                .put("path", path)
-                .put("next_steps", nextSteps())
-                .toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        writeJson(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void string(JsonGenerator g, String name, String value) {
+        if (value == null) {
+            g.writeNullProperty(name);
+        } else {
+            g.writeStringProperty(name, SandboxJson.wellFormed(value));
+        }
     }
 
     /** The policy update that would lift the denial, or why none can. */
