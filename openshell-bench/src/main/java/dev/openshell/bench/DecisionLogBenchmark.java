@@ -1,5 +1,6 @@
 package dev.openshell.bench;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -10,7 +11,6 @@ import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -115,8 +115,8 @@ public class DecisionLogBenchmark {
 
     @Benchmark
     public int errorResponse() {
-        FullHttpResponse response = ProxyResponses.error(
-                ALLOC, HttpResponseStatus.BAD_REQUEST, "bad_request", "obsolete line folding in headers", false);
+        FullHttpResponse response =
+                ProxyResponses.error(ALLOC, ErrorCode.BAD_REQUEST, "obsolete line folding in headers", false);
         int size = response.content().readableBytes();
         response.release();
         return size;

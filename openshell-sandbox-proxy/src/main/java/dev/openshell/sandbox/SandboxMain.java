@@ -1,11 +1,13 @@
 package dev.openshell.sandbox;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.command.SandboxCleanupCommand;
 import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;
 import dev.openshell.sandbox.command.SandboxRunCommand;
 import dev.openshell.sandbox.command.SandboxStatusCommand;
+import dev.openshell.sandbox.error.SandboxException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,7 +56,7 @@ public final class SandboxMain {
                 e.printStackTrace(commandLine.getErr());
             }
             commandLine.getErr().flush();
-            return e instanceof SandboxException s && s.code().equals("control_unreachable") ? 2 : FAILED;
+            return e instanceof SandboxException s && s.code() == ErrorCode.CONTROL_UNREACHABLE ? 2 : FAILED;
         });
         return cli;
     }

@@ -1,8 +1,10 @@
 package dev.openshell.sandbox;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.net.SubnetClaim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +140,7 @@ public record SandboxSpec(
             return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
             throw new SandboxException(
-                    "spec_unreadable", "cannot read sandbox spec " + file + ": " + e.getMessage(), e);
+                    ErrorCode.SPEC_UNREADABLE, "cannot read sandbox spec " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -347,6 +349,6 @@ public record SandboxSpec(
     }
 
     static SandboxException invalid(String message) {
-        return new SandboxException("spec_invalid", message);
+        return new SandboxException(ErrorCode.SPEC_INVALID, message);
     }
 }

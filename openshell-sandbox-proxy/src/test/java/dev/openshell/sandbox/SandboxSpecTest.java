@@ -3,9 +3,11 @@ package dev.openshell.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
+import dev.openshell.sandbox.error.SandboxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +80,7 @@ class SandboxSpecTest {
                         () -> SandboxSpec.parse("{\"command\": [\"x\"], \"resources\": " + resources + "}", "s"))
                 .as(resources)
                 .isInstanceOfSatisfying(
-                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("spec_invalid"))
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SPEC_INVALID))
                 .hasMessageContaining(message));
     }
 
@@ -116,7 +118,7 @@ class SandboxSpecTest {
         assertThatThrownBy(() -> SandboxSpec.parse("command: [x]", "s")).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> SandboxSpec.parse("{\"command\": [\"x\"], \"tty\": \"yes\"}", "s"))
                 .isInstanceOfSatisfying(
-                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("spec_invalid"))
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SPEC_INVALID))
                 .hasMessageContaining("'tty' must be true or false");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.channel.Channel;
 import io.netty.channel.unix.UnixChannel;
 import java.lang.foreign.Arena;
@@ -68,7 +69,7 @@ public final class OriginalDestination {
                 return decode(address);
             }
             throw new NetworkException(
-                    "original_destination_unavailable",
+                    ErrorCode.ORIGINAL_DESTINATION_UNAVAILABLE,
                     "getsockopt(fd " + fd + ", SO_ORIGINAL_DST) failed: " + describe(ipv4Errno) + " (IPv6: "
                             + describe(ipv6Errno) + ")");
         }
@@ -78,7 +79,7 @@ public final class OriginalDestination {
     public static InetSocketAddress of(Channel channel) {
         if (!(channel instanceof UnixChannel unix)) {
             throw new NetworkException(
-                    "original_destination_unavailable",
+                    ErrorCode.ORIGINAL_DESTINATION_UNAVAILABLE,
                     "SO_ORIGINAL_DST needs a native transport channel with a file descriptor, not "
                             + channel.getClass().getName());
         }
@@ -92,7 +93,8 @@ public final class OriginalDestination {
             int result = (int) GETSOCKOPT.invokeExact(state, fd, level, SO_ORIGINAL_DST, address, length);
             return result == 0 ? 0 : (int) ERRNO.get(state, 0L);
         } catch (Throwable e) {
-            throw new NetworkException("original_destination_unavailable", "getsockopt downcall failed: " + e, e);
+            throw new NetworkException(
+                    ErrorCode.ORIGINAL_DESTINATION_UNAVAILABLE, "getsockopt downcall failed: " + e, e);
         }
     }
 
@@ -104,7 +106,8 @@ public final class OriginalDestination {
             case AF_INET6 -> address.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE);
             default ->
                 throw new NetworkException(
-                        "original_destination_unavailable", "SO_ORIGINAL_DST returned address family " + family);
+                        ErrorCode.ORIGINAL_DESTINATION_UNAVAILABLE,
+                        "SO_ORIGINAL_DST returned address family " + family);
         };
         try {
             return new InetSocketAddress(InetAddress.getByAddress(octets), port);

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import java.io.IOException;
@@ -128,7 +129,9 @@ public final class SandboxSshServer implements AutoCloseable {
                 namespace.close();
             }
             throw new SshException(
-                    "ssh_server_failed", "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(), e);
+                    ErrorCode.SSH_SERVER_FAILED,
+                    "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(),
+                    e);
         }
     }
 

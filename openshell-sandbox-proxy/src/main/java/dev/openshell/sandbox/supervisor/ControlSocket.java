@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +84,8 @@ public final class ControlSocket implements AutoCloseable {
     /** Sends one request to the socket at {@code path} and returns the reply's JSON object. */
     public static Map<String, Object> request(Path path, String command, byte[] body) {
         if (!Files.exists(path)) {
-            throw new SandboxException("control_unreachable", "no sandbox is running with control socket " + path);
+            throw new SandboxException(
+                    ErrorCode.CONTROL_UNREACHABLE, "no sandbox is running with control socket " + path);
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(path));
@@ -96,12 +98,12 @@ public final class ControlSocket implements AutoCloseable {
             String reply = new String(readAll(channel), StandardCharsets.UTF_8);
             Map<String, Object> json = parseReply(reply);
             if (json.isEmpty()) {
-                throw new SandboxException("control_unreachable", "the supervisor gave no reply on " + path);
+                throw new SandboxException(ErrorCode.CONTROL_UNREACHABLE, "the supervisor gave no reply on " + path);
             }
             return json;
         } catch (IOException e) {
             throw new SandboxException(
-                    "control_unreachable", "cannot reach the supervisor on " + path + ": " + e.getMessage(), e);
+                    ErrorCode.CONTROL_UNREACHABLE, "cannot reach the supervisor on " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,8 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.json.SandboxJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,6 @@ class ControlSocketTest {
         }
         assertThatThrownBy(() -> ControlSocket.request(path, "status", new byte[0]))
                 .isInstanceOfSatisfying(
-                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("control_unreachable"));
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTROL_UNREACHABLE));
     }
 }

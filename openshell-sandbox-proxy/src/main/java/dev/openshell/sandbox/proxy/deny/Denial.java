@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.deny;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +25,7 @@ public record Denial(
     public void writeJson(OutputStream out) {
         try (JsonGenerator g = SandboxJson.generator(out)) {
             g.writeStartObject();
-            string(g, "error", "policy_denied");
+            string(g, "error", ErrorCode.POLICY_DENIED.wire());
             string(g, "detail", decision.reason());
             string(g, "layer", decision.layer().wire());
             string(g, "policy", decision.policy());

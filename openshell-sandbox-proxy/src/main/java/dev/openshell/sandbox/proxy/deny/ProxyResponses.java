@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.deny;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.json.SandboxJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -33,15 +34,16 @@ public final class ProxyResponses {
 
     /**
      * A protocol or upstream error, e.g. {@code 400 bad_request}, {@code 431 headers_too_large},
-     * {@code 502 upstream_unreachable}: the body is {@code {"error": ..., "detail": ...}}.
+     * {@code 502 upstream_unreachable}, with the code's HTTP status: the body is {@code {"error":
+     * ..., "detail": ...}}.
      */
-    public static FullHttpResponse error(
-            ByteBufAllocator alloc, HttpResponseStatus status, String error, String detail, boolean keepAlive) {
-        return json(status, errorBody(alloc, error, detail), keepAlive);
+    public static FullHttpResponse error(ByteBufAllocator alloc, ErrorCode error, String detail, boolean keepAlive) {
+        return json(status(error), errorBody(alloc, error, detail), keepAlive);
     }
 
     /** The same error as raw HTTP/1.1 bytes, for connections that never got an HTTP codec. */
-    public static ByteBuf rawError(ByteBufAllocator alloc, HttpResponseStatus status, String error, String detail) {
+    public static ByteBuf rawError(ByteBufAllocator alloc, ErrorCode error, String detail) {
+        HttpResponseStatus status = status(error);
         ByteBuf body = errorBody(alloc, error, detail);
         String head = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + body.readableBytes() + "\r\nConnection: close\r\n\r\n";
@@ -52,9 +54,14 @@ public final class ProxyResponses {
         return buf;
     }
 
-    private static ByteBuf errorBody(ByteBufAllocator alloc, String error, String detail) {
+    /** The status of an error answer is its code's: {@code bad_request} 400, {@code upstream_timeout} 504, ... */
+    static HttpResponseStatus status(ErrorCode error) {
+        return HttpResponseStatus.valueOf(error.httpStatus());
+    }
+
+    private static ByteBuf errorBody(ByteBufAllocator alloc, ErrorCode error, String detail) {
         return body(alloc, g -> {
-            g.writeStringProperty("error", error);
+            g.writeStringProperty("error", error.wire());
             if (detail == null) {
                 g.writeNullProperty("detail");
             } else {

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -8,7 +9,6 @@ import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Puts an inspected request on its canonical target ({@link RequestTarget#canonical()}) before
@@ -22,8 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 public final class CanonicalTarget {
 
     /** The error code of the 400 answer and of its decision-log rule ({@code limit:ambiguous_path}). */
-    public static final String AMBIGUOUS_PATH = "ambiguous_path";
-
     private CanonicalTarget() {}
 
     /**
@@ -48,8 +46,8 @@ public final class CanonicalTarget {
         String method = request.method().name();
         String detail = method + " " + target.rawPath() + " is refused: " + target.error()
                 + "; servers read such paths in different ways, so policy rules could not be trusted to match it";
-        Decision refusal =
-                new Decision(Verdict.DENY, Layer.L7, null, -1, "limit:" + AMBIGUOUS_PATH, detail, false, null);
+        Decision refusal = new Decision(
+                Verdict.DENY, Layer.L7, null, -1, "limit:" + ErrorCode.AMBIGUOUS_PATH.wire(), detail, false, null);
         services.logger()
                 .log(
                         admitted.binary(),
@@ -61,7 +59,6 @@ public final class CanonicalTarget {
                         refusal,
                         services.policy().generation(),
                         startNanos);
-        return new Route.Respond(
-                ProxyResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, AMBIGUOUS_PATH, detail, true), false);
+        return new Route.Respond(ProxyResponses.error(ctx.alloc(), ErrorCode.AMBIGUOUS_PATH, detail, true), false);
     }
 }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.sandbox.proxy.ConnectionRegistry;
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
@@ -101,7 +101,7 @@ public final class ConnectTunnel implements TunnelOpener {
             return;
         }
         if (admitted.resolveError() != null) {
-            fail(client, HttpResponseStatus.BAD_GATEWAY, "upstream_unresolvable", admitted.resolveError());
+            fail(client, ErrorCode.UPSTREAM_UNRESOLVABLE, admitted.resolveError());
             return;
         }
         if (decision.inspect()) {
@@ -120,8 +120,7 @@ public final class ConnectTunnel implements TunnelOpener {
                         boolean timeout = error instanceof UpstreamConnector.ConnectFailure cf && cf.timedOut();
                         fail(
                                 client,
-                                timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                                timeout ? "upstream_timeout" : "upstream_unreachable",
+                                timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_UNREACHABLE,
                                 "cannot connect to " + destination.authority() + ": " + error.getMessage());
                         return;
                     }
@@ -158,8 +157,8 @@ public final class ConnectTunnel implements TunnelOpener {
         return client.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
     }
 
-    private static void fail(Channel client, HttpResponseStatus status, String error, String detail) {
-        client.writeAndFlush(ProxyResponses.error(client.alloc(), status, error, detail, false))
+    private static void fail(Channel client, ErrorCode error, String detail) {
+        client.writeAndFlush(ProxyResponses.error(client.alloc(), error, detail, false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

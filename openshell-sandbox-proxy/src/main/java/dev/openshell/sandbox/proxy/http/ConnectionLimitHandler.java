@@ -1,12 +1,12 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.DecisionLogger;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -41,11 +41,10 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
                     0,
                     null,
                     null,
-                    LimitDecisions.of("too_many_connections", detail),
+                    LimitDecisions.of(ErrorCode.TOO_MANY_CONNECTIONS, detail),
                     generation.getAsLong(),
                     System.nanoTime());
-            ctx.writeAndFlush(ProxyResponses.rawError(
-                            ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "too_many_connections", detail))
+            ctx.writeAndFlush(ProxyResponses.rawError(ctx.alloc(), ErrorCode.TOO_MANY_CONNECTIONS, detail))
                     .addListener(ChannelFutureListener.CLOSE);
             // Nothing after this handler may see the connection.
             ctx.pipeline().remove(this);

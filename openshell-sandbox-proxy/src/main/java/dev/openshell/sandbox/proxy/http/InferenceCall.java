@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.InferenceHandler;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
@@ -64,8 +65,7 @@ final class InferenceCall {
         if (tooLarge) {
             answer.accept(ProxyResponses.error(
                     ctx.alloc(),
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "body_too_large",
+                    ErrorCode.BODY_TOO_LARGE,
                     "inference request body larger than " + services.limits().maxInferenceBody() + " bytes",
                     false));
             return true;
@@ -83,8 +83,7 @@ final class InferenceCall {
                     if (error != null || response == null) {
                         answer.accept(ProxyResponses.error(
                                 ctx.alloc(),
-                                HttpResponseStatus.BAD_GATEWAY,
-                                "inference_failed",
+                                ErrorCode.INFERENCE_FAILED,
                                 error == null ? "no response" : String.valueOf(error.getMessage()),
                                 true));
                     } else {

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -8,7 +9,6 @@ import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Requests for {@code inference.local} bypass network policy and go to the inference handler;
@@ -31,7 +31,8 @@ public final class InferenceRoutes {
                         "handed to the inference router",
                         false,
                         null)
-                : LimitDecisions.of("inference_not_configured", "no inference route is configured for this sandbox");
+                : LimitDecisions.of(
+                        ErrorCode.INFERENCE_NOT_CONFIGURED, "no inference route is configured for this sandbox");
         services.logger()
                 .log(
                         caller == null ? null : caller.binary(),
@@ -47,8 +48,7 @@ public final class InferenceRoutes {
             return new Route.Respond(
                     ProxyResponses.error(
                             ctx.alloc(),
-                            HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "inference_not_configured",
+                            ErrorCode.INFERENCE_NOT_CONFIGURED,
                             "no inference route is configured for this sandbox",
                             true),
                     false);

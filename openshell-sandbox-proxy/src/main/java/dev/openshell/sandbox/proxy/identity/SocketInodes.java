@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,7 +51,7 @@ final class SocketInodes implements AutoCloseable {
                     return Integer.toUnsignedLong(inode.getAsInt());
                 }
                 throw new IdentityException(
-                        "identity_unknown",
+                        ErrorCode.IDENTITY_UNKNOWN,
                         "no open TCP socket " + format(client) + " -> " + format(proxy) + " in "
                                 + (namespacePid.isPresent()
                                         ? "the network namespace of pid " + namespacePid.getAsInt()
@@ -77,7 +78,7 @@ final class SocketInodes implements AutoCloseable {
             return inode;
         }
         throw new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "no open TCP socket " + format(client) + " -> " + format(proxy) + " in " + net + "/tcp"
                         + (ipv4 ? "{,6}" : "6") + ": the client already closed the connection"
                         + (namespacePid.isPresent()
@@ -114,7 +115,7 @@ final class SocketInodes implements AutoCloseable {
             }
         }
         throw new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "no open UDP socket " + format(client) + " sending to " + format(server) + ": the client already"
                         + " closed it");
     }
@@ -174,7 +175,7 @@ final class SocketInodes implements AutoCloseable {
             return proc.read(table);
         } catch (IOException e) {
             throw new IdentityException(
-                    "identity_unknown",
+                    ErrorCode.IDENTITY_UNKNOWN,
                     "cannot read " + table + ": " + e
                             + (namespacePid.isPresent() ? " (has pid " + namespacePid.getAsInt() + " exited?)" : ""),
                     e);

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.l7;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Layer;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.http.Admission;
@@ -8,7 +9,6 @@ import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.List;
@@ -41,8 +41,7 @@ final class SniCheck extends ChannelInboundHandlerAdapter {
             String sni = done.isSuccess() ? requestedName(ctx) : null;
             if (sni != null && !sameHost(sni)) {
                 RejectedRequest why = new RejectedRequest(
-                        HttpResponseStatus.BAD_REQUEST,
-                        "sni_mismatch",
+                        ErrorCode.SNI_MISMATCH,
                         "TLS server name " + sni + " is not "
                                 + admitted.request().host() + ", the host this tunnel was checked for");
                 Refusals.log(

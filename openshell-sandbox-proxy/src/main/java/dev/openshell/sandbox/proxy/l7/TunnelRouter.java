@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.l7;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.sandbox.proxy.ActivePolicy;
@@ -21,7 +22,6 @@ import dev.openshell.sandbox.proxy.http.Route;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,9 +35,7 @@ import java.util.concurrent.CompletableFuture;
 final class TunnelRouter implements ExchangeRouter {
 
     private static final RejectedRequest NOT_ORIGIN_FORM = new RejectedRequest(
-            HttpResponseStatus.BAD_REQUEST,
-            "bad_request",
-            "inside a tunnel, send origin-form requests (GET /path) for the tunnel's host");
+            ErrorCode.BAD_REQUEST, "inside a tunnel, send origin-form requests (GET /path) for the tunnel's host");
 
     private final ProxyServices services;
     private final Admission.Result admitted;
@@ -123,8 +121,8 @@ final class TunnelRouter implements ExchangeRouter {
     private CompletableFuture<Route> refuse(
             ChannelHandlerContext ctx, HttpRequest request, RejectedRequest why, long startNanos) {
         refused(ctx, why, request, startNanos);
-        return CompletableFuture.completedFuture(new Route.Respond(
-                ProxyResponses.error(ctx.alloc(), why.status(), why.error(), why.detail(), false), true));
+        return CompletableFuture.completedFuture(
+                new Route.Respond(ProxyResponses.error(ctx.alloc(), why.error(), why.detail(), false), true));
     }
 
     @Override

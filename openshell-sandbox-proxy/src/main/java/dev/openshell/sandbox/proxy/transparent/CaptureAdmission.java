@@ -97,7 +97,7 @@ final class CaptureAdmission {
             return refused(
                     caller,
                     printable(name),
-                    Bypass.INVALID_NAME,
+                    BypassReason.INVALID_NAME,
                     source.text + " names \"" + printable(name) + "\", which is not a valid host name",
                     generation);
         }
@@ -108,7 +108,7 @@ final class CaptureAdmission {
             return refused(
                     null,
                     destination.host(),
-                    Bypass.IDENTITY,
+                    BypassReason.IDENTITY,
                     "cannot establish which program opened this connection: " + cause.getMessage(),
                     generation);
         }
@@ -116,7 +116,7 @@ final class CaptureAdmission {
             return refused(
                     caller,
                     destination.host(),
-                    Bypass.INVALID_NAME,
+                    BypassReason.INVALID_NAME,
                     "SNI names the IP address " + destination.host() + "; a server name must be a host name",
                     generation);
         }
@@ -139,7 +139,7 @@ final class CaptureAdmission {
     }
 
     /** Why a connection cannot be attributed to the name it gave: a {@link Bypass} reason and a sentence. */
-    private record Misattribution(String reason, String detail) {}
+    private record Misattribution(BypassReason reason, String detail) {}
 
     /** Why the connection cannot be attributed to the name, or null when the name resolves to the address. */
     private static Misattribution misattribution(
@@ -152,7 +152,7 @@ final class CaptureAdmission {
                 resolved = services.config().hostResolver().resolve(destination.host());
             } catch (UnknownHostException e) {
                 return new Misattribution(
-                        Bypass.UNRESOLVABLE,
+                        BypassReason.UNRESOLVABLE,
                         source.text + " names " + destination.host() + ", which does not resolve, so the connection to "
                                 + address.getHostAddress() + " cannot be attributed to it");
             }
@@ -161,12 +161,13 @@ final class CaptureAdmission {
             return null;
         }
         return new Misattribution(
-                Bypass.NAME_MISMATCH,
+                BypassReason.NAME_MISMATCH,
                 source.text + " names " + destination.host() + " but the connection was to " + address.getHostAddress()
                         + ", which " + destination.host() + " does not resolve to");
     }
 
-    private static Outcome refused(CallerIdentity caller, String host, String reason, String detail, long generation) {
+    private static Outcome refused(
+            CallerIdentity caller, String host, BypassReason reason, String detail, long generation) {
         return new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation);
     }
 

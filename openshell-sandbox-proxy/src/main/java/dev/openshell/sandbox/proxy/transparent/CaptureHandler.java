@@ -61,7 +61,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
             original = (InetSocketAddress) ctx.channel().localAddress();
             reject(
                     ctx,
-                    Bypass.NO_ORIGINAL_DESTINATION,
+                    BypassReason.NO_ORIGINAL_DESTINATION,
                     "cannot recover where this connection was going: " + e.getMessage());
             return;
         }
@@ -116,8 +116,10 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                     services,
                     identity,
                     original,
-                    Bypass.CLOSED_EARLY,
-                    "the connection closed before its first bytes named a destination",
+                    Bypass.deny(
+                            BypassReason.CLOSED_EARLY,
+                            "the connection closed before its first bytes named a destination",
+                            null),
                     start,
                     () -> {});
         }
@@ -148,7 +150,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
             } else {
                 reject(
                         ctx,
-                        Bypass.UNKNOWN_PROTOCOL,
+                        BypassReason.UNKNOWN_PROTOCOL,
                         "the connection to " + authority()
                                 + " speaks neither TLS nor HTTP/1.x, so its destination name is unknown");
                 return;
@@ -161,13 +163,13 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 case ClientHelloSni.Unnamed u ->
                     reject(
                             ctx,
-                            Bypass.NO_SNI,
+                            BypassReason.NO_SNI,
                             "the TLS ClientHello to " + authority()
                                     + " names no server (no SNI), so the connection cannot be attributed");
                 case ClientHelloSni.Malformed m ->
                     reject(
                             ctx,
-                            Bypass.BAD_CLIENT_HELLO,
+                            BypassReason.BAD_CLIENT_HELLO,
                             "malformed TLS ClientHello to " + authority() + ": " + m.why());
             }
             return;
@@ -179,7 +181,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
             case HttpHostHead.NotHttp x ->
                 reject(
                         ctx,
-                        Bypass.UNKNOWN_PROTOCOL,
+                        BypassReason.UNKNOWN_PROTOCOL,
                         "the connection to " + authority()
                                 + " speaks neither TLS nor HTTP/1.x, so its destination name is unknown");
             case HttpHostHead.Refused r -> {
@@ -199,18 +201,17 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 .admit(identity, name, source);
     }
 
-    private void reject(ChannelHandlerContext ctx, String reason, String detail) {
+    private void reject(ChannelHandlerContext ctx, BypassReason reason, String detail) {
         decide();
         release();
         Channel channel = ctx.channel();
         // A TLS alert only answers a complete ClientHello; anything else is reset.
-        boolean alert = reason.equals(Bypass.NO_SNI) || reason.equals(Bypass.BAD_CLIENT_HELLO);
+        boolean alert = reason == BypassReason.NO_SNI || reason == BypassReason.BAD_CLIENT_HELLO;
         CapturedConnection.reject(
                 services,
                 identity,
                 original,
-                reason,
-                detail,
+                Bypass.deny(reason, detail, null),
                 start,
                 () -> channel.eventLoop().execute(() -> CapturedConnection.reset(channel, alert)));
     }
@@ -225,13 +226,13 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         if (held == null || !held.isReadable()) {
             reject(
                     ctx,
-                    Bypass.SILENT,
+                    BypassReason.SILENT,
                     "the connection to " + authority() + " sent nothing within " + wait
                             + " s (a protocol where the server speaks first?), so its destination name is unknown");
         } else {
             reject(
                     ctx,
-                    Bypass.INCOMPLETE,
+                    BypassReason.INCOMPLETE,
                     "the connection to " + authority() + " sent " + held.readableBytes()
                             + " bytes within " + wait + " s but no complete "
                             + (tls ? "TLS ClientHello" : "HTTP request head") + ", so its destination name is unknown");

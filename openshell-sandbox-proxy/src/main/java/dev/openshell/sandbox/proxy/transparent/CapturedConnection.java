@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.transparent;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.sandbox.proxy.ProxyServices;
@@ -18,7 +19,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -151,10 +151,7 @@ final class CapturedConnection {
                             boolean timeout = error instanceof UpstreamConnector.ConnectFailure cf && cf.timedOut();
                             client.writeAndFlush(ProxyResponses.rawError(
                                             client.alloc(),
-                                            timeout
-                                                    ? HttpResponseStatus.GATEWAY_TIMEOUT
-                                                    : HttpResponseStatus.BAD_GATEWAY,
-                                            timeout ? "upstream_timeout" : "upstream_unreachable",
+                                            timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_UNREACHABLE,
                                             "cannot connect to " + request.host() + ":" + request.port() + ": "
                                                     + error.getMessage()))
                                     .addListener(ChannelFutureListener.CLOSE);
@@ -205,12 +202,11 @@ final class CapturedConnection {
                 services,
                 identity,
                 original,
-                why.error(),
-                why.detail(),
+                Bypass.headRefused(why),
                 start,
                 () -> client.eventLoop()
-                        .execute(() -> client.writeAndFlush(ProxyResponses.rawError(
-                                        client.alloc(), why.status(), why.error(), why.detail()))
+                        .execute(() -> client.writeAndFlush(
+                                        ProxyResponses.rawError(client.alloc(), why.error(), why.detail()))
                                 .addListener(ChannelFutureListener.CLOSE)));
     }
 
@@ -219,14 +215,14 @@ final class CapturedConnection {
      * only once its caller is known (at most {@link #IDENTITY_WAIT} later): a client that sees the
      * reset exits at once, and its socket with it, which would leave the finding without a name.
      *
+     * @param decision the {@code bypass:} denial to log
      * @param end ends the connection, on its event loop; the host in the log is the original destination
      */
     static void reject(
             ProxyServices services,
             CompletableFuture<CallerIdentity> identity,
             InetSocketAddress original,
-            String reason,
-            String detail,
+            Decision decision,
             long start,
             Runnable end) {
         CompletableFuture<CallerIdentity> caller = identity == null
@@ -234,7 +230,6 @@ final class CapturedConnection {
                 : identity.exceptionally(e -> null)
                         .completeOnTimeout(null, IDENTITY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         long generation = services.policy().generation();
-        Decision decision = Bypass.deny(reason, detail, null);
         caller.thenAccept(c -> {
             end.run();
             services.logger()

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy.deny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -104,10 +105,11 @@ class DenialTest {
 
     @Test
     void errorResponsesCarryTheCodeAndDetailAsJson() {
-        FullHttpResponse response = ProxyResponses.error(
-                ByteBufAllocator.DEFAULT, HttpResponseStatus.BAD_REQUEST, "bad_request", "bare LF\n\u0000", true);
+        FullHttpResponse response =
+                ProxyResponses.error(ByteBufAllocator.DEFAULT, ErrorCode.BAD_REQUEST, "bare LF\n\u0000", true);
         try {
             String body = response.content().toString(StandardCharsets.UTF_8);
+            assertThat(response.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
             assertThat(response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH))
                     .isEqualTo(response.content().readableBytes());
             assertThat(DecisionLinesTest.parse(body))
@@ -115,8 +117,7 @@ class DenialTest {
         } finally {
             response.release();
         }
-        var raw = ProxyResponses.rawError(
-                ByteBufAllocator.DEFAULT, HttpResponseStatus.SERVICE_UNAVAILABLE, "too_many_connections", "ü 😀");
+        var raw = ProxyResponses.rawError(ByteBufAllocator.DEFAULT, ErrorCode.TOO_MANY_CONNECTIONS, "ü 😀");
         try {
             String text = raw.toString(StandardCharsets.UTF_8);
             String body = text.substring(text.indexOf("\r\n\r\n") + 4);

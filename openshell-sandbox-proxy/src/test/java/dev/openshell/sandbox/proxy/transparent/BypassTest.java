@@ -34,7 +34,7 @@ class BypassTest {
         assertThat(Bypass.logged(allow).rule()).isEqualTo("transparent:endpoints[1]");
         assertThat(Bypass.logged(allow).inspect()).isTrue();
 
-        Decision spoof = Bypass.deny(Bypass.NAME_MISMATCH, "SNI names a but ...", null);
+        Decision spoof = Bypass.deny(BypassReason.NAME_MISMATCH, "SNI names a but ...", null);
         assertThat(Bypass.logged(spoof)).isEqualTo(spoof);
     }
 
@@ -50,7 +50,7 @@ class BypassTest {
                 22,
                 null,
                 null,
-                Bypass.deny(Bypass.SILENT, "nothing", null),
+                Bypass.deny(BypassReason.SILENT, "nothing", null),
                 3,
                 System.nanoTime());
 
