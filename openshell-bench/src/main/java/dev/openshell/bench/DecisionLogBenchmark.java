@@ -1,6 +1,7 @@
 package dev.openshell.bench;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -13,6 +14,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -80,13 +82,12 @@ public class DecisionLogBenchmark {
             new Decision(
                     Verdict.DENY,
                     Layer.L4,
-                    "github",
-                    0,
-                    null,
+                    Optional.of(new DecidingEndpoint("github", 0)),
+                    Optional.empty(),
                     "no policy allows /usr/bin/python3.11 to reach api.github.com:443; policy github allows it for"
                             + " /usr/bin/gh",
                     false,
-                    "--add-endpoint api.github.com:443 --binary /usr/bin/python3.11"),
+                    Optional.of("--add-endpoint api.github.com:443 --binary /usr/bin/python3.11")),
             "api.github.com",
             443,
             "/usr/bin/python3.11",

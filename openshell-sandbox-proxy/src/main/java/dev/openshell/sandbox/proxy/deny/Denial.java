@@ -28,8 +28,8 @@ public record Denial(
             string(g, "error", ErrorCode.POLICY_DENIED.wire());
             string(g, "detail", decision.reason());
             string(g, "layer", decision.layer().wire());
-            string(g, "policy", decision.policy());
-            string(g, "rule", decision.rule());
+            string(g, "policy", decision.policy().orElse(null));
+            string(g, "rule", decision.rule().orElse(null));
             string(g, "host", host);
             g.writeNumberProperty("port", port);
             string(g, "binary", binary);
@@ -57,23 +57,25 @@ public record Denial(
 
     /** The policy update that would lift the denial, or why none can. */
     public String nextSteps() {
-        if (decision.suggestion() != null) {
-            return "openshell policy update " + sandboxId + " " + decision.suggestion();
+        if (decision.suggestion().isPresent()) {
+            return "openshell policy update " + sandboxId + " "
+                    + decision.suggestion().get();
         }
-        if ("destination-guard".equals(decision.rule())) {
+        String rule = decision.rule().orElse("");
+        if (rule.equals("destination-guard")) {
             return "this destination is blocked by the destination guard; a private address can be allowed with"
                     + " `allowed_ips` on the endpoint (openshell policy update " + sandboxId + "); loopback,"
                     + " link-local and metadata addresses and the host's own addresses never";
         }
-        if (decision.rule() != null && decision.rule().startsWith("request_limits.")) {
-            return "the request is larger than the endpoint's " + decision.rule() + " allows; send less, or raise"
+        if (rule.startsWith("request_limits.")) {
+            return "the request is larger than the endpoint's " + rule + " allows; send less, or raise"
                     + " the limit in the policy file and apply it with openshell policy set " + sandboxId;
         }
-        if ("access: read-only".equals(decision.rule())) {
+        if (rule.equals("access: read-only")) {
             return "read-only endpoints take no request body; send the request without one, or allow writes to"
                     + " this endpoint (access: read-write, or rules) with openshell policy set " + sandboxId;
         }
-        if (decision.rule() != null && decision.rule().startsWith("deny_rules")) {
+        if (rule.startsWith("deny_rules")) {
             return "an explicit deny rule matched; remove it with openshell policy update " + sandboxId
                     + " if this request should pass";
         }

@@ -3,7 +3,6 @@ package dev.openshell.sandbox.proxy.http;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 import dev.openshell.sandbox.proxy.ActivePolicy;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
@@ -119,15 +118,8 @@ public final class Admission {
 
     private static Result identityDenied(Destination destination, Throwable error, ProxyServices services) {
         ActivePolicy policy = services.policy();
-        Decision decision = new Decision(
-                Verdict.DENY,
-                Layer.L4,
-                null,
-                -1,
-                "identity",
-                "cannot establish which program opened this connection: " + error.getMessage(),
-                false,
-                null);
+        Decision decision = Decision.deny(
+                Layer.L4, "identity", "cannot establish which program opened this connection: " + error.getMessage());
         L4Request request = new L4Request("", List.of(), destination.host(), destination.port(), List.of());
         return new Result(null, request, decision, policy, null);
     }

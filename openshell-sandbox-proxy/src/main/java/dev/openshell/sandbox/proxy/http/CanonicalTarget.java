@@ -3,7 +3,6 @@ package dev.openshell.sandbox.proxy.http;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.RequestTarget;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
@@ -46,8 +45,7 @@ public final class CanonicalTarget {
         String method = request.method().name();
         String detail = method + " " + target.rawPath() + " is refused: " + target.error()
                 + "; servers read such paths in different ways, so policy rules could not be trusted to match it";
-        Decision refusal = new Decision(
-                Verdict.DENY, Layer.L7, null, -1, "limit:" + ErrorCode.AMBIGUOUS_PATH.wire(), detail, false, null);
+        Decision refusal = LimitDecisions.of(new RejectedRequest(ErrorCode.AMBIGUOUS_PATH, detail), Layer.L7);
         services.logger()
                 .log(
                         admitted.binary(),

@@ -9,6 +9,7 @@ import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.Optional;
 
 /**
  * Requests for {@code inference.local} bypass network policy and go to the inference handler;
@@ -25,12 +26,11 @@ public final class InferenceRoutes {
                 ? new Decision(
                         Verdict.ALLOW,
                         Layer.L7,
-                        null,
-                        -1,
-                        "inference.local",
+                        Optional.empty(),
+                        Optional.of(Destination.INFERENCE_HOST),
                         "handed to the inference router",
                         false,
-                        null)
+                        Optional.empty())
                 : LimitDecisions.of(
                         ErrorCode.INFERENCE_NOT_CONFIGURED, "no inference route is configured for this sandbox");
         services.logger()

@@ -95,15 +95,7 @@ public final class RequestOverrides {
                     .append(" names ")
                     .append(TargetRedaction.pathOnly(p.value()));
         }
-        return new Decision(
-                d.verdict(),
-                d.layer(),
-                d.policy(),
-                d.endpointIndex(),
-                d.rule(),
-                d.reason() + why.append(')'),
-                d.inspect(),
-                d.suggestion());
+        return d.withRule(d.rule(), d.reason() + why.append(')'));
     }
 
     /** Every other method the request names, upper-cased as the frameworks that honour them do. */

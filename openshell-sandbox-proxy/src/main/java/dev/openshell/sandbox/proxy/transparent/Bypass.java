@@ -4,6 +4,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
+import java.util.Optional;
 
 /**
  * Why a captured connection was rejected, as a loggable decision: verdict deny, layer l4, rule
@@ -16,34 +17,38 @@ final class Bypass {
 
     private Bypass() {}
 
-    /** A denial with rule {@code bypass:<reason>}; {@code policy} names the deciding policy, if any. */
-    static Decision deny(BypassReason reason, String detail, String policy) {
-        return new Decision(Verdict.DENY, Layer.L4, policy, -1, RULE_PREFIX + reason.wire(), detail, false, null);
+    /** A denial with rule {@code bypass:<reason>}, taken before any endpoint did. */
+    static Decision deny(BypassReason reason, String detail) {
+        return Decision.deny(Layer.L4, RULE_PREFIX + reason.wire(), detail);
     }
 
     /** A plaintext head the strict scan refused: rule {@code bypass:<error>}, e.g. {@code bypass:bad_request}. */
     static Decision headRefused(RejectedRequest why) {
-        return new Decision(
-                Verdict.DENY, Layer.L4, null, -1, RULE_PREFIX + why.error().wire(), why.detail(), false, null);
+        return Decision.deny(Layer.L4, RULE_PREFIX + why.error().wire(), why.detail());
     }
 
-    /** How a decision on a captured connection is logged: denials as findings, admissions marked transparent. */
+    /**
+     * How a decision on a captured connection is logged: denials as findings ({@code
+     * bypass:policy_denied} keeps the endpoint that denied, if one did), admissions marked
+     * transparent.
+     */
     static Decision logged(Decision decision) {
-        String rule = decision.rule();
+        Optional<String> rule = decision.rule();
         if (decision.permits()) {
-            rule = rule == null ? "transparent" : "transparent:" + rule;
-        } else if (rule == null || !rule.startsWith(RULE_PREFIX)) {
-            String detail = rule == null ? decision.reason() : decision.reason() + " (rule " + rule + ")";
-            return deny(BypassReason.POLICY_DENIED, detail, decision.policy());
+            return decision.withRule(
+                    Optional.of(rule.map(r -> "transparent:" + r).orElse("transparent")), decision.reason());
         }
+        if (rule.filter(r -> r.startsWith(RULE_PREFIX)).isPresent()) {
+            return decision;
+        }
+        String detail = rule.map(r -> decision.reason() + " (rule " + r + ")").orElse(decision.reason());
         return new Decision(
-                decision.verdict(),
-                decision.layer(),
-                decision.policy(),
-                decision.endpointIndex(),
-                rule,
-                decision.reason(),
-                decision.inspect(),
-                decision.suggestion());
+                Verdict.DENY,
+                Layer.L4,
+                decision.endpoint(),
+                Optional.of(RULE_PREFIX + BypassReason.POLICY_DENIED.wire()),
+                detail,
+                false,
+                Optional.empty());
     }
 }

@@ -168,7 +168,7 @@ final class CaptureAdmission {
 
     private static Outcome refused(
             CallerIdentity caller, String host, BypassReason reason, String detail, long generation) {
-        return new Outcome(caller, host, Bypass.deny(reason, detail, null), null, generation);
+        return new Outcome(caller, host, Bypass.deny(reason, detail), null, generation);
     }
 
     /** The name as it may appear in a log line: control characters and the like replaced, length capped. */

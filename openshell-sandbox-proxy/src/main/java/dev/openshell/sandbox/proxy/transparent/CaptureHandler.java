@@ -118,8 +118,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                     original,
                     Bypass.deny(
                             BypassReason.CLOSED_EARLY,
-                            "the connection closed before its first bytes named a destination",
-                            null),
+                            "the connection closed before its first bytes named a destination"),
                     start,
                     () -> {});
         }
@@ -211,7 +210,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 services,
                 identity,
                 original,
-                Bypass.deny(reason, detail, null),
+                Bypass.deny(reason, detail),
                 start,
                 () -> channel.eventLoop().execute(() -> CapturedConnection.reset(channel, alert)));
     }

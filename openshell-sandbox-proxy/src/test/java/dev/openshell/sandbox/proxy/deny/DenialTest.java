@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.deny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DenialTest {
@@ -20,12 +22,11 @@ class DenialTest {
     private static final Decision NO_ENDPOINT = new Decision(
             Verdict.DENY,
             Layer.L4,
-            "gh",
-            0,
-            null,
+            Optional.of(new DecidingEndpoint("gh", 0)),
+            Optional.empty(),
             "no policy allows /usr/bin/python3 to reach api.github.com:443; policy gh allows it for /usr/bin/gh",
             false,
-            "--add-endpoint api.github.com:443 --binary /usr/bin/python3");
+            Optional.of("--add-endpoint api.github.com:443 --binary /usr/bin/python3"));
 
     @Test
     void bodyHasEveryFieldAndTheUpdateCommand() {
@@ -64,17 +65,8 @@ class DenialTest {
 
     @Test
     void bodiesOnReadOnlyEndpointsAndRequestLimitsSayWhatWouldLiftThem() {
-        Decision body = new Decision(
-                Verdict.DENY, Layer.L7, "api", 0, "access: read-only", "GET /x ... takes no request body", false, null);
-        Decision limit = new Decision(
-                Verdict.DENY,
-                Layer.L7,
-                "api",
-                0,
-                "request_limits.max_query_bytes",
-                "a query of 9 bytes ...",
-                false,
-                null);
+        Decision body = l7Denial("access: read-only", "GET /x ... takes no request body");
+        Decision limit = l7Denial("request_limits.max_query_bytes", "a query of 9 bytes ...");
 
         assertThat(new Denial("sb-1", body, "ro.test", 443, "/usr/bin/curl", "GET", "/x").nextSteps())
                 .isEqualTo("read-only endpoints take no request body; send the request without one, or allow writes"
@@ -82,6 +74,17 @@ class DenialTest {
         assertThat(new Denial("sb-1", limit, "ro.test", 443, "/usr/bin/curl", "GET", "/x").nextSteps())
                 .isEqualTo("the request is larger than the endpoint's request_limits.max_query_bytes allows; send"
                         + " less, or raise the limit in the policy file and apply it with openshell policy set sb-1");
+    }
+
+    private static Decision l7Denial(String rule, String reason) {
+        return new Decision(
+                Verdict.DENY,
+                Layer.L7,
+                Optional.of(new DecidingEndpoint("api", 0)),
+                Optional.of(rule),
+                reason,
+                false,
+                Optional.empty());
     }
 
     @Test
