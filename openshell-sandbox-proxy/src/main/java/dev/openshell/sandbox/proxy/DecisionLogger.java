@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy;
 
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
 import dev.openshell.sandbox.proxy.log.QueryRedaction;
@@ -29,38 +30,26 @@ public final class DecisionLogger {
         return new DecisionLogger(sandboxId, sink, mode);
     }
 
-    /**
-     * Logs one decision.
-     *
-     * @param target the request target (query values are redacted here), or {@code null} at L4
-     * @param startNanos {@link System#nanoTime()} when the request (or connection) arrived
-     */
-    public void log(
-            String binary,
-            int pid,
-            String host,
-            int port,
-            String method,
-            String target,
-            Decision decision,
-            long generation,
-            long startNanos) {
-        long micros = (System.nanoTime() - startNanos) / 1000;
+    /** Logs one decision; never throws. */
+    public void log(DecisionEntry entry) {
+        long micros = (System.nanoTime() - entry.startNanos()) / 1000;
+        Decision decision = entry.decision();
+        CallerIdentity caller = entry.caller().orElse(null);
         DecisionRecord record = new DecisionRecord(
                 Instant.now(),
                 sandboxId,
-                binary,
-                pid,
-                host,
-                port,
-                method,
-                QueryRedaction.redactQuery(target),
+                caller == null ? null : caller.binary(),
+                caller == null ? 0 : caller.pid(),
+                entry.host().orElse(null),
+                entry.port(),
+                entry.method().orElse(null),
+                entry.target().map(QueryRedaction::redactQuery).orElse(null),
                 verdict(decision.verdict()),
                 decision.layer().wire(),
                 decision.policy().orElse(null),
                 decision.rule().orElse(null),
                 decision.reason(),
-                generation,
+                entry.generation(),
                 micros,
                 mode);
         try {

@@ -9,6 +9,7 @@ import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import io.netty.channel.EventLoop;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -24,21 +25,23 @@ public final class Admission {
     /**
      * The outcome of admitting one destination.
      *
-     * @param caller the caller, or {@code null} when it could not be identified
+     * @param caller the caller; empty when it could not be identified
      * @param request what was evaluated (addresses = the pinned DNS answer)
      * @param decision the L4 decision
      * @param policy the generation that decided; L7 decisions for the same request use it too
-     * @param resolveError set when the policy allows the destination but its name does not resolve
+     * @param resolveError why the name does not resolve, when the policy allows the destination but
+     *     its name does not
      */
     public record Result(
-            CallerIdentity caller, L4Request request, Decision decision, ActivePolicy policy, String resolveError) {
+            Optional<CallerIdentity> caller,
+            L4Request request,
+            Decision decision,
+            ActivePolicy policy,
+            Optional<String> resolveError) {
 
+        /** The caller's executable, or {@code null} (the denial body's {@code binary}) when unknown. */
         public String binary() {
-            return caller == null ? null : caller.binary();
-        }
-
-        public int pid() {
-            return caller == null ? -1 : caller.pid();
+            return caller.map(CallerIdentity::binary).orElse(null);
         }
     }
 
@@ -65,8 +68,12 @@ public final class Admission {
             if (!policy.policy().mayAdmit(unresolved)) {
                 onLoop(
                         loop,
-                        () -> done.complete(
-                                new Result(caller, unresolved, policy.policy().evaluate(unresolved), policy, null)));
+                        () -> done.complete(new Result(
+                                Optional.of(caller),
+                                unresolved,
+                                policy.policy().evaluate(unresolved),
+                                policy,
+                                Optional.empty())));
                 return;
             }
             onLoop(
@@ -107,9 +114,14 @@ public final class Admission {
         L4Request request = request(caller, destination, addresses);
         Decision decision = policy.policy().evaluate(request);
         if (resolveError != null && decision.permits()) {
-            return new Result(caller, request, decision, policy, "cannot resolve " + destination.host());
+            return new Result(
+                    Optional.of(caller),
+                    request,
+                    decision,
+                    policy,
+                    Optional.of("cannot resolve " + destination.host()));
         }
-        return new Result(caller, request, decision, policy, null);
+        return new Result(Optional.of(caller), request, decision, policy, Optional.empty());
     }
 
     private static L4Request request(CallerIdentity caller, Destination destination, List<InetAddress> addresses) {
@@ -121,7 +133,7 @@ public final class Admission {
         Decision decision = Decision.deny(
                 Layer.L4, "identity", "cannot establish which program opened this connection: " + error.getMessage());
         L4Request request = new L4Request("", List.of(), destination.host(), destination.port(), List.of());
-        return new Result(null, request, decision, policy, null);
+        return new Result(Optional.empty(), request, decision, policy, Optional.empty());
     }
 
     private static Throwable unwrap(Throwable t) {

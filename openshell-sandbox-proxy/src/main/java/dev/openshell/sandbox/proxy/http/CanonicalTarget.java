@@ -4,6 +4,7 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,16 +48,15 @@ public final class CanonicalTarget {
                 + "; servers read such paths in different ways, so policy rules could not be trusted to match it";
         Decision refusal = LimitDecisions.of(new RejectedRequest(ErrorCode.AMBIGUOUS_PATH, detail), Layer.L7);
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         admitted.request().host(),
                         admitted.request().port(),
                         method,
                         request.uri(),
                         refusal,
                         services.policy().generation(),
-                        startNanos);
+                        startNanos));
         return new Route.Respond(ProxyResponses.error(ctx.alloc(), ErrorCode.AMBIGUOUS_PATH, detail, true), false);
     }
 }

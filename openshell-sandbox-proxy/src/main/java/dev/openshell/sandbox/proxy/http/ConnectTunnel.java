@@ -4,6 +4,7 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.sandbox.proxy.ConnectionRegistry;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
@@ -74,16 +75,8 @@ public final class ConnectTunnel implements TunnelOpener {
         Decision decision = admitted.decision();
         long generation = admitted.policy().generation();
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
-                        destination.host(),
-                        destination.port(),
-                        "CONNECT",
-                        null,
-                        decision,
-                        generation,
-                        start);
+                .log(DecisionEntry.tunnel(
+                        admitted.caller(), destination.host(), destination.port(), decision, generation, start));
         if (!client.isActive()) {
             return;
         }
@@ -100,8 +93,11 @@ public final class ConnectTunnel implements TunnelOpener {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (admitted.resolveError() != null) {
-            fail(client, ErrorCode.UPSTREAM_UNRESOLVABLE, admitted.resolveError());
+        if (admitted.resolveError().isPresent()) {
+            fail(
+                    client,
+                    ErrorCode.UPSTREAM_UNRESOLVABLE,
+                    admitted.resolveError().get());
             return;
         }
         if (decision.inspect()) {

@@ -1,12 +1,14 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.DecisionLogger;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -34,16 +36,11 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > max) {
             String detail = "the sandbox has " + max + " connections open through the proxy already";
-            logger.log(
-                    null,
-                    -1,
-                    null,
-                    0,
-                    null,
-                    null,
+            logger.log(DecisionEntry.unnamed(
+                    Optional.empty(),
                     LimitDecisions.of(ErrorCode.TOO_MANY_CONNECTIONS, detail),
                     generation.getAsLong(),
-                    System.nanoTime());
+                    System.nanoTime()));
             ctx.writeAndFlush(ProxyResponses.rawError(ctx.alloc(), ErrorCode.TOO_MANY_CONNECTIONS, detail))
                     .addListener(ChannelFutureListener.CLOSE);
             // Nothing after this handler may see the connection.

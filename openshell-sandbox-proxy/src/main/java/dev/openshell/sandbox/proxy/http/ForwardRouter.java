@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
@@ -121,16 +122,15 @@ public final class ForwardRouter implements ExchangeRouter {
         }
         String method = request.method().name();
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         destination.host(),
                         destination.port(),
                         method,
                         target,
                         decision,
                         admitted.policy().generation(),
-                        startNanos);
+                        startNanos));
         if (!decision.permits()) {
             Denial denial = new Denial(
                     services.config().sandboxId(),
@@ -142,9 +142,13 @@ public final class ForwardRouter implements ExchangeRouter {
                     TargetRedaction.pathOnly(target));
             return new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false);
         }
-        if (admitted.resolveError() != null) {
+        if (admitted.resolveError().isPresent()) {
             return new Route.Respond(
-                    ProxyResponses.error(ctx.alloc(), ErrorCode.UPSTREAM_UNRESOLVABLE, admitted.resolveError(), true),
+                    ProxyResponses.error(
+                            ctx.alloc(),
+                            ErrorCode.UPSTREAM_UNRESOLVABLE,
+                            admitted.resolveError().get(),
+                            true),
                     false);
         }
         String key = destination.authority();

@@ -4,6 +4,7 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
@@ -34,16 +35,15 @@ public final class InferenceRoutes {
                 : LimitDecisions.of(
                         ErrorCode.INFERENCE_NOT_CONFIGURED, "no inference route is configured for this sandbox");
         services.logger()
-                .log(
-                        caller == null ? null : caller.binary(),
-                        caller == null ? -1 : caller.pid(),
+                .log(DecisionEntry.request(
+                        Optional.ofNullable(caller),
                         Destination.INFERENCE_HOST,
                         0,
                         request.method().name(),
                         request.uri(),
                         decision,
                         services.policy().generation(),
-                        start);
+                        start));
         if (!configured) {
             return new Route.Respond(
                     ProxyResponses.error(

@@ -46,8 +46,7 @@ final class SniCheck extends ChannelInboundHandlerAdapter {
                                 + admitted.request().host() + ", the host this tunnel was checked for");
                 Refusals.log(
                         services,
-                        admitted.binary(),
-                        admitted.pid(),
+                        admitted.caller(),
                         admitted.request().host(),
                         admitted.request().port(),
                         null,

@@ -4,6 +4,7 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.sandbox.proxy.ActivePolicy;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
@@ -74,16 +75,15 @@ final class TunnelRouter implements ExchangeRouter {
         ActivePolicy active = services.policy();
         Decision decision = RequestOverrides.evaluate(active.policy(), admitted.request(), request, measured);
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         host,
                         port,
                         request.method().name(),
                         target,
                         decision,
                         active.generation(),
-                        startNanos);
+                        startNanos));
         if (!decision.permits()) {
             Denial denial = new Denial(
                     services.config().sandboxId(),
@@ -106,8 +106,7 @@ final class TunnelRouter implements ExchangeRouter {
             ChannelHandlerContext ctx, RejectedRequest why, HttpRequest inFlight, long startNanos) {
         Refusals.log(
                 services,
-                admitted.binary(),
-                admitted.pid(),
+                admitted.caller(),
                 admitted.request().host(),
                 admitted.request().port(),
                 inFlight,

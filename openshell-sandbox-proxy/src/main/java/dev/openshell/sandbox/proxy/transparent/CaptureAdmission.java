@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -28,21 +29,23 @@ final class CaptureAdmission {
     /**
      * The outcome.
      *
-     * @param caller the caller, or null when it could not be identified
+     * @param caller the caller; empty when it could not be identified
      * @param host the destination name, normalised; as sent (made printable) when it is not a valid name
      * @param decision the decision as the client is told: the policy's, or a {@code bypass:} denial
-     * @param admitted set when the connection may proceed; its addresses hold only the original
+     * @param admitted present when the connection may proceed; its addresses hold only the original
      *     destination
      * @param generation the policy generation that decided
      */
-    record Outcome(CallerIdentity caller, String host, Decision decision, Admission.Result admitted, long generation) {
+    record Outcome(
+            Optional<CallerIdentity> caller,
+            String host,
+            Decision decision,
+            Optional<Admission.Result> admitted,
+            long generation) {
 
+        /** The caller's executable, or {@code null} (the denial body's {@code binary}) when unknown. */
         String binary() {
-            return caller == null ? null : caller.binary();
-        }
-
-        int pid() {
-            return caller == null ? -1 : caller.pid();
+            return caller.map(CallerIdentity::binary).orElse(null);
         }
     }
 
@@ -95,7 +98,7 @@ final class CaptureAdmission {
             destination = Destination.of(host, original.getPort());
         } catch (IllegalArgumentException e) {
             return refused(
-                    caller,
+                    Optional.ofNullable(caller),
                     printable(name),
                     BypassReason.INVALID_NAME,
                     source.text + " names \"" + printable(name) + "\", which is not a valid host name",
@@ -106,7 +109,7 @@ final class CaptureAdmission {
                     ? c.getCause()
                     : identityError;
             return refused(
-                    null,
+                    Optional.empty(),
                     destination.host(),
                     BypassReason.IDENTITY,
                     "cannot establish which program opened this connection: " + cause.getMessage(),
@@ -114,7 +117,7 @@ final class CaptureAdmission {
         }
         if (destination.literal() != null && source == Source.SNI) {
             return refused(
-                    caller,
+                    Optional.of(caller),
                     destination.host(),
                     BypassReason.INVALID_NAME,
                     "SNI names the IP address " + destination.host() + "; a server name must be a host name",
@@ -124,17 +127,17 @@ final class CaptureAdmission {
                 caller.binary(), caller.ancestors(), destination.host(), destination.port(), List.of(address));
         Decision decision = policy.policy().evaluate(request);
         if (!decision.permits()) {
-            return new Outcome(caller, destination.host(), decision, null, generation);
+            return new Outcome(Optional.of(caller), destination.host(), decision, Optional.empty(), generation);
         }
         Misattribution spoofed = misattribution(destination, address, source, services);
         if (spoofed != null) {
-            return refused(caller, destination.host(), spoofed.reason(), spoofed.detail(), generation);
+            return refused(Optional.of(caller), destination.host(), spoofed.reason(), spoofed.detail(), generation);
         }
         return new Outcome(
-                caller,
+                Optional.of(caller),
                 destination.host(),
                 decision,
-                new Admission.Result(caller, request, decision, policy, null),
+                Optional.of(new Admission.Result(Optional.of(caller), request, decision, policy, Optional.empty())),
                 generation);
     }
 
@@ -167,8 +170,8 @@ final class CaptureAdmission {
     }
 
     private static Outcome refused(
-            CallerIdentity caller, String host, BypassReason reason, String detail, long generation) {
-        return new Outcome(caller, host, Bypass.deny(reason, detail), null, generation);
+            Optional<CallerIdentity> caller, String host, BypassReason reason, String detail, long generation) {
+        return new Outcome(caller, host, Bypass.deny(reason, detail), Optional.empty(), generation);
     }
 
     /** The name as it may appear in a log line: control characters and the like replaced, length capped. */

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.transparent;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.TargetRedaction;
 import dev.openshell.sandbox.proxy.deny.Denial;
@@ -21,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -84,29 +86,27 @@ final class CapturedConnection {
     }
 
     private void decided(CaptureAdmission.Outcome outcome) {
-        Admission.Result admitted = outcome.admitted();
         String host = outcome.host();
         services.logger()
-                .log(
-                        outcome.binary(),
-                        outcome.pid(),
-                        host,
+                .log(new DecisionEntry(
+                        outcome.caller(),
+                        Optional.of(host),
                         original.getPort(),
-                        method,
-                        target,
+                        Optional.ofNullable(method),
+                        Optional.ofNullable(target),
                         Bypass.logged(outcome.decision()),
                         outcome.generation(),
-                        start);
+                        start));
         if (!client.isActive()) {
             release();
             return;
         }
-        if (admitted == null) {
+        if (outcome.admitted().isEmpty()) {
             refuse(outcome, host);
         } else if (outcome.decision().inspect()) {
-            inspect(admitted);
+            inspect(outcome.admitted().get());
         } else {
-            relay(admitted);
+            relay(outcome.admitted().get());
         }
     }
 
@@ -233,16 +233,13 @@ final class CapturedConnection {
         caller.thenAccept(c -> {
             end.run();
             services.logger()
-                    .log(
-                            c == null ? null : c.binary(),
-                            c == null ? -1 : c.pid(),
+                    .log(DecisionEntry.connection(
+                            Optional.ofNullable(c),
                             original.getAddress().getHostAddress(),
                             original.getPort(),
-                            null,
-                            null,
                             decision,
                             generation,
-                            start);
+                            start));
         });
     }
 

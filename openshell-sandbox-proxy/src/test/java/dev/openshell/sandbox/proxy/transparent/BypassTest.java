@@ -6,7 +6,9 @@ import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
+import dev.openshell.sandbox.proxy.DecisionEntry;
 import dev.openshell.sandbox.proxy.DecisionLogger;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionLines;
 import dev.openshell.sandbox.proxy.log.DecisionLinesTest;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
@@ -58,25 +60,21 @@ class BypassTest {
         List<DecisionRecord> records = new ArrayList<>();
         DecisionLogger logger = new DecisionLogger("sb", records::add).withMode(TransparentListener.MODE);
 
-        logger.log(
-                "/usr/bin/ssh",
-                7,
-                "10.0.0.9",
-                22,
-                null,
-                null,
-                Bypass.deny(BypassReason.SILENT, "nothing"),
-                3,
-                System.nanoTime());
+        CallerIdentity ssh = new CallerIdentity(7, "/usr/bin/ssh", List.of("/usr/bin/bash"), "0".repeat(64));
+        logger.log(DecisionEntry.connection(
+                Optional.of(ssh), "10.0.0.9", 22, Bypass.deny(BypassReason.SILENT, "nothing"), 3, System.nanoTime()));
 
         assertThat(records).singleElement().satisfies(r -> {
             assertThat(r.mode()).isEqualTo("transparent");
+            assertThat(r.binary()).isEqualTo("/usr/bin/ssh");
+            assertThat(r.pid()).isEqualTo(7);
             assertThat(DecisionLinesTest.parse(DecisionLines.toJson(r)))
                     .containsEntry("rule", "bypass:silent")
                     .containsEntry("verdict", "deny")
                     .containsEntry("mode", "transparent");
         });
-        new DecisionLogger("sb", records::add).log(null, -1, "h", 1, null, null, spoofless(), 1, 0);
+        new DecisionLogger("sb", records::add)
+                .log(DecisionEntry.connection(Optional.empty(), "h", 1, spoofless(), 1, System.nanoTime()));
         assertThat(DecisionLinesTest.parse(DecisionLines.toJson(records.get(1))))
                 .doesNotContainKey("mode");
     }
