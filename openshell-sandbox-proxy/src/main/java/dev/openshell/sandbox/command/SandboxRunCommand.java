@@ -2,8 +2,8 @@ package dev.openshell.sandbox.command;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.net.Cidr;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.ssh;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
+import dev.openshell.sandbox.linux.NetworkNamespaceThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

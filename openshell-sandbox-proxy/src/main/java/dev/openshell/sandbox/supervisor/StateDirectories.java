@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.supervisor;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

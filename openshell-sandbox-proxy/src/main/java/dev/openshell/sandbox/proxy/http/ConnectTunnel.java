@@ -3,12 +3,15 @@ package dev.openshell.sandbox.proxy.http;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
-import dev.openshell.sandbox.proxy.ConnectionRegistry;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.ConnectionRegistry;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -82,7 +85,7 @@ public final class ConnectTunnel implements TunnelOpener {
         }
         if (!decision.permits()) {
             Denial denial = new Denial(
-                    services.config().sandboxId(),
+                    services.sandboxId(),
                     decision,
                     destination.host(),
                     destination.port(),

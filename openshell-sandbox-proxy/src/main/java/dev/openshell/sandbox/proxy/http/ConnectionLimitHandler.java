@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.DecisionLogger;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.DecisionLogger;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -2,11 +2,14 @@ package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -133,7 +136,7 @@ public final class ForwardRouter implements ExchangeRouter {
                         startNanos));
         if (!decision.permits()) {
             Denial denial = new Denial(
-                    services.config().sandboxId(),
+                    services.sandboxId(),
                     decision,
                     destination.host(),
                     destination.port(),

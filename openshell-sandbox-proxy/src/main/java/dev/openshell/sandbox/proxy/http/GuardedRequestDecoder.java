@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.proxy.ProxyLimits;
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.sandbox.proxy.InferenceHandler;
-import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.InferenceHandler;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,8 +76,7 @@ final class InferenceCall {
         request.headers().forEach(headers::add);
         InferenceHandler.Request call =
                 new InferenceHandler.Request(request.method().name(), request.uri(), headers, bytes, caller);
-        services.config()
-                .inference()
+        services.inference()
                 .handle(call)
                 .whenComplete((response, error) -> ctx.executor().execute(() -> {
                     if (error != null || response == null) {

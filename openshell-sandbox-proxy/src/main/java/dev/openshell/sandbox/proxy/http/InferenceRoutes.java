@@ -4,10 +4,11 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Optional;
@@ -22,7 +23,7 @@ public final class InferenceRoutes {
 
     public static Route route(
             ProxyServices services, ChannelHandlerContext ctx, HttpRequest request, CallerIdentity caller, long start) {
-        boolean configured = services.config().inference() != null;
+        boolean configured = services.inference() != null;
         Decision decision = configured
                 ? new Decision(
                         Verdict.ALLOW,

@@ -1,9 +1,10 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.RequestTarget;
-import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;

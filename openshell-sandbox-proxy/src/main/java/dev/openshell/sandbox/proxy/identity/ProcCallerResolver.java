@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy.identity;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy.identity;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.SockDiag;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

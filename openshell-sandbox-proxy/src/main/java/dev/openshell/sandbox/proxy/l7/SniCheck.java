@@ -2,11 +2,11 @@ package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.http.Admission;
-import dev.openshell.sandbox.proxy.http.Destination;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;

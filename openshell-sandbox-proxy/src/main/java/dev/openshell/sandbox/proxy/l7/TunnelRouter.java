@@ -3,13 +3,9 @@ package dev.openshell.sandbox.proxy.l7;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.ActivePolicy;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
-import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
@@ -20,6 +16,10 @@ import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.RequestOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
+import dev.openshell.sandbox.proxy.shared.ActivePolicy;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -86,7 +86,7 @@ final class TunnelRouter implements ExchangeRouter {
                         startNanos));
         if (!decision.permits()) {
             Denial denial = new Denial(
-                    services.config().sandboxId(),
+                    services.sandboxId(),
                     decision,
                     host,
                     port,

@@ -1,10 +1,13 @@
 package dev.openshell.sandbox.proxy.transparent;
 
-import dev.openshell.sandbox.net.NetworkException;
-import dev.openshell.sandbox.net.OriginalDestination;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.linux.OriginalDestination;
+import dev.openshell.sandbox.linux.SyscallException;
+import dev.openshell.sandbox.proxy.admission.Bypass;
+import dev.openshell.sandbox.proxy.admission.BypassReason;
+import dev.openshell.sandbox.proxy.admission.CaptureAdmission;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -57,7 +60,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         try {
             original = OriginalDestination.of(ctx.channel());
-        } catch (NetworkException e) {
+        } catch (SyscallException e) {
             original = (InetSocketAddress) ctx.channel().localAddress();
             reject(
                     ctx,
@@ -65,7 +68,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                     "cannot recover where this connection was going: " + e.getMessage());
             return;
         }
-        CallerResolver resolver = services.config().callerResolver();
+        CallerResolver resolver = services.callerResolver();
         InetSocketAddress destination = original;
         // The client's socket in the sandbox is connected to the original destination, not to us.
         // One more look after a short pause if the first fails: a redirected connection can be

@@ -3,17 +3,19 @@ package dev.openshell.sandbox.proxy.transparent;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
-import dev.openshell.sandbox.proxy.DecisionEntry;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.Bypass;
+import dev.openshell.sandbox.proxy.admission.CaptureAdmission;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
-import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.UpstreamConnector;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -117,7 +119,7 @@ final class CapturedConnection {
             return;
         }
         Denial denial = new Denial(
-                services.config().sandboxId(),
+                services.sandboxId(),
                 outcome.decision(),
                 host,
                 original.getPort(),
@@ -202,7 +204,7 @@ final class CapturedConnection {
                 services,
                 identity,
                 original,
-                Bypass.headRefused(why),
+                Bypass.headRefused(why.error(), why.detail()),
                 start,
                 () -> client.eventLoop()
                         .execute(() -> client.writeAndFlush(
@@ -262,7 +264,7 @@ final class CapturedConnection {
 
     /** A relayed captured connection: revoking (on a policy reload that no longer admits it) closes both sides. */
     private record RelayedTunnel(Channel client, Channel upstream, L4Request request)
-            implements dev.openshell.sandbox.proxy.ConnectionRegistry.Tunnel {
+            implements dev.openshell.sandbox.proxy.shared.ConnectionRegistry.Tunnel {
 
         @Override
         public boolean inspected() {

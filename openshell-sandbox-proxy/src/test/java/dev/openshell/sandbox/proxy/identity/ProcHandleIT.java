@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
