@@ -6,12 +6,12 @@ import dev.openshell.policy.L4Request;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.admission.Destination;
-import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
 import dev.openshell.sandbox.proxy.shared.ConnectionRegistry;
 import dev.openshell.sandbox.proxy.shared.DecisionEntry;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.RelayedTunnel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,7 +21,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@code CONNECT} request, step by step: admit the destination (identity, DNS, guard, L4); on
@@ -84,15 +83,15 @@ public final class ConnectTunnel implements TunnelOpener {
             return;
         }
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.sandboxId(),
-                    decision,
-                    destination.host(),
-                    destination.port(),
-                    admitted.binary(),
-                    "CONNECT",
-                    null);
-            client.writeAndFlush(ProxyResponses.denied(client.alloc(), denial, false))
+            client.writeAndFlush(services.denied(
+                            client.alloc(),
+                            decision,
+                            destination.host(),
+                            destination.port(),
+                            admitted.binary(),
+                            "CONNECT",
+                            null,
+                            false))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -129,7 +128,7 @@ public final class ConnectTunnel implements TunnelOpener {
                     }
                     // Register before the 200 goes out: once the client has seen it, a reload
                     // must find (and, if no longer admitted, close) this tunnel.
-                    RawTunnel tunnel = new RawTunnel(client, upstream, request);
+                    RelayedTunnel tunnel = new RelayedTunnel(client, upstream, request);
                     upstream.closeFuture().addListener(c -> services.registry().unregister(tunnel));
                     client.closeFuture().addListener(c -> services.registry().unregister(tunnel));
                     if (!services.registry().register(tunnel, generation)) {
@@ -178,23 +177,6 @@ public final class ConnectTunnel implements TunnelOpener {
     public static void removeDecoder(ChannelPipeline p) {
         if (p.get(GuardedRequestDecoder.class) != null) {
             p.remove(GuardedRequestDecoder.class);
-        }
-    }
-
-    /** A raw relay tunnel: revoking closes both sides at once. */
-    private record RawTunnel(Channel client, Channel upstream, L4Request request) implements ConnectionRegistry.Tunnel {
-
-        @Override
-        public boolean inspected() {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<Void> revoke(Decision decision, long generation) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            upstream.close();
-            client.close().addListener(f -> done.complete(null));
-            return done;
         }
     }
 }

@@ -5,9 +5,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.admission.Destination;
-import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
-import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import dev.openshell.sandbox.proxy.shared.DecisionEntry;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
@@ -135,15 +133,17 @@ public final class ForwardRouter implements ExchangeRouter {
                         admitted.policy().generation(),
                         startNanos));
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.sandboxId(),
-                    decision,
-                    destination.host(),
-                    destination.port(),
-                    admitted.binary(),
-                    method,
-                    TargetRedaction.pathOnly(target));
-            return new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false);
+            return new Route.Respond(
+                    services.denied(
+                            ctx.alloc(),
+                            decision,
+                            destination.host(),
+                            destination.port(),
+                            admitted.binary(),
+                            method,
+                            target,
+                            true),
+                    false);
         }
         if (admitted.resolveError().isPresent()) {
             return new Route.Respond(

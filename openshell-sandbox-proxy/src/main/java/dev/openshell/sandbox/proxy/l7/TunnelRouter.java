@@ -4,7 +4,6 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.sandbox.proxy.admission.Admission;
-import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
@@ -16,7 +15,6 @@ import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.RequestOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
-import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import dev.openshell.sandbox.proxy.shared.ActivePolicy;
 import dev.openshell.sandbox.proxy.shared.DecisionEntry;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;
@@ -85,16 +83,17 @@ final class TunnelRouter implements ExchangeRouter {
                         active.generation(),
                         startNanos));
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.sandboxId(),
-                    decision,
-                    host,
-                    port,
-                    admitted.binary(),
-                    request.method().name(),
-                    TargetRedaction.pathOnly(target));
-            return CompletableFuture.completedFuture(
-                    new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false));
+            return CompletableFuture.completedFuture(new Route.Respond(
+                    services.denied(
+                            ctx.alloc(),
+                            decision,
+                            host,
+                            port,
+                            admitted.binary(),
+                            request.method().name(),
+                            target,
+                            true),
+                    false));
         }
         HopByHop.strip(request);
         return CompletableFuture.completedFuture(new Route.Upstream(

@@ -1,8 +1,14 @@
 package dev.openshell.sandbox.proxy.shared;
 
+import dev.openshell.policy.Decision;
+import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import dev.openshell.sandbox.proxy.tls.TlsContexts;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -122,5 +128,27 @@ public final class ProxyServices {
 
     public ExecutorService blocking() {
         return blocking;
+    }
+
+    /**
+     * The 403 a client gets when {@code decision} refuses its request: the one place a denial is
+     * built, on every path (explicit forward, {@code CONNECT}, L7 inside a tunnel, captured). It
+     * names this sandbox and shows the request's path without its query.
+     *
+     * @param binary the caller's executable, or {@code null} when unknown
+     * @param method the request method ({@code CONNECT} for a tunnel)
+     * @param target the request target as sent, or {@code null} for a tunnel
+     */
+    public FullHttpResponse denied(
+            ByteBufAllocator alloc,
+            Decision decision,
+            String host,
+            int port,
+            String binary,
+            String method,
+            String target,
+            boolean keepAlive) {
+        Denial denial = new Denial(sandboxId(), decision, host, port, binary, method, TargetRedaction.pathOnly(target));
+        return ProxyResponses.denied(alloc, denial, keepAlive);
     }
 }

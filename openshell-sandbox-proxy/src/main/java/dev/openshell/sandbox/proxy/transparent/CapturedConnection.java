@@ -6,16 +6,15 @@ import dev.openshell.policy.L4Request;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.Bypass;
 import dev.openshell.sandbox.proxy.admission.CaptureAdmission;
-import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.UpstreamConnector;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
-import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
 import dev.openshell.sandbox.proxy.shared.DecisionEntry;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.RelayedTunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -118,16 +117,16 @@ final class CapturedConnection {
             reset(client, true);
             return;
         }
-        Denial denial = new Denial(
-                services.sandboxId(),
-                outcome.decision(),
-                host,
-                original.getPort(),
-                outcome.binary(),
-                method,
-                TargetRedaction.pathOnly(target));
         client.pipeline().addLast("encoder", new HttpResponseEncoder());
-        client.writeAndFlush(ProxyResponses.denied(client.alloc(), denial, false))
+        client.writeAndFlush(services.denied(
+                        client.alloc(),
+                        outcome.decision(),
+                        host,
+                        original.getPort(),
+                        outcome.binary(),
+                        method,
+                        target,
+                        false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -260,23 +259,5 @@ final class CapturedConnection {
         }
         client.config().setOption(ChannelOption.SO_LINGER, 0);
         client.close();
-    }
-
-    /** A relayed captured connection: revoking (on a policy reload that no longer admits it) closes both sides. */
-    private record RelayedTunnel(Channel client, Channel upstream, L4Request request)
-            implements dev.openshell.sandbox.proxy.shared.ConnectionRegistry.Tunnel {
-
-        @Override
-        public boolean inspected() {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<Void> revoke(Decision decision, long generation) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            upstream.close();
-            client.close().addListener(f -> done.complete(null));
-            return done;
-        }
     }
 }
