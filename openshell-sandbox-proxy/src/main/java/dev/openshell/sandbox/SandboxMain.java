@@ -36,10 +36,9 @@ public final class SandboxMain {
     private SandboxMain() {}
 
     public static void main(String[] args) {
-        // Netty and MINA log through SLF4J; without a provider it prints warnings instead.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
+        // slf4j-simple (simplelogger.properties): the supervisor's own events at info on stderr
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
         System.exit(newCommandLine(java.util.Arrays.asList(args).contains("--debug"))
                 .execute(java.util.Arrays.stream(args)

@@ -152,6 +152,10 @@ public final class ProxyMain implements Callable<Integer> {
     private ProxyMain() {}
 
     public static void main(String[] args) {
+        // slf4j-simple (simplelogger.properties): the proxy's own events at info on stderr
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
         System.exit(new CommandLine(new ProxyMain()).execute(args));
     }
 

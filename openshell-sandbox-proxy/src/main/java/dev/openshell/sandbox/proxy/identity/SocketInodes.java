@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the inode of a client's TCP or UDP socket in the client's network namespace: through
@@ -16,12 +19,15 @@ import java.util.OptionalInt;
  */
 final class SocketInodes implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SocketInodes.class);
+
     private final ProcFs proc;
     private final OptionalInt namespacePid;
     private final boolean tablesOnly;
     private final Object diagLock = new Object();
     private volatile SockDiag diag;
     private boolean diagFailed;
+    private final AtomicBoolean fallbackReported = new AtomicBoolean();
 
     /**
      * @param namespacePid any pid in the client's network namespace; empty for the proxy's own
@@ -60,6 +66,7 @@ final class SocketInodes implements AutoCloseable {
                                 + ": the client already closed the connection");
             } catch (IllegalStateException e) {
                 // netlink misbehaved: the tables below give the same answer, only slower
+                fallingBack(e);
             }
         }
         Path net = namespacePid.isPresent()
@@ -103,6 +110,7 @@ final class SocketInodes implements AutoCloseable {
                 }
             } catch (IllegalStateException e) {
                 // netlink misbehaved (or has no UDP support): the tables below give the same answer
+                fallingBack(e);
             }
         }
         Path net = namespacePid.isPresent()
@@ -165,9 +173,20 @@ final class SocketInodes implements AutoCloseable {
                             : SockDiag.open();
                 } catch (RuntimeException | LinkageError e) {
                     diagFailed = true;
+                    fallingBack(e);
                 }
             }
             return diag;
+        }
+    }
+
+    /** Says once per lookup that caller identity reads the socket tables (a millisecond or more per connection). */
+    private void fallingBack(Throwable why) {
+        if (fallbackReported.compareAndSet(false, true)) {
+            LOG.warn(
+                    "netlink sock_diag lookup failed ({}); caller identity reads /proc/net/tcp instead, which is"
+                            + " slower per connection",
+                    why.getMessage());
         }
     }
 
