@@ -102,11 +102,32 @@ public enum ErrorCode {
             403, ExitStatus.DENIED, "The calling program could not be identified (it exited?); such calls are denied."),
     BINARY_CHANGED(
             403, ExitStatus.DENIED, "A program changed on disk since its first call: restart the sandbox to trust it."),
+    HOST_MISMATCH(400, ExitStatus.USAGE, "Send the request for the host the tunnel or connection was opened for."),
+    BAD_HOST(400, ExitStatus.USAGE, "Send exactly one Host header of the form host[:port]."),
+    AMBIGUOUS_PATH(
+            400,
+            ExitStatus.USAGE,
+            "Send the path in one plain spelling (no encoded slash, dot segment, backslash or control character)."),
+    BAD_UPGRADE(400, ExitStatus.USAGE, "Only a valid WebSocket handshake (RFC 6455) may switch protocols here."),
+    BAD_UPGRADE_RESPONSE(
+            502, ExitStatus.UNAVAILABLE, "The server answered the upgrade with something other than a WebSocket 101."),
+    BAD_CHUNKED_BODY(
+            400, ExitStatus.USAGE, "Send a well-formed chunked body (hex sizes, CRLF line ends, plain trailers)."),
+    SNI_MISMATCH(400, ExitStatus.USAGE, "Use the TLS server name of the host the tunnel was opened for."),
 
     // --- Sandboxes and their supervisor --------------------------------------------------------
     SPEC_INVALID(400, ExitStatus.USAGE, "Correct the sandbox specification the detail names."),
     SPEC_UNREADABLE(400, ExitStatus.USAGE, "Check the sandbox spec file's path and permissions."),
     WORKDIR_MISSING(400, ExitStatus.USAGE, "Pass an existing directory to --workdir."),
+    WORKDIR_UNUSABLE(
+            400,
+            ExitStatus.USAGE,
+            "Give --workdir a writable directory of an unprivileged user on a local filesystem, or omit it."),
+    RESOURCES_INVALID(400, ExitStatus.USAGE, "Sizes are like 512m or 2g; --cpus is at most this host's cores."),
+    PROCESS_USER_UNKNOWN(
+            400, ExitStatus.USAGE, "Name an existing user and group (or numeric ids) in process.run_as_user/group."),
+    PROCESS_USER_RESERVED(
+            400, ExitStatus.USAGE, "Run the agent as an unprivileged account outside the per-sandbox ids, or omit it."),
     SANDBOX_ID_INVALID(400, ExitStatus.USAGE, "Use a DNS label: lower-case letters, digits and '-'."),
     SANDBOX_UNKNOWN(404, ExitStatus.NOT_FOUND, "No such sandbox on this host: check the id or state directory."),
     SANDBOX_EXISTS(
@@ -121,6 +142,17 @@ public enum ErrorCode {
             503, ExitStatus.SANDBOX_FAILED, "Install iproute2 and nftables: apt-get install -y iproute2 nftables."),
     SUBNET_EXHAUSTED(
             503, ExitStatus.SANDBOX_FAILED, "Too many sandboxes on this host: stop some, or run openshell cleanup."),
+    UID_EXHAUSTED(
+            503,
+            ExitStatus.SANDBOX_FAILED,
+            "Every per-sandbox uid is claimed: stop some sandboxes, or run openshell cleanup."),
+    UID_STATE_FAILED(
+            500, ExitStatus.SANDBOX_FAILED, "The host's per-sandbox uid claims are unusable: run openshell cleanup."),
+    CGROUPS_UNAVAILABLE(
+            503,
+            ExitStatus.SANDBOX_FAILED,
+            "Resource limits need the memory and pids cgroup controllers (cgroup v2, or v1 hierarchies)."),
+    CGROUP_FAILED(500, ExitStatus.SANDBOX_FAILED, "The sandbox's cgroup could not be made or removed: see the detail."),
     NETWORK_COMMAND_FAILED(
             500, ExitStatus.SANDBOX_FAILED, "Setting up the sandbox network failed: the detail shows the command."),
     NETWORK_STATE_FAILED(
@@ -202,7 +234,7 @@ public enum ErrorCode {
         StringBuilder title = new StringBuilder();
         for (String word : wire().split("_")) {
             String shown = switch (word) {
-                case "ssh", "uri", "tls", "id" -> word.toUpperCase(Locale.ROOT);
+                case "ssh", "uri", "tls", "id", "sni", "uid" -> word.toUpperCase(Locale.ROOT);
                 default -> word;
             };
             if (title.isEmpty()) {

@@ -5,7 +5,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.policy.L7Request;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.sandbox.net.KernelRoutes;
+import dev.openshell.sandbox.linux.KernelRoutes;
 import dev.openshell.sandbox.proxy.HostAddressCheck;
 import java.net.InetAddress;
 import java.util.List;

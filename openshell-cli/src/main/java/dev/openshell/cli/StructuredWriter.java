@@ -1,17 +1,23 @@
 package dev.openshell.cli;
 
+import dev.openshell.sandbox.json.SandboxJson;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.ObjectWriter;
 
 /**
- * Writes a tree of maps, lists, strings, numbers, booleans and nulls as JSON or YAML, for {@code -o
- * json|yaml}. Small on purpose: the CLI's documents are tiny, and a JSON library would be the
- * biggest part of the launcher's start-up time.
+ * Writes a tree of maps, lists, strings, numbers, booleans and nulls as JSON (Jackson, pretty
+ * printed) or block-style YAML with double-quoted strings, for {@code -o json|yaml}.
  */
 public final class StructuredWriter {
 
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static final ObjectWriter JSON = SandboxJson.mapper().writer().with(prettyPrinter());
 
     private StructuredWriter() {}
 
@@ -24,11 +30,9 @@ public final class StructuredWriter {
         };
     }
 
-    /** Pretty-printed JSON, ending with a newline. */
+    /** Pretty-printed JSON (two-space indent, {@code "key": value}), ending with a newline. */
     public static String json(Object value) {
-        StringBuilder sb = new StringBuilder();
-        json(sb, value, 0);
-        return sb.append('\n').toString();
+        return JSON.writeValueAsString(value) + "\n";
     }
 
     /** Block-style YAML (strings double-quoted), ending with a newline. */
@@ -40,30 +44,6 @@ public final class StructuredWriter {
             yamlBlock(sb, value, 0);
         }
         return sb.toString();
-    }
-
-    private static void json(StringBuilder sb, Object value, int indent) {
-        if (isEmptyOrScalar(value)) {
-            sb.append(scalar(value));
-        } else if (value instanceof Map<?, ?> map) {
-            sb.append("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                pad(sb, indent + 2).append(quote(String.valueOf(e.getKey()))).append(": ");
-                json(sb, e.getValue(), indent + 2);
-                sb.append(++i < map.size() ? ",\n" : "\n");
-            }
-            pad(sb, indent).append('}');
-        } else {
-            List<?> list = (List<?>) value;
-            sb.append("[\n");
-            for (int i = 0; i < list.size(); i++) {
-                pad(sb, indent + 2);
-                json(sb, list.get(i), indent + 2);
-                sb.append(i + 1 < list.size() ? ",\n" : "\n");
-            }
-            pad(sb, indent).append(']');
-        }
     }
 
     private static void yamlBlock(StringBuilder sb, Object value, int indent) {
@@ -117,27 +97,19 @@ public final class StructuredWriter {
         return PLAIN_KEY.matcher(k).matches() ? k : quote(k);
     }
 
-    /** A JSON string literal; also a valid YAML double-quoted scalar. */
+    /** A JSON string literal (Jackson's); also a valid YAML double-quoted scalar. */
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return SandboxJson.mapper().writeValueAsString(s);
+    }
+
+    /** Two spaces per level, arrays one item per line, {@code "key": value}, {@code []} and {@code {}} when empty. */
+    private static DefaultPrettyPrinter prettyPrinter() {
+        DefaultIndenter indent = new DefaultIndenter("  ", "\n");
+        Separators separators = Separators.createDefaultInstance()
+                .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                .withObjectEmptySeparator("")
+                .withArrayEmptySeparator("");
+        return new DefaultPrettyPrinter(separators).withObjectIndenter(indent).withArrayIndenter(indent);
     }
 
     private static StringBuilder pad(StringBuilder sb, int n) {

@@ -1,11 +1,13 @@
 package dev.openshell.sandbox;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.command.SandboxCleanupCommand;
 import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;
 import dev.openshell.sandbox.command.SandboxRunCommand;
 import dev.openshell.sandbox.command.SandboxStatusCommand;
+import dev.openshell.sandbox.error.SandboxException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,10 +36,9 @@ public final class SandboxMain {
     private SandboxMain() {}
 
     public static void main(String[] args) {
-        // Netty and MINA log through SLF4J; without a provider it prints warnings instead.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
+        // slf4j-simple (simplelogger.properties): the supervisor's own events at info on stderr
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
         }
         System.exit(newCommandLine(java.util.Arrays.asList(args).contains("--debug"))
                 .execute(java.util.Arrays.stream(args)
@@ -54,7 +55,7 @@ public final class SandboxMain {
                 e.printStackTrace(commandLine.getErr());
             }
             commandLine.getErr().flush();
-            return e instanceof SandboxException s && s.code().equals("control_unreachable") ? 2 : FAILED;
+            return e instanceof SandboxException s && s.code() == ErrorCode.CONTROL_UNREACHABLE ? 2 : FAILED;
         });
         return cli;
     }

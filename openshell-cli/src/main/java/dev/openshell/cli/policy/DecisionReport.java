@@ -1,5 +1,6 @@
 package dev.openshell.cli.policy;
 
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Verdict;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code policy check} found: the connection-level decision and, when HTTP was inspected,
@@ -33,8 +35,9 @@ record DecisionReport(String target, Decision l4, Decision l7, boolean requestGi
         if (note != null) {
             lines.add("note: " + note);
         }
-        if (!d.permits() && d.suggestion() != null) {
-            lines.add("to allow: openshell policy update <sandbox> " + d.suggestion());
+        if (!d.permits() && d.suggestion().isPresent()) {
+            lines.add("to allow: openshell policy update <sandbox> "
+                    + d.suggestion().get());
         }
         return lines;
     }
@@ -55,17 +58,13 @@ record DecisionReport(String target, Decision l4, Decision l7, boolean requestGi
                 .append(" (")
                 .append(d.layer().wire())
                 .append(')');
-        if (d.policy() != null) {
-            sb.append(" policy ").append(d.policy());
-        }
-        String endpoint = d.endpointIndex() >= 0 ? "endpoints[" + d.endpointIndex() + "]" : null;
-        if (endpoint != null) {
-            sb.append(' ').append(endpoint);
-        }
-        if (d.rule() != null && !d.rule().equals(endpoint)) {
-            // "access: read-only" would read as two labels before the reason's colon.
-            sb.append(' ').append(d.rule().replace(": ", "="));
-        }
+        Optional<String> endpoint = d.endpoint().map(e -> "endpoints[" + e.index() + "]");
+        d.endpoint().ifPresent(e -> sb.append(" policy ").append(e.policy()));
+        endpoint.ifPresent(e -> sb.append(' ').append(e));
+        d.rule()
+                .filter(rule -> !rule.equals(endpoint.orElse(null)))
+                // "access: read-only" would read as two labels before the reason's colon.
+                .ifPresent(rule -> sb.append(' ').append(rule.replace(": ", "=")));
         return sb.append(": ").append(d.reason()).toString();
     }
 
@@ -84,12 +83,13 @@ record DecisionReport(String target, Decision l4, Decision l7, boolean requestGi
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("verdict", verdict(d.verdict()));
         m.put("layer", d.layer().wire());
-        m.put("policy", d.policy());
-        m.put("endpointIndex", d.endpointIndex());
-        m.put("rule", d.rule());
+        m.put("policy", d.policy().orElse(null));
+        // -1 without an endpoint: the document's shape predates Decision's Optional endpoint
+        m.put("endpointIndex", d.endpoint().map(DecidingEndpoint::index).orElse(-1));
+        m.put("rule", d.rule().orElse(null));
         m.put("reason", d.reason());
         m.put("inspect", d.inspect());
-        m.put("suggestion", d.suggestion());
+        m.put("suggestion", d.suggestion().orElse(null));
         return m;
     }
 

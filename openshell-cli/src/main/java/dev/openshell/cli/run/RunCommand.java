@@ -1,13 +1,14 @@
 package dev.openshell.cli.run;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.cli.ExitCodes;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.cgroup.ByteSize;
 import dev.openshell.sandbox.cgroup.HostResources;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
@@ -60,10 +61,6 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Exit code when the sandbox itself cannot be made (as {@code docker run} and the launcher). */
     public static final int SANDBOX_FAILED = 125;
-
-    /** Start failures that are the caller's to fix: exit 2 like other invalid input. */
-    private static final java.util.Set<String> CALLER_MISTAKES = java.util.Set.of(
-            "policy_invalid", "workdir_unusable", "resources_invalid", "process_user_unknown", "process_user_reserved");
 
     @Spec
     private CommandSpec spec;
@@ -147,7 +144,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             supervisor = SandboxSupervisor.start(sandbox, options);
         } catch (SandboxException e) {
-            return fail(err, e, CALLER_MISTAKES.contains(e.code()) ? ExitCodes.INVALID_INPUT : SANDBOX_FAILED);
+            return fail(err, e, startFailure(e.code()));
         }
         Thread hook = new Thread(supervisor::close, "openshell-run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -183,13 +180,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (cpus != null) {
             if (!(cpus > 0)) {
-                throw new SandboxException("resources_invalid", "--cpus: " + cpus + " is not above 0");
+                throw new SandboxException(ErrorCode.RESOURCES_INVALID, "--cpus: " + cpus + " is not above 0");
             }
             limits = limits.withCpus(cpus);
         }
         if (pids != null) {
             if (pids <= 0) {
-                throw new SandboxException("resources_invalid", "--pids: " + pids + " is not above 0");
+                throw new SandboxException(ErrorCode.RESOURCES_INVALID, "--pids: " + pids + " is not above 0");
             }
             limits = limits.withPids(pids);
         }
@@ -209,7 +206,7 @@ public final class RunCommand implements Callable<Integer> {
         for (String entry : env) {
             int eq = entry.indexOf('=');
             if (eq == 0) {
-                throw new SandboxException("spec_invalid", "--env " + entry + ": the name is empty");
+                throw new SandboxException(ErrorCode.SPEC_INVALID, "--env " + entry + ": the name is empty");
             }
             if (eq < 0) {
                 String value = System.getenv(entry);
@@ -235,16 +232,24 @@ public final class RunCommand implements Callable<Integer> {
         return code;
     }
 
+    /**
+     * The exit status of a sandbox that could not start: the code's own ({@link ErrorCode#exitCode()})
+     * when it is one this command documents, 2 (the caller's mistake: an invalid policy, workdir or
+     * limit) or 125 (the sandbox could not be made); 125 for any other.
+     */
+    static int startFailure(ErrorCode code) {
+        int status = code.exitCode();
+        return status == ExitCodes.INVALID_INPUT || status == SANDBOX_FAILED ? status : SANDBOX_FAILED;
+    }
+
     private String hint(SandboxException e) {
         return switch (e.code()) {
-            case "not_root" ->
+            case NOT_ROOT ->
                 "openshell run creates a network namespace and firewall rules: run it as root" + " (e.g. with sudo).";
-            case "network_unavailable" -> "Install iproute2 and nftables: apt-get install -y iproute2 nftables.";
-            case "resources_invalid" -> "Sizes are like 512m or 2g; --cpus is at most this host's cores.";
-            case "cgroups_unavailable" ->
-                "Resource limits need the memory and pids cgroup controllers (cgroup v2, or v1 hierarchies).";
-            case "workdir_unusable" ->
+            case WORKDIR_UNUSABLE ->
                 "--workdir must be a writable directory of an unprivileged user on a local filesystem; or omit it.";
+            case NETWORK_UNAVAILABLE, RESOURCES_INVALID, CGROUPS_UNAVAILABLE ->
+                e.code().hint();
             default -> "See '" + spec.qualifiedName() + " --help'.";
         };
     }

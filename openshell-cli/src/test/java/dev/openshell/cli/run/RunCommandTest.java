@@ -2,6 +2,7 @@ package dev.openshell.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.cli.CliRunner;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.ExitCodes;
@@ -9,6 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /** {@code openshell run}'s own checks, in-process: what fails before any sandbox is made. */
 class RunCommandTest {
+
+    @Test
+    void aSandboxThatCannotStartExitsWithItsCodesStatusWhenRunDocumentsIt() {
+        assertThat(RunCommand.startFailure(ErrorCode.POLICY_INVALID)).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(RunCommand.startFailure(ErrorCode.WORKDIR_UNUSABLE)).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(RunCommand.startFailure(ErrorCode.RESOURCES_INVALID)).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(RunCommand.startFailure(ErrorCode.PROCESS_USER_RESERVED)).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(RunCommand.startFailure(ErrorCode.NOT_ROOT)).isEqualTo(RunCommand.SANDBOX_FAILED);
+        assertThat(RunCommand.startFailure(ErrorCode.LANDLOCK_PATH_MISSING)).isEqualTo(RunCommand.SANDBOX_FAILED);
+        assertThat(RunCommand.startFailure(ErrorCode.CGROUPS_UNAVAILABLE)).isEqualTo(RunCommand.SANDBOX_FAILED);
+        // statuses run does not document (ErrorCode says 4 and 1) stay 125, as before
+        assertThat(RunCommand.startFailure(ErrorCode.SANDBOX_EXISTS)).isEqualTo(RunCommand.SANDBOX_FAILED);
+        assertThat(RunCommand.startFailure(ErrorCode.IDENTITY_UNKNOWN)).isEqualTo(RunCommand.SANDBOX_FAILED);
+    }
 
     @Test
     void helpDocumentsTheLimitsAndTheirDefaults() {

@@ -1,6 +1,7 @@
 package dev.openshell.policy.engine;
 
 import dev.openshell.policy.Access;
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Endpoint;
 import dev.openshell.policy.Enforcement;
 import dev.openshell.policy.Protocol;
@@ -11,6 +12,8 @@ import dev.openshell.policy.net.Cidr;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 /** One endpoint of one network policy, with everything evaluation needs precomputed. */
 final class CompiledEndpoint {
@@ -35,6 +38,14 @@ final class CompiledEndpoint {
 
     final String[] ruleNames;
     final String[] denyRuleNames;
+
+    // What decisions carry, made once here so that an allow decision allocates no Optional.
+    final Optional<DecidingEndpoint> deciding;
+    final Optional<String> endpointRuleName;
+    /** Empty without {@code access}. */
+    final Optional<String> accessRuleName;
+
+    final List<Optional<String>> ruleNameOptions;
     /** What the endpoint refuses in a request it otherwise allows (body on read-only, request limits). */
     final RequestBounds bounds;
 
@@ -66,6 +77,10 @@ final class CompiledEndpoint {
         this.ruleNames = names("rules", rules.length);
         this.denyRuleNames = names("deny_rules", denyRules.length);
         this.bounds = new RequestBounds(access, accessRule, e.requestLimits());
+        this.deciding = Optional.of(new DecidingEndpoint(policyKey, index));
+        this.endpointRuleName = Optional.of(endpointRule);
+        this.accessRuleName = Optional.ofNullable(accessRule);
+        this.ruleNameOptions = Arrays.stream(ruleNames).map(Optional::of).toList();
     }
 
     private static String[] names(String field, int n) {

@@ -4,6 +4,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.L7Request;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
+import java.util.Optional;
 
 /**
  * Collects what each admitting endpoint says about one HTTP request and combines it: an
@@ -19,7 +20,7 @@ final class L7Verdicts {
     private CompiledEndpoint auditDeny;
     private int auditDenyRule;
     private CompiledEndpoint allow;
-    private String allowRule;
+    private Optional<String> allowRule;
     private CompiledEndpoint noMatch;
     private RequestBounds.Refusal noMatchRefusal;
     private CompiledEndpoint auditNoMatch;
@@ -29,7 +30,7 @@ final class L7Verdicts {
     void judge(CompiledEndpoint e, L7Request request, RequestTarget target) {
         String method = request.method();
         if (!e.rest) {
-            recordAllow(e, e.endpointRule); // an L4-only endpoint does not look at requests
+            recordAllow(e, e.endpointRuleName); // an L4-only endpoint does not look at requests
             return;
         }
         for (int j = 0; j < e.denyRules.length; j++) {
@@ -46,9 +47,9 @@ final class L7Verdicts {
                 return;
             }
         }
-        String allowing = allowingRule(e, method, target);
-        RequestBounds.Refusal refusal = allowing == null ? null : e.bounds.check(request);
-        if (allowing != null && refusal == null) {
+        Optional<String> allowing = allowingRule(e, method, target);
+        RequestBounds.Refusal refusal = allowing.isEmpty() ? null : e.bounds.check(request);
+        if (allowing.isPresent() && refusal == null) {
             recordAllow(e, allowing);
             return;
         }
@@ -63,20 +64,20 @@ final class L7Verdicts {
         }
     }
 
-    /** The access preset or rule of {@code e} that allows the method and target, or null. */
-    private static String allowingRule(CompiledEndpoint e, String method, RequestTarget target) {
+    /** The access preset or rule of {@code e} that allows the method and target, if one does. */
+    private static Optional<String> allowingRule(CompiledEndpoint e, String method, RequestTarget target) {
         if (e.access != null && e.access.allows(method)) {
-            return e.accessRule;
+            return e.accessRuleName;
         }
         for (int i = 0; i < e.rules.length; i++) {
             if (e.rules[i].matches(method, target)) {
-                return e.ruleNames[i];
+                return e.ruleNameOptions.get(i);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
-    private void recordAllow(CompiledEndpoint e, String rule) {
+    private void recordAllow(CompiledEndpoint e, Optional<String> rule) {
         if (allow == null) {
             allow = e;
             allowRule = rule;

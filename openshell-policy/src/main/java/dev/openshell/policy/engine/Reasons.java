@@ -1,6 +1,7 @@
 package dev.openshell.policy.engine;
 
 import dev.openshell.policy.Access;
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -10,6 +11,7 @@ import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
+import java.util.Optional;
 
 /**
  * The sentences decisions carry (see POLICY-SEMANTICS.md for their shapes). Paths in reasons are
@@ -50,8 +52,7 @@ final class Reasons {
     static Decision guardPrivate(CompiledEndpoint e, String host, InetAddress address) {
         return deny(
                 Layer.L4,
-                e.policyKey,
-                e.index,
+                e.deciding,
                 GUARD_RULE,
                 host + " resolves to " + addressText(address)
                         + ", a private address not listed in allowed_ips of policy " + e.policyKey,
@@ -75,37 +76,30 @@ final class Reasons {
         return new Decision(
                 Verdict.ALLOW,
                 Layer.L4,
-                e.policyKey,
-                e.index,
-                e.endpointRule,
+                e.deciding,
+                e.endpointRuleName,
                 "policy " + e.policyKey + " allows " + binary + " to reach " + hostPort + via,
                 inspect,
-                null);
+                Optional.empty());
     }
 
     static Decision invalidTarget(CompiledEndpoint e, String method, String rawPath, String hostPort, String error) {
         return deny(
-                Layer.L7,
-                e.policyKey,
-                e.index,
-                null,
-                method + " " + rawPath + " on " + hostPort + " is denied: " + error,
-                null);
+                Layer.L7, e.deciding, null, method + " " + rawPath + " on " + hostPort + " is denied: " + error, null);
     }
 
     static Decision allowL7(
-            CompiledEndpoint e, String rule, String method, String rawPath, RequestHost host, int port) {
+            CompiledEndpoint e, Optional<String> rule, String method, String rawPath, RequestHost host, int port) {
         return new Decision(
                 Verdict.ALLOW,
                 Layer.L7,
-                e.policyKey,
-                e.index,
+                e.deciding,
                 rule,
                 // One concatenation, no intermediate host:port string: this runs on every allowed request.
                 "policy " + e.policyKey + " allows " + method + " " + rawPath + " on " + host.display() + ":" + port
-                        + " (" + rule + ")",
+                        + " (" + rule.orElseThrow() + ")",
                 false,
-                null);
+                Optional.empty());
     }
 
     /** A deny rule matched; when only through the folded path, the reason says how the path reads. */
@@ -142,8 +136,7 @@ final class Reasons {
         return new Decision(
                 Verdict.AUDIT_ALLOW,
                 d.layer(),
-                d.policy(),
-                d.endpointIndex(),
+                d.endpoint(),
                 d.rule(),
                 d.reason() + "; allowed because the endpoint's enforcement is audit",
                 false,
@@ -151,16 +144,25 @@ final class Reasons {
     }
 
     private static Decision l7(CompiledEndpoint e, String rule, String reason, String suggestion) {
-        return deny(Layer.L7, e.policyKey, e.index, rule, reason, suggestion);
+        return deny(Layer.L7, e.deciding, rule, reason, suggestion);
     }
 
     /** An L4 denial that no policy decided (nothing matched, or the guard ruled first). */
     private static Decision noPolicy(String rule, String reason, String suggestion) {
-        return deny(Layer.L4, null, -1, rule, reason, suggestion);
+        return deny(Layer.L4, Optional.empty(), rule, reason, suggestion);
     }
 
-    private static Decision deny(Layer layer, String policy, int index, String rule, String reason, String suggestion) {
-        return new Decision(Verdict.DENY, layer, policy, index, rule, reason, false, suggestion);
+    /** A denial; {@code rule} and {@code suggestion} may be null here (none). */
+    private static Decision deny(
+            Layer layer, Optional<DecidingEndpoint> endpoint, String rule, String reason, String suggestion) {
+        return new Decision(
+                Verdict.DENY,
+                layer,
+                endpoint,
+                Optional.ofNullable(rule),
+                reason,
+                false,
+                Optional.ofNullable(suggestion));
     }
 
     private static String addEndpoint(String hostPort, String binary) {

@@ -1,5 +1,6 @@
 package dev.openshell.policy.corpus;
 
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
@@ -38,14 +39,17 @@ record ExpectedDecision(
         if (layer != null && actual.layer() != layer) {
             out.add("layer " + actual.layer() + ", expected " + layer);
         }
-        if (policy != null && !policy.equals(actual.policy())) {
-            out.add("policy " + actual.policy() + ", expected " + policy);
+        String actualPolicy = actual.policy().orElse(null);
+        if (policy != null && !policy.equals(actualPolicy)) {
+            out.add("policy " + actualPolicy + ", expected " + policy);
         }
-        if (endpoint != null && endpoint != actual.endpointIndex()) {
-            out.add("endpointIndex " + actual.endpointIndex() + ", expected " + endpoint);
+        int actualIndex = actual.endpoint().map(DecidingEndpoint::index).orElse(-1);
+        if (endpoint != null && endpoint != actualIndex) {
+            out.add("endpoint index " + actualIndex + ", expected " + endpoint);
         }
-        if (rule != null && !rule.equals(actual.rule())) {
-            out.add("rule " + actual.rule() + ", expected " + rule);
+        String actualRule = actual.rule().orElse(null);
+        if (rule != null && !rule.equals(actualRule)) {
+            out.add("rule " + actualRule + ", expected " + rule);
         }
         String reason = actual.reason() == null ? "" : actual.reason();
         for (String fragment : reasonContains) {
@@ -61,7 +65,7 @@ record ExpectedDecision(
         if (inspect != null && actual.inspect() != inspect) {
             out.add("inspect " + actual.inspect() + ", expected " + inspect);
         }
-        String suggestion = actual.suggestion();
+        String suggestion = actual.suggestion().orElse(null);
         if (suggestionIsNull && suggestion != null) {
             out.add("suggestion \"" + suggestion + "\", expected none");
         }

@@ -47,9 +47,9 @@ class DestinationGuardEvaluationTest {
     void alwaysDeniedAddressesAreRefusedBeforeAnyPolicy(String host, String address, String reason) {
         Decision d = p.evaluate(l4(BIN, host, 443, "140.82.112.3", address));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("destination-guard");
+        assertThat(d.rule()).contains("destination-guard");
         assertThat(d.reason()).contains(reason);
-        assertThat(d.suggestion()).isNull();
+        assertThat(d.suggestion()).isEmpty();
     }
 
     @Test
@@ -57,20 +57,20 @@ class DestinationGuardEvaluationTest {
         Decision d = p.evaluate(l4(BIN, "127.0.0.1", 8080));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.reason()).isEqualTo("127.0.0.1 resolves to 127.0.0.1, a loopback address, which is never allowed");
-        assertThat(p.evaluate(l4(BIN, "0x7f.1", 8080)).rule()).isEqualTo("destination-guard");
-        assertThat(p.evaluate(l4(BIN, "[::ffff:127.0.0.1]", 8080)).rule()).isEqualTo("destination-guard");
+        assertThat(p.evaluate(l4(BIN, "0x7f.1", 8080)).rule()).contains("destination-guard");
+        assertThat(p.evaluate(l4(BIN, "[::ffff:127.0.0.1]", 8080)).rule()).contains("destination-guard");
     }
 
     @Test
     void privateAddressesNeedAllowedIps() {
         Decision d = p.evaluate(l4(BIN, "api.example.com", 443, "10.1.2.3"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("destination-guard");
-        assertThat(d.policy()).isEqualTo("web");
+        assertThat(d.rule()).contains("destination-guard");
+        assertThat(d.policy()).contains("web");
         assertThat(d.reason())
                 .isEqualTo("api.example.com resolves to 10.1.2.3, a private address not listed in allowed_ips of"
                         + " policy web");
-        assertThat(d.suggestion()).isNull();
+        assertThat(d.suggestion()).isEmpty();
     }
 
     @Test
@@ -105,7 +105,7 @@ class DestinationGuardEvaluationTest {
     void endpointsWithoutHostMatchByAddressAlone() {
         Decision d = p.evaluate(l4(BIN, "pg.internal", 5432, "10.20.1.5"));
         assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
-        assertThat(d.policy()).isEqualTo("db");
+        assertThat(d.policy()).contains("db");
         assertThat(p.evaluate(l4(BIN, "10.20.1.5", 5432)).verdict()).isEqualTo(Verdict.ALLOW);
         assertThat(p.evaluate(l4(BIN, "pg.internal", 5432, "10.20.1.5", "10.21.0.1"))
                         .verdict())

@@ -76,9 +76,9 @@ class HostAddressGuardTest {
         String[] ips = addresses.isBlank() ? new String[0] : addresses.split(" ");
         Decision d = guarded.evaluate(l4(CURL, name, port, ips));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("destination-guard");
+        assertThat(d.rule()).contains("destination-guard");
         assertThat(d.reason()).contains("an address of this host, which is never allowed");
-        assertThat(d.suggestion()).isNull();
+        assertThat(d.suggestion()).isEmpty();
     }
 
     @Test
@@ -101,7 +101,7 @@ class HostAddressGuardTest {
     @Test
     void anEndpointWithoutHostCannotReachTheHostEither() {
         Decision d = guarded.evaluate(l4("/usr/bin/psql", "db.internal", 5432, "10.200.0.1"));
-        assertThat(d.rule()).isEqualTo("destination-guard");
+        assertThat(d.rule()).contains("destination-guard");
         assertThat(guarded.evaluate(l4("/usr/bin/psql", "10.200.0.2", 5432)).verdict())
                 .isEqualTo(Verdict.DENY);
         assertThat(guarded.evaluate(l4("/usr/bin/psql", "db.internal", 5432, "10.1.1.1"))
@@ -113,7 +113,7 @@ class HostAddressGuardTest {
     void everyRequestOnAnInspectedConnectionIsGuardedToo() {
         Decision d = guarded.evaluate(l7(l4(CURL, "rest.corp.example", 443, "10.200.0.1"), "GET", "/"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("destination-guard");
+        assertThat(d.rule()).contains("destination-guard");
     }
 
     @Test
@@ -161,7 +161,7 @@ class HostAddressGuardTest {
         });
         Decision d = blind.evaluate(l4(CURL, "10.0.0.5", 443));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("destination-guard");
+        assertThat(d.rule()).contains("destination-guard");
         assertThat(d.reason())
                 .isEqualTo("10.0.0.5 resolves to 10.0.0.5, which may be an address of this host (cannot tell: netlink"
                         + " gone), so it is not allowed");

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.policy.BinaryRef;
 import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.DecidingEndpoint;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Endpoint;
 import dev.openshell.policy.Enforcement;
 import dev.openshell.policy.L4Request;
+import dev.openshell.policy.Layer;
 import dev.openshell.policy.NetworkPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +78,7 @@ class IndexedLookupPropertyTest {
     }
 
     private static String summary(Decision d) {
-        return d.verdict() + " " + d.policy() + " " + d.endpointIndex() + " " + d.inspect() + " " + d.reason();
+        return d.verdict() + " " + d.endpoint() + " " + d.inspect() + " " + d.reason();
     }
 
     /** Whether some endpoint's host matches, on any port, in a policy listing the binary. */
@@ -118,31 +121,24 @@ class IndexedLookupPropertyTest {
         if (decider != null) {
             return new Decision(
                     Verdict.ALLOW,
-                    null,
-                    decider.key(),
-                    deciderIndex,
-                    null,
+                    Layer.L4,
+                    Optional.of(new DecidingEndpoint(decider.key(), deciderIndex)),
+                    Optional.empty(),
                     "policy " + decider.key() + " allows " + req.binary() + " to reach " + hostPort,
                     rest,
-                    null);
+                    Optional.empty());
         }
         if (firstHostMatch != null) {
             String listing = String.join(
                     ", ",
                     firstHostMatch.binaries().stream().map(BinaryRef::path).toList());
-            return new Decision(
-                    Verdict.DENY,
-                    null,
-                    null,
-                    -1,
-                    null,
+            return Decision.deny(
+                    Layer.L4,
+                    "none",
                     "no policy allows " + req.binary() + " to reach " + hostPort + "; policy " + firstHostMatch.key()
-                            + " allows it for " + listing,
-                    false,
-                    null);
+                            + " allows it for " + listing);
         }
-        return new Decision(
-                Verdict.DENY, null, null, -1, null, "no policy allows connections to " + hostPort, false, null);
+        return Decision.deny(Layer.L4, "none", "no policy allows connections to " + hostPort);
     }
 
     private static Policy randomPolicy(Random rnd) {

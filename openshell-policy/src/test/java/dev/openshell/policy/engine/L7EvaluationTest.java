@@ -16,6 +16,7 @@ import dev.openshell.policy.QueryMatch;
 import dev.openshell.policy.Verdict;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,9 +42,9 @@ class L7EvaluationTest {
         Decision d = p.evaluate(l7(API, "GET", "/repos/o/r/issues?page=2"));
         assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
         assertThat(d.layer()).isEqualTo(Layer.L7);
-        assertThat(d.rule()).isEqualTo("access: read-only");
-        assertThat(d.policy()).isEqualTo("gh");
-        assertThat(d.endpointIndex()).isZero();
+        assertThat(d.rule()).contains("access: read-only");
+        assertThat(d.policy()).contains("gh");
+        assertThat(d.endpoint().orElseThrow().index()).isZero();
         assertThat(d.reason()).doesNotContain("page=2");
     }
 
@@ -52,13 +53,13 @@ class L7EvaluationTest {
         Decision d = p.evaluate(l7(API, "POST", "/repos/o/r/issues?token=secret"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.layer()).isEqualTo(Layer.L7);
-        assertThat(d.rule()).isEqualTo("access: read-only");
+        assertThat(d.rule()).contains("access: read-only");
         assertThat(d.reason())
                 .isEqualTo("POST /repos/o/r/issues is not allowed on api.github.com:443 by policy gh (access:"
                         + " read-only allows GET, HEAD, OPTIONS)");
         assertThat(d.suggestion())
-                .isEqualTo("--add-allow api.github.com:443 POST /repos/o/r/issues --binary /usr/bin/gh");
-        assertThat(d.reason() + d.suggestion()).doesNotContain("secret");
+                .contains("--add-allow api.github.com:443 POST /repos/o/r/issues --binary /usr/bin/gh");
+        assertThat(d.reason() + d.suggestion().orElseThrow()).doesNotContain("secret");
     }
 
     @Test
@@ -70,11 +71,11 @@ class L7EvaluationTest {
     void denyRulesWinOverTheAccessPreset() {
         Decision d = p.evaluate(l7(API, "GET", "/repos/o/rulesets"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.rule()).contains("deny_rules[0]");
         assertThat(d.reason())
                 .isEqualTo("GET /repos/o/rulesets on api.github.com:443 is denied by policy gh deny_rules[0] (*"
                         + " /repos/*/rulesets)");
-        assertThat(d.suggestion()).isNull();
+        assertThat(d.suggestion()).isEmpty();
         assertThat(p.evaluate(l7(API, "GET", "/repos/o/r/rulesets")).verdict()).isEqualTo(Verdict.ALLOW);
     }
 
@@ -99,7 +100,7 @@ class L7EvaluationTest {
     void explicitRulesMatchMethodPathAndQuery(String method, String target, Verdict verdict, String rule) {
         Decision d = p.evaluate(l7(UPLOADS, method, target));
         assertThat(d.verdict()).isEqualTo(verdict);
-        assertThat(d.rule()).isEqualTo(rule);
+        assertThat(d.rule()).isEqualTo(Optional.ofNullable(rule));
         if (verdict == Verdict.DENY) {
             assertThat(d.reason())
                     .contains("is not allowed on uploads.github.com:443 by policy gh (none of its 3 rules" + " match)");
@@ -158,11 +159,11 @@ class L7EvaluationTest {
                         .build());
         Decision d = two.evaluate(l7(API, "DELETE", "/repos/x"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.policy()).isEqualTo("guard");
-        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.policy()).contains("guard");
+        assertThat(d.rule()).contains("deny_rules[0]");
         Decision put = two.evaluate(l7(API, "PUT", "/repos/x"));
         assertThat(put.verdict()).isEqualTo(Verdict.ALLOW);
-        assertThat(put.policy()).isEqualTo("open");
+        assertThat(put.policy()).contains("open");
     }
 
     @Test
@@ -173,8 +174,8 @@ class L7EvaluationTest {
                         .build());
         Decision d = mixed.evaluate(l7(API, "DELETE", "/x"));
         assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
-        assertThat(d.policy()).isEqualTo("tunnel");
-        assertThat(d.rule()).isEqualTo("endpoints[0]");
+        assertThat(d.policy()).contains("tunnel");
+        assertThat(d.rule()).contains("endpoints[0]");
     }
 
     @Test
@@ -194,7 +195,7 @@ class L7EvaluationTest {
         assertThat(noMatch.reason()).startsWith("POST /x is not allowed on api.github.com:443 by policy a");
         Decision denyRule = audit.evaluate(l7(API, "GET", "/secret/k"));
         assertThat(denyRule.verdict()).isEqualTo(Verdict.AUDIT_ALLOW);
-        assertThat(denyRule.rule()).isEqualTo("deny_rules[0]");
+        assertThat(denyRule.rule()).contains("deny_rules[0]");
         assertThat(audit.evaluate(l7(API, "GET", "/x")).verdict()).isEqualTo(Verdict.ALLOW);
     }
 
@@ -213,7 +214,7 @@ class L7EvaluationTest {
         // The audit endpoint does not allow POST, but the enforced one does: a plain allow.
         Decision post = both.evaluate(l7(API, "POST", "/x"));
         assertThat(post.verdict()).isEqualTo(Verdict.ALLOW);
-        assertThat(post.policy()).isEqualTo("enforce");
+        assertThat(post.policy()).contains("enforce");
     }
 
     @Test
@@ -230,6 +231,6 @@ class L7EvaluationTest {
                         .build());
         Decision d = both.evaluate(l7(API, "DELETE", "/x"));
         assertThat(d.verdict()).isEqualTo(Verdict.AUDIT_ALLOW);
-        assertThat(d.policy()).isEqualTo("trial");
+        assertThat(d.policy()).contains("trial");
     }
 }

@@ -48,12 +48,12 @@ class RequestBoundsEvaluationTest {
 
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.layer()).isEqualTo(Layer.L7);
-        assertThat(d.policy()).isEqualTo("api");
-        assertThat(d.rule()).isEqualTo("access: read-only");
+        assertThat(d.policy()).contains("api");
+        assertThat(d.rule()).contains("access: read-only");
         assertThat(d.reason())
                 .isEqualTo(method + " /search is not allowed on ro.example.com:443 by policy api (access: read-only"
                         + " takes no request body: read-only requests send no data)");
-        assertThat(d.suggestion()).isNull();
+        assertThat(d.suggestion()).isEmpty();
         assertThat(p.evaluate(l7(RO, method, "/search")).verdict()).isEqualTo(Verdict.ALLOW);
     }
 
@@ -64,15 +64,15 @@ class RequestBoundsEvaluationTest {
         // the rules endpoint for the same host allows it, so the read-only one does not deny it
         Decision viaRule = p.evaluate(withBody(BOTH, "GET", "/upload/a"));
         assertThat(viaRule.verdict()).isEqualTo(Verdict.ALLOW);
-        assertThat(viaRule.rule()).isEqualTo("rules[0]");
-        assertThat(p.evaluate(withBody(BOTH, "GET", "/other")).rule()).isEqualTo("access: read-only");
+        assertThat(viaRule.rule()).contains("rules[0]");
+        assertThat(p.evaluate(withBody(BOTH, "GET", "/other")).rule()).contains("access: read-only");
     }
 
     @Test
     void aMethodTheEndpointDeniesAnywayKeepsItsOwnReason() {
         Decision d = p.evaluate(withBody(RO, "POST", "/x"));
         assertThat(d.reason()).contains("access: read-only allows GET, HEAD, OPTIONS");
-        assertThat(d.suggestion()).isNotNull();
+        assertThat(d.suggestion()).isPresent();
     }
 
     @Test
@@ -81,21 +81,21 @@ class RequestBoundsEvaluationTest {
                 .isEqualTo(Verdict.ALLOW);
         Decision url = p.evaluate(l7(LIMITED, "GET", "/" + "a".repeat(20)));
         assertThat(url.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(url.rule()).isEqualTo("request_limits.max_url_bytes");
+        assertThat(url.rule()).contains("request_limits.max_url_bytes");
         assertThat(url.reason())
                 .isEqualTo("GET /" + "a".repeat(20) + " is not allowed on limited.example.com:443 by policy api (a URL"
                         + " of 21 bytes exceeds request_limits.max_url_bytes (20))");
 
         assertThat(p.evaluate(l7(LIMITED, "GET", "/q?12345678")).verdict()).isEqualTo(Verdict.ALLOW);
         Decision query = p.evaluate(l7(LIMITED, "GET", "/q?123456789"));
-        assertThat(query.rule()).isEqualTo("request_limits.max_query_bytes");
+        assertThat(query.rule()).contains("request_limits.max_query_bytes");
         assertThat(query.reason())
                 .contains("a query of 9 bytes exceeds request_limits.max_query_bytes (8)")
                 .doesNotContain("123456789");
 
         assertThat(p.evaluate(withHeaders(LIMITED, "GET", "/h", 100)).verdict()).isEqualTo(Verdict.ALLOW);
         Decision headers = p.evaluate(withHeaders(LIMITED, "GET", "/h", 101));
-        assertThat(headers.rule()).isEqualTo("request_limits.max_header_bytes");
+        assertThat(headers.rule()).contains("request_limits.max_header_bytes");
         assertThat(headers.reason()).contains("headers of 101 bytes exceed request_limits.max_header_bytes (100)");
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +19,13 @@ public final class ByteSize {
         Matcher m = SIZE.matcher(text == null ? "" : text.strip());
         if (!m.matches()) {
             throw new CgroupException(
-                    "resources_invalid", what + ": '" + text + "' is not a size (e.g. 512m, 2g, 1073741824)");
+                    ErrorCode.RESOURCES_INVALID, what + ": '" + text + "' is not a size (e.g. 512m, 2g, 1073741824)");
         }
         int shift = m.group(3) == null ? 0 : 10 * (UNITS.indexOf(m.group(3).toLowerCase(Locale.ROOT)) + 1);
         double value = Double.parseDouble(m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)));
         double bytes = value * (1L << shift);
         if (bytes >= Long.MAX_VALUE / 2) {
-            throw new CgroupException("resources_invalid", what + ": '" + text + "' is too large");
+            throw new CgroupException(ErrorCode.RESOURCES_INVALID, what + ": '" + text + "' is too large");
         }
         return (long) bytes;
     }

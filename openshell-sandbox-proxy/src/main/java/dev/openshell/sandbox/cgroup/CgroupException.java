@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.cgroup;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 
 /**
  * Resource limits cannot be set up or enforced: {@code cgroups_unavailable} (no usable memory and
@@ -9,11 +10,11 @@ import dev.openshell.sandbox.SandboxException;
  */
 public final class CgroupException extends SandboxException {
 
-    public CgroupException(String code, String message) {
+    public CgroupException(ErrorCode code, String message) {
         super(code, message);
     }
 
-    public CgroupException(String code, String message, Throwable cause) {
+    public CgroupException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);
     }
 }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ final class CgroupFiles {
             Files.writeString(
                     file, value, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new CgroupException("cgroup_failed", "cannot write '" + value.strip() + "' to " + file + ": " + e, e);
+            throw new CgroupException(
+                    ErrorCode.CGROUP_FAILED, "cannot write '" + value.strip() + "' to " + file + ": " + e, e);
         }
     }
 
@@ -57,7 +59,8 @@ final class CgroupFiles {
             } catch (NoSuchFileException e) {
                 // removed
             } catch (IOException | NumberFormatException e) {
-                throw new CgroupException("cgroup_failed", "cannot list " + dir.resolve("cgroup.procs") + ": " + e, e);
+                throw new CgroupException(
+                        ErrorCode.CGROUP_FAILED, "cannot list " + dir.resolve("cgroup.procs") + ": " + e, e);
             }
         }
         return pids;
@@ -81,7 +84,8 @@ final class CgroupFiles {
         Set<Long> left;
         while (!(left = procs(dirs)).isEmpty()) {
             if (System.nanoTime() > end) {
-                throw new CgroupException("cgroup_failed", "processes " + left + " survived SIGKILL in " + dirs);
+                throw new CgroupException(
+                        ErrorCode.CGROUP_FAILED, "processes " + left + " survived SIGKILL in " + dirs);
             }
             left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             sleep();
@@ -106,7 +110,7 @@ final class CgroupFiles {
                 return;
             }
             if (System.nanoTime() > end) {
-                throw new CgroupException("cgroup_failed", "cannot remove " + left + ": " + last, last);
+                throw new CgroupException(ErrorCode.CGROUP_FAILED, "cannot remove " + left + ": " + last, last);
             }
             sleep();
         }

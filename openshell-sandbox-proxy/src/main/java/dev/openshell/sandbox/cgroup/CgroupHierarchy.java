@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
             return new CgroupV1(memory, pids, mounts.controllers().get("cpu"));
         }
         throw new CgroupException(
-                "cgroups_unavailable",
+                ErrorCode.CGROUPS_UNAVAILABLE,
                 "resource limits need the memory and pids cgroup controllers (a cgroup v2 hierarchy that offers"
                         + " them, or cgroup v1 memory and pids hierarchies); this host has neither");
     }

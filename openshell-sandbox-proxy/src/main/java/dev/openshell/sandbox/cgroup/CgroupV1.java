@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -59,12 +60,13 @@ public record CgroupV1(Path memory, Path pids, Path cpu) implements CgroupHierar
         } catch (FileAlreadyExistsException e) {
             CgroupFiles.remove(made);
             throw new CgroupException(
-                    "cgroup_failed", "the cgroup of sandbox " + sandboxId + " exists already: " + e.getFile());
+                    ErrorCode.CGROUP_FAILED, "the cgroup of sandbox " + sandboxId + " exists already: " + e.getFile());
         } catch (IOException | RuntimeException e) {
             CgroupFiles.remove(made);
             throw e instanceof CgroupException c
                     ? c
-                    : new CgroupException("cgroup_failed", "cannot create the cgroup of " + sandboxId + ": " + e, e);
+                    : new CgroupException(
+                            ErrorCode.CGROUP_FAILED, "cannot create the cgroup of " + sandboxId + ": " + e, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -48,9 +49,10 @@ public record CgroupV2(Path root, boolean cpu) implements CgroupHierarchy {
             Files.createDirectory(group.dir());
         } catch (FileAlreadyExistsException e) {
             throw new CgroupException(
-                    "cgroup_failed", "the cgroup of sandbox " + sandboxId + " exists already: " + e.getFile());
+                    ErrorCode.CGROUP_FAILED, "the cgroup of sandbox " + sandboxId + " exists already: " + e.getFile());
         } catch (IOException e) {
-            throw new CgroupException("cgroup_failed", "cannot create the cgroup of " + sandboxId + ": " + e, e);
+            throw new CgroupException(
+                    ErrorCode.CGROUP_FAILED, "cannot create the cgroup of " + sandboxId + ": " + e, e);
         }
         try {
             Path dir = group.dir();

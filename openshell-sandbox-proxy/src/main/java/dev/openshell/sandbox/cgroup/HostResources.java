@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record HostResources(long memoryBytes, int cores) {
             }
         } catch (IOException | NumberFormatException e) {
             throw new CgroupException(
-                    "cgroups_unavailable", "cannot read the host's memory size: " + e.getMessage(), e);
+                    ErrorCode.CGROUPS_UNAVAILABLE, "cannot read the host's memory size: " + e.getMessage(), e);
         }
         return new HostResources(memory, Runtime.getRuntime().availableProcessors());
     }

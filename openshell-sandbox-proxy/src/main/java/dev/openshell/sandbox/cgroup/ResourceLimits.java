@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.cgroup;
 
+import dev.openshell.api.ErrorCode;
 import java.util.Locale;
 
 /**
@@ -88,6 +89,6 @@ public record ResourceLimits(long memoryBytes, double cpus, int pids, long tmpBy
     }
 
     private static CgroupException invalid(String message) {
-        return new CgroupException("resources_invalid", message);
+        return new CgroupException(ErrorCode.RESOURCES_INVALID, message);
     }
 }

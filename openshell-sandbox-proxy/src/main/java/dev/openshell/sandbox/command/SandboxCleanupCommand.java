@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.command;
 
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.supervisor.StaleSandboxes;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.command;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.supervisor.SandboxLog;
 import dev.openshell.sandbox.supervisor.SandboxStatus;
 import java.io.IOException;
@@ -34,7 +35,7 @@ public final class SandboxLogsCommand implements Callable<Integer> {
         Path dir = target.stateDir();
         Path file = dir.resolve(SandboxLog.FILE);
         if (!Files.exists(file)) {
-            throw new SandboxException("sandbox_unknown", "no sandbox log in " + dir);
+            throw new SandboxException(ErrorCode.SANDBOX_UNKNOWN, "no sandbox log in " + dir);
         }
         PrintWriter out = commandSpec.commandLine().getOut();
         SandboxLog.follow(

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.command;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.supervisor.ControlSocket;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +37,8 @@ public final class SandboxReloadCommand implements Callable<Integer> {
         try {
             yaml = Files.readAllBytes(policyFile);
         } catch (IOException e) {
-            throw new SandboxException("policy_unreadable", "cannot read " + policyFile + ": " + e.getMessage());
+            throw new SandboxException(
+                    ErrorCode.POLICY_UNREADABLE, "cannot read " + policyFile + ": " + e.getMessage());
         }
         Map<String, Object> reply =
                 ControlSocket.request(target.stateDir().resolve(ControlSocket.FILE), "reload", yaml);

@@ -1,8 +1,9 @@
 package dev.openshell.sandbox.command;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.net.Cidr;
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.supervisor.AgentConsole;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
@@ -74,7 +75,7 @@ public final class SandboxRunCommand implements Callable<Integer> {
         try {
             return Cidr.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new SandboxException("invalid_option", "--host-address " + text + ": " + e.getMessage());
+            throw new SandboxException(ErrorCode.SPEC_INVALID, "--host-address " + text + ": " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.command;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.supervisor.SandboxStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +22,8 @@ public final class SandboxStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SandboxStatus status = SandboxStatus.read(target.stateDir())
-                .orElseThrow(
-                        () -> new SandboxException("sandbox_unknown", "no sandbox status in " + target.stateDir()));
+                .orElseThrow(() ->
+                        new SandboxException(ErrorCode.SANDBOX_UNKNOWN, "no sandbox status in " + target.stateDir()));
         commandSpec.commandLine().getOut().println(status.toJson());
         return 0;
     }

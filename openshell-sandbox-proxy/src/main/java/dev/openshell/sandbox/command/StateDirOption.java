@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.command;
 
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;

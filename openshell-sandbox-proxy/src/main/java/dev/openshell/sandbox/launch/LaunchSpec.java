@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.launch;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
@@ -57,10 +58,11 @@ public record LaunchSpec(
             requireAbsolute("netns", netns);
         }
         if (!binds.isEmpty() && !privateMounts) {
-            throw new LaunchException("launch_spec_invalid", "binds need private mounts");
+            throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "binds need private mounts");
         }
         if (joinInit.isPresent() && privateMounts) {
-            throw new LaunchException("launch_spec_invalid", "a session joins the sandbox's mounts: no private mounts");
+            throw new LaunchException(
+                    ErrorCode.LAUNCH_SPEC_INVALID, "a session joins the sandbox's mounts: no private mounts");
         }
     }
 
@@ -106,7 +108,7 @@ public record LaunchSpec(
      */
     public LaunchSpec joining(long initPid) {
         if (initPid <= 1) {
-            throw new LaunchException("launch_spec_invalid", "not a sandbox init: pid " + initPid);
+            throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "not a sandbox init: pid " + initPid);
         }
         return new LaunchSpec(
                 workdir, filesystem, landlock, process, netns, false, List.of(), OptionalLong.of(initPid), limits);
@@ -125,7 +127,7 @@ public record LaunchSpec(
     /** The command that runs {@code program} confined by the given launcher binary. */
     public List<String> command(Path launcher, List<String> program) {
         if (program.isEmpty()) {
-            throw new LaunchException("launch_spec_invalid", "no program to launch");
+            throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "no program to launch");
         }
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
@@ -176,7 +178,7 @@ public record LaunchSpec(
 
     private static void requireAbsolute(String what, Path path) {
         if (!path.isAbsolute()) {
-            throw new LaunchException("launch_spec_invalid", what + " must be an absolute path: " + path);
+            throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, what + " must be an absolute path: " + path);
         }
     }
 
@@ -195,7 +197,7 @@ public record LaunchSpec(
             cgroups = List.copyOf(cgroups);
             cgroups.forEach(dir -> requireAbsolute("cgroup", dir));
             if (tmpBytes < 0) {
-                throw new LaunchException("launch_spec_invalid", "tmp size must not be negative: " + tmpBytes);
+                throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "tmp size must not be negative: " + tmpBytes);
             }
         }
     }
@@ -235,10 +237,10 @@ public record LaunchSpec(
             requireAbsolute("bind target", target);
             if (source.toString().contains(":")) {
                 // The launcher splits SRC:DST at the first colon.
-                throw new LaunchException("launch_spec_invalid", "bind source may not contain ':': " + source);
+                throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "bind source may not contain ':': " + source);
             }
             if (readOnly && idmapped) {
-                throw new LaunchException("launch_spec_invalid", "an idmapped bind is writable: " + source);
+                throw new LaunchException(ErrorCode.LAUNCH_SPEC_INVALID, "an idmapped bind is writable: " + source);
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.launch;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -50,14 +51,15 @@ public final class LauncherBinary {
     static Path locate(Path cacheDirectory) {
         if (!"Linux".equals(System.getProperty("os.name")) || !"amd64".equals(System.getProperty("os.arch"))) {
             throw new LaunchException(
-                    "launcher_unavailable",
+                    ErrorCode.LAUNCHER_UNAVAILABLE,
                     "the sandbox launcher is built for linux-x86_64 only, not " + System.getProperty("os.name") + "/"
                             + System.getProperty("os.arch"));
         }
         URL url = LauncherBinary.class.getResource(RESOURCE);
         if (url == null) {
             throw new LaunchException(
-                    "launcher_unavailable", "resource " + RESOURCE + " is missing: the native build did not run");
+                    ErrorCode.LAUNCHER_UNAVAILABLE,
+                    "resource " + RESOURCE + " is missing: the native build did not run");
         }
         if ("file".equals(url.getProtocol())) {
             try {
@@ -72,7 +74,7 @@ public final class LauncherBinary {
         try (InputStream in = url.openStream()) {
             return extract(in.readAllBytes(), cacheDirectory);
         } catch (IOException e) {
-            throw new LaunchException("launcher_unavailable", "cannot extract the sandbox launcher: " + e, e);
+            throw new LaunchException(ErrorCode.LAUNCHER_UNAVAILABLE, "cannot extract the sandbox launcher: " + e, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.launch;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.ProcessPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,8 @@ public final class SandboxUser {
             return;
         }
         if (!isRoot()) {
-            throw new LaunchException("sandbox_user_failed", "user '" + name + "' is missing and only root can add it");
+            throw new LaunchException(
+                    ErrorCode.SANDBOX_USER_FAILED, "user '" + name + "' is missing and only root can add it");
         }
         List<String> useradd = new ArrayList<>(List.of(
                 "useradd",
@@ -49,7 +51,7 @@ public final class SandboxUser {
         // Another process may have added it between the check and useradd.
         if (result.exitCode() != 0 && !(result.exitCode() == USERADD_NAME_IN_USE && exists("passwd", name))) {
             throw new LaunchException(
-                    "sandbox_user_failed",
+                    ErrorCode.SANDBOX_USER_FAILED,
                     "useradd " + name + " failed (exit " + result.exitCode() + "): "
                             + result.output().strip());
         }
@@ -76,14 +78,15 @@ public final class SandboxUser {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new LaunchException("sandbox_user_failed", String.join(" ", command) + " timed out");
+                throw new LaunchException(ErrorCode.SANDBOX_USER_FAILED, String.join(" ", command) + " timed out");
             }
             return new Result(process.exitValue(), output);
         } catch (IOException e) {
-            throw new LaunchException("sandbox_user_failed", "cannot run " + command.getFirst() + ": " + e, e);
+            throw new LaunchException(ErrorCode.SANDBOX_USER_FAILED, "cannot run " + command.getFirst() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException("sandbox_user_failed", "interrupted while running " + command.getFirst(), e);
+            throw new LaunchException(
+                    ErrorCode.SANDBOX_USER_FAILED, "interrupted while running " + command.getFirst(), e);
         }
     }
 

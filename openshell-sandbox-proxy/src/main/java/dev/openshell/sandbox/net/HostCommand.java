@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,6 +110,7 @@ final class HostCommand {
     }
 
     private static NetworkException failure(List<String> command, String reason) {
-        return new NetworkException("network_command_failed", "`" + String.join(" ", command) + "` failed: " + reason);
+        return new NetworkException(
+                ErrorCode.NETWORK_COMMAND_FAILED, "`" + String.join(" ", command) + "` failed: " + reason);
     }
 }

@@ -1,15 +1,16 @@
 package dev.openshell.sandbox.net;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 
 /** A sandbox network could not be set up, torn down or inspected. */
 public final class NetworkException extends SandboxException {
 
-    public NetworkException(String code, String message) {
+    public NetworkException(ErrorCode code, String message) {
         super(code, message);
     }
 
-    public NetworkException(String code, String message, Throwable cause) {
+    public NetworkException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);
     }
 
@@ -20,7 +21,7 @@ public final class NetworkException extends SandboxException {
      * original_destination_unavailable}.
      */
     @Override
-    public String code() {
+    public ErrorCode code() {
         return super.code();
     }
 }

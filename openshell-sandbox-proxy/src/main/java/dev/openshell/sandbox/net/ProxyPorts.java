@@ -6,7 +6,7 @@ package dev.openshell.sandbox.net;
  * @param explicit where the agent's {@code HTTP(S)_PROXY} points; the only port it may connect to
  *     directly
  * @param transparent where the firewall redirects every other TCP connection; the proxy recovers
- *     the original destination with {@link OriginalDestination}
+ *     the original destination with {@link dev.openshell.sandbox.linux.OriginalDestination}
  */
 public record ProxyPorts(int explicit, int transparent) {
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class SandboxNetwork implements AutoCloseable {
     public static SandboxNetwork create(String sandboxId, ProxyPorts ports, Path stateDir) {
         SubnetClaim.requireValidId(sandboxId);
         unavailableReason().ifPresent(reason -> {
-            throw new NetworkException("network_unavailable", "cannot create sandbox networks: " + reason);
+            throw new NetworkException(ErrorCode.NETWORK_UNAVAILABLE, "cannot create sandbox networks: " + reason);
         });
         reclaimStale(stateDir);
         SubnetAllocator allocator = new SubnetAllocator(stateDir);

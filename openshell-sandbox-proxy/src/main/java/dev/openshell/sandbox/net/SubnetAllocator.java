@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -74,7 +75,7 @@ public final class SubnetAllocator {
             }
         }
         throw new NetworkException(
-                "subnet_exhausted",
+                ErrorCode.SUBNET_EXHAUSTED,
                 "all " + Subnet.COUNT + " sandbox subnets in 10.200.0.0/16 are claimed in " + stateDir);
     }
 
@@ -189,6 +190,6 @@ public final class SubnetAllocator {
     }
 
     private static NetworkException stateFailure(String message, Exception cause) {
-        return new NetworkException("network_state_failed", message + ": " + cause.getMessage(), cause);
+        return new NetworkException(ErrorCode.NETWORK_STATE_FAILED, message + ": " + cause.getMessage(), cause);
     }
 }

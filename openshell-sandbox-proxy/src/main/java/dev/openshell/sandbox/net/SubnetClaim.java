@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.api.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -36,7 +37,7 @@ public record SubnetClaim(Subnet subnet, String sandboxId, long ownerPid, long o
     public static String requireValidId(String sandboxId) {
         if (sandboxId == null || !SANDBOX_ID.matcher(sandboxId).matches()) {
             throw new NetworkException(
-                    "sandbox_id_invalid",
+                    ErrorCode.SANDBOX_ID_INVALID,
                     "sandbox id '" + sandboxId
                             + "' must be 1-48 letters, digits, '-' or '_', starting with a letter or digit");
         }

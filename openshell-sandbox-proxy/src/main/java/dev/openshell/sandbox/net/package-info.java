@@ -8,7 +8,7 @@
  * with a veth pair to the host, and loads the {@code inet osh_<id>} nft table in the host namespace
  * (out of reach of root inside the sandbox). The agent reaches the proxy's explicit port; every
  * other TCP connection is redirected to the proxy's transparent port, where {@link
- * dev.openshell.sandbox.net.OriginalDestination} recovers where it was going. UDP is accepted only
+ * dev.openshell.sandbox.linux.OriginalDestination} recovers where it was going. UDP is accepted only
  * as DNS to the host-side address (port 53, where the supervisor runs {@code
  * dev.openshell.sandbox.proxy.dns.SandboxDns}); other UDP and everything else is rejected at once,
  * never left to time out. The veth has no IPv6 address on either end, so IPv6 fails in the

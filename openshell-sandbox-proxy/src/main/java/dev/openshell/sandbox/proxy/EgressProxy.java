@@ -9,7 +9,11 @@ import dev.openshell.sandbox.proxy.http.ConnectTunnel;
 import dev.openshell.sandbox.proxy.http.ConnectionLimitHandler;
 import dev.openshell.sandbox.proxy.http.ProxyChannelInitializer;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
-import dev.openshell.sandbox.proxy.l7.TlsContexts;
+import dev.openshell.sandbox.proxy.shared.ActivePolicy;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.Transport;
+import dev.openshell.sandbox.proxy.tls.SandboxTlsContexts;
+import dev.openshell.sandbox.proxy.tls.TlsContexts;
 import dev.openshell.sandbox.proxy.tls.TrustBundle;
 import dev.openshell.sandbox.proxy.transparent.TransparentListener;
 import io.netty.bootstrap.ServerBootstrap;
@@ -76,11 +80,23 @@ public final class EgressProxy implements AutoCloseable {
         if (config.tls() != null) {
             tls = config.tls();
         } else {
-            SandboxTlsContexts own = SandboxTlsContexts.create(config);
+            SandboxTlsContexts own =
+                    SandboxTlsContexts.create(config.sandboxId(), config.trustDir(), config.extraUpstreamCa());
             trustBundle = own.bundle();
             tls = own;
         }
-        services = new ProxyServices(config, transport, active, tls, blocking);
+        services = new ProxyServices(
+                new ProxyServices.Settings(
+                        config.sandboxId(),
+                        config.callerResolver(),
+                        config.hostResolver(),
+                        config.inference(),
+                        config.limits(),
+                        config.sink()),
+                transport,
+                active,
+                tls,
+                blocking);
         limit = new ConnectionLimitHandler(
                 config.limits().maxConnections(),
                 services.logger(),

@@ -2,7 +2,7 @@ package dev.openshell.sandbox.proxy;
 
 import dev.openshell.policy.HostAddresses;
 import dev.openshell.policy.net.Cidr;
-import dev.openshell.sandbox.net.KernelRoutes;
+import dev.openshell.sandbox.linux.KernelRoutes;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -11,14 +11,22 @@ import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.identity.TreeScope;
 import dev.openshell.sandbox.proxy.log.DecisionSink;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Runs one egress proxy on its own, for benchmarks and manual use, with the real caller identity
@@ -30,19 +38,80 @@ import java.util.concurrent.CountDownLatch;
  *     [--host-address CIDR]...
  * </pre>
  *
- * Callers are limited to the process tree of {@code --scope-pid} (or of the pid written to {@code
- * --scope-pid-file}, read when the first caller arrives); without either, any process on the host
- * (a full {@code /proc} scan per connection, about 100 ms). {@code --host-address} (repeatable) adds a
- * network the destination guard refuses as this host's own, besides every address the kernel
- * routes locally (where a gateway listens, say). Prints {@code listening HOST:PORT pid
- * N} once it accepts connections, then runs until killed.
+ * Prints {@code listening HOST:PORT pid N} once it accepts connections, then runs until killed.
+ * {@code --help} describes every flag.
  */
-public final class ProxyMain {
+@Command(
+        name = "ProxyMain",
+        mixinStandardHelpOptions = true,
+        version = "ProxyMain 0.1.0",
+        sortOptions = false,
+        description = "Runs one egress proxy with the real caller identity and policy engine, until killed.")
+public final class ProxyMain implements Callable<Integer> {
 
-    private static final String USAGE = "usage: ProxyMain --listen HOST:PORT --policy FILE --trust-dir DIR"
-            + " [--extra-ca PEM] [--scope-pid PID | --scope-pid-file FILE] [--decision-log FILE] [--io-threads N]"
-            + " [--host-address CIDR]...";
     private static final long LOG_MAX_BYTES = 64L << 20;
+
+    @Option(
+            names = "--listen",
+            required = true,
+            paramLabel = "HOST:PORT",
+            converter = AddressConverter.class,
+            description = "Address and port to listen on.")
+    private InetSocketAddress listen;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy YAML.")
+    private Path policy;
+
+    @Option(
+            names = "--trust-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "Where the sandbox CA and the combined trust bundle are written.")
+    private Path trustDir;
+
+    @Option(names = "--extra-ca", paramLabel = "PEM", description = "An extra CA bundle trusted for upstream TLS.")
+    private Path extraCa;
+
+    @ArgGroup(exclusive = true)
+    private Scope scope;
+
+    @Option(names = "--decision-log", paramLabel = "FILE", description = "Write the decision log (JSON lines) here.")
+    private Path decisionLog;
+
+    @Option(
+            names = "--io-threads",
+            paramLabel = "N",
+            defaultValue = "1",
+            converter = IoThreadsConverter.class,
+            description = "Event-loop threads (default ${DEFAULT-VALUE}).")
+    private int ioThreads;
+
+    @Option(
+            names = "--host-address",
+            paramLabel = "CIDR",
+            converter = CidrConverter.class,
+            description = "A network the destination guard refuses as this host's own, besides every address the"
+                    + " kernel routes locally (repeatable).")
+    private List<Cidr> hostAddresses = new ArrayList<>();
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Whose connections are attributed: one process tree, or (without either) any process on the host. */
+    static final class Scope {
+        @Option(
+                names = "--scope-pid",
+                paramLabel = "PID",
+                description = "Only callers in the process tree of PID (without a scope: a full /proc scan per"
+                        + " connection, about 100 ms).")
+        private Integer pid;
+
+        @Option(
+                names = "--scope-pid-file",
+                paramLabel = "FILE",
+                description = "Like --scope-pid, with the pid read from FILE when the first caller arrives.")
+        private Path pidFile;
+    }
 
     /** The parsed command line. */
     record Options(
@@ -56,72 +125,19 @@ public final class ProxyMain {
             int ioThreads,
             List<Cidr> hostAddresses) {
 
+        Options {
+            hostAddresses = List.copyOf(hostAddresses);
+        }
+
+        /** Parses {@code args}; a bad command line is an IllegalArgumentException with picocli's message. */
         static Options parse(String[] args) {
-            InetSocketAddress listen = null;
-            Path policy = null;
-            Path trustDir = null;
-            Path extraCa = null;
-            OptionalInt scopePid = OptionalInt.empty();
-            Path scopePidFile = null;
-            Path decisionLog = null;
-            int ioThreads = 1;
-            List<Cidr> hostAddresses = new ArrayList<>();
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value");
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--listen" -> listen = address(value);
-                    case "--policy" -> policy = Path.of(value);
-                    case "--trust-dir" -> trustDir = Path.of(value);
-                    case "--extra-ca" -> extraCa = Path.of(value);
-                    case "--scope-pid" -> scopePid = OptionalInt.of(Integer.parseInt(value));
-                    case "--scope-pid-file" -> scopePidFile = Path.of(value);
-                    case "--decision-log" -> decisionLog = Path.of(value);
-                    case "--io-threads" -> ioThreads = ioThreads(value);
-                    case "--host-address" -> hostAddresses.add(cidr(value));
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            }
-            if (listen == null || policy == null || trustDir == null) {
-                throw new IllegalArgumentException("--listen, --policy and --trust-dir are required");
-            }
-            if (scopePid.isPresent() && scopePidFile != null) {
-                throw new IllegalArgumentException("use either --scope-pid or --scope-pid-file");
-            }
-            return new Options(
-                    listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog, ioThreads, hostAddresses);
-        }
-
-        private static Cidr cidr(String value) {
+            ProxyMain command = new ProxyMain();
             try {
-                return Cidr.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--host-address wants an address or CIDR: " + e.getMessage());
+                new CommandLine(command).parseArgs(args);
+            } catch (CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-        }
-
-        private static int ioThreads(String value) {
-            try {
-                int n = Integer.parseInt(value);
-                if (n >= 1) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("--io-threads wants a number of threads >= 1, got " + value);
-        }
-
-        private static InetSocketAddress address(String hostPort) {
-            int colon = hostPort.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--listen wants HOST:PORT, got " + hostPort);
-            }
-            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-            return new InetSocketAddress(InetAddress.ofLiteral(host), Integer.parseInt(hostPort.substring(colon + 1)));
+            return command.options();
         }
 
         CallerResolver callerResolver() {
@@ -135,24 +151,38 @@ public final class ProxyMain {
 
     private ProxyMain() {}
 
-    public static void main(String[] args) throws InterruptedException {
-        Options options;
-        CompiledPolicy policy;
+    public static void main(String[] args) {
+        // slf4j-simple (simplelogger.properties): the proxy's own events at info on stderr
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        }
+        System.exit(new CommandLine(new ProxyMain()).execute(args));
+    }
+
+    Options options() {
+        OptionalInt scopePid = scope == null || scope.pid == null ? OptionalInt.empty() : OptionalInt.of(scope.pid);
+        Path scopePidFile = scope == null ? null : scope.pidFile;
+        return new Options(
+                listen, policy, trustDir, extraCa, scopePid, scopePidFile, decisionLog, ioThreads, hostAddresses);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Options options = options();
+        PrintWriter err = spec.commandLine().getErr();
+        CompiledPolicy compiled;
         try {
-            options = Options.parse(args);
             // symlinked binary paths in the policy denote their targets, as in a sandbox
-            policy = PolicyEngine.compile(
+            compiled = PolicyEngine.compile(
                     PolicyParser.read(options.policy()), PolicyEngine.Options.resolvingHostSymlinks());
-        } catch (IllegalArgumentException | PolicyException e) {
-            System.err.println("ProxyMain: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
+        } catch (PolicyException e) {
+            err.println("ProxyMain: " + e.getMessage());
+            return 2;
         }
         DecisionSink sink = options.decisionLog() == null
                 ? record -> {}
                 : new RotatingFileSink(options.decisionLog(), LOG_MAX_BYTES, 2);
-        EgressProxy proxy = new EgressProxy(ProxyConfig.builder("proxy-main", options.callerResolver(), policy, 1)
+        EgressProxy proxy = new EgressProxy(ProxyConfig.builder("proxy-main", options.callerResolver(), compiled, 1)
                         .bind(options.listen())
                         .trustDir(options.trustDir())
                         .extraUpstreamCa(options.extraCa())
@@ -167,10 +197,54 @@ public final class ProxyMain {
             sink.close();
             stopped.countDown();
         }));
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         out.println("listening " + proxy.address().getAddress().getHostAddress() + ":" + proxy.port() + " pid "
                 + ProcessHandle.current().pid() + " transport " + proxy.transport());
         out.flush();
         stopped.await();
+        return 0;
+    }
+
+    static final class AddressConverter implements ITypeConverter<InetSocketAddress> {
+        @Override
+        public InetSocketAddress convert(String hostPort) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new TypeConversionException("wants HOST:PORT, got " + hostPort);
+            }
+            String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+            try {
+                return new InetSocketAddress(
+                        InetAddress.ofLiteral(host), Integer.parseInt(hostPort.substring(colon + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("wants HOST:PORT with an IP literal, got " + hostPort);
+            }
+        }
+    }
+
+    static final class CidrConverter implements ITypeConverter<Cidr> {
+        @Override
+        public Cidr convert(String value) {
+            try {
+                return Cidr.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("wants an address or CIDR: " + e.getMessage());
+            }
+        }
+    }
+
+    static final class IoThreadsConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("wants a number of threads >= 1, got " + value);
+        }
     }
 }

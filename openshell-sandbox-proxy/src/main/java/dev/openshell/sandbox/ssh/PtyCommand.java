@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.sandbox.linux.Libc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

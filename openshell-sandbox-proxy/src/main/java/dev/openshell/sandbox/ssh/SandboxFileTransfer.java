@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.api.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,8 @@ final class SandboxFileTransfer {
             try (InputStream in = Files.newInputStream(local)) {
                 run(target + "exec cat > \"$t\"", in, OutputStream.nullOutputStream());
             } catch (IOException e) {
-                throw new SshException("ssh_transfer_failed", "cannot read " + local + ": " + e.getMessage(), e);
+                throw new SshException(
+                        ErrorCode.SSH_TRANSFER_FAILED, "cannot read " + local + ": " + e.getMessage(), e);
             }
         }
     }
@@ -85,7 +87,8 @@ final class SandboxFileTransfer {
             }
             finish(channel, remote, err);
         } catch (IOException e) {
-            throw new SshException("ssh_transfer_failed", "download of " + remote + " failed: " + e.getMessage(), e);
+            throw new SshException(
+                    ErrorCode.SSH_TRANSFER_FAILED, "download of " + remote + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -94,7 +97,7 @@ final class SandboxFileTransfer {
         Integer status = channel.getExitStatus();
         if (status == null || status != 0) {
             throw new SshException(
-                    "ssh_transfer_failed",
+                    ErrorCode.SSH_TRANSFER_FAILED,
                     "download of " + remote + " failed (exit " + status + "): "
                             + err.toString(StandardCharsets.UTF_8).strip());
         }
@@ -105,7 +108,7 @@ final class SandboxFileTransfer {
         int status = client.execShell(command, in, out, err);
         if (status != 0) {
             throw new SshException(
-                    "ssh_transfer_failed",
+                    ErrorCode.SSH_TRANSFER_FAILED,
                     "upload failed (exit " + status + "): "
                             + err.toString(StandardCharsets.UTF_8).strip());
         }
@@ -126,10 +129,10 @@ final class SandboxFileTransfer {
             CompletableFuture<Integer> exit = process.onExit().thenApply(Process::exitValue);
             int code = exit.join();
             if (code != 0) {
-                throw new SshException("ssh_transfer_failed", what + " failed with exit " + code);
+                throw new SshException(ErrorCode.SSH_TRANSFER_FAILED, what + " failed with exit " + code);
             }
         } catch (java.util.concurrent.CompletionException e) {
-            throw new SshException("ssh_transfer_failed", what + " failed: " + e.getCause(), e);
+            throw new SshException(ErrorCode.SSH_TRANSFER_FAILED, what + " failed: " + e.getCause(), e);
         }
     }
 }

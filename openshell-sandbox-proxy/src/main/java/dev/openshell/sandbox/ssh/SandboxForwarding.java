@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.sandbox.linux.NetworkNamespaceThread;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;

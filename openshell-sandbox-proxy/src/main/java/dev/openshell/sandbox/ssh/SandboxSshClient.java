@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +48,7 @@ public final class SandboxSshClient implements AutoCloseable {
         try {
             identity = SshKeys.load(endpoint.clientKeyFile());
         } catch (IOException e) {
-            throw new SshException("ssh_auth_failed", "cannot read the client key: " + e.getMessage(), e);
+            throw new SshException(ErrorCode.SSH_AUTH_FAILED, "cannot read the client key: " + e.getMessage(), e);
         }
         return connect(endpoint, identity);
     }
@@ -67,7 +68,7 @@ public final class SandboxSshClient implements AutoCloseable {
                     .getSession();
         } catch (IOException e) {
             throw new SshException(
-                    "ssh_connect_failed",
+                    ErrorCode.SSH_CONNECT_FAILED,
                     "cannot connect to " + endpoint.host() + ":" + endpoint.port() + ": " + e.getMessage(),
                     e);
         }
@@ -77,7 +78,7 @@ public final class SandboxSshClient implements AutoCloseable {
             return new SandboxSshClient(session);
         } catch (IOException e) {
             closeQuietly(session);
-            throw new SshException("ssh_auth_failed", "the sandbox refused the key: " + e.getMessage(), e);
+            throw new SshException(ErrorCode.SSH_AUTH_FAILED, "the sandbox refused the key: " + e.getMessage(), e);
         }
     }
 
@@ -106,7 +107,7 @@ public final class SandboxSshClient implements AutoCloseable {
             }
             return awaitExit(channel);
         } catch (IOException e) {
-            throw new SshException("ssh_exec_failed", "exec failed: " + e.getMessage(), e);
+            throw new SshException(ErrorCode.SSH_EXEC_FAILED, "exec failed: " + e.getMessage(), e);
         }
     }
 
@@ -126,7 +127,7 @@ public final class SandboxSshClient implements AutoCloseable {
             channel.setErr(out);
             return run(channel);
         } catch (IOException e) {
-            throw new SshException("ssh_exec_failed", "shell failed: " + e.getMessage(), e);
+            throw new SshException(ErrorCode.SSH_EXEC_FAILED, "shell failed: " + e.getMessage(), e);
         }
     }
 
@@ -158,7 +159,8 @@ public final class SandboxSshClient implements AutoCloseable {
                     new SshdSocketAddress("127.0.0.1", localPort), new SshdSocketAddress(sandboxHost, sandboxPort));
             return new PortForward(tracker.getBoundAddress().getPort(), tracker);
         } catch (IOException e) {
-            throw new SshException("ssh_forward_failed", "cannot forward port " + localPort + ": " + e.getMessage(), e);
+            throw new SshException(
+                    ErrorCode.SSH_FORWARD_FAILED, "cannot forward port " + localPort + ": " + e.getMessage(), e);
         }
     }
 

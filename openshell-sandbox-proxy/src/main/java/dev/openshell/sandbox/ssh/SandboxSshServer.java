@@ -1,7 +1,9 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
+import dev.openshell.sandbox.linux.NetworkNamespaceThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -128,7 +130,9 @@ public final class SandboxSshServer implements AutoCloseable {
                 namespace.close();
             }
             throw new SshException(
-                    "ssh_server_failed", "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(), e);
+                    ErrorCode.SSH_SERVER_FAILED,
+                    "cannot start the SSH server of " + sandboxId + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public record SshEndpoint(String host, int port, Path directory) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(directory, "directory");
         if (port <= 0 || port > 65535) {
-            throw new SshException("ssh_endpoint_invalid", "port out of range: " + port);
+            throw new SshException(ErrorCode.SSH_ENDPOINT_INVALID, "port out of range: " + port);
         }
     }
 
@@ -42,11 +43,12 @@ public record SshEndpoint(String host, int port, Path directory) {
                     .strip()
                     .split("\\s+"));
             if (fields.size() != 2) {
-                throw new SshException("ssh_endpoint_invalid", "malformed " + directory.resolve(ENDPOINT));
+                throw new SshException(ErrorCode.SSH_ENDPOINT_INVALID, "malformed " + directory.resolve(ENDPOINT));
             }
             return new SshEndpoint(fields.get(0), Integer.parseInt(fields.get(1)), directory);
         } catch (IOException | NumberFormatException e) {
-            throw new SshException("ssh_endpoint_invalid", "cannot read " + directory.resolve(ENDPOINT) + ": " + e, e);
+            throw new SshException(
+                    ErrorCode.SSH_ENDPOINT_INVALID, "cannot read " + directory.resolve(ENDPOINT) + ": " + e, e);
         }
     }
 
@@ -72,7 +74,7 @@ public record SshEndpoint(String host, int port, Path directory) {
                     Files.readString(hostKeyFile(), StandardCharsets.UTF_8).strip();
             return PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, null, null);
         } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
-            throw new SshException("ssh_endpoint_invalid", "cannot read " + hostKeyFile() + ": " + e, e);
+            throw new SshException(ErrorCode.SSH_ENDPOINT_INVALID, "cannot read " + hostKeyFile() + ": " + e, e);
         }
     }
 

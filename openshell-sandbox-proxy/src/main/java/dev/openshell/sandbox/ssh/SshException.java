@@ -1,15 +1,16 @@
 package dev.openshell.sandbox.ssh;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 
 /** The sandbox SSH server or client failed; {@link #code()} says how. */
 public final class SshException extends SandboxException {
 
-    public SshException(String code, String message) {
+    public SshException(ErrorCode code, String message) {
         super(code, message);
     }
 
-    public SshException(String code, String message, Throwable cause) {
+    public SshException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);
     }
 
@@ -19,7 +20,7 @@ public final class SshException extends SandboxException {
      * {@code ssh_forward_failed}.
      */
     @Override
-    public String code() {
+    public ErrorCode code() {
         return super.code();
     }
 }

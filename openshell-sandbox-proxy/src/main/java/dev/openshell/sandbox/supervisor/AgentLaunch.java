@@ -1,9 +1,10 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.Policy;
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.AgentView;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.proxy.tls.TrustBundle;
@@ -59,7 +60,7 @@ final class AgentLaunch {
         for (String path : paths) {
             if (!view.shows(Path.of(path))) {
                 throw new SandboxException(
-                        "landlock_path_missing",
+                        ErrorCode.LANDLOCK_PATH_MISSING,
                         "landlock compatibility is hard_requirement, but " + path + " (" + section
                                 + ") does not exist in the sandbox; create it, remove it from the policy, or use"
                                 + " best_effort");

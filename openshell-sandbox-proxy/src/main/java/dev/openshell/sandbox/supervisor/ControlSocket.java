@@ -1,6 +1,8 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -16,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.BiFunction;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * The supervisor's control socket: a Unix domain socket {@code control.sock} in the state
@@ -69,7 +73,7 @@ public final class ControlSocket implements AutoCloseable {
             try {
                 reply = handler.apply(command, body);
             } catch (RuntimeException e) {
-                reply = Json.write(Map.of("ok", false, "error", String.valueOf(e.getMessage())));
+                reply = errorReply(String.valueOf(e.getMessage()));
             }
             Channels.newOutputStream(client).write((reply + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -80,7 +84,8 @@ public final class ControlSocket implements AutoCloseable {
     /** Sends one request to the socket at {@code path} and returns the reply's JSON object. */
     public static Map<String, Object> request(Path path, String command, byte[] body) {
         if (!Files.exists(path)) {
-            throw new SandboxException("control_unreachable", "no sandbox is running with control socket " + path);
+            throw new SandboxException(
+                    ErrorCode.CONTROL_UNREACHABLE, "no sandbox is running with control socket " + path);
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(path));
@@ -91,16 +96,32 @@ public final class ControlSocket implements AutoCloseable {
             }
             channel.shutdownOutput();
             String reply = new String(readAll(channel), StandardCharsets.UTF_8);
-            Map<String, Object> json = Json.read(reply);
+            Map<String, Object> json = parseReply(reply);
             if (json.isEmpty()) {
-                throw new SandboxException("control_unreachable", "the supervisor gave no reply on " + path);
+                throw new SandboxException(ErrorCode.CONTROL_UNREACHABLE, "the supervisor gave no reply on " + path);
             }
             return json;
         } catch (IOException e) {
             throw new SandboxException(
-                    "control_unreachable", "cannot reach the supervisor on " + path + ": " + e.getMessage(), e);
+                    ErrorCode.CONTROL_UNREACHABLE, "cannot reach the supervisor on " + path + ": " + e.getMessage(), e);
         }
     }
+
+    /** The reply to a request that failed: {@code {"ok": false, "error": message}}. */
+    public static String errorReply(String message) {
+        return SandboxJson.mapper().writeValueAsString(new ErrorReply(false, message));
+    }
+
+    private static Map<String, Object> parseReply(String reply) {
+        try {
+            Map<String, Object> json = SandboxJson.mapper().readValue(reply, new TypeReference<>() {});
+            return json == null ? Map.of() : json;
+        } catch (JacksonException e) {
+            return Map.of();
+        }
+    }
+
+    private record ErrorReply(boolean ok, String error) {}
 
     @Override
     public void close() {

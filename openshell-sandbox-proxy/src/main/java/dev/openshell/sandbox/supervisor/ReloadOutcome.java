@@ -1,7 +1,8 @@
 package dev.openshell.sandbox.supervisor;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.openshell.sandbox.json.SandboxJson;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The result of a policy reload on a running sandbox.
@@ -17,13 +18,13 @@ public record ReloadOutcome(boolean loaded, long generation, String error, int c
         return new ReloadOutcome(false, generation, error, 0);
     }
 
+    /** The control socket's reply: {@code ok}, {@code result}, {@code generation}, {@code error}, {@code closed_connections}. */
     String toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ok", loaded);
-        m.put("result", loaded ? "loaded" : "failed");
-        m.put("generation", generation);
-        m.put("error", error);
-        m.put("closed_connections", closedConnections);
-        return Json.write(m);
+        return SandboxJson.mapper()
+                .writeValueAsString(
+                        new Reply(loaded, loaded ? "loaded" : "failed", generation, error, closedConnections));
     }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    private record Reply(boolean ok, String result, long generation, String error, int closedConnections) {}
 }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.identity.BinaryTrust;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
@@ -55,18 +56,19 @@ final class SandboxCallers implements CallerResolver {
     public CallerIdentity resolve(InetSocketAddress client, InetSocketAddress proxy) {
         ProcCallerResolver tree = agentTree;
         if (tree == null) {
-            throw new IdentityException("identity_unknown", "no process has been launched in the sandbox yet");
+            throw new IdentityException(ErrorCode.IDENTITY_UNKNOWN, "no process has been launched in the sandbox yet");
         }
         try {
             return tree.resolve(client, proxy);
         } catch (IdentityException e) {
-            if (!"identity_unknown".equals(e.code())) {
+            if (e.code() != ErrorCode.IDENTITY_UNKNOWN) {
                 throw e;
             }
             CallerIdentity other = anyProcess.resolve(client, proxy);
             if (!inSandbox(other.pid())) {
                 throw new IdentityException(
-                        "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");
+                        ErrorCode.IDENTITY_UNKNOWN,
+                        "caller pid " + other.pid() + " is not in the sandbox's network namespace");
             }
             return other;
         }
@@ -77,18 +79,19 @@ final class SandboxCallers implements CallerResolver {
     public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
         ProcCallerResolver tree = agentTree;
         if (tree == null) {
-            throw new IdentityException("identity_unknown", "no process has been launched in the sandbox yet");
+            throw new IdentityException(ErrorCode.IDENTITY_UNKNOWN, "no process has been launched in the sandbox yet");
         }
         try {
             return tree.resolveDatagram(client, server);
         } catch (IdentityException e) {
-            if (!"identity_unknown".equals(e.code())) {
+            if (e.code() != ErrorCode.IDENTITY_UNKNOWN) {
                 throw e;
             }
             CallerIdentity other = anyProcess.resolveDatagram(client, server);
             if (!inSandbox(other.pid())) {
                 throw new IdentityException(
-                        "identity_unknown", "caller pid " + other.pid() + " is not in the sandbox's network namespace");
+                        ErrorCode.IDENTITY_UNKNOWN,
+                        "caller pid " + other.pid() + " is not in the sandbox's network namespace");
             }
             return other;
         }
@@ -107,7 +110,7 @@ final class SandboxCallers implements CallerResolver {
         try {
             return tree.resolveQuickly(client, proxy);
         } catch (IdentityException e) {
-            if (!"identity_unknown".equals(e.code())) {
+            if (e.code() != ErrorCode.IDENTITY_UNKNOWN) {
                 throw e;
             }
             return null; // resolve() looks among all processes of the namespace

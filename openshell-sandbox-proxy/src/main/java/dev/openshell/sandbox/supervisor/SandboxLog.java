@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
+import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,12 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
 
 /**
  * The sandbox's log: the agent's stdout and stderr and the supervisor's events, one JSON line each
@@ -71,12 +72,8 @@ public final class SandboxLog implements AutoCloseable {
         if (closed) {
             return;
         }
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("ts", Instant.now().toString());
-        line.put("stream", stream);
-        line.put("text", text);
-        byte[] bytes = (Json.write(line) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
+            byte[] bytes = lineOf(new Entry(Instant.now(), stream, text));
             if (size + bytes.length > maxBytes && size > 0) {
                 rotate();
             }
@@ -86,6 +83,14 @@ public final class SandboxLog implements AutoCloseable {
         } catch (IOException e) {
             // The agent keeps running; its output is lost rather than blocking it.
         }
+    }
+
+    /** The entry's JSON line, with its line break. */
+    static byte[] lineOf(Entry entry) {
+        byte[] json = SandboxJson.mapper().writeValueAsBytes(entry);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
     /**
@@ -177,11 +182,12 @@ public final class SandboxLog implements AutoCloseable {
         }
 
         static Optional<Entry> parse(String line) {
-            Map<String, Object> m = Json.read(line);
             try {
-                return Optional.of(new Entry(
-                        Instant.parse((String) m.get("ts")), (String) m.get("stream"), String.valueOf(m.get("text"))));
-            } catch (RuntimeException e) {
+                Entry e = SandboxJson.mapper().readValue(line, Entry.class);
+                return e == null || e.ts() == null || e.stream() == null
+                        ? Optional.empty()
+                        : Optional.of(e.text() == null ? new Entry(e.ts(), e.stream(), "") : e);
+            } catch (JacksonException e) {
                 return Optional.empty();
             }
         }

@@ -1,5 +1,8 @@
 package dev.openshell.sandbox.supervisor;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * Where a sandbox is in its life (DESIGN.md section 3): {@code Provisioning → Ready → Stopping →
  * Stopped}, or {@code Error} with a reason. The local driver has no {@code Starting} or {@code
@@ -19,6 +22,7 @@ public enum SandboxPhase {
     }
 
     /** The name as shown and stored ({@code Ready}). */
+    @JsonValue
     public String display() {
         return display;
     }
@@ -28,6 +32,7 @@ public enum SandboxPhase {
         return this == STOPPED || this == ERROR;
     }
 
+    @JsonCreator
     public static SandboxPhase fromDisplay(String value) {
         for (SandboxPhase phase : values()) {
             if (phase.display.equals(value)) {

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.openshell.sandbox.json.SandboxJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * A sandbox's state as recorded in {@code status.json} in its state directory: read by {@code
@@ -35,6 +38,7 @@ import java.util.Optional;
  * @param keepState whether status and logs outlive the sandbox
  * @param updated when this record was written
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SandboxStatus(
         String id,
         SandboxPhase phase,
@@ -159,6 +163,7 @@ public record SandboxStatus(
     }
 
     /** Whether the supervisor that wrote this record still runs (same pid, same start time). */
+    @JsonIgnore
     public boolean supervisorAlive() {
         return ProcessHandle.of(supervisorPid)
                 .filter(ProcessHandle::isAlive)
@@ -170,44 +175,19 @@ public record SandboxStatus(
                 .orElse(false);
     }
 
-    /** The record as one JSON object. */
+    /** The record as one JSON object (every field present, {@code null} when unset). */
     public String toJson() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("phase", phase.display());
-        m.put("reason", reason);
-        m.put("supervisor_pid", supervisorPid);
-        m.put("supervisor_start", supervisorStart);
-        m.put("agent_pid", agentPid);
-        m.put("netns_inode", netnsInode);
-        m.put("policy_generation", policyGeneration);
-        m.put("proxy", proxy);
-        m.put("exit_code", exitCode);
-        m.put("exit_reason", exitReason);
-        m.put("keep_state", keepState);
-        m.put("updated", updated.toString());
-        return Json.write(m);
+        return SandboxJson.mapper().writeValueAsString(this);
     }
 
     /** Parses {@link #toJson()}; empty when the text is not a status record. */
     public static Optional<SandboxStatus> fromJson(String text) {
-        Map<String, Object> m = Json.read(text);
         try {
-            return Optional.of(new SandboxStatus(
-                    (String) m.get("id"),
-                    SandboxPhase.fromDisplay((String) m.get("phase")),
-                    (String) m.get("reason"),
-                    number(m, "supervisor_pid"),
-                    number(m, "supervisor_start"),
-                    number(m, "agent_pid"),
-                    number(m, "netns_inode"),
-                    number(m, "policy_generation"),
-                    (String) m.get("proxy"),
-                    m.get("exit_code") == null ? null : (int) number(m, "exit_code"),
-                    (String) m.get("exit_reason"),
-                    Boolean.TRUE.equals(m.get("keep_state")),
-                    Instant.parse((String) m.get("updated"))));
-        } catch (RuntimeException e) {
+            SandboxStatus status = SandboxJson.mapper().readValue(text, SandboxStatus.class);
+            return status != null && status.id() != null && status.phase() != null && status.updated() != null
+                    ? Optional.of(status)
+                    : Optional.empty();
+        } catch (JacksonException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
@@ -242,10 +222,5 @@ public record SandboxStatus(
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
-    }
-
-    private static long number(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        return v == null ? 0 : ((Number) v).longValue();
     }
 }

@@ -2,12 +2,12 @@ package dev.openshell.sandbox.supervisor;
 
 import static dev.openshell.sandbox.supervisor.TeardownSteps.attempt;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyException;
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.net.ProxyPorts;
@@ -16,6 +16,7 @@ import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
 import dev.openshell.sandbox.users.AgentIdentity;
@@ -123,7 +124,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         StepTimer steps = new StepTimer();
         SandboxNetwork.unavailableReason().ifPresent(reason -> {
             throw new SandboxException(
-                    reason.contains("root") ? "not_root" : "network_unavailable",
+                    reason.contains("root") ? ErrorCode.NOT_ROOT : ErrorCode.NETWORK_UNAVAILABLE,
                     "sandboxes need root, ip and nft on this host: " + reason);
         });
         policy = spec.policy();
@@ -313,7 +314,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         return switch (command) {
             case "status" -> status.toJson();
             case "reload" -> reload(body, "control socket").toJson();
-            default -> Json.write(Map.of("ok", false, "error", "unknown command '" + command + "'"));
+            default -> ControlSocket.errorReply("unknown command '" + command + "'");
         };
     }
 
@@ -434,8 +435,8 @@ public final class SandboxSupervisor implements AutoCloseable {
         return switch (e) {
             // Launcher, network, SSH and identity failures are SandboxExceptions with their own codes.
             case SandboxException s -> s;
-            case PolicyException p -> new SandboxException("policy_invalid", p.getMessage(), p);
-            default -> new SandboxException("start_failed", "sandbox start failed: " + e.getMessage(), e);
+            case PolicyException p -> new SandboxException(ErrorCode.POLICY_INVALID, p.getMessage(), p);
+            default -> new SandboxException(ErrorCode.START_FAILED, "sandbox start failed: " + e.getMessage(), e);
         };
     }
 }

@@ -1,7 +1,8 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ final class StateDirectories {
                 .filter(s -> s.supervisorAlive() && !s.phase().isFinal())
                 .ifPresent(s -> {
                     throw new SandboxException(
-                            "sandbox_exists", "sandbox " + s.id() + " is already running (state " + stateDir + ")");
+                            ErrorCode.SANDBOX_EXISTS,
+                            "sandbox " + s.id() + " is already running (state " + stateDir + ")");
                 });
         refuseForeign(stateDir);
         Path defaultRun = SandboxSpec.SANDBOXES_ROOT.getParent();
@@ -57,7 +59,7 @@ final class StateDirectories {
         try (var entries = Files.list(stateDir)) {
             if (entries.findAny().isPresent()) {
                 throw new SandboxException(
-                        "spec_invalid",
+                        ErrorCode.SPEC_INVALID,
                         "state_dir " + stateDir + " exists, is not empty and holds no sandbox state (no "
                                 + SandboxStatus.FILE + "); give a new or empty directory");
             }

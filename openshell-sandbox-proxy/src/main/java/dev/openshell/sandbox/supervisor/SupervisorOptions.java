@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.supervisor;
 
 import dev.openshell.policy.net.Cidr;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.net.Subnet;
-import dev.openshell.sandbox.proxy.HostResolver;
+import dev.openshell.sandbox.proxy.shared.HostResolver;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;

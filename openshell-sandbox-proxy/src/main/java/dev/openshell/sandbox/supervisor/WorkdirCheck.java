@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +106,6 @@ final class WorkdirCheck {
     }
 
     private static SandboxException unusable(Path dir, String why) {
-        return new SandboxException("workdir_unusable", "workdir " + dir + " " + why);
+        return new SandboxException(ErrorCode.WORKDIR_UNUSABLE, "workdir " + dir + " " + why);
     }
 }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.users;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.ProcessPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,14 +77,15 @@ public record AgentIdentity(int uid, int gid, String userName, boolean ownUid) {
         try {
             id = Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new UsersException("process_user_unknown", "process." + key + ": '" + text + "' is not an id");
+            throw new UsersException(
+                    ErrorCode.PROCESS_USER_UNKNOWN, "process." + key + ": '" + text + "' is not an id");
         }
         if (id == 0 || id > Integer.MAX_VALUE) {
-            throw new UsersException("process_user_reserved", "process." + key + ": " + id + " is not allowed");
+            throw new UsersException(ErrorCode.PROCESS_USER_RESERVED, "process." + key + ": " + id + " is not allowed");
         }
         if (UidAllocator.reserved(id)) {
             throw new UsersException(
-                    "process_user_reserved",
+                    ErrorCode.PROCESS_USER_RESERVED,
                     "process." + key + ": " + id + " lies in the per-sandbox ids (" + UidAllocator.FIRST + "-"
                             + (UidAllocator.FIRST + UidAllocator.COUNT - 1)
                             + "), which belong to other sandboxes; leave the default `sandbox` or name another"
@@ -97,7 +99,7 @@ public record AgentIdentity(int uid, int gid, String userName, boolean ownUid) {
         String[] fields = line == null ? new String[0] : line.strip().split(":", -1);
         if (fields.length < (database.equals("passwd") ? 4 : 3)) {
             throw new UsersException(
-                    "process_user_unknown",
+                    ErrorCode.PROCESS_USER_UNKNOWN,
                     key + ": this host has no " + (database.equals("passwd") ? "user" : "group") + " '" + name + "'");
         }
         return fields;

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.users;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -77,7 +78,7 @@ public final class UidAllocator {
             }
         }
         throw new UsersException(
-                "uid_exhausted",
+                ErrorCode.UID_EXHAUSTED,
                 "all " + COUNT + " per-sandbox uids from " + FIRST + " are claimed or in use (" + stateDir + ")");
     }
 
@@ -204,6 +205,6 @@ public final class UidAllocator {
     }
 
     private static UsersException stateFailure(String message, Exception cause) {
-        return new UsersException("uid_state_failed", message + ": " + cause.getMessage(), cause);
+        return new UsersException(ErrorCode.UID_STATE_FAILED, message + ": " + cause.getMessage(), cause);
     }
 }

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.users;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
 
 /**
  * The agent's identity could not be claimed or resolved: {@code uid_exhausted}, {@code
@@ -9,11 +10,11 @@ import dev.openshell.sandbox.SandboxException;
  */
 public final class UsersException extends SandboxException {
 
-    public UsersException(String code, String message) {
+    public UsersException(ErrorCode code, String message) {
         super(code, message);
     }
 
-    public UsersException(String code, String message, Throwable cause) {
+    public UsersException(ErrorCode code, String message, Throwable cause) {
         super(code, message, cause);
     }
 }

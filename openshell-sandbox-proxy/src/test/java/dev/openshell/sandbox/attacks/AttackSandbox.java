@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.attacks;
 
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.net.FakeInternet;
-import dev.openshell.sandbox.proxy.HostResolver;
 import dev.openshell.sandbox.proxy.TestCa;
 import dev.openshell.sandbox.proxy.TestUpstream;
+import dev.openshell.sandbox.proxy.shared.HostResolver;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +66,6 @@ class CgroupMountsTest {
         assertThatThrownBy(() -> CgroupHierarchy.detect(mounts))
                 .hasMessageContaining("memory and pids cgroup controllers")
                 .extracting("code")
-                .isEqualTo("cgroups_unavailable");
+                .isEqualTo(ErrorCode.CGROUPS_UNAVAILABLE);
     }
 }

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,6 @@ class CgroupV2Test {
         assertThatThrownBy(() -> new CgroupV2(root, false).create("sb-3", new ResourceLimits(64 * MIB, 1, 64, MIB)))
                 .hasMessageContaining("exists already")
                 .extracting("code")
-                .isEqualTo("cgroup_failed");
+                .isEqualTo(ErrorCode.CGROUP_FAILED);
     }
 }

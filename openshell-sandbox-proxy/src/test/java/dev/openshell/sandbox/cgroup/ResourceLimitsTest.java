@@ -3,6 +3,7 @@ package dev.openshell.sandbox.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 class ResourceLimitsTest {
@@ -35,7 +36,7 @@ class ResourceLimitsTest {
         assertThatThrownBy(() -> ResourceLimits.DEFAULT.withMemory(MIB))
                 .hasMessageContaining("memory 1 MiB is below the minimum of 16 MiB")
                 .extracting("code")
-                .isEqualTo("resources_invalid");
+                .isEqualTo(ErrorCode.RESOURCES_INVALID);
         assertThatThrownBy(() -> ResourceLimits.DEFAULT.withPids(2)).hasMessageContaining("pids 2");
         assertThatThrownBy(() -> ResourceLimits.DEFAULT.withPids(-1)).hasMessageContaining("pids -1");
         assertThatThrownBy(() -> ResourceLimits.DEFAULT.withCpus(0.001)).hasMessageContaining("cpus");
@@ -63,7 +64,7 @@ class ResourceLimitsTest {
                     .as(bad)
                     .hasMessageStartingWith("--memory: '")
                     .extracting("code")
-                    .isEqualTo("resources_invalid");
+                    .isEqualTo(ErrorCode.RESOURCES_INVALID);
         }
         assertThat(ByteSize.format(1536 * MIB)).isEqualTo("1.5 GiB");
         assertThat(ByteSize.format(64 * MIB)).isEqualTo("64 MiB");

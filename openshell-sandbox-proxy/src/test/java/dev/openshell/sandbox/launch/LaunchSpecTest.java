@@ -3,6 +3,7 @@ package dev.openshell.sandbox.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.LandlockPolicy.Compatibility;
@@ -228,6 +229,6 @@ class LaunchSpecTest {
         assertThatThrownBy(() -> valid.command(LAUNCHER, List.of()))
                 .isInstanceOf(LaunchException.class)
                 .extracting(e -> ((LaunchException) e).code())
-                .isEqualTo("launch_spec_invalid");
+                .isEqualTo(ErrorCode.LAUNCH_SPEC_INVALID);
     }
 }

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.net;
 
-import dev.openshell.sandbox.ssh.NetworkNamespaceThread;
+import dev.openshell.sandbox.linux.NetworkNamespaceThread;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

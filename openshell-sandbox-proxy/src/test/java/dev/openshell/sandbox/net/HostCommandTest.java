@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.openshell.api.ErrorCode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class HostCommandTest {
         assertThatThrownBy(
                         () -> HostCommand.run("sh", "-c", "echo first >&2; echo '  ^^^' >&2; echo second >&2; exit 3"))
                 .isInstanceOfSatisfying(NetworkException.class, e -> {
-                    assertThat(e.code()).isEqualTo("network_command_failed");
+                    assertThat(e.code()).isEqualTo(ErrorCode.NETWORK_COMMAND_FAILED);
                     assertThat(e.getMessage())
                             .isEqualTo("`sh -c echo first >&2; echo '  ^^^' >&2; echo second >&2; exit 3` failed:"
                                     + " exit 3: first | second");
@@ -39,7 +40,7 @@ class HostCommandTest {
 
         assertThat(failure.getMessage()).contains("failed: line 2 `link set nope up`, exit 1: Cannot find device");
         assertThat(HostCommand.failedBatchLine(failure)).isEqualTo(2);
-        assertThat(HostCommand.failedBatchLine(new NetworkException("x", "other")))
+        assertThat(HostCommand.failedBatchLine(new NetworkException(ErrorCode.NETWORK_STATE_FAILED, "other")))
                 .isZero();
     }
 

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.net;
 
+import dev.openshell.sandbox.linux.OriginalDestination;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

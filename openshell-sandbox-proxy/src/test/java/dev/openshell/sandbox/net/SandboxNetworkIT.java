@@ -3,6 +3,7 @@ package dev.openshell.sandbox.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -263,7 +264,7 @@ class SandboxNetworkIT {
             SandboxNetwork.create(network.sandboxId(), ProxyPorts.DEFAULT, stateDir);
             throw new AssertionError("a second network with the same id was created");
         } catch (NetworkException e) {
-            assertThat(e.code()).isEqualTo("network_command_failed");
+            assertThat(e.code()).isEqualTo(ErrorCode.NETWORK_COMMAND_FAILED);
             assertThat(e.getMessage())
                     .startsWith("`ip -batch -` failed: line 1 `netns add osh-" + network.sandboxId() + "`, exit 1:")
                     .contains("File exists");

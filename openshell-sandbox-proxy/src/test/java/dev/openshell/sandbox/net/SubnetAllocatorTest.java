@@ -3,6 +3,7 @@ package dev.openshell.sandbox.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ class SubnetAllocatorTest {
         for (String bad : List.of("", "-x", "a b", "a/b", "a.b", "x".repeat(49), "ü")) {
             assertThatThrownBy(() -> allocator.claim(bad))
                     .isInstanceOfSatisfying(
-                            NetworkException.class, e -> assertThat(e.code()).isEqualTo("sandbox_id_invalid"));
+                            NetworkException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_ID_INVALID));
         }
         assertThatThrownBy(() -> allocator.claim(null)).isInstanceOf(NetworkException.class);
         assertThat(allocator.claims()).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -39,25 +39,30 @@ class ProxyMainOptionsTest {
         assertThat(o.hostAddresses()).extracting(Object::toString).containsExactly("172.17.0.0/16", "192.0.2.7/32");
         assertThat(ProxyMain.Options.parse(REQUIRED).hostAddresses()).isEmpty();
         assertThatThrownBy(() -> ProxyMain.Options.parse(with("--host-address", "10.0.0.1/8")))
-                .hasMessageStartingWith("--host-address wants an address or CIDR: ")
+                .hasMessageStartingWith("Invalid value for option '--host-address' (CIDR): wants an address or CIDR: ")
                 .hasMessageContaining("host bits");
     }
 
     @Test
     void refusesBadIoThreads() {
         assertThatThrownBy(() -> ProxyMain.Options.parse(with("--io-threads", "0")))
-                .hasMessage("--io-threads wants a number of threads >= 1, got 0");
+                .hasMessageContaining("'--io-threads': wants a number of threads >= 1, got 0");
         assertThatThrownBy(() -> ProxyMain.Options.parse(with("--io-threads", "many")))
-                .hasMessage("--io-threads wants a number of threads >= 1, got many");
+                .hasMessageContaining("'--io-threads': wants a number of threads >= 1, got many");
     }
 
     @Test
     void refusesMissingAndUnknownOptions() {
         assertThatThrownBy(() -> ProxyMain.Options.parse(new String[] {"--listen", "127.0.0.1:1"}))
-                .hasMessageContaining("are required");
-        assertThatThrownBy(() -> ProxyMain.Options.parse(with("--bogus", "1"))).hasMessage("unknown option --bogus");
+                .hasMessageContaining("Missing required options")
+                .hasMessageContaining("--policy")
+                .hasMessageContaining("--trust-dir");
+        assertThatThrownBy(() -> ProxyMain.Options.parse(with("--bogus", "1")))
+                .hasMessageContaining("Unknown options: '--bogus'");
         assertThatThrownBy(() -> ProxyMain.Options.parse(with("--io-threads")))
-                .hasMessage("--io-threads needs a value");
+                .hasMessageContaining("Missing required parameter for option '--io-threads'");
+        assertThatThrownBy(() -> ProxyMain.Options.parse(with("--scope-pid", "1", "--scope-pid-file", "f")))
+                .hasMessageContaining("mutually exclusive");
     }
 
     @Test

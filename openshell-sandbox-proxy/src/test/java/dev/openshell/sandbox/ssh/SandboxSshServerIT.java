@@ -3,6 +3,7 @@ package dev.openshell.sandbox.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -406,7 +407,7 @@ class SandboxSshServerIT {
         assertThatThrownBy(() -> SandboxSshClient.connect(sandbox.server.endpoint(), stranger))
                 .isInstanceOf(SshException.class)
                 .extracting(e -> ((SshException) e).code())
-                .isEqualTo("ssh_auth_failed");
+                .isEqualTo(ErrorCode.SSH_AUTH_FAILED);
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.json.SandboxJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,9 @@ class ControlSocketTest {
         Path path = dir.resolve(ControlSocket.FILE);
         try (ControlSocket socket = new ControlSocket(
                 path,
-                (command, body) -> Json.write(
-                        Map.of("ok", true, "command", command, "body", new String(body, StandardCharsets.UTF_8))))) {
+                (command, body) -> SandboxJson.mapper()
+                        .writeValueAsString(Map.of(
+                                "ok", true, "command", command, "body", new String(body, StandardCharsets.UTF_8))))) {
             assertThat(Files.getPosixFilePermissions(path)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
             Map<String, Object> reply = ControlSocket.request(
@@ -49,6 +52,6 @@ class ControlSocketTest {
         }
         assertThatThrownBy(() -> ControlSocket.request(path, "status", new byte[0]))
                 .isInstanceOfSatisfying(
-                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("control_unreachable"));
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTROL_UNREACHABLE));
     }
 }

@@ -2,7 +2,7 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.net.SandboxNetwork;
-import dev.openshell.sandbox.proxy.HostResolver;
+import dev.openshell.sandbox.proxy.shared.HostResolver;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -2,13 +2,16 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.proxy.log.DecisionLinesTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,24 @@ class SandboxLogTest {
         assertThat(watched).containsExactly("one", "two \"quoted\"", "no newline");
         assertThat(events).containsExactly("ready");
         assertThat(entries.getFirst().render()).matches("\\d{4}-.*Z stdout one");
+    }
+
+    @Test
+    void eachLineIsOneJsonObjectWithTimeStreamAndText() throws Exception {
+        try (SandboxLog log = new SandboxLog(dir.resolve(SandboxLog.FILE), 1 << 20, e -> {})) {
+            for (String s : DecisionLinesTest.HOSTILE) {
+                log.append("stderr", s);
+            }
+        }
+
+        List<String> lines = Files.readAllLines(dir.resolve(SandboxLog.FILE), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(DecisionLinesTest.HOSTILE.size());
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Object> json = DecisionLinesTest.parse(lines.get(i));
+            assertThat(json.keySet()).containsExactly("ts", "stream", "text");
+            assertThat(json).containsEntry("stream", "stderr").containsEntry("text", DecisionLinesTest.HOSTILE.get(i));
+            assertThat(Instant.parse((String) json.get("ts"))).isBeforeOrEqualTo(Instant.now());
+        }
     }
 
     @Test

@@ -3,9 +3,9 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.SandboxMain;
-import dev.openshell.sandbox.SandboxSpec;
 import dev.openshell.sandbox.cgroup.CgroupHierarchy;
 import dev.openshell.sandbox.net.SandboxNetwork;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.users.UidAllocator;
 import dev.openshell.sandbox.users.UidClaim;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

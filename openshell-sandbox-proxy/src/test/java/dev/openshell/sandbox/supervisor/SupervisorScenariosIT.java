@@ -3,9 +3,10 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.sandbox.SandboxException;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.SandboxMain;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -297,7 +298,7 @@ class SupervisorScenariosIT {
 
         assertThatThrownBy(() -> SandboxSupervisor.start(spec, SandboxFixture.options(Map.of())))
                 .isInstanceOfSatisfying(
-                        SandboxException.class, e -> assertThat(e.code()).isEqualTo("landlock_path_missing"))
+                        SandboxException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LANDLOCK_PATH_MISSING))
                 .hasMessageContaining(missing)
                 .hasMessageContaining("hard_requirement");
         assertThat(spec.stateDir()).doesNotExist();

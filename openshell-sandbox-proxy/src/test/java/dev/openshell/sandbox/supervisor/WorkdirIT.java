@@ -3,8 +3,9 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openshell.sandbox.SandboxException;
-import dev.openshell.sandbox.SandboxSpec;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.error.SandboxException;
+import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -168,7 +169,7 @@ class WorkdirIT {
                 .hasMessageContaining(dir.toString())
                 .hasMessageContaining(why)
                 .extracting("code")
-                .isEqualTo("workdir_unusable");
+                .isEqualTo(ErrorCode.WORKDIR_UNUSABLE);
         assertThat(spec.stateDir()).doesNotExist();
         assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).doesNotContain("osh-" + spec.id());
     }

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.ProcessPolicy;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,7 +46,7 @@ class AgentIdentityTest {
                 .hasMessageContaining("process.run_as_user")
                 .hasMessageContaining("mallory")
                 .extracting("code")
-                .isEqualTo("process_user_unknown");
+                .isEqualTo(ErrorCode.PROCESS_USER_UNKNOWN);
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy("sandbox", "nogroup"), CLAIM, LOOKUP))
                 .hasMessageContaining("process.run_as_group");
     }
@@ -57,7 +58,7 @@ class AgentIdentityTest {
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy(neighbour, "sandbox"), CLAIM, LOOKUP))
                 .hasMessageContaining("per-sandbox ids")
                 .extracting("code")
-                .isEqualTo("process_user_reserved");
+                .isEqualTo(ErrorCode.PROCESS_USER_RESERVED);
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy("sandbox", neighbour), CLAIM, LOOKUP))
                 .hasMessageContaining("process.run_as_group");
     }
@@ -66,12 +67,12 @@ class AgentIdentityTest {
     void rootByAnyNameIsRefused() {
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy("toor", "sandbox"), CLAIM, LOOKUP))
                 .extracting("code")
-                .isEqualTo("process_user_reserved");
+                .isEqualTo(ErrorCode.PROCESS_USER_RESERVED);
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy("sandbox", "wheel"), CLAIM, LOOKUP))
                 .extracting("code")
-                .isEqualTo("process_user_reserved");
+                .isEqualTo(ErrorCode.PROCESS_USER_RESERVED);
         assertThatThrownBy(() -> AgentIdentity.resolve(new ProcessPolicy("sandbox", "99999999999"), CLAIM, LOOKUP))
                 .extracting("code")
-                .isEqualTo("process_user_reserved");
+                .isEqualTo(ErrorCode.PROCESS_USER_RESERVED);
     }
 }

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.dns;
 
-import dev.openshell.sandbox.proxy.HostResolver;
+import dev.openshell.sandbox.proxy.shared.HostResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;

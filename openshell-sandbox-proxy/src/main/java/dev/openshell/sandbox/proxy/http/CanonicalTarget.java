@@ -1,14 +1,15 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.RequestTarget;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Puts an inspected request on its canonical target ({@link RequestTarget#canonical()}) before
@@ -22,8 +23,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 public final class CanonicalTarget {
 
     /** The error code of the 400 answer and of its decision-log rule ({@code limit:ambiguous_path}). */
-    public static final String AMBIGUOUS_PATH = "ambiguous_path";
-
     private CanonicalTarget() {}
 
     /**
@@ -48,20 +47,17 @@ public final class CanonicalTarget {
         String method = request.method().name();
         String detail = method + " " + target.rawPath() + " is refused: " + target.error()
                 + "; servers read such paths in different ways, so policy rules could not be trusted to match it";
-        Decision refusal =
-                new Decision(Verdict.DENY, Layer.L7, null, -1, "limit:" + AMBIGUOUS_PATH, detail, false, null);
+        Decision refusal = LimitDecisions.of(new RejectedRequest(ErrorCode.AMBIGUOUS_PATH, detail), Layer.L7);
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         admitted.request().host(),
                         admitted.request().port(),
                         method,
                         request.uri(),
                         refusal,
                         services.policy().generation(),
-                        startNanos);
-        return new Route.Respond(
-                ProxyResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, AMBIGUOUS_PATH, detail, true), false);
+                        startNanos));
+        return new Route.Respond(ProxyResponses.error(ctx.alloc(), ErrorCode.AMBIGUOUS_PATH, detail, true), false);
     }
 }

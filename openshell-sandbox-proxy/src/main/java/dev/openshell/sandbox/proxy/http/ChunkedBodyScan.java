@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Locale;
 import java.util.Set;
 
@@ -340,7 +340,7 @@ final class ChunkedBodyScan {
 
     private boolean fail(String detail) {
         state = State.FAILED;
-        failure = new RejectedRequest(HttpResponseStatus.BAD_REQUEST, "bad_chunked_body", detail);
+        failure = new RejectedRequest(ErrorCode.BAD_CHUNKED_BODY, detail);
         return false;
     }
 

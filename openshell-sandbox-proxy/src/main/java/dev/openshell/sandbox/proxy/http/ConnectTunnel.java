@@ -1,12 +1,17 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
-import dev.openshell.sandbox.proxy.ConnectionRegistry;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.ConnectionRegistry;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.RelayedTunnel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,9 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@code CONNECT} request, step by step: admit the destination (identity, DNS, guard, L4); on
@@ -74,34 +77,29 @@ public final class ConnectTunnel implements TunnelOpener {
         Decision decision = admitted.decision();
         long generation = admitted.policy().generation();
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
-                        destination.host(),
-                        destination.port(),
-                        "CONNECT",
-                        null,
-                        decision,
-                        generation,
-                        start);
+                .log(DecisionEntry.tunnel(
+                        admitted.caller(), destination.host(), destination.port(), decision, generation, start));
         if (!client.isActive()) {
             return;
         }
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.config().sandboxId(),
-                    decision,
-                    destination.host(),
-                    destination.port(),
-                    admitted.binary(),
-                    "CONNECT",
-                    null);
-            client.writeAndFlush(ProxyResponses.denied(client.alloc(), denial, false))
+            client.writeAndFlush(services.denied(
+                            client.alloc(),
+                            decision,
+                            destination.host(),
+                            destination.port(),
+                            admitted.binary(),
+                            "CONNECT",
+                            null,
+                            false))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (admitted.resolveError() != null) {
-            fail(client, HttpResponseStatus.BAD_GATEWAY, "upstream_unresolvable", admitted.resolveError());
+        if (admitted.resolveError().isPresent()) {
+            fail(
+                    client,
+                    ErrorCode.UPSTREAM_UNRESOLVABLE,
+                    admitted.resolveError().get());
             return;
         }
         if (decision.inspect()) {
@@ -120,8 +118,7 @@ public final class ConnectTunnel implements TunnelOpener {
                         boolean timeout = error instanceof UpstreamConnector.ConnectFailure cf && cf.timedOut();
                         fail(
                                 client,
-                                timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                                timeout ? "upstream_timeout" : "upstream_unreachable",
+                                timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_UNREACHABLE,
                                 "cannot connect to " + destination.authority() + ": " + error.getMessage());
                         return;
                     }
@@ -131,7 +128,7 @@ public final class ConnectTunnel implements TunnelOpener {
                     }
                     // Register before the 200 goes out: once the client has seen it, a reload
                     // must find (and, if no longer admitted, close) this tunnel.
-                    RawTunnel tunnel = new RawTunnel(client, upstream, request);
+                    RelayedTunnel tunnel = new RelayedTunnel(client, upstream, request);
                     upstream.closeFuture().addListener(c -> services.registry().unregister(tunnel));
                     client.closeFuture().addListener(c -> services.registry().unregister(tunnel));
                     if (!services.registry().register(tunnel, generation)) {
@@ -158,8 +155,8 @@ public final class ConnectTunnel implements TunnelOpener {
         return client.writeAndFlush(Unpooled.wrappedBuffer(ESTABLISHED));
     }
 
-    private static void fail(Channel client, HttpResponseStatus status, String error, String detail) {
-        client.writeAndFlush(ProxyResponses.error(client.alloc(), status, error, detail, false))
+    private static void fail(Channel client, ErrorCode error, String detail) {
+        client.writeAndFlush(ProxyResponses.error(client.alloc(), error, detail, false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -180,23 +177,6 @@ public final class ConnectTunnel implements TunnelOpener {
     public static void removeDecoder(ChannelPipeline p) {
         if (p.get(GuardedRequestDecoder.class) != null) {
             p.remove(GuardedRequestDecoder.class);
-        }
-    }
-
-    /** A raw relay tunnel: revoking closes both sides at once. */
-    private record RawTunnel(Channel client, Channel upstream, L4Request request) implements ConnectionRegistry.Tunnel {
-
-        @Override
-        public boolean inspected() {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<Void> revoke(Decision decision, long generation) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            upstream.close();
-            client.close().addListener(f -> done.complete(null));
-            return done;
         }
     }
 }

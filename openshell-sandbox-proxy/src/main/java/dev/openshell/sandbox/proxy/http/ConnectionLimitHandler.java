@@ -1,12 +1,14 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.DecisionLogger;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.DecisionLogger;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -34,18 +36,12 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (open.incrementAndGet() > max) {
             String detail = "the sandbox has " + max + " connections open through the proxy already";
-            logger.log(
-                    null,
-                    -1,
-                    null,
-                    0,
-                    null,
-                    null,
-                    LimitDecisions.of("too_many_connections", detail),
+            logger.log(DecisionEntry.unnamed(
+                    Optional.empty(),
+                    LimitDecisions.of(ErrorCode.TOO_MANY_CONNECTIONS, detail),
                     generation.getAsLong(),
-                    System.nanoTime());
-            ctx.writeAndFlush(ProxyResponses.rawError(
-                            ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "too_many_connections", detail))
+                    System.nanoTime()));
+            ctx.writeAndFlush(ProxyResponses.rawError(ctx.alloc(), ErrorCode.TOO_MANY_CONNECTIONS, detail))
                     .addListener(ChannelFutureListener.CLOSE);
             // Nothing after this handler may see the connection.
             ctx.pipeline().remove(this);

@@ -1,15 +1,17 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
-import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,19 +39,14 @@ public final class ForwardRouter implements ExchangeRouter {
                 return CompletableFuture.completedFuture(new Route.Tunnel(Destination.parseAuthority(uri, -1)));
             } catch (IllegalArgumentException e) {
                 return refuse(
-                        ctx,
-                        HttpResponseStatus.BAD_REQUEST,
-                        "bad_request",
-                        "CONNECT needs host:port (" + e.getMessage() + ")",
-                        startNanos);
+                        ctx, ErrorCode.BAD_REQUEST, "CONNECT needs host:port (" + e.getMessage() + ")", startNanos);
             }
         }
         String lower = uri.length() >= 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri;
         if (lower.startsWith("https://")) {
             return refuse(
                     ctx,
-                    HttpResponseStatus.BAD_REQUEST,
-                    "use_connect",
+                    ErrorCode.USE_CONNECT,
                     "https:// URLs are not forwarded in absolute form; send CONNECT host:443 and speak TLS inside"
                             + " the tunnel (HTTPS_PROXY=http://<this proxy>)",
                     startNanos);
@@ -57,8 +54,7 @@ public final class ForwardRouter implements ExchangeRouter {
         if (!lower.startsWith("http://")) {
             return refuse(
                     ctx,
-                    HttpResponseStatus.BAD_REQUEST,
-                    "bad_request",
+                    ErrorCode.BAD_REQUEST,
                     "this is an egress proxy: send an absolute-form http:// request or CONNECT host:port",
                     startNanos);
         }
@@ -75,8 +71,7 @@ public final class ForwardRouter implements ExchangeRouter {
         try {
             destination = Destination.parseAuthority(uri.substring(7, pathStart < 0 ? uri.length() : pathStart), 80);
         } catch (IllegalArgumentException e) {
-            return refuse(
-                    ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid URL: " + e.getMessage(), startNanos);
+            return refuse(ctx, ErrorCode.BAD_REQUEST, "invalid URL: " + e.getMessage(), startNanos);
         }
         current = destination;
         request.setUri(origin);
@@ -128,34 +123,34 @@ public final class ForwardRouter implements ExchangeRouter {
         }
         String method = request.method().name();
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         destination.host(),
                         destination.port(),
                         method,
                         target,
                         decision,
                         admitted.policy().generation(),
-                        startNanos);
+                        startNanos));
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.config().sandboxId(),
-                    decision,
-                    destination.host(),
-                    destination.port(),
-                    admitted.binary(),
-                    method,
-                    TargetRedaction.pathOnly(target));
-            return new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false);
+            return new Route.Respond(
+                    services.denied(
+                            ctx.alloc(),
+                            decision,
+                            destination.host(),
+                            destination.port(),
+                            admitted.binary(),
+                            method,
+                            target,
+                            true),
+                    false);
         }
-        if (admitted.resolveError() != null) {
+        if (admitted.resolveError().isPresent()) {
             return new Route.Respond(
                     ProxyResponses.error(
                             ctx.alloc(),
-                            HttpResponseStatus.BAD_GATEWAY,
-                            "upstream_unresolvable",
-                            admitted.resolveError(),
+                            ErrorCode.UPSTREAM_UNRESOLVABLE,
+                            admitted.resolveError().get(),
                             true),
                     false);
         }
@@ -179,9 +174,9 @@ public final class ForwardRouter implements ExchangeRouter {
     }
 
     private CompletableFuture<Route> refuse(
-            ChannelHandlerContext ctx, HttpResponseStatus status, String error, String detail, long startNanos) {
+            ChannelHandlerContext ctx, ErrorCode error, String detail, long startNanos) {
         current = null;
-        return refuse(ctx, null, new RejectedRequest(status, error, detail), startNanos);
+        return refuse(ctx, null, new RejectedRequest(error, detail), startNanos);
     }
 
     /** Logs (once the caller is known) and answers a request refused before the policy, then closes. */
@@ -190,8 +185,7 @@ public final class ForwardRouter implements ExchangeRouter {
         return refused(ctx, why, request, startNanos)
                 .handleAsync(
                         (logged, error) -> new Route.Respond(
-                                ProxyResponses.error(ctx.alloc(), why.status(), why.error(), why.detail(), false),
-                                true),
+                                ProxyResponses.error(ctx.alloc(), why.error(), why.detail(), false), true),
                         ctx.executor());
     }
 

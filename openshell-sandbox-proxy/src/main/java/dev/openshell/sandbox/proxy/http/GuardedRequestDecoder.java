@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyLimits;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -8,7 +9,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
@@ -93,15 +93,15 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
             return;
         }
         if (atHead) {
-            RejectedRequest verdict = scan.scan(in);
-            if (verdict == RequestHeadScan.INCOMPLETE) {
+            RequestHeadScan.Verdict verdict = scan.scan(in);
+            if (verdict instanceof RequestHeadScan.Incomplete) {
                 if (in.isReadable()) {
                     armDeadline(ctx);
                 }
                 return;
             }
-            if (verdict != RequestHeadScan.OK) {
-                reject(in, out, verdict);
+            if (verdict instanceof RejectedRequest refused) {
+                reject(in, out, refused);
                 return;
             }
             atHead = false;
@@ -127,9 +127,7 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
                         in,
                         out,
                         new RejectedRequest(
-                                HttpResponseStatus.BAD_REQUEST,
-                                "bad_chunked_body",
-                                "chunked body framing could not be read unambiguously"));
+                                ErrorCode.BAD_CHUNKED_BODY, "chunked body framing could not be read unambiguously"));
                 return;
             }
         }
@@ -142,8 +140,7 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
                         in,
                         out,
                         new RejectedRequest(
-                                HttpResponseStatus.BAD_REQUEST,
-                                "bad_request",
+                                ErrorCode.BAD_REQUEST,
                                 "malformed request: "
                                         + h.decoderResult().cause().getMessage()));
                 return;
@@ -196,8 +193,7 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
                             if (atHead && !rejected && !stopped && ctx.channel().isActive()) {
                                 rejected = true;
                                 ctx.fireChannelRead(new RejectedRequest(
-                                        HttpResponseStatus.REQUEST_TIMEOUT,
-                                        "header_timeout",
+                                        ErrorCode.HEADER_TIMEOUT,
                                         "request head not received within the header timeout"));
                             }
                         },

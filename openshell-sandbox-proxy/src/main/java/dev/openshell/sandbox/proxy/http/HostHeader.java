@@ -1,8 +1,9 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 
 /**
@@ -30,10 +31,10 @@ public final class HostHeader {
     public static RejectedRequest check(HttpRequest request, String host, int port) {
         List<String> values = request.headers().getAll(HttpHeaderNames.HOST);
         if (values.isEmpty()) {
-            return bad("bad_host", "the request has no Host header");
+            return bad(ErrorCode.BAD_HOST, "the request has no Host header");
         }
         if (values.size() > 1) {
-            return bad("bad_host", "the request has more than one Host header");
+            return bad(ErrorCode.BAD_HOST, "the request has more than one Host header");
         }
         String value = values.getFirst();
         if (host.indexOf(':') < 0 && (value.equals(host) || value.equals(host + ":" + port))) {
@@ -44,7 +45,8 @@ public final class HostHeader {
             named = parse(value, port);
         } catch (IllegalArgumentException e) {
             return bad(
-                    "bad_host", "Host `" + printable(value) + "` is not a valid host[:port] (" + e.getMessage() + ")");
+                    ErrorCode.BAD_HOST,
+                    "Host `" + printable(value) + "` is not a valid host[:port] (" + e.getMessage() + ")");
         }
         Destination checked = Destination.of(host, port);
         boolean sameHost = checked.literal() != null
@@ -52,7 +54,7 @@ public final class HostHeader {
                 : named.literal() == null && checked.host().equals(named.host());
         if (!sameHost || named.port() != port) {
             return bad(
-                    "host_mismatch",
+                    ErrorCode.HOST_MISMATCH,
                     "Host names " + printable(value) + " but this connection was checked for " + checked.authority()
                             + "; open a connection to that host for its requests");
         }
@@ -89,8 +91,8 @@ public final class HostHeader {
         return Destination.parseAuthority(value, port);
     }
 
-    private static RejectedRequest bad(String error, String detail) {
-        return new RejectedRequest(HttpResponseStatus.BAD_REQUEST, error, detail);
+    private static RejectedRequest bad(ErrorCode error, String detail) {
+        return new RejectedRequest(error, detail);
     }
 
     /** Untrusted text for a message: printable ASCII only, at most 100 characters. */

@@ -1,8 +1,9 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -212,11 +212,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             if (error != null) {
                 route = new Route.Respond(
                         ProxyResponses.error(
-                                ctx.alloc(),
-                                HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                                "proxy_error",
-                                String.valueOf(error.getMessage()),
-                                false),
+                                ctx.alloc(), ErrorCode.PROXY_ERROR, String.valueOf(error.getMessage()), false),
                         true);
             }
             dispatch(request, route);
@@ -303,7 +299,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The upstream failed before or during the response. */
-    void upstreamFailed(HttpResponseStatus status, String error, String detail, boolean responseStarted) {
+    void upstreamFailed(ErrorCode error, String detail, boolean responseStarted) {
         upstream = null;
         if (responseStarted || !ctx.channel().isActive()) {
             ctx.close();
@@ -311,7 +307,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         closeAfterResponse = true;
         phase = Phase.BODY_DISCARD;
-        writeResponse(ProxyResponses.error(ctx.alloc(), status, error, detail, false), true);
+        writeResponse(ProxyResponses.error(ctx.alloc(), error, detail, false), true);
     }
 
     /**
@@ -320,7 +316,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
      */
     void switchRefused(String problem) {
         upstream = null;
-        refuseAndClose(new RejectedRequest(HttpResponseStatus.BAD_GATEWAY, "bad_upgrade_response", problem), current);
+        refuseAndClose(new RejectedRequest(ErrorCode.BAD_UPGRADE_RESPONSE, problem), current);
     }
 
     /**
@@ -352,7 +348,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                         return;
                     }
-                    ctx.writeAndFlush(ProxyResponses.error(ctx.alloc(), r.status(), r.error(), r.detail(), false))
+                    ctx.writeAndFlush(ProxyResponses.error(ctx.alloc(), r.error(), r.detail(), false))
                             .addListener(ChannelFutureListener.CLOSE);
                 }));
     }

@@ -1,9 +1,10 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.InferenceHandler;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.InferenceHandler;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -64,8 +65,7 @@ final class InferenceCall {
         if (tooLarge) {
             answer.accept(ProxyResponses.error(
                     ctx.alloc(),
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "body_too_large",
+                    ErrorCode.BODY_TOO_LARGE,
                     "inference request body larger than " + services.limits().maxInferenceBody() + " bytes",
                     false));
             return true;
@@ -76,15 +76,13 @@ final class InferenceCall {
         request.headers().forEach(headers::add);
         InferenceHandler.Request call =
                 new InferenceHandler.Request(request.method().name(), request.uri(), headers, bytes, caller);
-        services.config()
-                .inference()
+        services.inference()
                 .handle(call)
                 .whenComplete((response, error) -> ctx.executor().execute(() -> {
                     if (error != null || response == null) {
                         answer.accept(ProxyResponses.error(
                                 ctx.alloc(),
-                                HttpResponseStatus.BAD_GATEWAY,
-                                "inference_failed",
+                                ErrorCode.INFERENCE_FAILED,
                                 error == null ? "no response" : String.valueOf(error.getMessage()),
                                 true));
                     } else {

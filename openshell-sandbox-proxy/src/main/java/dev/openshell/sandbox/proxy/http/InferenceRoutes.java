@@ -1,14 +1,17 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
 import dev.openshell.policy.Verdict;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
 
 /**
  * Requests for {@code inference.local} bypass network policy and go to the inference handler;
@@ -20,35 +23,33 @@ public final class InferenceRoutes {
 
     public static Route route(
             ProxyServices services, ChannelHandlerContext ctx, HttpRequest request, CallerIdentity caller, long start) {
-        boolean configured = services.config().inference() != null;
+        boolean configured = services.inference() != null;
         Decision decision = configured
                 ? new Decision(
                         Verdict.ALLOW,
                         Layer.L7,
-                        null,
-                        -1,
-                        "inference.local",
+                        Optional.empty(),
+                        Optional.of(Destination.INFERENCE_HOST),
                         "handed to the inference router",
                         false,
-                        null)
-                : LimitDecisions.of("inference_not_configured", "no inference route is configured for this sandbox");
+                        Optional.empty())
+                : LimitDecisions.of(
+                        ErrorCode.INFERENCE_NOT_CONFIGURED, "no inference route is configured for this sandbox");
         services.logger()
-                .log(
-                        caller == null ? null : caller.binary(),
-                        caller == null ? -1 : caller.pid(),
+                .log(DecisionEntry.request(
+                        Optional.ofNullable(caller),
                         Destination.INFERENCE_HOST,
                         0,
                         request.method().name(),
                         request.uri(),
                         decision,
                         services.policy().generation(),
-                        start);
+                        start));
         if (!configured) {
             return new Route.Respond(
                     ProxyResponses.error(
                             ctx.alloc(),
-                            HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "inference_not_configured",
+                            ErrorCode.INFERENCE_NOT_CONFIGURED,
                             "no inference route is configured for this sandbox",
                             true),
                     false);

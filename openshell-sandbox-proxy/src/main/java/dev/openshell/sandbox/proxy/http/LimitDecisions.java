@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 
 /** Expresses refusals that are not policy decisions (limits, malformed input) as loggable decisions. */
 final class LimitDecisions {
@@ -14,12 +14,12 @@ final class LimitDecisions {
         return of(r.error(), r.detail());
     }
 
-    static Decision of(String error, String detail) {
-        return new Decision(Verdict.DENY, Layer.L4, null, -1, "limit:" + error, detail, false, null);
+    static Decision of(ErrorCode error, String detail) {
+        return Decision.deny(Layer.L4, "limit:" + error.wire(), detail);
     }
 
     /** The same at {@code layer}: {@code l7} for a request on an inspected connection. */
     static Decision of(RejectedRequest r, Layer layer) {
-        return new Decision(Verdict.DENY, layer, null, -1, "limit:" + r.error(), r.detail(), false, null);
+        return Decision.deny(layer, "limit:" + r.error().wire(), r.detail());
     }
 }

@@ -1,11 +1,11 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +66,7 @@ public final class ProtocolSwitch {
         String problem = webSocketProblem(request, upgrades);
         if (problem != null) {
             return new Refused(new RejectedRequest(
-                    HttpResponseStatus.BAD_REQUEST,
-                    "bad_upgrade",
+                    ErrorCode.BAD_UPGRADE,
                     "not a valid WebSocket handshake: " + problem + "; no other protocol switch is relayed"));
         }
         h.remove(HTTP2_SETTINGS);

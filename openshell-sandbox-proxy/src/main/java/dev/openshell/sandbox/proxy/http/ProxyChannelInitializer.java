@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;

@@ -1,11 +1,14 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,32 +25,31 @@ public final class Refusals {
     private Refusals() {}
 
     /**
-     * Logs a refusal whose caller is known.
+     * Logs a refusal whose caller is known (as far as it can be).
      *
      * @param host the destination, or {@code null} when none was named yet
      * @param inFlight the request refused, when its head was read; its method and target are logged
      */
     public static void log(
             ProxyServices services,
-            String binary,
-            int pid,
+            Optional<CallerIdentity> caller,
             String host,
             int port,
             HttpRequest inFlight,
             RejectedRequest why,
             Layer layer,
             long startNanos) {
+        Optional<HttpRequest> request = Optional.ofNullable(inFlight);
         services.logger()
-                .log(
-                        binary,
-                        pid,
-                        host,
+                .log(new DecisionEntry(
+                        caller,
+                        Optional.ofNullable(host),
                         host == null ? 0 : port,
-                        inFlight == null ? null : inFlight.method().name(),
-                        inFlight == null ? null : inFlight.uri(),
+                        request.map(r -> r.method().name()),
+                        request.map(HttpRequest::uri),
                         LimitDecisions.of(why, layer),
                         services.policy().generation(),
-                        startNanos);
+                        startNanos));
     }
 
     /**
@@ -69,15 +71,7 @@ public final class Refusals {
                 : session.identity()
                         .exceptionally(e -> null)
                         .completeOnTimeout(null, IDENTITY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        return caller.thenAccept(c -> log(
-                services,
-                c == null ? null : c.binary(),
-                c == null ? -1 : c.pid(),
-                host,
-                port,
-                inFlight,
-                why,
-                Layer.L4,
-                startNanos));
+        return caller.thenAccept(
+                c -> log(services, Optional.ofNullable(c), host, port, inFlight, why, Layer.L4, startNanos));
     }
 }

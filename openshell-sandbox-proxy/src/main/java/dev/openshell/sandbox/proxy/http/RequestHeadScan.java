@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Locale;
 
 /**
@@ -12,11 +12,20 @@ import java.util.Locale;
  */
 public final class RequestHeadScan {
 
+    /** What a scan found: the head is acceptable ({@link #OK}), not complete yet ({@link #INCOMPLETE}), or refused. */
+    public sealed interface Verdict permits Accepted, Incomplete, RejectedRequest {}
+
+    /** The head is complete and acceptable. */
+    public record Accepted() implements Verdict {}
+
+    /** The head is not complete yet and still within the size limit. */
+    public record Incomplete() implements Verdict {}
+
     /** Returned while the head is not complete yet and still within the size limit. */
-    public static final RejectedRequest INCOMPLETE = new RejectedRequest(HttpResponseStatus.CONTINUE, "", "");
+    public static final Verdict INCOMPLETE = new Incomplete();
 
     /** Returned when the head is acceptable. */
-    public static final RejectedRequest OK = new RejectedRequest(HttpResponseStatus.OK, "", "");
+    public static final Verdict OK = new Accepted();
 
     private static final int MAX_REQUEST_LINE = 8192;
 
@@ -42,7 +51,7 @@ public final class RequestHeadScan {
      *
      * @return {@link #OK}, {@link #INCOMPLETE}, or the rejection to answer with
      */
-    public RejectedRequest scan(ByteBuf in) {
+    public Verdict scan(ByteBuf in) {
         int start = in.readerIndex();
         int end = in.writerIndex();
         while (start < end && (in.getByte(start) == '\r' || in.getByte(start) == '\n')) {
@@ -54,7 +63,7 @@ public final class RequestHeadScan {
         for (int i = from; i < limit; i++) {
             if (in.getByte(i) == '\n') {
                 if (i == start || in.getByte(i - 1) != '\r') {
-                    return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "line ends with a bare LF, not CRLF");
+                    return reject(ErrorCode.BAD_REQUEST, "line ends with a bare LF, not CRLF");
                 }
                 if (i + 2 < end && in.getByte(i + 1) == '\r' && in.getByte(i + 2) == '\n') {
                     headEnd = i + 3;
@@ -66,11 +75,8 @@ public final class RequestHeadScan {
             searched = limit - start;
             if (end - start >= maxHeaderBytes) {
                 return firstLineTooLong(in, start, limit)
-                        ? reject(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long", "request line too long")
-                        : reject(
-                                HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                "headers_too_large",
-                                "request head larger than " + maxHeaderBytes + " bytes");
+                        ? reject(ErrorCode.URI_TOO_LONG, "request line too long")
+                        : reject(ErrorCode.HEADERS_TOO_LARGE, "request head larger than " + maxHeaderBytes + " bytes");
             }
             return INCOMPLETE;
         }
@@ -83,7 +89,7 @@ public final class RequestHeadScan {
         return nl < 0 && limit - start > MAX_REQUEST_LINE;
     }
 
-    private static RejectedRequest checkHead(ByteBuf in, int start, int headEnd, int maxHeaders) {
+    private static Verdict checkHead(ByteBuf in, int start, int headEnd, int maxHeaders) {
         int lineStart = start;
         int lineNo = 0;
         int headers = 0;
@@ -95,7 +101,7 @@ public final class RequestHeadScan {
             String line = in.toString(lineStart, lineEnd - lineStart, java.nio.charset.StandardCharsets.ISO_8859_1);
             lineStart = lineEnd + 2;
             if (lineNo++ == 0) {
-                RejectedRequest r = checkRequestLine(line);
+                Verdict r = checkRequestLine(line);
                 if (r != OK) {
                     return r;
                 }
@@ -106,28 +112,25 @@ public final class RequestHeadScan {
             }
             char first = line.charAt(0);
             if (first == ' ' || first == '\t') {
-                return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "obsolete line folding in headers");
+                return reject(ErrorCode.BAD_REQUEST, "obsolete line folding in headers");
             }
             if (++headers > maxHeaders) {
-                return reject(
-                        HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        "too_many_headers",
-                        "more than " + maxHeaders + " header fields");
+                return reject(ErrorCode.TOO_MANY_HEADERS, "more than " + maxHeaders + " header fields");
             }
             int colon = line.indexOf(':');
             if (colon <= 0 || !isToken(line, 0, colon)) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed header field name");
+                return reject(ErrorCode.BAD_REQUEST, "malformed header field name");
             }
             String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
             String value = line.substring(colon + 1).strip();
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "control character in header value");
+                    return reject(ErrorCode.BAD_REQUEST, "control character in header value");
                 }
             }
             if (name.equals("content-length")) {
-                RejectedRequest r = checkContentLength(value, contentLength);
+                Verdict r = checkContentLength(value, contentLength);
                 if (r != OK) {
                     return r;
                 }
@@ -139,55 +142,46 @@ public final class RequestHeadScan {
         }
         if (transferEncodings > 0) {
             if (contentLength != null) {
-                return reject(
-                        HttpResponseStatus.BAD_REQUEST,
-                        "ambiguous_framing",
-                        "both Content-Length and Transfer-Encoding present");
+                return reject(ErrorCode.AMBIGUOUS_FRAMING, "both Content-Length and Transfer-Encoding present");
             }
             if (transferEncodings > 1 || !transferEncoding.equalsIgnoreCase("chunked")) {
-                return reject(
-                        HttpResponseStatus.BAD_REQUEST,
-                        "ambiguous_framing",
-                        "only a single `Transfer-Encoding: chunked` is accepted");
+                return reject(ErrorCode.AMBIGUOUS_FRAMING, "only a single `Transfer-Encoding: chunked` is accepted");
             }
         }
         return OK;
     }
 
-    private static RejectedRequest checkRequestLine(String line) {
+    private static Verdict checkRequestLine(String line) {
         if (line.length() > MAX_REQUEST_LINE) {
-            return reject(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long", "request line too long");
+            return reject(ErrorCode.URI_TOO_LONG, "request line too long");
         }
         int sp1 = line.indexOf(' ');
         int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
         if (sp1 <= 0 || sp2 <= sp1 + 1 || line.indexOf(' ', sp2 + 1) >= 0 || !isToken(line, 0, sp1)) {
-            return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "not an HTTP request line");
+            return reject(ErrorCode.BAD_REQUEST, "not an HTTP request line");
         }
         for (int i = sp1 + 1; i < sp2; i++) {
             char c = line.charAt(i);
             if (c <= 0x20 || c >= 0x7f) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "bad_request", "invalid character in request target");
+                return reject(ErrorCode.BAD_REQUEST, "invalid character in request target");
             }
         }
         String version = line.substring(sp2 + 1);
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            return reject(
-                    HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-                    "version_not_supported",
-                    "only HTTP/1.x is spoken here");
+            return reject(ErrorCode.VERSION_NOT_SUPPORTED, "only HTTP/1.x is spoken here");
         }
         return OK;
     }
 
-    private static RejectedRequest checkContentLength(String value, String previous) {
+    private static Verdict checkContentLength(String value, String previous) {
         String first = null;
         for (String part : value.split(",", -1)) {
             String v = part.strip();
             if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(Character::isDigit)) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "ambiguous_framing", "invalid Content-Length");
+                return reject(ErrorCode.AMBIGUOUS_FRAMING, "invalid Content-Length");
             }
             if (first != null && !first.equals(v) || previous != null && !previous.equals(v)) {
-                return reject(HttpResponseStatus.BAD_REQUEST, "ambiguous_framing", "conflicting Content-Length values");
+                return reject(ErrorCode.AMBIGUOUS_FRAMING, "conflicting Content-Length values");
             }
             first = v;
         }
@@ -211,7 +205,7 @@ public final class RequestHeadScan {
         return true;
     }
 
-    private static RejectedRequest reject(HttpResponseStatus status, String error, String detail) {
-        return new RejectedRequest(status, error, detail);
+    private static RejectedRequest reject(ErrorCode error, String detail) {
+        return new RejectedRequest(error, detail);
     }
 }

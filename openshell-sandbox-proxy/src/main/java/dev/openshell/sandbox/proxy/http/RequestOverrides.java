@@ -5,7 +5,7 @@ import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
 import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.RequestTarget;
-import dev.openshell.sandbox.proxy.TargetRedaction;
+import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,15 +95,7 @@ public final class RequestOverrides {
                     .append(" names ")
                     .append(TargetRedaction.pathOnly(p.value()));
         }
-        return new Decision(
-                d.verdict(),
-                d.layer(),
-                d.policy(),
-                d.endpointIndex(),
-                d.rule(),
-                d.reason() + why.append(')'),
-                d.inspect(),
-                d.suggestion());
+        return d.withRule(d.rule(), d.reason() + why.append(')'));
     }
 
     /** Every other method the request names, upper-cased as the frameworks that honour them do. */

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
+import dev.openshell.sandbox.proxy.admission.Destination;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 

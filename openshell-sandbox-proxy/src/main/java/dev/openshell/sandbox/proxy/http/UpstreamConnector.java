@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ConnectTimeoutException;

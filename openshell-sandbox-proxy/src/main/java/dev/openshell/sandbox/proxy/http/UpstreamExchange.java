@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -10,7 +11,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
@@ -109,8 +109,7 @@ final class UpstreamExchange {
                         }
                         boolean timeout = error instanceof UpstreamConnector.ConnectFailure f && f.timedOut();
                         client.upstreamFailed(
-                                timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
-                                timeout ? "upstream_timeout" : "upstream_unreachable",
+                                timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_UNREACHABLE,
                                 "cannot connect to " + route.key() + ": " + error.getMessage(),
                                 false);
                         return;
@@ -235,7 +234,7 @@ final class UpstreamExchange {
         }
         finished = true;
         String detail = "connection to " + route.key() + " closed" + (cause == null ? "" : ": " + cause.getMessage());
-        client.upstreamFailed(HttpResponseStatus.BAD_GATEWAY, "upstream_failed", detail, responseStarted);
+        client.upstreamFailed(ErrorCode.UPSTREAM_FAILED, detail, responseStarted);
     }
 
     /** Removes the HTTP handlers from an upstream channel that switches to raw bytes. */

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -40,7 +41,7 @@ public final class BinaryTrust {
         String first = firstSeen.putIfAbsent(binaryPath, sha);
         if (first != null && !first.equals(sha)) {
             throw new IdentityException(
-                    "binary_changed",
+                    ErrorCode.BINARY_CHANGED,
                     binaryPath + " changed since it was first seen (sha256 " + abbreviate(first) + " -> "
                             + abbreviate(sha) + "); restart the sandbox to trust the new binary");
         }
@@ -90,7 +91,7 @@ public final class BinaryTrust {
 
     private static IdentityException unreadable(Executable exe, String binaryPath, IOException e) {
         return new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "cannot read the executable " + binaryPath + " through " + exe.describe() + " (process exited?): " + e,
                 e);
     }

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
 import java.net.InetSocketAddress;
 
 /**
@@ -26,7 +27,7 @@ public interface CallerResolver extends AutoCloseable {
      * @throws IdentityException when the sender cannot be established (the caller then refuses)
      */
     default CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
-        throw new IdentityException("identity_unknown", "this resolver identifies TCP callers only");
+        throw new IdentityException(ErrorCode.IDENTITY_UNKNOWN, "this resolver identifies TCP callers only");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ final class IdentityReader {
         ProcFs.Stat own = view.stat(lookup);
         if (own == null) {
             throw new IdentityException(
-                    "identity_unknown", "cannot read the parent of pid " + view.pid() + " (process exited?)");
+                    ErrorCode.IDENTITY_UNKNOWN, "cannot read the parent of pid " + view.pid() + " (process exited?)");
         }
         if (expectedStart >= 0 && own.startTime() != expectedStart) {
             return null;
@@ -121,7 +122,7 @@ final class IdentityReader {
                     parent.close();
                 }
                 throw new IdentityException(
-                        "identity_unknown",
+                        ErrorCode.IDENTITY_UNKNOWN,
                         "cannot read the parent of pid " + current + " (pid " + ppid + ", exited?)");
             }
             String exe = exe(lookup, parent);
@@ -142,7 +143,7 @@ final class IdentityReader {
             return view.exe(lookup);
         } catch (IOException e) {
             throw new IdentityException(
-                    "identity_unknown", "cannot read /proc/" + view.pid() + "/exe (process exited?): " + e, e);
+                    ErrorCode.IDENTITY_UNKNOWN, "cannot read /proc/" + view.pid() + "/exe (process exited?): " + e, e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.sandbox.linux.ProcSyscalls;
+
 /**
  * One resolution in progress: the scratch buffers its procfs calls use (null without native
  * access) and what it spent, added to the resolver's {@link ProcCallerResolver.Stats} at the end.
@@ -20,6 +22,6 @@ final class Lookup {
     }
 
     int calls() {
-        return pathCalls + (buffers == null ? 0 : buffers.calls);
+        return pathCalls + (buffers == null ? 0 : buffers.calls());
     }
 }

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.NoSuchFileException;
@@ -186,7 +188,8 @@ public final class ProcCallerResolver implements CallerResolver {
     @Override
     public CallerIdentity resolveDatagram(InetSocketAddress client, InetSocketAddress server) {
         if (closed) {
-            throw new IdentityException("identity_unknown", "the caller resolver was closed (the proxy is stopping)");
+            throw new IdentityException(
+                    ErrorCode.IDENTITY_UNKNOWN, "the caller resolver was closed (the proxy is stopping)");
         }
         return resolveOwner(client, server, sockets.udpInode(client, server));
     }
@@ -246,7 +249,8 @@ public final class ProcCallerResolver implements CallerResolver {
 
     private long socketInode(InetSocketAddress client, InetSocketAddress proxy) {
         if (closed) {
-            throw new IdentityException("identity_unknown", "the caller resolver was closed (the proxy is stopping)");
+            throw new IdentityException(
+                    ErrorCode.IDENTITY_UNKNOWN, "the caller resolver was closed (the proxy is stopping)");
         }
         return sockets.inode(client, proxy);
     }
@@ -311,7 +315,7 @@ public final class ProcCallerResolver implements CallerResolver {
         }
         if (view == null) {
             throw new IdentityException(
-                    "identity_unknown",
+                    ErrorCode.IDENTITY_UNKNOWN,
                     "pid " + pid + " no longer holds the socket " + SocketInodes.format(client) + " -> "
                             + SocketInodes.format(proxy) + " (exited?)");
         }
@@ -319,7 +323,8 @@ public final class ProcCallerResolver implements CallerResolver {
             IdentityReader.Description d = reader.read(lookup, holder, false, -1);
             if (d == null || d.identity() == null) {
                 throw new IdentityException(
-                        "identity_unknown", "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
+                        ErrorCode.IDENTITY_UNKNOWN,
+                        "pid " + pid + " left the process tree of pid " + rootPid.getAsInt());
             }
             owners.attributed(client, pid, d.startTime(), fd, inode);
             return d.identity();
@@ -333,9 +338,9 @@ public final class ProcCallerResolver implements CallerResolver {
             candidates = rootPid.isPresent() ? proc.descendantsOf(rootPid.getAsInt()) : proc.allPids();
         } catch (NoSuchFileException e) {
             throw new IdentityException(
-                    "identity_unknown", "the sandbox root process " + rootPid.getAsInt() + " has exited", e);
+                    ErrorCode.IDENTITY_UNKNOWN, "the sandbox root process " + rootPid.getAsInt() + " has exited", e);
         } catch (IOException e) {
-            throw new IdentityException("identity_unknown", "cannot list processes: " + e, e);
+            throw new IdentityException(ErrorCode.IDENTITY_UNKNOWN, "cannot list processes: " + e, e);
         }
         // the lowest pid is the one that created a socket shared through fork
         candidates.sort(null);
@@ -347,7 +352,7 @@ public final class ProcCallerResolver implements CallerResolver {
             }
         }
         throw new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "socket " + SocketInodes.format(client) + " -> " + SocketInodes.format(proxy) + " (inode " + inode
                         + ") is held by no process "
                         + (rootPid.isPresent() ? "in the process tree of pid " + rootPid.getAsInt() : "on this host")

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -173,7 +174,7 @@ final class ProcHandle {
         if (rc < 0) {
             throw new IOException("statx /proc/" + pid + "/exe: errno " + -rc);
         }
-        return ProcSyscalls.statxVersion(b);
+        return new FileVersion(b.statxDevice(), b.statxInode(), b.statxSize(), b.statxMtimeNanos());
     }
 
     /** The executed file's content, read through a descriptor opened on the {@code exe} magic link. */

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,10 +1,15 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.SockDiag;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds the inode of a client's TCP or UDP socket in the client's network namespace: through
@@ -14,12 +19,15 @@ import java.util.OptionalInt;
  */
 final class SocketInodes implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SocketInodes.class);
+
     private final ProcFs proc;
     private final OptionalInt namespacePid;
     private final boolean tablesOnly;
     private final Object diagLock = new Object();
     private volatile SockDiag diag;
     private boolean diagFailed;
+    private final AtomicBoolean fallbackReported = new AtomicBoolean();
 
     /**
      * @param namespacePid any pid in the client's network namespace; empty for the proxy's own
@@ -50,7 +58,7 @@ final class SocketInodes implements AutoCloseable {
                     return Integer.toUnsignedLong(inode.getAsInt());
                 }
                 throw new IdentityException(
-                        "identity_unknown",
+                        ErrorCode.IDENTITY_UNKNOWN,
                         "no open TCP socket " + format(client) + " -> " + format(proxy) + " in "
                                 + (namespacePid.isPresent()
                                         ? "the network namespace of pid " + namespacePid.getAsInt()
@@ -58,6 +66,7 @@ final class SocketInodes implements AutoCloseable {
                                 + ": the client already closed the connection");
             } catch (IllegalStateException e) {
                 // netlink misbehaved: the tables below give the same answer, only slower
+                fallingBack(e);
             }
         }
         Path net = namespacePid.isPresent()
@@ -77,7 +86,7 @@ final class SocketInodes implements AutoCloseable {
             return inode;
         }
         throw new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "no open TCP socket " + format(client) + " -> " + format(proxy) + " in " + net + "/tcp"
                         + (ipv4 ? "{,6}" : "6") + ": the client already closed the connection"
                         + (namespacePid.isPresent()
@@ -101,6 +110,7 @@ final class SocketInodes implements AutoCloseable {
                 }
             } catch (IllegalStateException e) {
                 // netlink misbehaved (or has no UDP support): the tables below give the same answer
+                fallingBack(e);
             }
         }
         Path net = namespacePid.isPresent()
@@ -114,7 +124,7 @@ final class SocketInodes implements AutoCloseable {
             }
         }
         throw new IdentityException(
-                "identity_unknown",
+                ErrorCode.IDENTITY_UNKNOWN,
                 "no open UDP socket " + format(client) + " sending to " + format(server) + ": the client already"
                         + " closed it");
     }
@@ -163,9 +173,20 @@ final class SocketInodes implements AutoCloseable {
                             : SockDiag.open();
                 } catch (RuntimeException | LinkageError e) {
                     diagFailed = true;
+                    fallingBack(e);
                 }
             }
             return diag;
+        }
+    }
+
+    /** Says once per lookup that caller identity reads the socket tables (a millisecond or more per connection). */
+    private void fallingBack(Throwable why) {
+        if (fallbackReported.compareAndSet(false, true)) {
+            LOG.warn(
+                    "netlink sock_diag lookup failed ({}); caller identity reads /proc/net/tcp instead, which is"
+                            + " slower per connection",
+                    why.getMessage());
         }
     }
 
@@ -174,7 +195,7 @@ final class SocketInodes implements AutoCloseable {
             return proc.read(table);
         } catch (IOException e) {
             throw new IdentityException(
-                    "identity_unknown",
+                    ErrorCode.IDENTITY_UNKNOWN,
                     "cannot read " + table + ": " + e
                             + (namespacePid.isPresent() ? " (has pid " + namespacePid.getAsInt() + " exited?)" : ""),
                     e);

@@ -1,5 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ public final class TreeScope implements CallerResolver {
             return Integer.parseInt(new String(Files.readAllBytes(pidFile), StandardCharsets.US_ASCII).strip());
         } catch (IOException | NumberFormatException e) {
             throw new IdentityException(
-                    "identity_unknown",
+                    ErrorCode.IDENTITY_UNKNOWN,
                     "no process tree to scope callers to yet: cannot read a pid from " + pidFile,
                     e);
         }

@@ -1,14 +1,14 @@
 package dev.openshell.sandbox.proxy.l7;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.http.Admission;
-import dev.openshell.sandbox.proxy.http.Destination;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.List;
@@ -41,14 +41,12 @@ final class SniCheck extends ChannelInboundHandlerAdapter {
             String sni = done.isSuccess() ? requestedName(ctx) : null;
             if (sni != null && !sameHost(sni)) {
                 RejectedRequest why = new RejectedRequest(
-                        HttpResponseStatus.BAD_REQUEST,
-                        "sni_mismatch",
+                        ErrorCode.SNI_MISMATCH,
                         "TLS server name " + sni + " is not "
                                 + admitted.request().host() + ", the host this tunnel was checked for");
                 Refusals.log(
                         services,
-                        admitted.binary(),
-                        admitted.pid(),
+                        admitted.caller(),
                         admitted.request().host(),
                         admitted.request().port(),
                         null,

@@ -1,13 +1,10 @@
 package dev.openshell.sandbox.proxy.l7;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.Layer;
-import dev.openshell.sandbox.proxy.ActivePolicy;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
-import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
-import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
@@ -18,10 +15,12 @@ import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.RequestOverrides;
 import dev.openshell.sandbox.proxy.http.Route;
+import dev.openshell.sandbox.proxy.shared.ActivePolicy;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,9 +34,7 @@ import java.util.concurrent.CompletableFuture;
 final class TunnelRouter implements ExchangeRouter {
 
     private static final RejectedRequest NOT_ORIGIN_FORM = new RejectedRequest(
-            HttpResponseStatus.BAD_REQUEST,
-            "bad_request",
-            "inside a tunnel, send origin-form requests (GET /path) for the tunnel's host");
+            ErrorCode.BAD_REQUEST, "inside a tunnel, send origin-form requests (GET /path) for the tunnel's host");
 
     private final ProxyServices services;
     private final Admission.Result admitted;
@@ -76,27 +73,27 @@ final class TunnelRouter implements ExchangeRouter {
         ActivePolicy active = services.policy();
         Decision decision = RequestOverrides.evaluate(active.policy(), admitted.request(), request, measured);
         services.logger()
-                .log(
-                        admitted.binary(),
-                        admitted.pid(),
+                .log(DecisionEntry.request(
+                        admitted.caller(),
                         host,
                         port,
                         request.method().name(),
                         target,
                         decision,
                         active.generation(),
-                        startNanos);
+                        startNanos));
         if (!decision.permits()) {
-            Denial denial = new Denial(
-                    services.config().sandboxId(),
-                    decision,
-                    host,
-                    port,
-                    admitted.binary(),
-                    request.method().name(),
-                    TargetRedaction.pathOnly(target));
-            return CompletableFuture.completedFuture(
-                    new Route.Respond(ProxyResponses.denied(ctx.alloc(), denial, true), false));
+            return CompletableFuture.completedFuture(new Route.Respond(
+                    services.denied(
+                            ctx.alloc(),
+                            decision,
+                            host,
+                            port,
+                            admitted.binary(),
+                            request.method().name(),
+                            target,
+                            true),
+                    false));
         }
         HopByHop.strip(request);
         return CompletableFuture.completedFuture(new Route.Upstream(
@@ -108,8 +105,7 @@ final class TunnelRouter implements ExchangeRouter {
             ChannelHandlerContext ctx, RejectedRequest why, HttpRequest inFlight, long startNanos) {
         Refusals.log(
                 services,
-                admitted.binary(),
-                admitted.pid(),
+                admitted.caller(),
                 admitted.request().host(),
                 admitted.request().port(),
                 inFlight,
@@ -123,8 +119,8 @@ final class TunnelRouter implements ExchangeRouter {
     private CompletableFuture<Route> refuse(
             ChannelHandlerContext ctx, HttpRequest request, RejectedRequest why, long startNanos) {
         refused(ctx, why, request, startNanos);
-        return CompletableFuture.completedFuture(new Route.Respond(
-                ProxyResponses.error(ctx.alloc(), why.status(), why.error(), why.detail(), false), true));
+        return CompletableFuture.completedFuture(
+                new Route.Respond(ProxyResponses.error(ctx.alloc(), why.error(), why.detail(), false), true));
     }
 
     @Override

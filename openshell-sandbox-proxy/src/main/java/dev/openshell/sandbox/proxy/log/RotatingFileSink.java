@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.log;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,6 +37,7 @@ public final class RotatingFileSink implements DecisionSink {
     private volatile boolean closed;
 
     // owned by the writer thread
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     private OutputStream out;
     private long size;
 
@@ -117,16 +118,18 @@ public final class RotatingFileSink implements DecisionSink {
     }
 
     private void write(DecisionRecord r) {
-        byte[] line = (JsonLines.encode(r) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
+            line.reset();
+            DecisionLines.write(r, line);
+            line.write('\n');
             if (out == null) {
                 open();
             }
-            if (size > 0 && size + line.length > maxBytes) {
+            if (size > 0 && size + line.size() > maxBytes) {
                 rotate();
             }
-            out.write(line);
-            size += line.length;
+            line.writeTo(out);
+            size += line.size();
         } catch (IOException | RuntimeException e) {
             writeErrors.incrementAndGet();
             dropped.incrementAndGet();

@@ -1,10 +1,13 @@
 package dev.openshell.sandbox.proxy.transparent;
 
-import dev.openshell.sandbox.net.NetworkException;
-import dev.openshell.sandbox.net.OriginalDestination;
-import dev.openshell.sandbox.proxy.ProxyServices;
+import dev.openshell.sandbox.linux.OriginalDestination;
+import dev.openshell.sandbox.linux.SyscallException;
+import dev.openshell.sandbox.proxy.admission.Bypass;
+import dev.openshell.sandbox.proxy.admission.BypassReason;
+import dev.openshell.sandbox.proxy.admission.CaptureAdmission;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -57,15 +60,15 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         try {
             original = OriginalDestination.of(ctx.channel());
-        } catch (NetworkException e) {
+        } catch (SyscallException e) {
             original = (InetSocketAddress) ctx.channel().localAddress();
             reject(
                     ctx,
-                    Bypass.NO_ORIGINAL_DESTINATION,
+                    BypassReason.NO_ORIGINAL_DESTINATION,
                     "cannot recover where this connection was going: " + e.getMessage());
             return;
         }
-        CallerResolver resolver = services.config().callerResolver();
+        CallerResolver resolver = services.callerResolver();
         InetSocketAddress destination = original;
         // The client's socket in the sandbox is connected to the original destination, not to us.
         // One more look after a short pause if the first fails: a redirected connection can be
@@ -116,8 +119,9 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                     services,
                     identity,
                     original,
-                    Bypass.CLOSED_EARLY,
-                    "the connection closed before its first bytes named a destination",
+                    Bypass.deny(
+                            BypassReason.CLOSED_EARLY,
+                            "the connection closed before its first bytes named a destination"),
                     start,
                     () -> {});
         }
@@ -148,7 +152,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
             } else {
                 reject(
                         ctx,
-                        Bypass.UNKNOWN_PROTOCOL,
+                        BypassReason.UNKNOWN_PROTOCOL,
                         "the connection to " + authority()
                                 + " speaks neither TLS nor HTTP/1.x, so its destination name is unknown");
                 return;
@@ -161,13 +165,13 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 case ClientHelloSni.Unnamed u ->
                     reject(
                             ctx,
-                            Bypass.NO_SNI,
+                            BypassReason.NO_SNI,
                             "the TLS ClientHello to " + authority()
                                     + " names no server (no SNI), so the connection cannot be attributed");
                 case ClientHelloSni.Malformed m ->
                     reject(
                             ctx,
-                            Bypass.BAD_CLIENT_HELLO,
+                            BypassReason.BAD_CLIENT_HELLO,
                             "malformed TLS ClientHello to " + authority() + ": " + m.why());
             }
             return;
@@ -179,7 +183,7 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
             case HttpHostHead.NotHttp x ->
                 reject(
                         ctx,
-                        Bypass.UNKNOWN_PROTOCOL,
+                        BypassReason.UNKNOWN_PROTOCOL,
                         "the connection to " + authority()
                                 + " speaks neither TLS nor HTTP/1.x, so its destination name is unknown");
             case HttpHostHead.Refused r -> {
@@ -199,18 +203,17 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
                 .admit(identity, name, source);
     }
 
-    private void reject(ChannelHandlerContext ctx, String reason, String detail) {
+    private void reject(ChannelHandlerContext ctx, BypassReason reason, String detail) {
         decide();
         release();
         Channel channel = ctx.channel();
         // A TLS alert only answers a complete ClientHello; anything else is reset.
-        boolean alert = reason.equals(Bypass.NO_SNI) || reason.equals(Bypass.BAD_CLIENT_HELLO);
+        boolean alert = reason == BypassReason.NO_SNI || reason == BypassReason.BAD_CLIENT_HELLO;
         CapturedConnection.reject(
                 services,
                 identity,
                 original,
-                reason,
-                detail,
+                Bypass.deny(reason, detail),
                 start,
                 () -> channel.eventLoop().execute(() -> CapturedConnection.reset(channel, alert)));
     }
@@ -225,13 +228,13 @@ final class CaptureHandler extends ChannelInboundHandlerAdapter {
         if (held == null || !held.isReadable()) {
             reject(
                     ctx,
-                    Bypass.SILENT,
+                    BypassReason.SILENT,
                     "the connection to " + authority() + " sent nothing within " + wait
                             + " s (a protocol where the server speaks first?), so its destination name is unknown");
         } else {
             reject(
                     ctx,
-                    Bypass.INCOMPLETE,
+                    BypassReason.INCOMPLETE,
                     "the connection to " + authority() + " sent " + held.readableBytes()
                             + " bytes within " + wait + " s but no complete "
                             + (tls ? "TLS ClientHello" : "HTTP request head") + ", so its destination name is unknown");

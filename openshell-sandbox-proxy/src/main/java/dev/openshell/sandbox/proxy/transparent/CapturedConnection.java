@@ -1,26 +1,29 @@
 package dev.openshell.sandbox.proxy.transparent;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.Decision;
 import dev.openshell.policy.L4Request;
-import dev.openshell.sandbox.proxy.ProxyServices;
-import dev.openshell.sandbox.proxy.TargetRedaction;
-import dev.openshell.sandbox.proxy.deny.Denial;
+import dev.openshell.sandbox.proxy.admission.Admission;
+import dev.openshell.sandbox.proxy.admission.Bypass;
+import dev.openshell.sandbox.proxy.admission.CaptureAdmission;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
-import dev.openshell.sandbox.proxy.http.Admission;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.UpstreamConnector;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.l7.L7Inspector;
 import dev.openshell.sandbox.proxy.relay.RelayHandler;
+import dev.openshell.sandbox.proxy.shared.DecisionEntry;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
+import dev.openshell.sandbox.proxy.shared.RelayedTunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -84,29 +87,27 @@ final class CapturedConnection {
     }
 
     private void decided(CaptureAdmission.Outcome outcome) {
-        Admission.Result admitted = outcome.admitted();
         String host = outcome.host();
         services.logger()
-                .log(
-                        outcome.binary(),
-                        outcome.pid(),
-                        host,
+                .log(new DecisionEntry(
+                        outcome.caller(),
+                        Optional.of(host),
                         original.getPort(),
-                        method,
-                        target,
+                        Optional.ofNullable(method),
+                        Optional.ofNullable(target),
                         Bypass.logged(outcome.decision()),
                         outcome.generation(),
-                        start);
+                        start));
         if (!client.isActive()) {
             release();
             return;
         }
-        if (admitted == null) {
+        if (outcome.admitted().isEmpty()) {
             refuse(outcome, host);
         } else if (outcome.decision().inspect()) {
-            inspect(admitted);
+            inspect(outcome.admitted().get());
         } else {
-            relay(admitted);
+            relay(outcome.admitted().get());
         }
     }
 
@@ -116,16 +117,16 @@ final class CapturedConnection {
             reset(client, true);
             return;
         }
-        Denial denial = new Denial(
-                services.config().sandboxId(),
-                outcome.decision(),
-                host,
-                original.getPort(),
-                outcome.binary(),
-                method,
-                TargetRedaction.pathOnly(target));
         client.pipeline().addLast("encoder", new HttpResponseEncoder());
-        client.writeAndFlush(ProxyResponses.denied(client.alloc(), denial, false))
+        client.writeAndFlush(services.denied(
+                        client.alloc(),
+                        outcome.decision(),
+                        host,
+                        original.getPort(),
+                        outcome.binary(),
+                        method,
+                        target,
+                        false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -151,10 +152,7 @@ final class CapturedConnection {
                             boolean timeout = error instanceof UpstreamConnector.ConnectFailure cf && cf.timedOut();
                             client.writeAndFlush(ProxyResponses.rawError(
                                             client.alloc(),
-                                            timeout
-                                                    ? HttpResponseStatus.GATEWAY_TIMEOUT
-                                                    : HttpResponseStatus.BAD_GATEWAY,
-                                            timeout ? "upstream_timeout" : "upstream_unreachable",
+                                            timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_UNREACHABLE,
                                             "cannot connect to " + request.host() + ":" + request.port() + ": "
                                                     + error.getMessage()))
                                     .addListener(ChannelFutureListener.CLOSE);
@@ -205,12 +203,11 @@ final class CapturedConnection {
                 services,
                 identity,
                 original,
-                why.error(),
-                why.detail(),
+                Bypass.headRefused(why.error(), why.detail()),
                 start,
                 () -> client.eventLoop()
-                        .execute(() -> client.writeAndFlush(ProxyResponses.rawError(
-                                        client.alloc(), why.status(), why.error(), why.detail()))
+                        .execute(() -> client.writeAndFlush(
+                                        ProxyResponses.rawError(client.alloc(), why.error(), why.detail()))
                                 .addListener(ChannelFutureListener.CLOSE)));
     }
 
@@ -219,14 +216,14 @@ final class CapturedConnection {
      * only once its caller is known (at most {@link #IDENTITY_WAIT} later): a client that sees the
      * reset exits at once, and its socket with it, which would leave the finding without a name.
      *
+     * @param decision the {@code bypass:} denial to log
      * @param end ends the connection, on its event loop; the host in the log is the original destination
      */
     static void reject(
             ProxyServices services,
             CompletableFuture<CallerIdentity> identity,
             InetSocketAddress original,
-            String reason,
-            String detail,
+            Decision decision,
             long start,
             Runnable end) {
         CompletableFuture<CallerIdentity> caller = identity == null
@@ -234,20 +231,16 @@ final class CapturedConnection {
                 : identity.exceptionally(e -> null)
                         .completeOnTimeout(null, IDENTITY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         long generation = services.policy().generation();
-        Decision decision = Bypass.deny(reason, detail, null);
         caller.thenAccept(c -> {
             end.run();
             services.logger()
-                    .log(
-                            c == null ? null : c.binary(),
-                            c == null ? -1 : c.pid(),
+                    .log(DecisionEntry.connection(
+                            Optional.ofNullable(c),
                             original.getAddress().getHostAddress(),
                             original.getPort(),
-                            null,
-                            null,
                             decision,
                             generation,
-                            start);
+                            start));
         });
     }
 
@@ -266,23 +259,5 @@ final class CapturedConnection {
         }
         client.config().setOption(ChannelOption.SO_LINGER, 0);
         client.close();
-    }
-
-    /** A relayed captured connection: revoking (on a policy reload that no longer admits it) closes both sides. */
-    private record RelayedTunnel(Channel client, Channel upstream, L4Request request)
-            implements dev.openshell.sandbox.proxy.ConnectionRegistry.Tunnel {
-
-        @Override
-        public boolean inspected() {
-            return false;
-        }
-
-        @Override
-        public CompletableFuture<Void> revoke(Decision decision, long generation) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            upstream.close();
-            client.close().addListener(f -> done.complete(null));
-            return done;
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.transparent;
 
+import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.RequestHeadScan;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -50,12 +50,12 @@ final class HttpHostHead {
         if (lineEnd >= 0 && !isRequestLine(in.toString(start, lineEnd - start, StandardCharsets.ISO_8859_1))) {
             return new NotHttp();
         }
-        RejectedRequest verdict = scan.scan(in);
-        if (verdict == RequestHeadScan.INCOMPLETE) {
+        RequestHeadScan.Verdict verdict = scan.scan(in);
+        if (verdict instanceof RequestHeadScan.Incomplete) {
             return lineEnd < 0 && in.readableBytes() > 8192 ? new NotHttp() : INCOMPLETE;
         }
-        if (verdict != RequestHeadScan.OK) {
-            return new Refused(verdict);
+        if (verdict instanceof RejectedRequest refused) {
+            return new Refused(refused);
         }
         return named(in.toString(StandardCharsets.ISO_8859_1));
     }
@@ -95,6 +95,6 @@ final class HttpHostHead {
     }
 
     private static Refused refused(String detail) {
-        return new Refused(new RejectedRequest(HttpResponseStatus.BAD_REQUEST, "bad_request", detail));
+        return new Refused(new RejectedRequest(ErrorCode.BAD_REQUEST, detail));
     }
 }

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.transparent;
 
-import dev.openshell.sandbox.proxy.ProxyServices;
 import dev.openshell.sandbox.proxy.http.ConnectionLimitHandler;
 import dev.openshell.sandbox.proxy.http.IdleTimeout;
+import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -2,7 +2,7 @@ package dev.openshell.sandbox.proxy.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.sandbox.proxy.HostResolver;
+import dev.openshell.sandbox.proxy.shared.HostResolver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.sandbox.proxy.ProxyLimits;
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

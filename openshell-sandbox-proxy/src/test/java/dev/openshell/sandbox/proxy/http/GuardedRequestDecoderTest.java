@@ -2,7 +2,7 @@ package dev.openshell.sandbox.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.sandbox.proxy.ProxyLimits;
+import dev.openshell.sandbox.proxy.shared.ProxyLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

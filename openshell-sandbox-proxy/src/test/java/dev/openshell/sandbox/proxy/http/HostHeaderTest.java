@@ -23,7 +23,7 @@ class HostHeaderTest {
 
     private static String verdict(String checkedHost, int port, String... hosts) {
         RejectedRequest r = HostHeader.check(request(hosts), checkedHost, port);
-        return r == null ? "ok" : r.error();
+        return r == null ? "ok" : r.error().wire();
     }
 
     @ParameterizedTest(name = "{0}")

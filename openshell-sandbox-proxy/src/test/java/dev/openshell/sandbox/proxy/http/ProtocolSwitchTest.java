@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -139,7 +140,7 @@ class ProtocolSwitchTest {
         assertThat(d).isInstanceOf(ProtocolSwitch.Refused.class);
         RejectedRequest why = ((ProtocolSwitch.Refused) d).why();
         assertThat(why.status()).isEqualTo(HttpResponseStatus.BAD_REQUEST);
-        assertThat(why.error()).isEqualTo("bad_upgrade");
+        assertThat(why.error()).isEqualTo(ErrorCode.BAD_UPGRADE);
         assertThat(why.detail()).contains(problem);
     }
 }

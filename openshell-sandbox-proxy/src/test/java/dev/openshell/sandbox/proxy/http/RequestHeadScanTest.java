@@ -2,6 +2,7 @@ package dev.openshell.sandbox.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.api.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -83,9 +84,9 @@ class RequestHeadScanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileHeads")
     void refusesAmbiguousOrMalformedHeads(String name, String head, int status, String error) {
-        RejectedRequest r = scan.scan(buf(head));
+        RejectedRequest r = (RejectedRequest) scan.scan(buf(head));
         assertThat(r.status().code()).as(name).isEqualTo(status);
-        assertThat(r.error()).as(name).isEqualTo(error);
+        assertThat(r.error().wire()).as(name).isEqualTo(error);
     }
 
     @Test
@@ -94,21 +95,21 @@ class RequestHeadScanTest {
         for (int i = 0; i < 101; i++) {
             s.append("X-").append(i).append(": v\r\n");
         }
-        RejectedRequest r = scan.scan(buf(s.append("\r\n").toString()));
+        RejectedRequest r = (RejectedRequest) scan.scan(buf(s.append("\r\n").toString()));
         assertThat(r.status().code()).isEqualTo(431);
-        assertThat(r.error()).isEqualTo("too_many_headers");
+        assertThat(r.error()).isEqualTo(ErrorCode.TOO_MANY_HEADERS);
     }
 
     @Test
     void oversizedHeadIs431WithoutWaitingForItsEnd() {
         String big = "GET / HTTP/1.1\r\nX-Big: " + "a".repeat(17 * 1024);
-        RejectedRequest r = scan.scan(buf(big));
+        RejectedRequest r = (RejectedRequest) scan.scan(buf(big));
         assertThat(r.status().code()).isEqualTo(431);
     }
 
     @Test
     void overlongRequestLineIs414() {
-        RejectedRequest r = scan.scan(buf("GET /" + "a".repeat(17 * 1024)));
+        RejectedRequest r = (RejectedRequest) scan.scan(buf("GET /" + "a".repeat(17 * 1024)));
         assertThat(r.status().code()).isEqualTo(414);
     }
 }

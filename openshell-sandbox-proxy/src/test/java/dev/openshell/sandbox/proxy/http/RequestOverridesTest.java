@@ -65,7 +65,7 @@ class RequestOverridesTest {
         Decision d = RequestOverrides.evaluate(
                 POLICY, connection("api.example.com"), request(HttpMethod.POST, "/v1/items/1", header, "delete"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.rule()).contains("deny_rules[0]");
         assertThat(d.reason())
                 .contains("DELETE /v1/items/1 on api.example.com:443 is denied")
                 .contains("the request is POST /v1/items/1 but its X-")
@@ -78,7 +78,7 @@ class RequestOverridesTest {
         Decision d = RequestOverrides.evaluate(
                 POLICY, connection("api.example.com"), request(HttpMethod.POST, "/v1/items/1?" + query, null, null));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.rule()).contains("deny_rules[0]");
     }
 
     @Test
@@ -112,7 +112,7 @@ class RequestOverridesTest {
         Decision d = RequestOverrides.evaluate(
                 POLICY, connection("ro.example.com"), request(HttpMethod.GET, "/x", "X-HTTP-Method-Override", "PUT"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("access: read-only");
+        assertThat(d.rule()).contains("access: read-only");
     }
 
     @ParameterizedTest
@@ -123,7 +123,7 @@ class RequestOverridesTest {
                 connection("api.example.com"),
                 request(HttpMethod.DELETE, "/v1/ok?token=secret", header, "/V1/Items/7?token=secret"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
-        assertThat(d.rule()).isEqualTo("deny_rules[0]");
+        assertThat(d.rule()).contains("deny_rules[0]");
         assertThat(d.reason())
                 .contains("the request is DELETE /v1/ok but its X-")
                 .contains("header names /V1/Items/7)")

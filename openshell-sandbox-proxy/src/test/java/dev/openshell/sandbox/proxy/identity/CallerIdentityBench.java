@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.identity;
 
-import dev.openshell.sandbox.proxy.Transport;
+import dev.openshell.sandbox.proxy.shared.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -104,7 +105,7 @@ class NamespaceCallerIT {
                 assertThatThrownBy(() -> ProcCallerResolver.forOwnNamespace().resolve(peer, local))
                         .isInstanceOfSatisfying(
                                 IdentityException.class,
-                                e -> assertThat(e.code()).isEqualTo("identity_unknown"));
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN));
             }
         }
     }

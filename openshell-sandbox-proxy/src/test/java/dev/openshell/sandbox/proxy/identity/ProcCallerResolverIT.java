@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -186,7 +187,7 @@ class ProcCallerResolverIT {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
             assertThatThrownBy(() -> acceptAndResolve(tree))
                     .isInstanceOfSatisfying(
-                            IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                            IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                     .hasMessageContaining("is held by no process in the process tree of pid " + shell.pid());
         }
     }
@@ -199,7 +200,7 @@ class ProcCallerResolverIT {
 
         assertThatThrownBy(() -> acceptAndResolve(ProcCallerResolver.forOwnNamespace()))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessageContaining("-> 127.0.0.1:" + server.getLocalPort());
     }
 
@@ -223,7 +224,7 @@ class ProcCallerResolverIT {
 
         assertThatThrownBy(() -> acceptAndResolve(resolver))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_CHANGED))
                 .hasMessageContaining(tool.toRealPath() + " changed since it was first seen (sha256 "
                         + sha256(Path.of("/usr/bin/curl")).substring(0, 12));
     }

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -132,7 +133,7 @@ class ProcCallerResolverTest {
         assertThatThrownBy(() -> treeResolver()
                         .resolve(new InetSocketAddress("10.200.0.2", 54321), new InetSocketAddress("10.200.0.1", 3128)))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessageContaining("inode 2001")
                 .hasMessageContaining("process tree of pid 100");
     }
@@ -142,7 +143,7 @@ class ProcCallerResolverTest {
         assertThatThrownBy(() ->
                         treeResolver().resolve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 41907), proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessageContaining("127.0.0.1:41907 -> 127.0.0.1:3128")
                 .hasMessageContaining("already closed");
     }
@@ -167,7 +168,7 @@ class ProcCallerResolverTest {
 
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_CHANGED))
                 .hasMessageContaining(bin.resolve("curl") + " changed since it was first seen (sha256 "
                         + sha256("curl bytes v1").substring(0, 12) + ".. -> "
                         + sha256("curl bytes v2, longer").substring(0, 12) + "..)")
@@ -186,7 +187,7 @@ class ProcCallerResolverTest {
 
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_CHANGED))
                 .hasMessageStartingWith(bin.resolve("sh") + " changed");
     }
 
@@ -218,7 +219,7 @@ class ProcCallerResolverTest {
                 new ProcCallerResolver(proc, OptionalInt.empty(), OptionalInt.of(4242), new BinaryTrust());
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessage("the sandbox root process 4242 has exited");
     }
 
@@ -228,7 +229,7 @@ class ProcCallerResolverTest {
                 ProcCallerResolver.forNamespaceOf(4242, 100).withProcRoot(proc);
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessageContaining("has pid 4242 exited?");
     }
 
@@ -292,7 +293,7 @@ class ProcCallerResolverTest {
 
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("binary_changed"));
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BINARY_CHANGED));
     }
 
     @Test
@@ -305,7 +306,7 @@ class ProcCallerResolverTest {
 
         assertThatThrownBy(() -> resolver.resolve(client, proxy))
                 .isInstanceOfSatisfying(
-                        IdentityException.class, e -> assertThat(e.code()).isEqualTo("identity_unknown"))
+                        IdentityException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN))
                 .hasMessageContaining("process tree of pid 100");
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.linux.ProcSyscalls;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -219,7 +221,7 @@ class ProcHandleIT {
                                 (InetSocketAddress) accepted.getLocalSocketAddress()))
                         .isInstanceOfSatisfying(
                                 IdentityException.class,
-                                e -> assertThat(e.code()).isEqualTo("identity_unknown"));
+                                e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN));
             } finally {
                 resolver.close();
             }

@@ -11,7 +11,7 @@ class MemorySinkTest {
     void keepsTheMostRecentRecordsUpToItsCapacity() {
         MemorySink sink = new MemorySink(3);
         for (int i = 0; i < 5; i++) {
-            sink.accept(JsonLinesTest.record("h" + i, "/", "r"));
+            sink.accept(DecisionLinesTest.record("h" + i, "/", "r"));
         }
         assertThat(sink.records()).extracting(DecisionRecord::host).containsExactly("h2", "h3", "h4");
         assertThat(sink.total()).isEqualTo(5);
@@ -28,7 +28,7 @@ class MemorySinkTest {
             } catch (InterruptedException e) {
                 return;
             }
-            sink.accept(JsonLinesTest.record("late.example", "/", "r"));
+            sink.accept(DecisionLinesTest.record("late.example", "/", "r"));
         });
         assertThat(sink.await(r -> r.host().equals("late.example"), Duration.ofSeconds(10)))
                 .isPresent();

@@ -15,24 +15,28 @@ class RotatingFileSinkTest {
     void appendsOneJsonLinePerDecisionAndFlushesOnClose(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("logs/decisions.jsonl");
         try (RotatingFileSink sink = new RotatingFileSink(file, 1 << 20, 3)) {
-            sink.accept(JsonLinesTest.record("a.example", "/x?k=*", "ok"));
-            sink.accept(JsonLinesTest.record("b.example", "/y", "no"));
+            sink.accept(DecisionLinesTest.record("a.example", "/x?k=*", "ok"));
+            sink.accept(DecisionLinesTest.record("b.example", "/y", "no"));
         }
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).isEqualTo(JsonLines.encode(JsonLinesTest.record("a.example", "/x?k=*", "ok")));
-        assertThat(lines.get(1)).contains("\"host\":\"b.example\"");
+        assertThat(DecisionLinesTest.parse(lines.get(0)))
+                .containsEntry("host", "a.example")
+                .containsEntry("path", "/x?k=*")
+                .containsEntry("reason", "ok");
+        assertThat(DecisionLinesTest.parse(lines.get(1))).containsEntry("host", "b.example");
     }
 
     @Test
     void rotatesBySizeAndKeepsTheConfiguredNumberOfFiles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("decisions.jsonl");
-        int lineLength =
-                JsonLines.encode(JsonLinesTest.record("h000.example", "/", "r")).length() + 1;
+        int lineLength = DecisionLines.toJson(DecisionLinesTest.record("h000.example", "/", "r"))
+                        .length()
+                + 1;
         // three lines per file
         try (RotatingFileSink sink = new RotatingFileSink(file, 3L * lineLength, 2)) {
             for (int i = 0; i < 10; i++) {
-                sink.accept(JsonLinesTest.record("h%03d.example".formatted(i), "/", "r"));
+                sink.accept(DecisionLinesTest.record("h%03d.example".formatted(i), "/", "r"));
             }
         }
         assertThat(hosts(file)).containsExactly("h009.example");
@@ -50,10 +54,10 @@ class RotatingFileSinkTest {
     void appendsToAnExistingFileAcrossRestarts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("d.jsonl");
         try (RotatingFileSink sink = new RotatingFileSink(file, 1 << 20, 1)) {
-            sink.accept(JsonLinesTest.record("first", "/", "r"));
+            sink.accept(DecisionLinesTest.record("first", "/", "r"));
         }
         try (RotatingFileSink sink = new RotatingFileSink(file, 1 << 20, 1)) {
-            sink.accept(JsonLinesTest.record("second", "/", "r"));
+            sink.accept(DecisionLinesTest.record("second", "/", "r"));
         }
         assertThat(hosts(file)).containsExactly("first", "second");
     }
@@ -62,9 +66,9 @@ class RotatingFileSinkTest {
     void neverThrowsIntoTheCallerWhenTheFileCannotBeWritten(@TempDir Path dir) throws Exception {
         Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
         RotatingFileSink sink = new RotatingFileSink(blocker.resolve("d.jsonl"), 1024, 1);
-        sink.accept(JsonLinesTest.record("h", "/", "r"));
+        sink.accept(DecisionLinesTest.record("h", "/", "r"));
         sink.close();
-        sink.accept(JsonLinesTest.record("after-close", "/", "r"));
+        sink.accept(DecisionLinesTest.record("after-close", "/", "r"));
 
         assertThat(sink.writeErrors()).isPositive();
         assertThat(sink.dropped()).isEqualTo(2);
@@ -79,7 +83,7 @@ class RotatingFileSinkTest {
                 int id = t;
                 threads.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < 2000; i++) {
-                        sink.accept(JsonLinesTest.record("t" + id + "-" + i, "/", "r"));
+                        sink.accept(DecisionLinesTest.record("t" + id + "-" + i, "/", "r"));
                     }
                 }));
             }

@@ -1,0 +1,55 @@
+package dev.openshell.sandbox.proxy.tls;
+
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The default TLS material: a CA generated for this proxy instance (its PEM and the combined
+ * trust bundle written to a trust directory), leaves minted from it per host, and an upstream
+ * client context trusting the system store plus an optional extra CA bundle.
+ */
+public final class SandboxTlsContexts implements TlsContexts {
+
+    private final LeafCertificateCache leaves;
+    private final SslContext upstream;
+    private final TrustBundle bundle;
+
+    private SandboxTlsContexts(LeafCertificateCache leaves, SslContext upstream, TrustBundle bundle) {
+        this.leaves = leaves;
+        this.upstream = upstream;
+        this.bundle = bundle;
+    }
+
+    /**
+     * A new CA for {@code sandboxId}, written with the trust bundle to {@code trustDir}; upstream
+     * connections also trust {@code extraUpstreamCa} when it is not {@code null}.
+     */
+    public static SandboxTlsContexts create(String sandboxId, Path trustDir, Path extraUpstreamCa) {
+        try {
+            SandboxCa ca = SandboxCa.generate(sandboxId);
+            TrustBundle bundle = new TrustBundleWriter().write(trustDir, ca);
+            SslContext upstream = extraUpstreamCa == null
+                    ? UpstreamTrust.clientContext()
+                    : UpstreamTrust.clientContext(extraUpstreamCa);
+            return new SandboxTlsContexts(new LeafCertificateCache(ca), upstream, bundle);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the sandbox CA in " + trustDir, e);
+        }
+    }
+
+    @Override
+    public SslContext serverFor(String host) {
+        return leaves.serverContext(host);
+    }
+
+    @Override
+    public SslContext upstream() {
+        return upstream;
+    }
+
+    public TrustBundle bundle() {
+        return bundle;
+    }
+}
