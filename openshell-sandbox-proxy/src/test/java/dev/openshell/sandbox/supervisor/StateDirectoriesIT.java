@@ -4,22 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.sandbox.SandboxException;
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Who may see a sandbox's state directory while it runs and after it ends, and what is never taken over. */
+@SandboxHost
 class StateDirectoriesIT {
-
-    @BeforeEach
-    void assumeHost() {
-        SandboxFixture.assumeSandboxHost();
-    }
 
     @Test
     void onlyRootPassesWhileItRunsAndAfterwardsAndTheAgentStillReadsItsTrustBundle() throws Exception {

@@ -3,6 +3,7 @@ package dev.openshell.sandbox.proxy.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,9 +84,9 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/wget")
     void wgetIsIdentifiedAsWget() throws Exception {
         Path wget = Path.of("/usr/bin/wget");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
         start(wget.toString(), "-q", "-T", "5", "-t", "1", "-O", "/dev/null", url());
 
         CallerIdentity id = acceptAndResolve(ProcCallerResolver.forOwnNamespace());
@@ -204,9 +205,9 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/wget")
     void aBinaryReplacedAfterFirstUseIsRefused(@TempDir Path dir) throws Exception {
         Path wget = Path.of("/usr/bin/wget");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
         Path tool = dir.resolve("fetch");
         Files.copy(Path.of("/usr/bin/curl"), tool);
         ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();

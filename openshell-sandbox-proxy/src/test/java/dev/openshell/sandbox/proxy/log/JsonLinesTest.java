@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.openshell.testkit.Require;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -84,7 +84,7 @@ class JsonLinesTest {
 
     @Test
     void aRealJsonParserReadsBackWhatWasWritten() throws Exception {
-        assumeTrue(python() != null, "python3 is not installed; skipped the round trip");
+        Require.that(python() != null, "needs python3 (/usr/bin or /usr/local/bin) for the round trip");
         List<String> hostile = List.of(
                 "quote \" backslash \\ slash /",
                 "newline\nreturn\rtab\t",
