@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Supervisor figures for docs/benchmarks.md (root). Build first:
-#   ./mvnw -B -q -pl openshell-cli -am package -DskipTests   (openshell-sandbox.jar, openshell.jar, test classes)
+#   ./mvnw -B -q -pl openshell-cli,openshell-bench -am package -DskipTests   (openshell-sandbox.jar, openshell.jar, the benchmark)
 # Usage: openshell-sandbox-proxy/bench/supervisor-bench.sh [SANDBOXES] [EXECS]
 set -euo pipefail
 root=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/../.." && pwd -P)
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 module="$root/openshell-sandbox-proxy"
-cp="$module/target/openshell-sandbox.jar:$module/target/test-classes"
+cp="$module/target/openshell-sandbox.jar:$root/openshell-bench/target/classes"
 
 echo "== one JVM hosting ${1:-20} sandboxes (SupervisorBenchmark, default JVM flags)"
 "$java" --enable-native-access=ALL-UNNAMED -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
-  -Dslf4j.internal.verbosity=WARN -cp "$cp" dev.openshell.sandbox.supervisor.SupervisorBenchmark "${1:-20}" "${2:-50}"
+  -Dslf4j.internal.verbosity=WARN -cp "$cp" dev.openshell.bench.supervisor.SupervisorBenchmark "${1:-20}" "${2:-50}"
 
 echo "== openshell run (a JVM per sandbox, bin/openshell flags): wall time of 'run -- true', 5 runs"
 "$root/bin/openshell" run -- true >/dev/null 2>&1 || true   # first run writes the class-data archive

@@ -35,8 +35,15 @@ public final class Capabilities {
         }
     }
 
-    /** Whether {@code name} is an executable in the usual system directories. */
+    /**
+     * Whether {@code name} is an executable in the usual system directories, or, for an absolute
+     * path, whether that file is executable.
+     */
     public static Optional<String> tool(String name) {
+        Path path = Path.of(name);
+        if (path.isAbsolute()) {
+            return Files.isExecutable(path) ? Optional.empty() : Optional.of("needs `" + name + "` (not executable)");
+        }
         boolean found = TOOL_DIRS.stream().map(dir -> dir.resolve(name)).anyMatch(Files::isExecutable);
         return found ? Optional.empty() : Optional.of("needs `" + name + "` (not found in " + TOOL_DIRS + ")");
     }
@@ -65,6 +72,22 @@ public final class Capabilities {
     /** Whether Landlock is available in this kernel. */
     public static Optional<String> landlock() {
         return landlockAbi() > 0 ? Optional.empty() : Optional.of("needs Landlock (the kernel reports no ABI)");
+    }
+
+    /**
+     * Whether the kernel has seccomp filters: {@code /proc/self/status} shows {@code
+     * Seccomp_filters} only when it was built with them.
+     */
+    public static Optional<String> seccomp() {
+        try {
+            boolean filters = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(l -> l.startsWith("Seccomp_filters:"));
+            return filters
+                    ? Optional.empty()
+                    : Optional.of("needs seccomp filters (/proc/self/status shows no Seccomp_filters)");
+        } catch (java.io.IOException e) {
+            return Optional.of("needs seccomp filters (cannot read /proc/self/status: " + e.getMessage() + ")");
+        }
     }
 
     /** Whether a Docker daemon's socket is there. */

@@ -8,9 +8,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Checks {@link RequiresRoot}, {@link RequiresTool} and {@link RequiresLandlock} before a test class
- * (annotations on the class) and before each test (annotations on the method); what is missing
- * goes through {@link Require}.
+ * Checks {@link RequiresRoot}, {@link RequiresTool}, {@link RequiresLandlock} and {@link
+ * RequiresSeccomp} before a test class (annotations on the class) and before each test (annotations
+ * on the method), directly present or on a meta-annotation; what is missing goes through {@link
+ * Require}.
  */
 public final class CapabilityCheck implements BeforeAllCallback, BeforeEachCallback {
 
@@ -31,11 +32,14 @@ public final class CapabilityCheck implements BeforeAllCallback, BeforeEachCallb
         if (AnnotationSupport.isAnnotated(element, RequiresLandlock.class)) {
             require(Capabilities.landlock());
         }
-        AnnotationSupport.findAnnotation(element, RequiresTool.class).ifPresent(tools -> {
+        if (AnnotationSupport.isAnnotated(element, RequiresSeccomp.class)) {
+            require(Capabilities.seccomp());
+        }
+        for (RequiresTool tools : AnnotationSupport.findRepeatableAnnotations(element, RequiresTool.class)) {
             for (String tool : tools.value()) {
                 require(Capabilities.tool(tool));
             }
-        });
+        }
     }
 
     private static void require(Optional<String> missing) {

@@ -25,6 +25,27 @@ class CapabilityCheckTest {
         void usesIt() {}
     }
 
+    /** A project's own composite condition, as a module's tests declare it. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @RequiresSeccomp
+    @RequiresTool("openshell-no-such-tool")
+    @interface MissingToolComposite {}
+
+    /** The class's own tool is present; the composite's is not, and must still be checked. */
+    @MissingToolComposite
+    @RequiresTool("sh")
+    static class CompositeWithAMissingTool {
+        @Test
+        void usesThem() {}
+    }
+
+    @RequiresTool("sh")
+    @RequiresTool("/bin/sh")
+    static class TwoPresentTools {
+        @Test
+        void usesThem() {}
+    }
+
     @AfterEach
     void clear() {
         System.clearProperty("openshell.test.strict");
@@ -54,7 +75,24 @@ class CapabilityCheckTest {
     }
 
     @Test
+    void toolsOfAMetaAnnotationAddUpWithTheClassOwn() {
+        System.setProperty("openshell.test.strict", "true");
+
+        assertThat(run(CompositeWithAMissingTool.class).allEvents().failed().count())
+                .isEqualTo(1);
+        run(TwoPresentTools.class)
+                .testEvents()
+                .assertStatistics(s -> s.succeeded(1).aborted(0).failed(0));
+    }
+
+    @Test
     void presentCapabilitiesPass() {
+        assertThat(Capabilities.tool("/bin/sh")).isEmpty();
+        assertThat(Capabilities.tool("/openshell/no-such-tool"))
+                .get()
+                .asString()
+                .contains("not executable");
+        assertThat(Capabilities.seccomp()).isEmpty();
         assertThat(Capabilities.tool("sh")).isEmpty();
         assertThat(Capabilities.tool("openshell-no-such-tool")).get().asString().contains("openshell-no-such-tool");
     }

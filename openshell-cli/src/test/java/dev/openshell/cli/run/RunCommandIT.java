@@ -1,8 +1,11 @@
 package dev.openshell.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.openshell.testkit.RequiresLandlock;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresSeccomp;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/openshell run} as a user runs it (root, real sandbox): output streamed, the exit code
  * passed through, the default policy denying the network, and nothing left behind.
  */
+@RequiresRoot
+@RequiresLandlock
+@RequiresSeccomp
+@RequiresTool({"ip", "nft"})
 class RunCommandIT {
 
     private static Path repo;
@@ -39,11 +46,6 @@ class RunCommandIT {
                 Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
         repo = module.getParent();
         assertThat(repo.resolve("openshell-cli/target/openshell.jar")).isRegularFile();
-        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        if (!root) {
-            System.out.println("SKIPPED: openshell run ITs need root");
-        }
-        assumeTrue(root, "openshell run ITs need root");
     }
 
     record Run(int exitCode, String out, String err) {}
@@ -119,9 +121,9 @@ class RunCommandIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/python3")
     void aTerminalKeepsCtrlCAndTheExitCode() throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        assumeTrue(Files.isExecutable(python), "needs python3 to drive a pseudo-terminal");
         String driver = """
                 import os, pty, select, sys, time
                 pid, fd = pty.fork()
@@ -252,9 +254,9 @@ class RunCommandIT {
     }
 
     @Test
+    @RequiresTool("/usr/sbin/runuser")
     void withoutRootItSaysSoInOneLine() throws Exception {
         Path runuser = Path.of("/usr/sbin/runuser");
-        assumeTrue(Files.isExecutable(runuser), "needs runuser to drop root");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
 

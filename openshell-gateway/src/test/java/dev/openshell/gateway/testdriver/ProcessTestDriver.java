@@ -277,10 +277,13 @@ public class ProcessTestDriver implements ComputeDriver {
         // the other removed first is not a failure
         try (Stream<Path> all = Files.walk(root)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.nio.file.NoSuchFileException | UncheckedIOException gone) {
-            if (Files.exists(root)) {
-                deleteTree(root);
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw e;
             }
+            deleteTree(root);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            deleteTree(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * tunnel (TLS terminated), as an absolute-form request to the proxy, and on a connection that
  * ignored the proxy (captured).
  */
+@SandboxHost
 class ChunkedFramingAttackIT {
 
     private static AttackSandbox attack;

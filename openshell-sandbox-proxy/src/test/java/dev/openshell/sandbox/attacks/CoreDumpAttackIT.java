@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * whose {@code core_pattern} is a pipe it starts a helper as root): the core size limit is 0, soft
  * and hard, whatever the operator's shell had, so it cannot be raised, and a crash leaves no file.
  */
+@SandboxHost
 class CoreDumpAttackIT {
 
     private static AttackSandbox attack;

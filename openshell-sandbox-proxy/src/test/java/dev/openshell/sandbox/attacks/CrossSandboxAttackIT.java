@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * directory, supervisor state and processes, by path, through {@code /proc} and with signals.
  * Nothing of the victim may be readable, writable or signalable, whatever the policy lists.
  */
+@SandboxHost
 class CrossSandboxAttackIT {
 
     private static final String SEE_EVERYTHING_POLICY = """

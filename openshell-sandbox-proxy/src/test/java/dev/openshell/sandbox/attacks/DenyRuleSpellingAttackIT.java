@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * inside a TLS tunnel and as absolute-form plain HTTP. Each is answered 403 (the deny rule matched) or 400 (refused as ambiguous), and the
  * upstream receives nothing but the control requests, in their canonical form.
  */
+@SandboxHost
 class DenyRuleSpellingAttackIT {
 
     private static final String POLICY = SandboxFixture.systemPolicy() + """

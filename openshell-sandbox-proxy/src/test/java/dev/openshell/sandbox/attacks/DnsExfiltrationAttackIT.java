@@ -1,10 +1,13 @@
 package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * zero lookups of every such name. Each attack also checks that it reached the proxy (a logged
  * denial), so a zero is not just a request that never left.
  */
+@SandboxHost
 class DnsExfiltrationAttackIT {
 
     // exec_from_writable: the identity test below swaps a listed binary in the workdir
@@ -219,10 +223,9 @@ class DnsExfiltrationAttackIT {
     /** The proxy saw {@code name} and denied it (logged), and nobody looked it up. */
     private static void assertDeniedWithoutLookup(String name) throws Exception {
         String logged = "\"host\":\"" + name + "\"";
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!attack.decisions().contains(logged) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await("the decision about " + name)
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> attack.decisions().contains(logged));
         assertThat(attack.decisions().lines().filter(line -> line.contains(logged)))
                 .as("decisions about " + name)
                 .isNotEmpty()

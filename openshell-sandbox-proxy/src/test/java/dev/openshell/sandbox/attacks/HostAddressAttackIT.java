@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.proxy.TestUpstream;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * started, and IPv4-mapped and -embedded spellings of them. A literal private address that is not
  * the host's is reachable by naming it, without {@code allowed_ips}.
  */
+@SandboxHost
 class HostAddressAttackIT {
 
     private static AttackSandbox attack;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * absolute-form target) names a read-only one served by the same server. The proxy must answer
  * 400 unless the request names exactly the host it was checked for.
  */
+@SandboxHost
 class HostMismatchAttackIT {
 
     private static AttackSandbox attack;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code /dev/log} style socket, another sandbox's control socket under {@code /run/openshell}, and
  * an abstract socket. Every host socket is mode 0777, so only the sandbox's view stands in the way.
  */
+@SandboxHost
 class HostSocketAttackIT {
 
     private static final String ID = UUID.randomUUID().toString().substring(0, 8);

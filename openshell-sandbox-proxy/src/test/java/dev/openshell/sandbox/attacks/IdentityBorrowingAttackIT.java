@@ -2,8 +2,10 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * ({@code process_vm_writev}, {@code ptrace}, {@code /proc/<pid>/mem}, {@code pidfd_getfd}), and
  * weakening a curl it starts ({@code personality}). SSH sessions get the same.
  */
+@SandboxHost
+@RequiresTool("cc") // compiles its payload
 class IdentityBorrowingAttackIT {
 
     private static final String LOADER = "/lib64/ld-linux-x86-64.so.2";
@@ -35,8 +39,6 @@ class IdentityBorrowingAttackIT {
 
     @BeforeAll
     static void start() throws Exception {
-        SandboxFixture.assumeWithReason(
-                Files.isExecutable(Path.of("/usr/bin/cc")), "IdentityBorrowingAttackIT compiles its payload with cc");
         attack = AttackSandbox.start(SandboxFixture.systemPolicy() + """
                 network_policies:
                   curl_only:

@@ -1,7 +1,9 @@
 package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.net.Inet6Address;
@@ -10,6 +12,7 @@ import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * anything but the sandbox DNS. None of it may get anywhere, and none of it may hang the caller:
  * every attempt ends within a second, measured by the agent itself around the system call.
  */
+@SandboxHost
 class Ipv6AttackIT {
 
     private static final double FAST_SECONDS = 1.0;
@@ -101,13 +105,12 @@ class Ipv6AttackIT {
      * Waits (at most 3 s) until no IPv6 address in the sandbox is still tentative: a link-local
      * address in duplicate address detection refuses connections at once, which would hide a hang.
      */
-    private static void awaitAddressesSettled() throws InterruptedException {
+    private static void awaitAddressesSettled() {
         String namespace = "osh-" + attack.supervisor().id();
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (SandboxFixture.run(List.of("ip", "-n", namespace, "-6", "addr")).contains("tentative")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await("IPv6 addresses settled")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !SandboxFixture.run(List.of("ip", "-n", namespace, "-6", "addr"))
+                        .contains("tentative"));
     }
 
     /**

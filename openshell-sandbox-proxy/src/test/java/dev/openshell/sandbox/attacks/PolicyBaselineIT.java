@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * baseline: the agent can run {@code sh} and the system's programs, write its work directory and
  * {@code /tmp}, and nothing else, exactly as under the default policy.
  */
+@SandboxHost
 class PolicyBaselineIT {
 
     private static AttackSandbox attack;

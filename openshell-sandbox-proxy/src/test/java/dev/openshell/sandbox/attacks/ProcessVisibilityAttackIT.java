@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * its init is pid 1, the agent pid 2, and {@code /proc} shows nothing else. SSH sessions share
  * that namespace (and the agent's {@code /tmp}), and end with the sandbox.
  */
+@SandboxHost
 class ProcessVisibilityAttackIT {
 
     private static final String SECRET = "osh-secret-" + UUID.randomUUID();

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * request of a kept-alive connection). Each is an L7 403 that says why, and nothing reaches the
  * server.
  */
+@SandboxHost
 class ReadOnlyBodyAttackIT {
 
     private static AttackSandbox attack;

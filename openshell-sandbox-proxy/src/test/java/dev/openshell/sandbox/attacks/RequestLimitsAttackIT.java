@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * allowed GET. An endpoint's {@code request_limits} bound each; a request over a bound is an L7
  * 403 naming the limit, on every path a request can take, and a request at the bound passes.
  */
+@SandboxHost
 class RequestLimitsAttackIT {
 
     private static AttackSandbox attack;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.cgroup.CgroupHierarchy;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * status.json and the sandbox log, the host must stay fine (this JVM can still fork, memory is
  * still available), and nothing of the sandbox may be left: processes, cgroup, uid.
  */
+@SandboxHost
 class ResourceExhaustionAttackIT {
 
     private static final long MIB = 1L << 20;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * validated WebSocket handshake may switch; every other upgrade is stripped or refused, and a
  * {@code 101} nobody validated closes the connection.
  */
+@SandboxHost
 class UpgradeAttackIT {
 
     private static AttackSandbox attack;

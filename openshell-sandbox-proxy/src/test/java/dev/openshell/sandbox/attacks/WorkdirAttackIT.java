@@ -2,6 +2,7 @@ package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * whoever starts them, device nodes, links to host files, files of another owner, writes outside
  * the tree through links or {@code ..}, or files of its own uid left on the host.
  */
+@SandboxHost
 class WorkdirAttackIT {
 
     private static final int OWNER = 4242;
@@ -31,7 +33,6 @@ class WorkdirAttackIT {
 
     @BeforeAll
     static void start() throws Exception {
-        SandboxFixture.assumeSandboxHost();
         // Not under /var/tmp (the sandbox's own place there hides the host's): the parent, with a
         // world-writable file in it, is in the agent's view (read-only), so only the rules keep
         // the agent from writing there, not the file's absence.

@@ -2,13 +2,14 @@ package dev.openshell.sandbox.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
-import dev.openshell.sandbox.supervisor.SandboxFixture;
+import dev.openshell.testkit.RequiresRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * gets its limits, the launcher joins it before the program runs, and terminate and remove leave
  * nothing.
  */
+@RequiresRoot
 class CgroupIT {
 
     private static final long MIB = 1L << 20;
@@ -34,8 +36,7 @@ class CgroupIT {
     private Process program;
 
     @BeforeEach
-    void assumeCgroups() {
-        SandboxFixture.assumeWithReason(dev.openshell.sandbox.launch.SandboxUser.isRoot(), "cgroup ITs need root");
+    void detectHierarchy() {
         hierarchy = CgroupHierarchy.detect();
     }
 
@@ -84,11 +85,9 @@ class CgroupIT {
         group = hierarchy.create(id, new ResourceLimits(64 * MIB, 1, 64, 4 * MIB));
         program = launch(List.of("sh", "-c", "(sleep 300 &) ; sleep 300 & echo END; wait"));
         readUntil(program, "END");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (CgroupFiles.procs(group.joinPaths()).size() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(CgroupFiles.procs(group.joinPaths())).hasSizeGreaterThanOrEqualTo(3);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(CgroupFiles.procs(group.joinPaths())).hasSizeGreaterThanOrEqualTo(3));
 
         group.terminate(Duration.ofMillis(200));
         group.remove();

@@ -7,8 +7,8 @@ import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
-import dev.openshell.sandbox.launch.SandboxUser;
-import dev.openshell.sandbox.supervisor.SandboxFixture;
+import dev.openshell.testkit.Require;
+import dev.openshell.testkit.RequiresRoot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * (on this cgroup v1 machine: none of the limits, so {@link CgroupV2Test} covers those): the
  * launcher joins it, {@code cgroup.kill} ends every process at once, and remove leaves nothing.
  */
+@RequiresRoot
 class CgroupV2IT {
 
     private Path root;
@@ -32,10 +33,9 @@ class CgroupV2IT {
 
     @BeforeEach
     void findUnified() throws Exception {
-        SandboxFixture.assumeWithReason(SandboxUser.isRoot(), "cgroup ITs need root");
         Path unified = CgroupMounts.read().unified().orElse(null);
-        SandboxFixture.assumeWithReason(unified != null, "no cgroup v2 hierarchy mounted");
-        SandboxFixture.assumeWithReason(hasKill(unified), "cgroup v2 without cgroup.kill (Linux < 5.14)");
+        Require.that(unified != null, "no cgroup v2 hierarchy mounted");
+        Require.that(hasKill(unified), "cgroup v2 without cgroup.kill (Linux < 5.14)");
         root = Files.createDirectory(
                 unified.resolve("openshell-it-" + UUID.randomUUID().toString().substring(0, 8)));
     }

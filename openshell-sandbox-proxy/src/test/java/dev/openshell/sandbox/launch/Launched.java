@@ -1,7 +1,5 @@
 package dev.openshell.sandbox.launch;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
@@ -51,23 +49,6 @@ record Launched(int exitCode, String stdout, String stderr) {
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    /** Skips the calling test, with a printed reason, unless we are root on a kernel with Landlock. */
-    static void assumeRootWithLandlock() {
-        assumeWithReason(SandboxUser.isRoot(), "launcher ITs need root");
-        Launched probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
-        assumeWithReason(
-                probe.exitCode() == 0 && !probe.stdout().contains("landlock_abi=0"),
-                "launcher ITs need Landlock; probe said: " + probe.stdout().strip());
-        SandboxUser.ensureExists();
-    }
-
-    static void assumeWithReason(boolean condition, String reason) {
-        if (!condition) {
-            System.out.println("SKIPPED: " + reason);
-        }
-        assumeTrue(condition, reason);
     }
 
     /** A spec with the system directories read-only and {@code workdir} read-write, as user sandbox. */

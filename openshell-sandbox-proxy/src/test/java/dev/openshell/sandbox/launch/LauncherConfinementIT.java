@@ -3,6 +3,9 @@ package dev.openshell.sandbox.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.policy.LandlockPolicy.Compatibility;
+import dev.openshell.testkit.RequiresLandlock;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Runs the real launcher as root and checks what the agent can and cannot do. */
+@RequiresRoot
+@RequiresLandlock
 class LauncherConfinementIT {
 
     private static final String PYTHON = "/usr/bin/python3";
@@ -23,7 +28,7 @@ class LauncherConfinementIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        Launched.assumeRootWithLandlock();
+        SandboxUser.ensureExists();
         workdir = Launched.sandboxOwnedDirectory(Path.of("/tmp"), "openshell-launch-it-");
         unlisted = Files.createTempDirectory("openshell-launch-unlisted-");
         Files.setPosixFilePermissions(unlisted, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -44,10 +49,6 @@ class LauncherConfinementIT {
     private Launched launch(Compatibility compatibility, List<String> extraReadOnly, String... program) {
         LaunchSpec spec = Launched.spec(workdir, compatibility, extraReadOnly);
         return Launched.run(spec.command(List.of(program)));
-    }
-
-    private static void assumePython() {
-        Launched.assumeWithReason(Files.isExecutable(Path.of(PYTHON)), "needs " + PYTHON);
     }
 
     @Test
@@ -99,8 +100,8 @@ class LauncherConfinementIT {
     }
 
     @Test
+    @RequiresTool(PYTHON)
     void packetRawVsockAndNonRouteNetlinkSocketsAreRefusedWithEperm() {
-        assumePython();
         Launched result = launch(PYTHON, "-c", """
                 import errno, socket
                 def attempt(name, family, kind, proto=0):
@@ -128,8 +129,8 @@ class LauncherConfinementIT {
     }
 
     @Test
+    @RequiresTool(PYTHON)
     void terminalInputInjectionIsRefused() {
-        assumePython();
         // TIOCSTI on one's controlling terminal needs no privilege; only seccomp refuses it.
         Launched result = launch(PYTHON, "-c", """
                 import errno, fcntl, os, termios
@@ -151,8 +152,8 @@ class LauncherConfinementIT {
     }
 
     @Test
+    @RequiresTool(PYTHON)
     void memfdsDescriptorTheftAndPersonalitiesAreRefused() {
-        assumePython();
         Launched result = launch(PYTHON, "-c", """
                 import ctypes, errno, os
                 libc = ctypes.CDLL(None, use_errno=True)
@@ -198,8 +199,8 @@ class LauncherConfinementIT {
     }
 
     @Test
+    @RequiresTool(PYTHON)
     void mountSystemCallFailsWithEperm() {
-        assumePython();
         // mount(8) checks the uid before calling mount(2), so call it directly.
         Launched result = launch(PYTHON, "-c", """
                 import ctypes, errno

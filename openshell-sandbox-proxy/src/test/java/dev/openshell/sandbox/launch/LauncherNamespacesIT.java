@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.testkit.RequiresLandlock;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The launcher's private mount namespace and its entry into a network namespace. */
+@RequiresRoot
+@RequiresLandlock
 class LauncherNamespacesIT {
 
     private Path hostWorkdir;
@@ -22,7 +27,7 @@ class LauncherNamespacesIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        Launched.assumeRootWithLandlock();
+        SandboxUser.ensureExists();
         hostWorkdir = Launched.sandboxOwnedDirectory(Path.of("/tmp"), "openshell-launch-it-");
         Files.writeString(hostWorkdir.resolve("input"), "from the host\n");
     }
@@ -81,8 +86,8 @@ class LauncherNamespacesIT {
     }
 
     @Test
+    @RequiresTool("ip")
     void entersTheGivenNetworkNamespace() {
-        Launched.assumeWithReason(Files.isExecutable(Path.of("/usr/sbin/ip")), "needs iproute2 (/usr/sbin/ip)");
         String name = "oslaunch-it-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(Launched.run(List.of("ip", "netns", "add", name)).exitCode()).isZero();
         try {

@@ -3,6 +3,9 @@ package dev.openshell.sandbox.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.sandbox.supervisor.SandboxInit;
+import dev.openshell.testkit.RequiresLandlock;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * agent's status, the agent as pid 2, orphans reaped, the rest stopped with the agent, the
  * sandbox gone with its relay, sessions that join it, and a terminal that still behaves.
  */
+@RequiresRoot
+@RequiresLandlock
 class LauncherPidNamespaceIT {
 
     private Path hostWorkdir;
@@ -28,7 +33,7 @@ class LauncherPidNamespaceIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        Launched.assumeRootWithLandlock();
+        SandboxUser.ensureExists();
         hostWorkdir = Launched.sandboxOwnedDirectory(Path.of("/var/tmp"), "openshell-pidns-it-");
         agentWorkdir = Path.of("/tmp/work-" + UUID.randomUUID());
     }
@@ -160,9 +165,9 @@ class LauncherPidNamespaceIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/python3")
     void aTerminalKeepsJobControlCtrlCAndItsSize() throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        Launched.assumeWithReason(Files.isExecutable(python), "needs " + python + " to drive a pseudo-terminal");
         List<String> command = new java.util.ArrayList<>(List.of(python.toString(), "-c", TerminalDriver.SCRIPT));
         command.addAll(Launched.ownRoot(hostWorkdir, agentWorkdir, false).command(List.of("bash", "--norc", "-i")));
 

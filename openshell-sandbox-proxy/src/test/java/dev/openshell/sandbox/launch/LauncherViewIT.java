@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.testkit.RequiresLandlock;
+import dev.openshell.testkit.RequiresRoot;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * The agent's own root: only what the policy lists plus the sandbox's own places; no host socket;
  * nothing writable executable (unless the policy opts out); no core dumps.
  */
+@RequiresRoot
+@RequiresLandlock
 class LauncherViewIT {
 
     private Path hostWorkdir;
@@ -30,7 +34,7 @@ class LauncherViewIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        Launched.assumeRootWithLandlock();
+        SandboxUser.ensureExists();
         hostWorkdir = Launched.sandboxOwnedDirectory(Path.of("/var/tmp"), "openshell-view-it-");
         agentWorkdir = Path.of("/tmp/work-" + UUID.randomUUID());
         unlisted = Files.createDirectories(Path.of("/var/lib/openshell-view-it-" + UUID.randomUUID()));

@@ -2,21 +2,17 @@ package dev.openshell.sandbox.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.testkit.RequiresRoot;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Adds throwaway system users (so the real {@code sandbox} account is left alone). */
+@RequiresRoot
 class SandboxUserIT {
 
     private final String name = "osit" + UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeEach
-    void requireRoot() {
-        Launched.assumeWithReason(SandboxUser.isRoot(), "adding users needs root");
-    }
 
     @AfterEach
     void removeUser() {

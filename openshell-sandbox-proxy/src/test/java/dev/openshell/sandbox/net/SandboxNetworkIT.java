@@ -1,9 +1,11 @@
 package dev.openshell.sandbox.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.testkit.Require;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * outside addresses is redirected to the stand-in proxy on the host side, and everything else is
  * rejected before it could be routed.
  */
+@RequiresRoot
+@RequiresTool({"ip", "nft", "curl"})
 class SandboxNetworkIT {
 
     private static final Duration FAST = Duration.ofSeconds(3);
@@ -48,13 +51,7 @@ class SandboxNetworkIT {
 
     @BeforeAll
     static void requireCapabilities() {
-        Optional<String> reason = SandboxNetwork.unavailableReason();
-        reason.ifPresent(r -> System.out.println("SandboxNetworkIT skipped: " + r));
-        assumeThat(reason).as("sandbox networks need root, ip and nft").isEmpty();
-        assumeThat(HostCommand.available("curl")).as("curl is needed").isTrue();
-        assumeThat(Epoll.isAvailable())
-                .as("Netty epoll: " + Epoll.unavailabilityCause())
-                .isTrue();
+        Require.that(Epoll.isAvailable(), "needs Netty epoll: " + Epoll.unavailabilityCause());
         group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     }
 

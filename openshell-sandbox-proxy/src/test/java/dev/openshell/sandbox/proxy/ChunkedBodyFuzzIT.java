@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.proxy.http.ChunkedBodies;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -103,11 +105,10 @@ class ChunkedBodyFuzzIT {
         assertThat(x.statuses()).as(what).containsExactly("400");
         assertThat(x.closed).as(what + ": closed").isTrue();
         assertThat(x.millis).as(what + ": at once").isLessThan(2000);
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (h.http.open.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(h.http.open.get()).as(what + ": upstream connection closed").isZero();
+        await().atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(h.http.open.get())
+                        .as(what + ": upstream connection closed")
+                        .isZero());
         assertThat(h.http.requests)
                 .as(what)
                 .noneMatch(l -> l.startsWith("POST /f" + i + " ") || l.startsWith("GET /n" + i + " "));

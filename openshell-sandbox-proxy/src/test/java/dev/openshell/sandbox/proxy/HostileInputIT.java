@@ -1,10 +1,14 @@
 package dev.openshell.sandbox.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import dev.openshell.sandbox.proxy.shared.ProxyLimits;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,9 +183,9 @@ class HostileInputIT {
 
     @Test
     void aFloodOfOversizedHeadsIsAnsweredAndMemoryStaysBounded() throws Exception {
-        Runtime rt = Runtime.getRuntime();
-        System.gc();
-        long before = rt.totalMemory() - rt.freeMemory();
+        // What the proxy holds is its channels and the buffers of Netty's allocator (the heap of a
+        // JVM that also runs this test's 32 clients says little about the proxy).
+        long before = bufferedBytes();
         ExecutorService pool = Executors.newFixedThreadPool(32);
         List<Future<String>> answers = new ArrayList<>();
         String head = "GET http://api.test/ HTTP/1.1\r\nX-Junk: " + "j".repeat(15_000);
@@ -199,14 +203,21 @@ class HostileInputIT {
         }
         pool.shutdown();
         assertStillServing();
-        System.gc();
-        long after = rt.totalMemory() - rt.freeMemory();
-        assertThat(after - before).as("heap growth after the flood").isLessThan(64L << 20);
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (proxy.openConnections() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(proxy.openConnections()).isZero();
+        await("every flooding connection released")
+                .atMost(Duration.ofSeconds(5))
+                .until(proxy::openConnections, open -> open == 0);
+        long after = bufferedBytes();
+        System.out.printf("allocator memory before the flood %d, after %d%n", before, after);
+        // 300 heads of 19 KB kept would be 5.7 MB; the allocator keeps some chunks for reuse
+        assertThat(after - before)
+                .as("buffer memory the proxy still holds after the flood")
+                .isLessThan(4L << 20);
+    }
+
+    /** Heap and direct memory Netty's default allocator (the proxy's) has handed out and not got back. */
+    private static long bufferedBytes() {
+        ByteBufAllocatorMetric metric = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        return metric.usedHeapMemory() + metric.usedDirectMemory();
     }
 
     @Test
@@ -225,15 +236,12 @@ class HostileInputIT {
                 held.add(new RawClient(small.port()));
             }
             // Accepts race across event loops: wait until the three are counted before the fourth.
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (small.openConnections() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(5)).until(small::openConnections, open -> open == 3);
             try (RawClient fourth = new RawClient(small.port())) {
                 assertThat(fourth.readToClose()).startsWith("HTTP/1.1 503").contains("too_many_connections");
             }
             held.getFirst().close();
-            Thread.sleep(200);
+            await().atMost(Duration.ofSeconds(5)).until(small::openConnections, open -> open == 2);
             try (RawClient again = new RawClient(small.port())) {
                 String r = again.send("GET http://denied.test/ HTTP/1.1\r\nHost: denied.test\r\n\r\n")
                         .readResponse();

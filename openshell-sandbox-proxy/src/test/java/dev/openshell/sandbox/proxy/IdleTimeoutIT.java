@@ -79,8 +79,15 @@ class IdleTimeoutIT {
     void aConnectionThatNeverSendsARequestIsClosed() throws Exception {
         try (Socket client = new Socket("127.0.0.1", proxy.port())) {
             client.getOutputStream().write("CONNECT echo".getBytes(StandardCharsets.US_ASCII));
-            // the header timeout (10 s by default) is longer: this is the idle timeout at work
-            assertThat(client.getInputStream().readAllBytes()).isNotNull();
+            long sent = System.nanoTime();
+            byte[] answer = client.getInputStream().readAllBytes();
+            Duration open = Duration.ofNanos(System.nanoTime() - sent);
+            // closed by the idle timeout: not before it, and well before the header timeout (10 s by
+            // default) would have closed it
+            assertThat(open).isGreaterThanOrEqualTo(IDLE.minusMillis(100)).isLessThan(IDLE.plusSeconds(3));
+            assertThat(answer)
+                    .as(new String(answer, StandardCharsets.ISO_8859_1))
+                    .isEmpty();
         }
     }
 }

@@ -1,12 +1,9 @@
 package dev.openshell.sandbox.ssh;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.openshell.policy.FilesystemPolicy;
 import dev.openshell.policy.LandlockPolicy;
 import dev.openshell.policy.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
-import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.supervisor.SandboxInit;
 import java.io.IOException;
@@ -54,23 +51,8 @@ final class SshSandboxFixture implements AutoCloseable {
         this.server = server;
     }
 
-    /** Skips the calling test, with a printed reason, unless root, Landlock and iproute2 are there. */
-    static void assumeCapable() {
-        assumeWithReason(SandboxUser.isRoot(), "SSH ITs need root");
-        assumeWithReason(Files.isExecutable(Path.of("/usr/sbin/ip")), "SSH ITs need iproute2 (/usr/sbin/ip)");
-        String probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
-        assumeWithReason(!probe.contains("landlock_abi=0"), "SSH ITs need Landlock; probe said: " + probe.strip());
-        SandboxUser.ensureExists();
-    }
-
-    static void assumeWithReason(boolean condition, String reason) {
-        if (!condition) {
-            System.out.println("SKIPPED: " + reason);
-        }
-        assumeTrue(condition, reason);
-    }
-
     static SshSandboxFixture start(Map<String, String> environment) throws IOException {
+        SandboxUser.ensureExists();
         String namespace = "osh-sshtest-" + UUID.randomUUID().toString().substring(0, 8);
         run(List.of("ip", "netns", "add", namespace));
         Path workdir = null;

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,18 +10,13 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Ten sandboxes in one JVM at once, then a teardown that leaves nothing behind. */
+@SandboxHost
 class ManySandboxesIT {
 
     private static final int COUNT = 10;
-
-    @BeforeEach
-    void assumeHost() {
-        SandboxFixture.assumeSandboxHost();
-    }
 
     @Test
     void tenSandboxesRunAtOnceAndTeardownLeavesNothing() throws Exception {

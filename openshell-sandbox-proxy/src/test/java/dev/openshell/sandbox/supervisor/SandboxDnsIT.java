@@ -2,10 +2,11 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.spec.SandboxSpec;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (Node.js) connects directly, is captured transparently and policed like any other.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SandboxHost
 class SandboxDnsIT {
 
     private static final String UPSTREAM_IP = "10.96.0.1";
@@ -32,7 +34,6 @@ class SandboxDnsIT {
 
     @BeforeAll
     static void start() throws IOException {
-        SandboxFixture.assumeSandboxHost();
         upstream = new SandboxUpstream(UPSTREAM_IP, "api.test");
         SandboxSpec spec = SandboxFixture.keptSpec(policy("/usr/bin/curl", "/usr/bin/getent"), AgentShell.COMMAND)
                 .withExtraUpstreamCa(upstream.caPem());
@@ -92,10 +93,9 @@ class SandboxDnsIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/node")
     @Order(2)
     void unmodifiedNodeIsDeniedUnlessThePolicyAllowsIt() throws Exception {
-        SandboxFixture.assumeWithReason(Files.isExecutable(NODE), "no " + NODE + " on this host");
-
         AgentShell.Result denied = shell.run(nodeGet("/denied"));
         assertThat(denied.output()).as("exit " + denied.exitCode()).startsWith("error ");
         assertThat(upstream.requests()).noneMatch(r -> r.contains("/denied"));

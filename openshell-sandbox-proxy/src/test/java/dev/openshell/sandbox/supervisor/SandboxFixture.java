@@ -1,10 +1,5 @@
 package dev.openshell.sandbox.supervisor;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.openshell.sandbox.launch.LauncherBinary;
-import dev.openshell.sandbox.launch.SandboxUser;
-import dev.openshell.sandbox.net.SandboxNetwork;
 import dev.openshell.sandbox.proxy.shared.HostResolver;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
@@ -37,23 +32,6 @@ public final class SandboxFixture {
             """;
 
     private SandboxFixture() {}
-
-    /** Skips the calling test, printing why, unless this is root with ip, nft, Landlock and seccomp. */
-    public static void assumeSandboxHost() {
-        assumeWithReason(SandboxUser.isRoot(), "supervisor ITs need root");
-        SandboxNetwork.unavailableReason().ifPresent(reason -> assumeWithReason(false, "supervisor ITs: " + reason));
-        String probe = run(List.of(LauncherBinary.locate().toString(), "--probe"));
-        assumeWithReason(
-                probe.contains("seccomp=yes") && !probe.contains("landlock_abi=0"),
-                "supervisor ITs need Landlock and seccomp; probe said: " + probe.strip());
-    }
-
-    public static void assumeWithReason(boolean condition, String reason) {
-        if (!condition) {
-            System.out.println("SKIPPED: " + reason);
-        }
-        assumeTrue(condition, reason);
-    }
 
     /** Test options: names resolve through {@code hosts} only, fast polls, short grace. */
     public static SupervisorOptions options(Map<String, String> hosts) {

@@ -2,6 +2,7 @@ package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.SandboxMain;
 import dev.openshell.sandbox.cgroup.CgroupHierarchy;
 import dev.openshell.sandbox.net.SandboxNetwork;
@@ -13,19 +14,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code kill -9} of a supervisor JVM leaves its agent, network and state behind; the next start
  * (here: {@link StaleSandboxes#reclaim}, which every start runs first) removes all of it.
  */
+@SandboxHost
 class StaleReclaimIT {
-
-    @BeforeEach
-    void assumeHost() {
-        SandboxFixture.assumeSandboxHost();
-    }
 
     @Test
     void killNineOfTheSupervisorThenTheNextStartReclaims() throws Exception {

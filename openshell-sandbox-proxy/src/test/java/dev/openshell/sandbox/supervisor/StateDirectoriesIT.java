@@ -3,6 +3,7 @@ package dev.openshell.sandbox.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import java.nio.file.Files;
@@ -10,16 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Who may see a sandbox's state directory while it runs and after it ends, and what is never taken over. */
+@SandboxHost
 class StateDirectoriesIT {
-
-    @BeforeEach
-    void assumeHost() {
-        SandboxFixture.assumeSandboxHost();
-    }
 
     @Test
     void onlyRootPassesWhileItRunsAndAfterwardsAndTheAgentStillReadsItsTrustBundle() throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * it creates belongs to the directory's owner on the host and nothing of the user's tree is
  * chown-ed; a directory the agent could not use fails the start before anything is made.
  */
+@SandboxHost
 class WorkdirIT {
 
     private static final int OWNER = 4242;
@@ -36,7 +38,6 @@ class WorkdirIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        SandboxFixture.assumeSandboxHost();
         // A closed parent, like a 0700 home: the agent cannot search it, the workdir must still work.
         parent = Files.createTempDirectory(Path.of("/var/tmp"), "openshell-workdir-it-");
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwx------"));

@@ -2,16 +2,15 @@ package dev.openshell.sandbox.proxy.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openshell.api.ErrorCode;
-import java.io.IOException;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -25,6 +24,8 @@ import org.junit.jupiter.api.Test;
  * A client in its own network namespace (veth to the host) is identified through the
  * namespace's own TCP table, exactly as the sandbox's agent will be.
  */
+@RequiresRoot
+@RequiresTool("ip")
 class NamespaceCallerIT {
 
     private final String suffix = HexFormat.of().formatHex(SecureRandom.getSeed(3));
@@ -39,10 +40,6 @@ class NamespaceCallerIT {
 
     @BeforeEach
     void namespace() throws Exception {
-        assumeTrue(isRoot(), "NamespaceCallerIT needs root to create network namespaces; skipped");
-        assumeTrue(
-                Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
-                "NamespaceCallerIT needs iproute2 (ip); skipped");
         created = true;
         ip("netns", "add", netns);
         ip("link", "add", hostVeth, "type", "veth", "peer", "name", sandboxVeth);
@@ -108,12 +105,6 @@ class NamespaceCallerIT {
                                 e -> assertThat(e.code()).isEqualTo(ErrorCode.IDENTITY_UNKNOWN));
             }
         }
-    }
-
-    private static boolean isRoot() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Uid:"))
-                .anyMatch(l -> l.split("\\s+")[2].equals("0"));
     }
 
     private static void ip(String... args) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
+import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -84,9 +85,9 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/wget")
     void wgetIsIdentifiedAsWget() throws Exception {
         Path wget = Path.of("/usr/bin/wget");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
         start(wget.toString(), "-q", "-T", "5", "-t", "1", "-O", "/dev/null", url());
 
         CallerIdentity id = acceptAndResolve(ProcCallerResolver.forOwnNamespace());
@@ -205,9 +206,9 @@ class ProcCallerResolverIT {
     }
 
     @Test
+    @RequiresTool("/usr/bin/wget")
     void aBinaryReplacedAfterFirstUseIsRefused(@TempDir Path dir) throws Exception {
         Path wget = Path.of("/usr/bin/wget");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(wget), "wget is not installed");
         Path tool = dir.resolve("fetch");
         Files.copy(Path.of("/usr/bin/curl"), tool);
         ProcCallerResolver resolver = ProcCallerResolver.forOwnNamespace();

@@ -2,10 +2,10 @@ package dev.openshell.sandbox.proxy.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.sandbox.linux.ProcSyscalls;
+import dev.openshell.testkit.Require;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +34,7 @@ class ProcHandleIT {
 
     @BeforeEach
     void nativeAccess() {
-        assumeOrSay(ProcSyscalls.available(), "no native access to procfs; the java.nio fallback is used instead");
+        Require.that(ProcSyscalls.available(), "no native access to procfs; the java.nio fallback is used instead");
         lookup = handles.begin();
     }
 
@@ -47,14 +47,6 @@ class ProcHandleIT {
         for (Process p : started) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /** Skips the test, printing why (a report's skip message alone is easy to miss). */
-    private static void assumeOrSay(boolean condition, String reason) {
-        if (!condition) {
-            System.out.println("ProcHandleIT skipped: " + reason);
-        }
-        assumeTrue(condition, reason);
     }
 
     private Process start(String... command) throws IOException {
@@ -124,14 +116,14 @@ class ProcHandleIT {
 
     @Test
     void aHandleNeverReachesTheProcessThatGetsItsPidNext() throws Exception {
-        assumeOrSay(Files.isWritable(Path.of("/proc/sys/kernel/ns_last_pid")), "needs root to steer pid allocation");
+        Require.that(Files.isWritable(Path.of("/proc/sys/kernel/ns_last_pid")), "needs root to steer pid allocation");
         Process cat = start("cat");
         int pid = (int) cat.pid();
         try (ProcessView old = handles.open(lookup, pid)) {
             cat.destroyForcibly();
             assertThat(cat.waitFor(10, TimeUnit.SECONDS)).isTrue();
             Process recycled = startWithPid(pid, "sleep", "60");
-            assumeOrSay(recycled != null, "could not get pid " + pid + " again (a busy machine)");
+            assertThat(recycled).as("pid " + pid + " again, in 50 tries").isNotNull();
 
             // procfs by path now shows the new process; the old handle does not reach it
             assertThat(Path.of("/proc/" + pid + "/exe")

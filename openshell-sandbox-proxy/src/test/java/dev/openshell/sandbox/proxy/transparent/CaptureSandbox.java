@@ -1,7 +1,5 @@
 package dev.openshell.sandbox.proxy.transparent;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
-
 import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
@@ -17,6 +15,7 @@ import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
+import dev.openshell.testkit.Require;
 import io.netty.channel.epoll.Epoll;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,13 +28,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * What {@link TransparentCaptureIT} runs against (root): a sandbox network whose firewall redirects
@@ -88,19 +85,9 @@ final class CaptureSandbox implements AutoCloseable {
     /** The real path of {@code /usr/bin/python3}, as the proxy identifies it. */
     String python;
 
-    /** Skips the calling test class, printing the reason, when the machine cannot run it. */
-    static void assumeCapable() {
-        Optional<String> reason = SandboxNetwork.unavailableReason()
-                .map(r -> "sandbox networks need root, ip and nft: " + r)
-                .or(() -> Epoll.isAvailable()
-                        ? Optional.empty()
-                        : Optional.of("Netty epoll: " + Epoll.unavailabilityCause()))
-                .or(() -> Stream.of("/usr/bin/curl", "/usr/bin/python3")
-                        .filter(b -> !Files.isExecutable(Path.of(b)))
-                        .findFirst()
-                        .map(b -> b + " is needed"));
-        reason.ifPresent(r -> System.out.println("TransparentCaptureIT skipped: " + r));
-        assumeThat(reason).as("what this machine lacks").isEmpty();
+    /** The transparent listener needs Netty's epoll transport (IP_TRANSPARENT, SO_ORIGINAL_DST). */
+    static void requireEpoll() {
+        Require.that(Epoll.isAvailable(), "needs Netty epoll: " + Epoll.unavailabilityCause());
     }
 
     /** Sets everything up; whatever was made before a failure is removed again. */

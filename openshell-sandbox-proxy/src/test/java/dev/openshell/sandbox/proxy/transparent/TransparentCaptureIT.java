@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.sandbox.net.InNamespace;
 import dev.openshell.sandbox.proxy.ReloadResult;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
+import dev.openshell.testkit.RequiresRoot;
+import dev.openshell.testkit.RequiresTool;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * servers on {@value CaptureSandbox#UPSTREAM}, named through curl's {@code --resolve}; the firewall
  * hands those connections to the proxy's transparent listener, which attributes, decides and relays.
  */
+@RequiresRoot
+@RequiresTool({"ip", "nft", "/usr/bin/curl", "/usr/bin/python3"})
 class TransparentCaptureIT {
 
     private static final Duration FAST = Duration.ofSeconds(3);
@@ -29,7 +33,7 @@ class TransparentCaptureIT {
 
     @BeforeAll
     static void start() throws Exception {
-        CaptureSandbox.assumeCapable();
+        CaptureSandbox.requireEpoll();
         sandbox = new CaptureSandbox();
     }
 

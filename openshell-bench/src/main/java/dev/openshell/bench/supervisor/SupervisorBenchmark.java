@@ -1,7 +1,10 @@
-package dev.openshell.sandbox.supervisor;
+package dev.openshell.bench.supervisor;
 
 import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.SandboxSshClient;
+import dev.openshell.sandbox.supervisor.SandboxLog;
+import dev.openshell.sandbox.supervisor.SandboxSupervisor;
+import dev.openshell.sandbox.supervisor.SupervisorOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,15 @@
+package dev.openshell.testkit;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The test needs seccomp filters in the kernel: skipped with the reason otherwise, failed under CI. */
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@ExtendWith(CapabilityCheck.class)
+public @interface RequiresSeccomp {}
