@@ -165,6 +165,21 @@ public final class GuardedRequestDecoder extends HttpRequestDecoder {
     }
 
     /**
+     * Behind a {@code CONNECT} whose reading was turned off, nobody reads: the base class would ask
+     * for another read whenever a read produced no message (with auto-read off it assumes a frame
+     * is incomplete), which here would buffer whatever the client sends while the destination is
+     * decided, without bound.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (stopped && !ctx.channel().config().isAutoRead()) {
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    /**
      * Lets the channel read ahead while a {@code CONNECT} is decided, unless the bytes already held
      * behind it reached the bound (then reading stays off until the tunnel takes over).
      */
