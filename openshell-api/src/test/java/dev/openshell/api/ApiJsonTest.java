@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.openshell.api.auth.ApiTokenCreateRequest;
 import dev.openshell.api.decision.DecisionRecord;
 import dev.openshell.api.inference.InferenceRoute;
+import dev.openshell.api.json.ApiJson;
+import dev.openshell.api.json.JsonProblems;
 import dev.openshell.api.policy.PolicyUpdateRequest;
 import dev.openshell.api.sandbox.ExecRequest;
 import dev.openshell.api.sandbox.Sandbox;

@@ -2,6 +2,7 @@ package dev.openshell.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.api.json.ApiJson;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;

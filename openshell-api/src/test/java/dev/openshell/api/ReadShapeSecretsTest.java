@@ -3,6 +3,7 @@ package dev.openshell.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.api.auth.ApiTokenCreated;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.api.provider.Provider;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;

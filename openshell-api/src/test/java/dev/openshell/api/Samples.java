@@ -12,6 +12,7 @@ import dev.openshell.api.decision.Verdict;
 import dev.openshell.api.inference.InferenceCost;
 import dev.openshell.api.inference.InferenceRoute;
 import dev.openshell.api.inference.Privacy;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.api.policy.EndpointAccess;
 import dev.openshell.api.policy.EndpointProtocol;
 import dev.openshell.api.policy.PolicyAck;

@@ -25,32 +25,26 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    /** One class of each module, so that a rule cannot pass because a module's classes were missing. */
+    /**
+     * One class of each module, so that a rule cannot pass because a module's classes were
+     * missing ({@code openshell-router} has no classes yet).
+     */
     private static final List<String> ONE_CLASS_PER_MODULE = List.of(
             "dev.openshell.api.ErrorCode",
             "dev.openshell.policy.PolicyEngine",
             "dev.openshell.sandbox.proxy.EgressProxy",
             "dev.openshell.cli.OpenShellCli",
+            "dev.openshell.gateway.GatewayApplication",
+            "dev.openshell.bootstrap.pki.GatewayPki",
+            "dev.openshell.bench.BenchmarkPolicies",
             "dev.openshell.testkit.Capabilities");
 
     /**
-     * Classes that assemble the packages below them and may therefore depend on them although
-     * those packages use types of their own package: the CLI's root command registers its
-     * subcommands; openshell-policy's facades ({@code PolicyParser}, {@code PolicyEngine}, ...)
-     * hand the model of the root package to their implementations in subpackages; openshell-api's
-     * JSON setup installs the validators of {@code api.validation}. Everything else, in every
-     * module, is free of package cycles.
+     * Classes whose dependencies the cycle rule leaves out: only the CLI's root command, which
+     * registers the subcommands of {@code cli.*} packages that use types of its own package.
+     * Everything else, in every module, is free of package cycles.
      */
-    private static final Set<String> COMPOSITION_ROOTS = Set.of(
-            "dev.openshell.cli.OpenShellCli",
-            "dev.openshell.policy.PolicyParser",
-            "dev.openshell.policy.PolicyEngine",
-            "dev.openshell.policy.PolicyYaml",
-            "dev.openshell.policy.PolicyDiff",
-            "dev.openshell.policy.PolicyUpdates",
-            "dev.openshell.api.ApiJson",
-            "dev.openshell.api.DurationJson",
-            "dev.openshell.api.JsonProblems");
+    private static final Set<String> COMPOSITION_ROOTS = Set.of("dev.openshell.cli.OpenShellCli");
 
     private static JavaClasses classes;
 

@@ -1,16 +1,16 @@
 package dev.openshell.bench;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

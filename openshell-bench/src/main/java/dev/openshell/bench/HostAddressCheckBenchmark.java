@@ -1,10 +1,10 @@
 package dev.openshell.bench;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
 import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
 import dev.openshell.sandbox.linux.KernelRoutes;
 import dev.openshell.sandbox.proxy.HostAddressCheck;
 import java.net.InetAddress;

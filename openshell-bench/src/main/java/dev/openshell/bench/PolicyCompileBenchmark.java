@@ -1,8 +1,8 @@
 package dev.openshell.bench;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Policy;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,6 @@
 package dev.openshell.cli;
 
-import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.model.PolicyException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;

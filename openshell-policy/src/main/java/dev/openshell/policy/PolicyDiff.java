@@ -1,6 +1,6 @@
 package dev.openshell.policy;
 
-import dev.openshell.policy.update.PolicyComparison;
+import dev.openshell.policy.model.Policy;
 import java.util.List;
 
 /**

@@ -1,6 +1,8 @@
 package dev.openshell.policy;
 
 import dev.openshell.policy.engine.PolicyCompiler;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Policy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;

@@ -1,5 +1,9 @@
 package dev.openshell.policy;
 
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyLimits;
+import dev.openshell.policy.model.PolicyValidationException;
 import dev.openshell.policy.validate.PolicyChecker;
 import dev.openshell.policy.validate.Problems;
 import dev.openshell.policy.validate.SourceMap;
@@ -23,9 +27,14 @@ import java.nio.file.Path;
  */
 public final class PolicyParser {
 
-    public static final int MAX_BYTES = 1 << 20;
-    public static final int MAX_ENDPOINTS = 10_000;
-    public static final int MAX_PATH_LENGTH = 4096;
+    /** The largest document accepted, in bytes ({@link PolicyLimits#MAX_BYTES}). */
+    public static final int MAX_BYTES = PolicyLimits.MAX_BYTES;
+
+    /** The most endpoints a policy may have ({@link PolicyLimits#MAX_ENDPOINTS}). */
+    public static final int MAX_ENDPOINTS = PolicyLimits.MAX_ENDPOINTS;
+
+    /** The longest path or name accepted ({@link PolicyLimits#MAX_PATH_LENGTH}). */
+    public static final int MAX_PATH_LENGTH = PolicyLimits.MAX_PATH_LENGTH;
 
     /** Error code of {@link #read(Path)} when the file cannot be read. */
     public static final String CODE_UNREADABLE = "policy_unreadable";

@@ -1,5 +1,9 @@
 package dev.openshell.policy;
 
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyUpdate;
+import dev.openshell.policy.model.PolicyValidationException;
 import dev.openshell.policy.update.NetworkPoliciesDraft;
 import dev.openshell.policy.update.UpdateSpecs;
 import java.util.List;
@@ -35,8 +39,8 @@ import java.util.Objects;
  */
 public final class PolicyUpdates {
 
-    /** Error code for an update spec or operation that cannot be applied. */
-    public static final String INVALID = "policy_update_invalid";
+    /** Error code for an update spec or operation that cannot be applied ({@link PolicyUpdate#INVALID}). */
+    public static final String INVALID = PolicyUpdate.INVALID;
 
     private PolicyUpdates() {}
 

@@ -1,5 +1,6 @@
 package dev.openshell.policy;
 
+import dev.openshell.policy.model.Policy;
 import dev.openshell.policy.yaml.CanonicalYamlWriter;
 
 /**

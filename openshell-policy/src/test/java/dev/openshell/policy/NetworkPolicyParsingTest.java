@@ -5,6 +5,14 @@ import static dev.openshell.policy.PolicyErrors.errors;
 import static dev.openshell.policy.PolicyErrors.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.QueryMatch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

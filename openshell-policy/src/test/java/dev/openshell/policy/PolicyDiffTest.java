@@ -10,6 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.policy.PolicyDiff.Change;
 import dev.openshell.policy.PolicyDiff.Kind;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.ProcessPolicy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,8 @@ package dev.openshell.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.PolicyValidationException;
 import java.util.List;
 
 /** Test helpers: parse expecting failure and compare errors by path, position and message. */

@@ -6,6 +6,8 @@ import static dev.openshell.policy.PolicyErrors.only;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

@@ -3,6 +3,10 @@ package dev.openshell.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyUpdate;
+import dev.openshell.policy.model.Protocol;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

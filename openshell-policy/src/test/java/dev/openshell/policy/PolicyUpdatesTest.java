@@ -9,6 +9,17 @@ import static dev.openshell.policy.UpdateFixtures.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyUpdate;
+import dev.openshell.policy.model.PolicyValidationException;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;

@@ -5,6 +5,18 @@ import static dev.openshell.policy.PolicyErrors.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.ProcessPolicy;
+import dev.openshell.policy.model.Protocol;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

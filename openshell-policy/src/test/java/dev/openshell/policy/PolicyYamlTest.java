@@ -2,6 +2,19 @@ package dev.openshell.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.ProcessPolicy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
+import dev.openshell.policy.model.RequestLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

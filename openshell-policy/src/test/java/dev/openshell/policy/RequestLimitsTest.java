@@ -5,6 +5,16 @@ import static dev.openshell.policy.PolicyErrors.errors;
 import static dev.openshell.policy.PolicyErrors.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.RequestLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

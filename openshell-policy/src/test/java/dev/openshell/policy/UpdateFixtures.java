@@ -1,5 +1,13 @@
 package dev.openshell.policy;
 
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.Protocol;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

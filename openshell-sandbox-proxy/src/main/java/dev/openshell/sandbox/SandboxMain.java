@@ -1,7 +1,7 @@
 package dev.openshell.sandbox;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.command.SandboxCleanupCommand;
 import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;

@@ -1,10 +1,10 @@
 package dev.openshell.api.client;
 
 import dev.openshell.api.ApiException;
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
 import dev.openshell.api.SafeText;
+import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -2,13 +2,13 @@ package dev.openshell.api.client;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ApiHeaders;
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.DeleteResult;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.OpenShellVersion;
 import dev.openshell.api.Page;
 import dev.openshell.api.Problem;
 import dev.openshell.api.SafeText;
+import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

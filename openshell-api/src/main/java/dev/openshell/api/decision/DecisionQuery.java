@@ -1,7 +1,7 @@
 package dev.openshell.api.decision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.openshell.api.DurationJson;
+import dev.openshell.api.json.DurationJson;
 import dev.openshell.api.validation.DurationText;
 import java.time.Duration;
 import java.util.LinkedHashMap;

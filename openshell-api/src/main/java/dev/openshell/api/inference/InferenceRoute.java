@@ -1,7 +1,7 @@
 package dev.openshell.api.inference;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.openshell.api.DurationJson;
+import dev.openshell.api.json.DurationJson;
 import dev.openshell.api.validation.ResourceNames;
 import dev.openshell.api.validation.TextRules;
 import dev.openshell.api.validation.Violations;

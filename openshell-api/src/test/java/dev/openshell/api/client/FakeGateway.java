@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.openshell.api.ApiJson;
+import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

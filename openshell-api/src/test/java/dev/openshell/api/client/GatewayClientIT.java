@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ApiException;
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.ApiPaths;
 import dev.openshell.api.DeleteResult;
 import dev.openshell.api.ErrorCode;
@@ -13,6 +12,7 @@ import dev.openshell.api.Problem;
 import dev.openshell.api.Samples;
 import dev.openshell.api.client.FakeGateway.Answer;
 import dev.openshell.api.client.FakeGateway.Received;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.api.policy.PolicyRevision;
 import dev.openshell.api.policy.RevisionStatus;
 import dev.openshell.api.sandbox.Sandbox;

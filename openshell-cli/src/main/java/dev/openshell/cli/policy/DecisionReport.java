@@ -1,8 +1,8 @@
 package dev.openshell.cli.policy;
 
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.openshell.cli.policy;
 
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.PolicyError;
-import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.PolicyValidationException;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;

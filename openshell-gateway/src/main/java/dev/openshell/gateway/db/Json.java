@@ -1,6 +1,6 @@
 package dev.openshell.gateway.db;
 
-import dev.openshell.api.ApiJson;
+import dev.openshell.api.json.ApiJson;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package dev.openshell.gateway.log;
 
-import dev.openshell.api.ApiJson;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.api.sandbox.LogLine;
 import java.io.IOException;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.openshell.gateway.policy;
 import dev.openshell.api.ApiException;
 import dev.openshell.api.policy.PolicyOperation;
 import dev.openshell.api.policy.PolicyUpdateRequest;
-import dev.openshell.policy.PolicyException;
-import dev.openshell.policy.PolicyUpdate;
 import dev.openshell.policy.PolicyUpdates;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyUpdate;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.openshell.gateway.system;
 
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
+import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.concurrent.atomic.AtomicBoolean;

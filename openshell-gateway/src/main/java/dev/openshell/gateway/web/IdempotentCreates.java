@@ -2,9 +2,9 @@ package dev.openshell.gateway.web;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ApiHeaders;
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.gateway.config.GatewayProperties;
 import dev.openshell.gateway.db.Sealer;
 import java.time.Clock;

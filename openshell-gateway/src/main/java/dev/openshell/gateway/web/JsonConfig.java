@@ -1,6 +1,6 @@
 package dev.openshell.gateway.web;
 
-import dev.openshell.api.ApiJson;
+import dev.openshell.api.json.ApiJson;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;

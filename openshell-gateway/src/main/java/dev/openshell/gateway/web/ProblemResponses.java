@@ -1,8 +1,8 @@
 package dev.openshell.gateway.web;
 
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.Problem;
 import dev.openshell.api.SafeText;
+import dev.openshell.api.json.ApiJson;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

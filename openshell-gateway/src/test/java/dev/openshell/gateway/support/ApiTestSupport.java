@@ -2,10 +2,10 @@ package dev.openshell.gateway.support;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.auth.ApiTokenCreateRequest;
 import dev.openshell.api.auth.ApiTokenCreated;
 import dev.openshell.api.auth.Scope;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.gateway.auth.GatewayTls;
 import dev.openshell.gateway.testdriver.ProcessTestDriver;
 import java.nio.file.Path;

@@ -8,12 +8,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.Page;
 import dev.openshell.api.auth.ApiToken;
 import dev.openshell.api.auth.ApiTokenCreateRequest;
 import dev.openshell.api.auth.ApiTokenCreated;
 import dev.openshell.api.auth.Scope;
+import dev.openshell.api.json.ApiJson;
 import dev.openshell.gateway.support.ApiTestSupport;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.Decision;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.model.Decision;
 
 /**
  * L4 allow decisions already built, so a connection that repeats an earlier one (same endpoint,

@@ -1,13 +1,13 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.Protocol;
 import dev.openshell.policy.match.BinaryMatcher;
 import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.HostPattern;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.Protocol;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;

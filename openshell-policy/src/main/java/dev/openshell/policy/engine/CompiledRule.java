@@ -1,9 +1,9 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.QueryMatch;
 import dev.openshell.policy.match.PathGlob;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.QueryMatch;
 import java.util.List;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.L4Request;
 import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.model.L4Request;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.ArrayList;

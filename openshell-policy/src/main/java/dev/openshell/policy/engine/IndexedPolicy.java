@@ -1,15 +1,15 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.HostAddresses;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.HostAddresses;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
+import dev.openshell.policy.model.Policy;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;

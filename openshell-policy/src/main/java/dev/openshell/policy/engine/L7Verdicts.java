@@ -1,9 +1,9 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L7Request;
 import java.util.Optional;
 
 /**

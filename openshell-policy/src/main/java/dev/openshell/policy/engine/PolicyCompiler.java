@@ -1,11 +1,11 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.HostAddresses;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.match.BinaryMatcher;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.HostAddresses;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

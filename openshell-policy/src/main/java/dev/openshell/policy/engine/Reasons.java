@@ -1,14 +1,14 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.AddressClass;
 import dev.openshell.policy.match.DestinationGuard;
 import dev.openshell.policy.match.RequestHost;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.policy.net.HostName;
 import java.net.InetAddress;
 import java.util.Optional;

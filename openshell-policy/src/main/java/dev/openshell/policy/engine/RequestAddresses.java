@@ -1,7 +1,7 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.L4Request;
 import dev.openshell.policy.match.RequestHost;
+import dev.openshell.policy.model.L4Request;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.openshell.policy.engine;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.L7Request;
-import dev.openshell.policy.RequestLimits;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.L7Request;
+import dev.openshell.policy.model.RequestLimits;
 
 /**
  * What an endpoint refuses in a request whose method and path it allows: a body on a read-only

@@ -1,6 +1,6 @@
 package dev.openshell.policy.match;
 
-import dev.openshell.policy.BinaryRef;
+import dev.openshell.policy.model.BinaryRef;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

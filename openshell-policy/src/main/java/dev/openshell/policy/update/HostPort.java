@@ -1,7 +1,7 @@
 package dev.openshell.policy.update;
 
-import dev.openshell.policy.PolicyException;
-import dev.openshell.policy.PolicyUpdates;
+import dev.openshell.policy.model.PolicyException;
+import dev.openshell.policy.model.PolicyUpdate;
 import dev.openshell.policy.net.HostName;
 import java.util.regex.Pattern;
 
@@ -99,6 +99,6 @@ public record HostPort(String host, int port, String rest) {
     }
 
     static PolicyException invalid(String message) {
-        return new PolicyException(PolicyUpdates.INVALID, message);
+        return new PolicyException(PolicyUpdate.INVALID, message);
     }
 }

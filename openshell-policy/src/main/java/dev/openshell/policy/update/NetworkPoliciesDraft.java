@@ -2,14 +2,14 @@ package dev.openshell.policy.update;
 
 import static dev.openshell.policy.update.HostPort.invalid;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.PolicyUpdate;
-import dev.openshell.policy.Protocol;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.PolicyUpdate;
+import dev.openshell.policy.model.Protocol;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.openshell.policy.update;
 
 import static dev.openshell.policy.update.HostPort.invalid;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.PolicyUpdate;
-import dev.openshell.policy.Protocol;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.PolicyUpdate;
+import dev.openshell.policy.model.Protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,10 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.RequestLimits;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.RequestLimits;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.policy.net.HostName;
 import java.util.ArrayList;

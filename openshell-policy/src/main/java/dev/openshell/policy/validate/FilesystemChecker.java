@@ -1,6 +1,6 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
 import java.util.ArrayList;
 import java.util.List;
 

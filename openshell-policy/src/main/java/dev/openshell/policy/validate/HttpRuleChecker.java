@@ -1,7 +1,7 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.QueryMatch;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.QueryMatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.PolicyLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -23,10 +23,10 @@ final class NetworkPolicyChecker {
         if (!key.equals(policy.key())) {
             problems.add(at, "policy key `" + policy.key() + "` differs from its map key `" + key + "`");
         }
-        if (policy.name() != null && policy.name().length() > PolicyParser.MAX_PATH_LENGTH) {
+        if (policy.name() != null && policy.name().length() > PolicyLimits.MAX_PATH_LENGTH) {
             problems.add(
                     at + ".name",
-                    "name is " + policy.name().length() + " characters long; at most " + PolicyParser.MAX_PATH_LENGTH
+                    "name is " + policy.name().length() + " characters long; at most " + PolicyLimits.MAX_PATH_LENGTH
                             + " are allowed");
         }
         boolean clean = !problems.isDirty(at);

@@ -1,6 +1,6 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.PolicyLimits;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,10 +134,10 @@ final class PathRules {
 
     /** Length and NUL checks shared by every path, host and glob string. */
     static boolean common(String s, String at, Problems problems) {
-        if (s.length() > PolicyParser.MAX_PATH_LENGTH) {
+        if (s.length() > PolicyLimits.MAX_PATH_LENGTH) {
             problems.add(
                     at,
-                    "value is " + s.length() + " characters long; at most " + PolicyParser.MAX_PATH_LENGTH
+                    "value is " + s.length() + " characters long; at most " + PolicyLimits.MAX_PATH_LENGTH
                             + " are allowed");
             return false;
         }

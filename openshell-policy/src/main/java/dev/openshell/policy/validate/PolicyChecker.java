@@ -1,10 +1,10 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyLimits;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +23,7 @@ public final class PolicyChecker {
             problems.add("version", "unsupported version " + policy.version() + "; only `version: 1` is supported");
         }
         int endpoints = policy.endpointCount();
-        if (endpoints > PolicyParser.MAX_ENDPOINTS) {
+        if (endpoints > PolicyLimits.MAX_ENDPOINTS) {
             problems.add("network_policies", tooManyEndpoints(endpoints));
             return policy;
         }
@@ -36,8 +36,8 @@ public final class PolicyChecker {
         return new Policy(policy.version(), filesystem, policy.landlock(), process, network);
     }
 
-    /** The message for a policy over {@link PolicyParser#MAX_ENDPOINTS}. */
+    /** The message for a policy over {@link PolicyLimits#MAX_ENDPOINTS}. */
     public static String tooManyEndpoints(int count) {
-        return "the policy has " + count + " endpoints; at most " + PolicyParser.MAX_ENDPOINTS + " are allowed";
+        return "the policy has " + count + " endpoints; at most " + PolicyLimits.MAX_ENDPOINTS + " are allowed";
     }
 }

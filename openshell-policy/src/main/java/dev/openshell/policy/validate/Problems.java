@@ -1,6 +1,6 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.PolicyError;
+import dev.openshell.policy.model.PolicyError;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

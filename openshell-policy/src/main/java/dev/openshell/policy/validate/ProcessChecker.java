@@ -1,6 +1,6 @@
 package dev.openshell.policy.validate;
 
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.util.regex.Pattern;
 
 /** Rules for {@code process}: valid user and group names or ids, never root. */

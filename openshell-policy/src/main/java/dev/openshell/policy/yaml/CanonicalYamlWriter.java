@@ -1,14 +1,14 @@
 package dev.openshell.policy.yaml;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.QueryMatch;
-import dev.openshell.policy.RequestLimits;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
+import dev.openshell.policy.model.RequestLimits;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;

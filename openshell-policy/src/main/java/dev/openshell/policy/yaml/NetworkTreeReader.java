@@ -1,15 +1,15 @@
 package dev.openshell.policy.yaml;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.QueryMatch;
-import dev.openshell.policy.RequestLimits;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.PolicyLimits;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
+import dev.openshell.policy.model.RequestLimits;
 import dev.openshell.policy.validate.PolicyChecker;
 import dev.openshell.policy.validate.SourceMap;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class NetworkTreeReader {
             return out;
         }
         int endpoints = countEndpoints(node);
-        if (endpoints > PolicyParser.MAX_ENDPOINTS) {
+        if (endpoints > PolicyLimits.MAX_ENDPOINTS) {
             // Checked before walking so a huge document is rejected with one error, not thousands.
             walk.error(node, at.yaml(), PolicyChecker.tooManyEndpoints(endpoints));
             walk.dirty(at);

@@ -1,9 +1,9 @@
 package dev.openshell.policy.yaml;
 
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.PolicyError;
-import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.PolicyValidationException;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.PolicyLimits;
+import dev.openshell.policy.model.PolicyValidationException;
 import dev.openshell.policy.validate.PolicyChecker;
 import dev.openshell.policy.validate.Problems;
 import dev.openshell.policy.validate.SourceMap;
@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads policy YAML bytes into a validated, canonical {@link Policy} (internal; use {@link
- * PolicyParser}). Steps: size limit, strict UTF-8, SnakeYAML compose (no object construction),
+ * dev.openshell.policy.PolicyParser}). Steps: size limit, strict UTF-8, SnakeYAML compose (no object construction),
  * single-document and alias checks, tree walk into the model, then the model rules.
  */
 public final class PolicyDocumentReader {
@@ -39,12 +39,12 @@ public final class PolicyDocumentReader {
 
     /** Parses and validates; throws {@link PolicyValidationException} listing every problem. */
     public static Policy read(byte[] yaml, String source) {
-        if (yaml.length > PolicyParser.MAX_BYTES) {
+        if (yaml.length > PolicyLimits.MAX_BYTES) {
             throw single(
                     "",
                     0,
                     0,
-                    "policy is " + yaml.length + " bytes; at most " + PolicyParser.MAX_BYTES + " (1 MiB) are allowed");
+                    "policy is " + yaml.length + " bytes; at most " + PolicyLimits.MAX_BYTES + " (1 MiB) are allowed");
         }
         String text = decode(yaml);
         Node root = compose(text, source);
@@ -87,7 +87,7 @@ public final class PolicyDocumentReader {
     private static Node compose(String text, String source) {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(MAX_ALIASES);
-        options.setCodePointLimit(PolicyParser.MAX_BYTES);
+        options.setCodePointLimit(PolicyLimits.MAX_BYTES);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
         Yaml yaml = new Yaml(options);

@@ -1,10 +1,10 @@
 package dev.openshell.policy.yaml;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;

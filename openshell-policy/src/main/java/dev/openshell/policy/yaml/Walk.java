@@ -1,6 +1,6 @@
 package dev.openshell.policy.yaml;
 
-import dev.openshell.policy.PolicyError;
+import dev.openshell.policy.model.PolicyError;
 import dev.openshell.policy.validate.Problems;
 import dev.openshell.policy.validate.SourceMap;
 import java.util.ArrayList;

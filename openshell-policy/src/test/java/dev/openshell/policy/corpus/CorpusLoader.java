@@ -1,7 +1,7 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -1,7 +1,7 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

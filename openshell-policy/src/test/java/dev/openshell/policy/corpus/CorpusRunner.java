@@ -2,13 +2,13 @@ package dev.openshell.policy.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyError;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.PolicyValidationException;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.PolicyValidationException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

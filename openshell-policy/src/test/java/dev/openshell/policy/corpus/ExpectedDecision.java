@@ -1,9 +1,9 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.PolicyError;
+import dev.openshell.policy.model.PolicyError;
 import java.util.List;
 import java.util.Locale;
 

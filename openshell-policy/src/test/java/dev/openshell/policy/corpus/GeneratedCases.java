@@ -1,8 +1,8 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.Layer;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

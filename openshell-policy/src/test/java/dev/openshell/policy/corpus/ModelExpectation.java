@@ -1,10 +1,10 @@
 package dev.openshell.policy.corpus;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

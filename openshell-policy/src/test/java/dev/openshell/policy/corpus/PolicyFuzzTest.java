@@ -2,15 +2,15 @@ package dev.openshell.policy.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyError;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.PolicyValidationException;
 import dev.openshell.policy.PolicyYaml;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyError;
+import dev.openshell.policy.model.PolicyValidationException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -5,9 +5,9 @@ import static dev.openshell.policy.engine.TestPolicies.l4;
 import static dev.openshell.policy.engine.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
 import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,12 +6,12 @@ import static dev.openshell.policy.engine.TestPolicies.l7;
 import static dev.openshell.policy.engine.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L7Request;
-import dev.openshell.policy.Layer;
 import dev.openshell.policy.PolicyEngine;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L7Request;
+import dev.openshell.policy.model.Layer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

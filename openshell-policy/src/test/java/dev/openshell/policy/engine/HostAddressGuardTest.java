@@ -6,12 +6,12 @@ import static dev.openshell.policy.engine.TestPolicies.l7;
 import static dev.openshell.policy.engine.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.HostAddresses;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.HostAddresses;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.policy.net.Cidr;
 import java.net.InetAddress;
 import java.util.List;

@@ -2,21 +2,21 @@ package dev.openshell.policy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.HostPattern;
 import dev.openshell.policy.match.PathGlob;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,7 +161,7 @@ class IndexedLookupPropertyTest {
                         ports,
                         protocol,
                         Enforcement.ENFORCE,
-                        protocol == Protocol.REST ? dev.openshell.policy.Access.FULL : null,
+                        protocol == Protocol.REST ? dev.openshell.policy.model.Access.FULL : null,
                         List.of(),
                         List.of(),
                         List.of()));

@@ -5,12 +5,12 @@ import static dev.openshell.policy.engine.TestPolicies.l4;
 import static dev.openshell.policy.engine.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -190,7 +190,7 @@ class L4EvaluationTest {
 
     @Test
     void anEmptyPolicyDeniesEverything() {
-        CompiledPolicy p = PolicyEngine.compile(dev.openshell.policy.Policy.denyAll());
+        CompiledPolicy p = PolicyEngine.compile(dev.openshell.policy.model.Policy.denyAll());
         assertThat(p.evaluate(l4(GH, "api.github.com", 443)).verdict()).isEqualTo(Verdict.DENY);
     }
 }

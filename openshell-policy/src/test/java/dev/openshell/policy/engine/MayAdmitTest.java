@@ -5,11 +5,11 @@ import static dev.openshell.policy.engine.TestPolicies.l4;
 import static dev.openshell.policy.engine.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.Access;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.L4Request;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Access;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.launch;
 
-import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

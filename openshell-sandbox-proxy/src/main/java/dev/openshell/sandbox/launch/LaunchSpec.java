@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.launch;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.proxy;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.proxy.http.ConnectTunnel;
 import dev.openshell.sandbox.proxy.http.ConnectionLimitHandler;
 import dev.openshell.sandbox.proxy.http.ProxyChannelInitializer;

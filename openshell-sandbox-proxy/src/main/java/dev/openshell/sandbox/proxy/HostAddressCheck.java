@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy;
 
-import dev.openshell.policy.HostAddresses;
+import dev.openshell.policy.model.HostAddresses;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.linux.KernelRoutes;
 import java.net.InetAddress;

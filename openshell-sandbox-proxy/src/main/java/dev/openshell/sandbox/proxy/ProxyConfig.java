@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy;
 
-import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.model.CompiledPolicy;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.log.DecisionSink;

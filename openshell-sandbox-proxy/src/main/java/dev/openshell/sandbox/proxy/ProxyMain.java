@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy;
 
-import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.PolicyException;
 import dev.openshell.policy.net.Cidr;
 import dev.openshell.sandbox.proxy.identity.BinaryTrust;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.spec;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.Policy;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.net.SubnetClaim;

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.supervisor;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.Policy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.Policy;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.AgentView;
 import dev.openshell.sandbox.launch.LaunchSpec;

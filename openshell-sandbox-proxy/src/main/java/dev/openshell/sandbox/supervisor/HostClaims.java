@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.users.AgentIdentity;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.model.CompiledPolicy;
 import dev.openshell.sandbox.proxy.dns.PolicyHostNames;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;

@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.supervisor;
 
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyDiff;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyException;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ReloadResult;
 

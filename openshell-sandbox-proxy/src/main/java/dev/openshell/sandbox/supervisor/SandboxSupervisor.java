@@ -3,10 +3,10 @@ package dev.openshell.sandbox.supervisor;
 import static dev.openshell.sandbox.supervisor.TeardownSteps.attempt;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.PolicyEngine;
-import dev.openshell.policy.PolicyException;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;

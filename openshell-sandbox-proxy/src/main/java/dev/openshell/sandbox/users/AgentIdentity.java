@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.users;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

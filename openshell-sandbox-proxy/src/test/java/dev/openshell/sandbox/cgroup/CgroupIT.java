@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.testkit.RequiresRoot;

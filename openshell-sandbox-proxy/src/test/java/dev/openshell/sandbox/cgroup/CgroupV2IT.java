@@ -2,9 +2,9 @@ package dev.openshell.sandbox.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
 import dev.openshell.testkit.Require;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.PolicyUpdates;
-import dev.openshell.policy.PolicyValidationException;
+import dev.openshell.policy.model.PolicyValidationException;
 import org.junit.jupiter.api.Test;
 
 /**

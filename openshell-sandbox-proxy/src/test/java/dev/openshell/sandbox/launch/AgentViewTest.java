@@ -2,7 +2,7 @@ package dev.openshell.sandbox.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.FilesystemPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

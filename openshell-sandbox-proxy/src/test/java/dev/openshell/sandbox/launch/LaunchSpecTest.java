@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.LandlockPolicy.Compatibility;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.LandlockPolicy.Compatibility;
+import dev.openshell.policy.model.Policy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.openshell.sandbox.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.LandlockPolicy.Compatibility;
+import dev.openshell.policy.model.LandlockPolicy.Compatibility;
 import dev.openshell.testkit.RequiresLandlock;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;

@@ -2,9 +2,9 @@ package dev.openshell.sandbox.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import dev.openshell.testkit.RequiresLandlock;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy;
 
-import dev.openshell.policy.CompiledPolicy;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
+import dev.openshell.policy.model.CompiledPolicy;
 import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;
 import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.Policy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.Policy;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
 import dev.openshell.sandbox.error.SandboxException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.ssh;
 
-import dev.openshell.policy.FilesystemPolicy;
-import dev.openshell.policy.LandlockPolicy;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.FilesystemPolicy;
+import dev.openshell.policy.model.LandlockPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.SandboxUser;
 import dev.openshell.sandbox.supervisor.SandboxInit;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.ProcessPolicy;
+import dev.openshell.policy.model.ProcessPolicy;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.admission;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.Layer;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.Layer;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.shared.ActivePolicy;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.admission;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.admission;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.shared.ActivePolicy;
 import dev.openshell.sandbox.proxy.shared.ProxyServices;

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.deny;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
+import dev.openshell.policy.model.Decision;
 import dev.openshell.sandbox.json.SandboxJson;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.dns;
 
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
 import dev.openshell.policy.match.HostPattern;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
 
 /**
  * Whether a policy names a host at all: the sandbox DNS refuses any other name at once, before it

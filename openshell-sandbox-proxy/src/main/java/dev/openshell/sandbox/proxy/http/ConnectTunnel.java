@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.admission.Destination;

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
+import dev.openshell.policy.model.Decision;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.admission.Destination;

@@ -1,9 +1,9 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.L7Request;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.Iterator;

@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.http;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
 
 /** Expresses refusals that are not policy decisions (limits, malformed input) as loggable decisions. */
 final class LimitDecisions {

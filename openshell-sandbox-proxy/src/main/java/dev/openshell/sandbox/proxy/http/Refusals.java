@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.policy.Layer;
+import dev.openshell.policy.model.Layer;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.shared.DecisionEntry;

@@ -1,10 +1,10 @@
 package dev.openshell.sandbox.proxy.http;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
-import dev.openshell.policy.Verdict;
 import dev.openshell.policy.match.RequestTarget;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;

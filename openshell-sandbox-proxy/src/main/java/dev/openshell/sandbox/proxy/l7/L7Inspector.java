@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.l7;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.ClientSession;
 import dev.openshell.sandbox.proxy.admission.Destination;

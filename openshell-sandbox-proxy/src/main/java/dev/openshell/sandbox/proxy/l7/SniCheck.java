@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Layer;
+import dev.openshell.policy.model.Layer;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.admission.Destination;
 import dev.openshell.sandbox.proxy.http.Refusals;

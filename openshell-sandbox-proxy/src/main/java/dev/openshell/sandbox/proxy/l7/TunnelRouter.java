@@ -1,8 +1,8 @@
 package dev.openshell.sandbox.proxy.l7;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
 import dev.openshell.sandbox.proxy.admission.Admission;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.http.CanonicalTarget;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.shared;
 
-import dev.openshell.policy.CompiledPolicy;
+import dev.openshell.policy.model.CompiledPolicy;
 import java.util.Objects;
 
 /** A compiled policy together with the generation number the gateway gave it. */

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.shared;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.openshell.sandbox.proxy.shared;
 
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.sandbox.proxy.identity.CallerIdentity;
 import dev.openshell.sandbox.proxy.log.DecisionRecord;
 import dev.openshell.sandbox.proxy.log.DecisionSink;

@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.proxy.shared;
 
-import dev.openshell.policy.Decision;
+import dev.openshell.policy.model.Decision;
 import dev.openshell.sandbox.proxy.deny.Denial;
 import dev.openshell.sandbox.proxy.deny.ProxyResponses;
 import dev.openshell.sandbox.proxy.identity.CallerResolver;

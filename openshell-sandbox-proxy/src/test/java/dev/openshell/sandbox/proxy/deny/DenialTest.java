@@ -3,10 +3,10 @@ package dev.openshell.sandbox.proxy.deny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.policy.DecidingEndpoint;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.Layer;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.DecidingEndpoint;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.Layer;
+import dev.openshell.policy.model.Verdict;
 import dev.openshell.sandbox.proxy.log.DecisionLinesTest;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;

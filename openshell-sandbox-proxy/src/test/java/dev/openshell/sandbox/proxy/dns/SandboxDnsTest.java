@@ -102,7 +102,7 @@ class SandboxDnsTest {
     @Test
     void namesThePolicyDoesNotNameAreNxdomainWithoutALookup() throws Exception {
         java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
-        dev.openshell.policy.Policy policy = dev.openshell.policy.PolicyParser.parse("""
+        dev.openshell.policy.model.Policy policy = dev.openshell.policy.PolicyParser.parse("""
                 version: 1
                 network_policies:
                   api:
@@ -169,7 +169,7 @@ class SandboxDnsTest {
 
     @Test
     void policyHostNamesMatchExactAndWildcardHostsOnly() {
-        dev.openshell.policy.Policy policy = dev.openshell.policy.PolicyParser.parse("""
+        dev.openshell.policy.model.Policy policy = dev.openshell.policy.PolicyParser.parse("""
                 version: 1
                 network_policies:
                   gh:
@@ -183,7 +183,7 @@ class SandboxDnsTest {
         assertThat(PolicyHostNames.names(policy, "a.b.githubusercontent.com")).isTrue();
         assertThat(PolicyHostNames.names(policy, "github.com")).isFalse();
         assertThat(PolicyHostNames.names(policy, "githubusercontent.com")).isFalse();
-        assertThat(PolicyHostNames.names(dev.openshell.policy.Policy.denyAll(), "api.github.com"))
+        assertThat(PolicyHostNames.names(dev.openshell.policy.model.Policy.denyAll(), "api.github.com"))
                 .isFalse();
     }
 

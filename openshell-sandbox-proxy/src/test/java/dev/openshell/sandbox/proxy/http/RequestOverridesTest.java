@@ -2,12 +2,12 @@ package dev.openshell.sandbox.proxy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openshell.policy.CompiledPolicy;
-import dev.openshell.policy.Decision;
-import dev.openshell.policy.L4Request;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
-import dev.openshell.policy.Verdict;
+import dev.openshell.policy.model.CompiledPolicy;
+import dev.openshell.policy.model.Decision;
+import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.Verdict;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;

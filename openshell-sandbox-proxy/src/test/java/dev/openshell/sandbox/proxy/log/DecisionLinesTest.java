@@ -3,9 +3,9 @@ package dev.openshell.sandbox.proxy.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.openshell.api.ApiJson;
 import dev.openshell.api.decision.CaptureMode;
 import dev.openshell.api.decision.Verdict;
+import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

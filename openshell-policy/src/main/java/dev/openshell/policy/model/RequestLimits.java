@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /**
  * Optional bounds on what one HTTP request to a {@code protocol: rest} endpoint may carry outside

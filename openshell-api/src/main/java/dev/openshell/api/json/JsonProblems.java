@@ -1,5 +1,9 @@
-package dev.openshell.api;
+package dev.openshell.api.json;
 
+import dev.openshell.api.ErrorCode;
+import dev.openshell.api.FieldError;
+import dev.openshell.api.Problem;
+import dev.openshell.api.SafeText;
 import dev.openshell.api.validation.InvalidFieldException;
 import java.time.Duration;
 import java.time.Instant;

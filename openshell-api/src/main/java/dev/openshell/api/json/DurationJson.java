@@ -1,5 +1,6 @@
-package dev.openshell.api;
+package dev.openshell.api.json;
 
+import dev.openshell.api.SafeText;
 import dev.openshell.api.validation.DurationText;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

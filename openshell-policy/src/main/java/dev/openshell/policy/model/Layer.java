@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /** Where a decision was taken. */
 public enum Layer {

@@ -1,12 +1,11 @@
-package dev.openshell.policy.update;
+package dev.openshell.policy;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Policy;
-import dev.openshell.policy.PolicyDiff;
 import dev.openshell.policy.PolicyDiff.Change;
 import dev.openshell.policy.PolicyDiff.Kind;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Policy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,11 +23,11 @@ import java.util.function.Function;
  * (see {@link EndpointText}). An endpoint whose identity (host, ports, protocol) is found on both
  * sides with other settings is reported as one {@code CHANGED} entry.
  */
-public final class PolicyComparison {
+final class PolicyComparison {
 
     private PolicyComparison() {}
 
-    public static PolicyDiff compare(Policy before, Policy after) {
+    static PolicyDiff compare(Policy before, Policy after) {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         return new PolicyDiff(staticChanges(before, after), networkChanges(before, after));

@@ -1,13 +1,13 @@
-package dev.openshell.policy.update;
+package dev.openshell.policy;
 
-import dev.openshell.policy.BinaryRef;
-import dev.openshell.policy.Endpoint;
-import dev.openshell.policy.Enforcement;
-import dev.openshell.policy.HttpRule;
-import dev.openshell.policy.NetworkPolicy;
-import dev.openshell.policy.Protocol;
-import dev.openshell.policy.QueryMatch;
-import dev.openshell.policy.RequestLimits;
+import dev.openshell.policy.model.BinaryRef;
+import dev.openshell.policy.model.Endpoint;
+import dev.openshell.policy.model.Enforcement;
+import dev.openshell.policy.model.HttpRule;
+import dev.openshell.policy.model.NetworkPolicy;
+import dev.openshell.policy.model.Protocol;
+import dev.openshell.policy.model.QueryMatch;
+import dev.openshell.policy.model.RequestLimits;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,12 +20,12 @@ import java.util.stream.Collectors;
  * allowed IPs, query parameters and their globs) are sorted, so two endpoints that decide alike
  * have the same text and a reordering is not reported as a change.
  */
-public final class EndpointText {
+final class EndpointText {
 
     private EndpointText() {}
 
     /** What identifies an endpoint across two versions: {@code HOST:PORTS} plus {@code rest}. */
-    public static String identity(Endpoint e) {
+    static String identity(Endpoint e) {
         String host = e.host() == null ? "(allowed_ips only)" : e.host();
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         String ports = e.ports().size() == 1
@@ -35,7 +35,7 @@ public final class EndpointText {
     }
 
     /** The full canonical one-line form. */
-    public static String endpoint(Endpoint e) {
+    static String endpoint(Endpoint e) {
         StringBuilder sb = new StringBuilder(identity(e));
         if (e.enforcement() == Enforcement.AUDIT) {
             sb.append(" audit");
@@ -59,7 +59,7 @@ public final class EndpointText {
     }
 
     /** {@code ENDPOINT; ENDPOINT for BINARY, BINARY}, with the display name first if there is one. */
-    public static String policy(NetworkPolicy p) {
+    static String policy(NetworkPolicy p) {
         String endpoints =
                 p.endpoints().stream().map(EndpointText::endpoint).sorted().collect(Collectors.joining("; "));
         String binaries = p.binaries().stream().map(BinaryRef::path).sorted().collect(Collectors.joining(", "));
@@ -67,7 +67,7 @@ public final class EndpointText {
     }
 
     /** {@code METHOD PATH} plus {@code ?name=glob|glob&...} when the rule constrains the query. */
-    public static String rule(HttpRule r) {
+    static String rule(HttpRule r) {
         StringBuilder sb = new StringBuilder(r.method()).append(' ').append(r.path());
         if (!r.query().isEmpty()) {
             sb.append('?')

@@ -1,6 +1,8 @@
-package dev.openshell.api;
+package dev.openshell.api.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.openshell.api.ApiException;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.api.validation.DurationText;
 import java.time.Duration;
 import tools.jackson.core.JacksonException;

@@ -1,15 +1,18 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A merge operation on a policy's network section ({@code openshell policy update}). Apply with
- * {@link PolicyUpdates#apply(Policy, List)}; parse the CLI spellings with the {@code parse*}
- * methods of {@link PolicyUpdates}. Hosts are expected in canonical form (as the parsers return
+ * {@link dev.openshell.policy.PolicyUpdates#apply(Policy, List)}; parse the CLI spellings with
+ * the {@code parse*} methods of {@link dev.openshell.policy.PolicyUpdates}. Hosts are expected in canonical form (as the parsers return
  * them): lower-case, no trailing dot, IPv6 without brackets.
  */
 public sealed interface PolicyUpdate {
+
+    /** Error code for an update spec or operation that cannot be applied. */
+    String INVALID = "policy_update_invalid";
 
     /**
      * Adds an endpoint for some binaries. With {@code policyKey} null, a key is derived from the

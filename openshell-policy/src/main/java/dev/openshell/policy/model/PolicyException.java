@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /** Base of the policy module's unchecked exceptions; carries a stable error code. */
 public class PolicyException extends RuntimeException {

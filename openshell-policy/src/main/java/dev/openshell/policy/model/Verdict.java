@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /** The outcome of a policy evaluation. */
 public enum Verdict {

@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /**
  * A binary named in a policy: an absolute path, or a glob ({@code *}, {@code **}, {@code ?},

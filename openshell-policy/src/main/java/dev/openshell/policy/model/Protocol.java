@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /** How deeply the proxy inspects an endpoint's traffic. */
 public enum Protocol {

@@ -1,10 +1,10 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 import java.util.List;
 
 /**
  * An immutable, thread-safe evaluator for one policy generation. Obtain with {@link
- * PolicyEngine#compile(Policy)}.
+ * dev.openshell.policy.PolicyEngine#compile(Policy)}.
  */
 public interface CompiledPolicy {
 

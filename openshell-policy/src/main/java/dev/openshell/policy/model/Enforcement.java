@@ -1,4 +1,4 @@
-package dev.openshell.policy;
+package dev.openshell.policy.model;
 
 /** Whether L7 denials on an endpoint are enforced or only logged. */
 public enum Enforcement {
