@@ -131,14 +131,18 @@ public final class SandboxSupervisor implements AutoCloseable {
             // Before anything is made: a workdir the agent cannot use is the caller's mistake.
             WorkdirCheck.check(spec.workdir(), policy.filesystem().includeWorkdir());
         }
-        StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
+        List<String> reclaimed = StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
         claims = HostClaims.claim(spec.id(), policy.process());
         AgentIdentity identity = claims.identity();
         StateDirectories.prepare(stateDir);
         ownStateDir = true;
         updateStatus(status);
-        log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
+        log = new SandboxLog(
+                options.logFile().orElse(stateDir.resolve(SandboxLog.FILE)), LOG_MAX_BYTES, options.events());
+        if (!reclaimed.isEmpty()) {
+            log.event(StaleSandboxes.describe(reclaimed));
+        }
         log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
                 + ")");
         log.event("limits: " + claims.limit(spec.resources()));
@@ -369,6 +373,11 @@ public final class SandboxSupervisor implements AutoCloseable {
                 pumps.forEach(TeardownSteps::joinQuietly);
             }
             String limitReason = claims == null ? null : claims.limitReason().orElse(null);
+            if (limitReason != null && exitCode != null && exitCode < 128) {
+                // The limit ended the sandbox even when the agent gave up by itself first (a shell
+                // exits 2 on a refused fork before the watcher's next poll): say so as a kill would.
+                exitCode = 128 + 9;
+            }
             attempt(failures, () -> TeardownSteps.close(proxy));
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));
