@@ -42,7 +42,7 @@ class RunCleanupIT {
         ProcessBuilder pb = new ProcessBuilder(shell.openshell().toString(), "run", "--", "sleep", "300")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("OPENSHELL_CDS", "0"); // the script execs java: its pid is the supervisor's
+        pb.environment().put("OPENSHELL_AOT", "0"); // the script execs java: its pid is the supervisor's
         Process run = pb.start();
         long sleeper = awaitSleeper(run);
         String id = namespaceOf(sleeper, before).substring("osh-".length());

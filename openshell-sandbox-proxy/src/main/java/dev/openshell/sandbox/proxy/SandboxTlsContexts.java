@@ -18,10 +18,13 @@ import java.io.UncheckedIOException;
 final class SandboxTlsContexts implements TlsContexts {
 
     private final LeafCertificateCache leaves;
-    private final SslContext upstream;
+    private final java.util.concurrent.CompletableFuture<SslContext> upstream;
     private final TrustBundle bundle;
 
-    private SandboxTlsContexts(LeafCertificateCache leaves, SslContext upstream, TrustBundle bundle) {
+    private SandboxTlsContexts(
+            LeafCertificateCache leaves,
+            java.util.concurrent.CompletableFuture<SslContext> upstream,
+            TrustBundle bundle) {
         this.leaves = leaves;
         this.upstream = upstream;
         this.bundle = bundle;
@@ -31,12 +34,28 @@ final class SandboxTlsContexts implements TlsContexts {
         try {
             SandboxCa ca = SandboxCa.generate(config.sandboxId());
             TrustBundle bundle = new TrustBundleWriter().write(config.trustDir(), ca);
-            SslContext upstream = config.extraUpstreamCa() == null
-                    ? UpstreamTrust.clientContext()
-                    : UpstreamTrust.clientContext(config.extraUpstreamCa());
+            // The system store takes a good part of a sandbox's start to parse and is needed only by
+            // the first connection the proxy terminates TLS for: built beside the agent's start. An
+            // extra CA is read now, so a bad file fails the start rather than the first request.
+            java.util.concurrent.CompletableFuture<SslContext> upstream = config.extraUpstreamCa() == null
+                    ? java.util.concurrent.CompletableFuture.supplyAsync(
+                            SandboxTlsContexts::systemUpstream,
+                            task -> Thread.ofVirtual()
+                                    .name("openshell-upstream-trust")
+                                    .start(task))
+                    : java.util.concurrent.CompletableFuture.completedFuture(
+                            UpstreamTrust.clientContext(config.extraUpstreamCa()));
             return new SandboxTlsContexts(new LeafCertificateCache(ca), upstream, bundle);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the sandbox CA in " + config.trustDir(), e);
+        }
+    }
+
+    private static SslContext systemUpstream() {
+        try {
+            return UpstreamTrust.clientContext();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the system trust store", e);
         }
     }
 
@@ -47,7 +66,7 @@ final class SandboxTlsContexts implements TlsContexts {
 
     @Override
     public SslContext upstream() {
-        return upstream;
+        return upstream.join();
     }
 
     TrustBundle bundle() {

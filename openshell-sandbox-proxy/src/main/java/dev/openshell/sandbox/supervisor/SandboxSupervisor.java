@@ -166,6 +166,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
+        steps.mark("policy");
         Files.createDirectories(trustDir);
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         callers =
@@ -173,27 +174,29 @@ public final class SandboxSupervisor implements AutoCloseable {
         decisions =
                 new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
         proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
-                        .bind(network.explicitProxyAddress())
-                        .transparentBind(network.transparentProxyAddress())
-                        .trustDir(trustDir)
-                        .extraUpstreamCa(spec.extraUpstreamCa())
-                        .hostResolver(options.hostResolver())
-                        .extraHostAddresses(options.guardedNetworks())
-                        .sink(decisions)
-                        .build())
-                .start();
+                .bind(network.explicitProxyAddress())
+                .transparentBind(network.transparentProxyAddress())
+                .trustDir(trustDir)
+                .extraUpstreamCa(spec.extraUpstreamCa())
+                .hostResolver(options.hostResolver())
+                .extraHostAddresses(options.guardedNetworks())
+                .sink(decisions)
+                .build());
+        steps.mark("guard");
+        proxy.start();
         policyReload = new PolicyReload(policy, proxy, compileOptions, log);
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
         // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
         EgressProxy policed = proxy;
+        steps.mark("proxy");
         dns = SandboxDns.start(
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
                 new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
         AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
-        steps.mark("proxy");
+        steps.mark("dns");
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), AgentLaunch.agentTrustBundle(proxy.trustBundle()), identity.userName(), spec.env());
