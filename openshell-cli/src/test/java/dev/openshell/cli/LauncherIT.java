@@ -105,9 +105,7 @@ class LauncherIT {
         assertThat(allow.exitCode()).as(allow.toString()).isZero();
         assertThat(allow.out()).startsWith("ALLOW (l7) policy github_readonly endpoints[0]");
         assertThat(deny.exitCode()).as(deny.toString()).isEqualTo(ExitCodes.DENIED);
-        assertThat(deny.out())
-                .startsWith("DENY (l4)")
-                .contains("/usr/bin/python3", "to allow: openshell policy update <sandbox> --add-endpoint");
+        assertThat(deny.out()).startsWith("DENY (l4)").contains("/usr/bin/python3", "to allow: add an endpoint");
     }
 
     @Test

@@ -89,7 +89,7 @@ public final class PolicyValidateCommand implements Callable<Integer> {
         doc.put("file", input.name());
         doc.put("valid", input.valid());
         if (input.valid()) {
-            doc.put("networkPolicies", input.policy().networkPolicies().size());
+            doc.put("network_policies", input.policy().networkPolicies().size());
             doc.put("endpoints", input.policy().endpointCount());
         }
         doc.put("errors", errorList(input.errors()));
