@@ -18,7 +18,10 @@ class MavenWrapperIT {
     private static final Path JAVA_17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
 
     private static Path checkout() {
-        return Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize().getParent();
+        return Path.of(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .normalize()
+                .getParent();
     }
 
     private record Run(int exitCode, String output) {}

@@ -181,6 +181,13 @@ public final class RunCommand implements Callable<Integer> {
                     }
                 });
         if (logFile != null) {
+            if (java.nio.file.Files.isSymbolicLink(logFile)) {
+                // This process is root: it never writes through a link someone may have planted.
+                err.println("error: --log " + logFile + " is a symbolic link; name the file itself");
+                err.println("See '" + spec.qualifiedName() + " --help'.");
+                err.flush();
+                return ExitCodes.INVALID_INPUT;
+            }
             options = options.withLogFile(logFile.toAbsolutePath());
         }
         SandboxSupervisor supervisor;

@@ -88,6 +88,18 @@ class RunCommandTest {
     }
 
     @Test
+    void aLogFileThatIsASymbolicLinkIsRefused(@TempDir Path tmp) throws Exception {
+        Path target = Files.writeString(tmp.resolve("precious"), "keep\n");
+        Path link = Files.createSymbolicLink(tmp.resolve("run.log"), target);
+
+        Result r = CliRunner.run("run", "--log", link.toString(), "--", "true");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).startsWith("error: --log " + link + " is a symbolic link");
+        assertThat(target).hasContent("keep");
+    }
+
+    @Test
     void ttyWithoutATerminalSaysSo() {
         Result r = CliRunner.run("run", "--tty", "--", "true");
 

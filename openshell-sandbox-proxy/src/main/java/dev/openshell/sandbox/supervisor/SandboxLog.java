@@ -173,12 +173,23 @@ public final class SandboxLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the file for appending without following a symbolic link, creating it with mode 0640
+     * (an existing file keeps its mode): the file may be one a user named ({@code run --log}), in
+     * a directory others can write, and the supervisor is root.
+     */
     private void open() throws IOException {
         Files.createDirectories(file.getParent());
-        out = new java.io.BufferedOutputStream(
-                Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), CHUNK);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-        size = Files.size(file);
+        java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(
+                file,
+                java.util.Set.of(
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), CHUNK);
+        size = channel.size();
     }
 
     private void rotate() throws IOException {
