@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Egress proxy benchmark (issue 3): our proxy, Squid, tinyproxy and a direct baseline, side by
-# side in one run of the shared harness (../shared/bench/proxy-bench.py), then the L7 client
+# side in one run of the harness in bench/harness (proxy-bench.py), then the L7 client
 # (bench/l7-bench.py). Needs root (adds 10.99.0.1/32 to lo: the proxy never connects to loopback).
 #
 #   bench/proxy-bench.sh [extra proxy-bench.py arguments, e.g. --rounds 3]
 #
-# Env: PROXY_BENCH_OUT (default target/proxy-bench), PROXY_BENCH_DIR (the shared harness;
-#      default ../shared/bench beside the main checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1,
+# Env: PROXY_BENCH_OUT (default target/proxy-bench), PROXY_BENCH_DIR (the harness;
+#      default bench/harness of this checkout), SKIP_BUILD=1 (reuse the last build), SKIP_L7=1,
 #      SKIP_HARNESS=1, JAVA_HOME (Java 25), PROXY_JAVA_OPTS (JVM flags for the proxy; default none),
 #      IO_THREADS (proxy event loops; default the proxy's own default, 1), PROXY_PORT (default 13129),
 #      WARMUP_SECONDS (default 60; 0 skips), L7_ARGS (extra bench/l7-bench.py arguments),
@@ -17,7 +17,7 @@
 # default (2) lets connect() reuse TIME_WAIT ports only for loopback addresses. The rate test leaves
 # tens of thousands of TIME_WAIT sockets towards the one upstream port, so without it every target's
 # connect() searches the port range and the rate swings ~10x between rounds (session 2). With 1, the
-# 10.99.0.1 leg behaves as the 127.0.0.1 upstream the shared harness's reference figures came from;
+# 10.99.0.1 leg behaves as the 127.0.0.1 upstream the harness's reference figures came from;
 # it applies to every target (Squid, tinyproxy, direct, ours) alike.
 # The proxy runs as in a sandbox: caller identity scoped to the client's process tree, every decision
 # written to a JSON-lines decision log. Before the measured run the proxy JVM is warmed up for
@@ -31,13 +31,10 @@ root=$(cd -- "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.." && pwd -
 out=${PROXY_BENCH_OUT:-$root/target/proxy-bench}
 extra=("$@")
 
-# The harness lives beside the main checkout (a worktree's ../shared is not it).
-common=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || echo "$root/.git")
-harness=${PROXY_BENCH_DIR:-}
-for candidate in "$root/../shared/bench" "$(dirname "$common")/../shared/bench"; do
-  if [ -z "$harness" ] && [ -f "$candidate/proxy-bench.py" ]; then harness=$(cd "$candidate" && pwd -P); fi
-done
-[ -n "$harness" ] || { echo "proxy-bench.sh: shared harness not found; set PROXY_BENCH_DIR" >&2; exit 2; }
+# The side-by-side harness ships with the repository (bench/harness); PROXY_BENCH_DIR picks another.
+harness=${PROXY_BENCH_DIR:-$root/bench/harness}
+[ -f "$harness/proxy-bench.py" ] || harness=""
+[ -n "$harness" ] || { echo "proxy-bench.sh: harness not found in bench/harness; set PROXY_BENCH_DIR" >&2; exit 2; }
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ "$(id -u)" = 0 ] || { echo "proxy-bench.sh: needs root (ip addr add on lo)" >&2; exit 2; }
@@ -48,7 +45,7 @@ rm -f "$out"/decisions.jsonl*
 run=$(mktemp -d "${TMPDIR:-/tmp}/openshell-proxy-bench.XXXXXX")
 
 for bin in squid tinyproxy; do
-  command -v "$bin" >/dev/null || { echo "installing squid tinyproxy" >&2; apt-get install -y squid tinyproxy >/dev/null; break; }
+  command -v "$bin" >/dev/null || { echo "installing squid tinyproxy" >&2; { apt-get update -qq && apt-get install -y squid tinyproxy; } >/dev/null; break; }
 done
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
