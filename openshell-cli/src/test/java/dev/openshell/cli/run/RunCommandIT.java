@@ -254,6 +254,15 @@ class RunCommandIT {
     }
 
     @Test
+    void aCommandsOwnExitCode125IsNotTakenForASetupFailure() throws Exception {
+        Run r = openshell("run", "--", "sh", "-c", "echo ran; exit 125");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        assertThat(r.out()).isEqualTo("ran\n");
+        assertThat(r.err()).as(r.toString()).isEmpty();
+    }
+
+    @Test
     void aMissingCommandIs127AndOneLine() throws Exception {
         Run r = openshell("run", "--", "no-such-command-anywhere");
 

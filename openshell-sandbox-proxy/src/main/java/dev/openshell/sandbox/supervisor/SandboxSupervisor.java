@@ -78,6 +78,9 @@ public final class SandboxSupervisor implements AutoCloseable {
     private volatile SandboxStatus status;
     private volatile boolean stopRequested;
     private volatile String launcherError;
+    /** The init forked the agent: the launcher's setup is done, so a 125 is the agent's own. */
+    private volatile boolean agentForked;
+
     private Policy policy;
     private PolicyReload policyReload;
     private SandboxLog log;
@@ -215,6 +218,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
         SandboxInit init = SandboxInit.locate(agent.toHandle(), INIT_TIMEOUT).orElse(null);
         long agentPid = init == null ? agent.pid() : init.agentPid();
+        agentForked = init != null;
         callers.attach(agentPid);
         steps.mark("launch");
         if (spec.ssh() && init != null) {
@@ -343,7 +347,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
         if (!stopRequested && launcherError != null && code >= 125 && code <= 127) {
             teardown(SandboxPhase.ERROR, "sandbox setup failed: " + launcherError);
-        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL) {
+        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL && !agentForked) {
             teardown(SandboxPhase.ERROR, "sandbox setup failed (the launcher's message is above)");
         } else {
             teardown(SandboxPhase.STOPPED, null);
