@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,10 +43,26 @@
 
 #define STOP_GRACE_MS 2000
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
 static const int FORWARDED[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 static sigset_t waited;
 static int lifeline_fd = -1;
+static int parent_fd = -1; /* a pidfd of the supervisor (--die-with-parent), watched by the relay */
+
+void watch_parent(void) {
+    pid_t parent = getppid();
+    if (parent <= 1) fail("--die-with-parent: the parent has already exited");
+    int fd = (int)syscall(SYS_pidfd_open, parent, 0);
+    if (fd < 0) fail("--die-with-parent: pidfd_open(%d): %s", (int)parent, strerror(errno));
+    /* The parent may have died between getppid and pidfd_open, its pid taken by another process. */
+    if (getppid() != parent) fail("--die-with-parent: the parent has already exited");
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) fail("--die-with-parent: %s", strerror(errno));
+    parent_fd = fd;
+}
 
 static void block_signals(void) {
     sigemptyset(&waited);
@@ -93,21 +110,55 @@ static long now_ms(void) {
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Waits for signals until CHILD has exited; returns its status as an exit code. */
-static int relay_until_exit(pid_t child) {
+/* The exit code of CHILD if it has exited (reaping every other child on the way), else -1. */
+static int reap(pid_t child) {
+    int status;
+    pid_t gone;
+    while ((gone = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (gone == child) return status_code(status);
+    }
+    return -1;
+}
+
+/*
+ * Waits for signals until CHILD has exited; returns its status as an exit code. With WATCHED (a
+ * pidfd, or -1) readable, the watched process has died: CHILD is killed and then waited for.
+ */
+static int relay_until_exit(pid_t child, int watched) {
+    int signals = -1;
+    if (watched >= 0) {
+        signals = signalfd(-1, &waited, SFD_CLOEXEC);
+        if (signals < 0) {
+            kill(child, SIGKILL);
+            watched = -1;
+        }
+    }
     for (;;) {
         siginfo_t info;
-        int sig = sigwaitinfo(&waited, &info);
-        if (sig < 0) continue;
+        int sig;
+        if (watched >= 0) {
+            struct pollfd fds[2] = {{.fd = signals, .events = POLLIN}, {.fd = watched, .events = POLLIN}};
+            if (poll(fds, 2, -1) < 0) continue;
+            if (fds[1].revents) {
+                kill(child, SIGKILL);
+                close(watched);
+                watched = -1;
+            }
+            if (!fds[0].revents) continue;
+            struct signalfd_siginfo ssi;
+            if (read(signals, &ssi, sizeof(ssi)) != (ssize_t)sizeof(ssi)) continue;
+            sig = (int)ssi.ssi_signo;
+            info.si_code = ssi.ssi_code;
+        } else {
+            sig = sigwaitinfo(&waited, &info);
+            if (sig < 0) continue;
+        }
         if (sig != SIGCHLD) {
             if (info.si_code <= 0) kill(child, sig);
             continue;
         }
-        int status;
-        pid_t gone;
-        while ((gone = waitpid(-1, &status, WNOHANG)) > 0) {
-            if (gone == child) return status_code(status);
-        }
+        int code = reap(child);
+        if (code >= 0) return code;
     }
 }
 
@@ -119,6 +170,10 @@ void fork_relay(void) {
     if (child < 0) fail("fork: %s", strerror(errno));
     if (child == 0) {
         close(lifeline[1]);
+        if (parent_fd >= 0) {
+            close(parent_fd);
+            parent_fd = -1;
+        }
         /* The relay's death ends the sandbox (SIGKILL to pid 1 kills the whole namespace). Set
            again after the user switch, which clears it; the pipe tells if the relay died before. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) fail("pdeathsig: %s", strerror(errno));
@@ -129,7 +184,7 @@ void fork_relay(void) {
     }
     close(lifeline[0]);
     detach_stdio();
-    _exit(relay_until_exit(child));
+    _exit(relay_until_exit(child, parent_fd));
 }
 
 void keep_lifeline(void) {
@@ -168,7 +223,7 @@ void fork_init(void) {
     if (agent < 0) fail("fork the agent: %s", strerror(errno));
     if (agent == 0) return;
     detach_stdio();
-    int code = relay_until_exit(agent);
+    int code = relay_until_exit(agent, -1);
     stop_the_rest();
     _exit(code);
 }

@@ -82,6 +82,13 @@ void join_enter(struct join *j);
  */
 void fork_relay(void);
 
+/*
+ * --die-with-parent: the relay also watches the process that started the launcher (the
+ * supervisor) through a pidfd taken now, and when it dies, kills its child with SIGKILL (for a
+ * new PID namespace: its init, and with it every process of the sandbox).
+ */
+void watch_parent(void);
+
 /* Renews the relay's death signal after a credential change cleared it (child of fork_relay). */
 void keep_lifeline(void);
 

@@ -81,6 +81,9 @@ static const char USAGE[] =
     "                        sandbox (/tmp, /var/tmp, /dev/shm); default: the kernel's, half of RAM\n"
     "  --exec-from-writable  writable places (/tmp, /var/tmp, /dev/shm, --bind,\n"
     "                        --expose-writable) keep exec (still nosuid,nodev)\n"
+    "  --die-with-parent     (needs --private-mounts or --join) when the process that started\n"
+    "                        this one exits, the relay kills PROGRAM's side with SIGKILL (with\n"
+    "                        --private-mounts: every process of the sandbox)\n"
     "  --join PID            run inside the sandbox whose init has host pid PID: its mount,\n"
     "                        network and PID namespaces (with --netns: must be the same)\n"
     "  --cgroup DIR          (repeatable) join this cgroup (write our pid to DIR/cgroup.procs)\n"
@@ -138,6 +141,7 @@ struct options {
     struct path_list cgroups;
     enum landlock_mode landlock;
     int seccomp;
+    int die_with_parent;
     const char *user;
     const char *group;
     const char *chdir;
@@ -214,6 +218,8 @@ static void parse(int argc, char **argv, struct options *o) {
             o->seccomp = 1;
         } else if (strcmp(arg, "--no-seccomp") == 0) {
             o->seccomp = 0;
+        } else if (strcmp(arg, "--die-with-parent") == 0) {
+            o->die_with_parent = 1;
         } else if ((v = option_value(argc, argv, &i, "--probe-idmap"))) {
             probe_idmap(v);
         } else if ((v = option_value(argc, argv, &i, "--netns"))) {
@@ -336,6 +342,9 @@ static void validate(struct options *o) {
     for (size_t i = 0; i < v->link_count; i++) require_absolute("--symlink", v->links[i].link);
     for (size_t i = 0; i < o->cgroups.len; i++) require_absolute("--cgroup", o->cgroups.items[i]);
     if (o->join.pid) join_open(&o->join, o->netns_fd);
+    if (o->die_with_parent && !v->enabled && !o->join.pid) {
+        fail("--die-with-parent needs --private-mounts or --join (the relay watches the parent)");
+    }
 }
 
 /* Core files hold what the process held, and a piped core_pattern starts a host helper as root. */
@@ -441,6 +450,8 @@ int main(int argc, char **argv) {
     struct options o = {0};
     parse(argc, argv, &o);
     validate(&o);
+    /* First: a parent that dies during the setup is seen by the relay as soon as it runs. */
+    if (o.die_with_parent) watch_parent();
     join_cgroups(&o.cgroups);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
     limit_core_dumps();

@@ -2,6 +2,7 @@ package dev.openshell.cli;
 
 import dev.openshell.cli.completion.CompletionCommand;
 import dev.openshell.cli.policy.PolicyCommand;
+import dev.openshell.cli.run.CleanupCommand;
 import dev.openshell.cli.run.RunCommand;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
@@ -17,7 +18,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run AI agents in sandboxes whose network access is decided by a policy.",
-        subcommands = {RunCommand.class, PolicyCommand.class, CompletionCommand.class},
+        subcommands = {
+            RunCommand.class,
+            CleanupCommand.class,
+            PolicyCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0   success (policy check: allowed)",

@@ -29,7 +29,11 @@ class OpenShellCliTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] cmd : new String[][] {
-            {"policy", "--help"}, {"policy", "validate", "--help"}, {"policy", "check", "--help"}, {"completion", "-h"}
+            {"policy", "--help"},
+            {"policy", "validate", "--help"},
+            {"policy", "check", "--help"},
+            {"completion", "-h"},
+            {"cleanup", "--help"}
         }) {
             Result r = CliRunner.run(cmd);
             assertThat(r.exitCode()).as(String.join(" ", cmd)).isZero();
@@ -62,6 +66,19 @@ class OpenShellCliTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.err().lines().toList()).hasSize(2);
         assertThat(r.err()).contains("'--hots'", "did you mean --host?");
+    }
+
+    @Test
+    void helpCommandShowsTheUsageOfTheCommandNamed() {
+        Result run = CliRunner.run("help", "run");
+        Result cleanup = CliRunner.run("help", "cleanup");
+        Result root = CliRunner.run("help");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Usage: openshell run ");
+        assertThat(cleanup.out()).startsWith("Usage: openshell cleanup ");
+        assertThat(root.exitCode()).isZero();
+        assertThat(root.out()).startsWith("Usage: openshell ").contains("run", "cleanup", "policy", "help");
     }
 
     @Test

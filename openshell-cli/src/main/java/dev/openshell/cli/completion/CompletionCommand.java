@@ -52,7 +52,25 @@ public final class CompletionCommand implements Callable<Integer> {
             out.println("# Use:  source <(openshell completion zsh)");
         }
         out.print(script);
+        invokedName().ifPresent(name -> out.println("complete -o default -F _complete_openshell " + shellQuoted(name)));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The name the user typed when it is not plain {@code openshell} ({@code bin/openshell}, a
+     * symlink): bash completes a command by the word typed, so the script registers that too.
+     * {@code bin/openshell} passes it as the system property {@code openshell.invoked}.
+     */
+    static java.util.Optional<String> invokedName() {
+        String name = System.getProperty("openshell.invoked", "");
+        if (name.isBlank() || name.equals("openshell") || name.contains("\n")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(name);
+    }
+
+    private static String shellQuoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 }

@@ -36,10 +36,31 @@ record DecisionReport(String target, Decision l4, Decision l7, boolean requestGi
             lines.add("note: " + note);
         }
         if (!d.permits() && d.suggestion().isPresent()) {
-            lines.add("to allow: openshell policy update <sandbox> "
-                    + d.suggestion().get());
+            lines.add("to allow: " + toAllow(d.suggestion().get()));
         }
         return lines;
+    }
+
+    /**
+     * What to add to the policy file, in words, from the engine's suggestion ({@code --add-endpoint
+     * H:P --binary B} or {@code --add-allow H:P METHOD PATH --binary B}), then how to check it.
+     */
+    static String toAllow(String suggestion) {
+        List<String> words = List.of(suggestion.trim().split("\\s+"));
+        int binaryAt = words.indexOf("--binary");
+        String binary = binaryAt >= 0 && binaryAt + 1 < words.size() ? words.get(binaryAt + 1) : null;
+        String forBinary = binary == null ? "" : " for binary " + binary;
+        String what;
+        if (words.getFirst().equals("--add-endpoint") && words.size() > 1) {
+            what = "add an endpoint " + words.get(1) + forBinary + " to network_policies in the policy file";
+        } else if (words.getFirst().equals("--add-allow") && words.size() > 3) {
+            what = "add an allow rule " + words.get(2) + " " + words.get(3) + " to the endpoint " + words.get(1)
+                    + " in the policy file"
+                    + (binary == null ? "" : " (" + binary + " must be among its policy's binaries)");
+        } else {
+            what = "change the policy file (" + suggestion + ")";
+        }
+        return what + ", then run this check again (the schema: docs/policy-reference.md)";
     }
 
     /** The {@code -o json|yaml} document. */
@@ -85,7 +106,7 @@ record DecisionReport(String target, Decision l4, Decision l7, boolean requestGi
         m.put("layer", d.layer().wire());
         m.put("policy", d.policy().orElse(null));
         // -1 without an endpoint: the document's shape predates Decision's Optional endpoint
-        m.put("endpointIndex", d.endpoint().map(DecidingEndpoint::index).orElse(-1));
+        m.put("endpoint_index", d.endpoint().map(DecidingEndpoint::index).orElse(-1));
         m.put("rule", d.rule().orElse(null));
         m.put("reason", d.reason());
         m.put("inspect", d.inspect());

@@ -140,6 +140,10 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         if ((method == null) != (path == null)) {
             throw usage("--method and --path go together, e.g. --method GET --path /repos/acme/widgets");
         }
+        if (path != null && !path.startsWith("/") && !path.equals("*")) {
+            // A request target as sent on the wire starts with '/'; anything else would only ever be denied.
+            throw usage("--path must start with '/' (the request target as sent), got '" + path + "'");
+        }
         return method != null;
     }
 

@@ -20,18 +20,19 @@ import java.util.List;
  * @param name how messages name the input: the argument as given, or {@code <stdin>}
  * @param policy the valid policy, or {@code null}
  * @param errors every problem found (empty when {@code policy} is set)
+ * @param yaml the document as read, or {@code null} when it could not be read
  */
-record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
+public record PolicyInput(String name, Policy policy, List<PolicyError> errors, String yaml) {
 
     /** The argument that means standard input. */
     static final Path STDIN = Path.of("-");
 
-    PolicyInput {
+    public PolicyInput {
         errors = List.copyOf(errors);
     }
 
     /** Reads and validates {@code argument}; never throws for bad input. */
-    static PolicyInput load(Path argument, InputStream stdin) {
+    public static PolicyInput load(Path argument, InputStream stdin) {
         boolean fromStdin = STDIN.equals(argument);
         String name = fromStdin ? "<stdin>" : argument.toString();
         byte[] bytes;
@@ -46,21 +47,22 @@ record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
         } catch (IOException e) {
             return failed(name, "cannot read: " + e.getMessage());
         }
+        String yaml = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         try {
-            return new PolicyInput(name, PolicyParser.parse(bytes, name), List.of());
+            return new PolicyInput(name, PolicyParser.parse(bytes, name), List.of(), yaml);
         } catch (PolicyValidationException e) {
-            return new PolicyInput(name, null, e.errors());
+            return new PolicyInput(name, null, e.errors(), yaml);
         } catch (PolicyException e) {
             return failed(name, e.getMessage());
         }
     }
 
-    boolean valid() {
+    public boolean valid() {
         return policy != null;
     }
 
     /** {@code FILE:LINE:COLUMN: PATH: MESSAGE}, leaving out what the error does not know. */
-    String describe(PolicyError error) {
+    public String describe(PolicyError error) {
         StringBuilder sb = new StringBuilder(name);
         if (error.line() > 0) {
             sb.append(':').append(error.line()).append(':').append(error.column());
@@ -73,7 +75,16 @@ record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
     }
 
     private static PolicyInput failed(String name, String message) {
-        return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, message)));
+        return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, message)), null);
+    }
+
+    /** Every error, one line each as {@link #describe} gives it, then {@code error: NAME is not a valid policy (N errors)}. */
+    public void report(java.io.PrintWriter out, java.io.PrintWriter err) {
+        errors.forEach(e -> out.println(describe(e)));
+        out.flush();
+        err.println("error: " + name + " is not a valid policy (" + errors.size() + " error"
+                + (errors.size() == 1 ? "" : "s") + ")");
+        err.flush();
     }
 
     private static InputStream nonClosing(InputStream in) {

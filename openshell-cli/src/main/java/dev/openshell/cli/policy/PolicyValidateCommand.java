@@ -61,11 +61,7 @@ public final class PolicyValidateCommand implements Callable<Integer> {
             out.println(summary(input.policy()));
             out.println(filesystem(input.policy().filesystem()));
         } else {
-            input.errors().forEach(e -> out.println(input.describe(e)));
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("error: " + input.name() + " is not a valid policy ("
-                    + count(input.errors().size(), "error") + ")");
-            err.flush();
+            input.report(out, spec.commandLine().getErr());
         }
         out.flush();
         return input.valid() ? ExitCodes.OK : ExitCodes.INVALID_INPUT;
@@ -93,7 +89,7 @@ public final class PolicyValidateCommand implements Callable<Integer> {
         doc.put("file", input.name());
         doc.put("valid", input.valid());
         if (input.valid()) {
-            doc.put("networkPolicies", input.policy().networkPolicies().size());
+            doc.put("network_policies", input.policy().networkPolicies().size());
             doc.put("endpoints", input.policy().endpointCount());
         }
         doc.put("errors", errorList(input.errors()));

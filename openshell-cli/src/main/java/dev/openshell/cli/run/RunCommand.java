@@ -3,7 +3,9 @@ package dev.openshell.cli.run;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.cli.ExitCodes;
 import dev.openshell.cli.GlobalOptions;
+import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
+import dev.openshell.cli.policy.PolicyInput;
 import dev.openshell.sandbox.cgroup.ByteSize;
 import dev.openshell.sandbox.cgroup.HostResources;
 import dev.openshell.sandbox.cgroup.ResourceLimits;
@@ -26,11 +28,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] [--memory S] [--cpus N] [--pids N]
- * [--tmp-size S] -- CMD…}: runs CMD once in
- * a fresh local sandbox, no gateway needed, like wrapping it with {@code bwrap} but policed by the
- * egress proxy and the policy. The supervisor runs in this process; when CMD exits (or this
- * process gets SIGTERM or SIGINT) the sandbox is removed, leaving nothing behind.
+ * {@code openshell run [--policy F] [--workdir D] [--env K=V]… [--tty] [--log F] [--memory S] [--cpus N]
+ * [--pids N] [--tmp-size S] -- CMD…}: runs CMD once in a fresh local sandbox, no gateway needed,
+ * like wrapping it with {@code bwrap} but policed by the egress proxy and the policy. The
+ * supervisor runs in this process; CMD gets this process's stdin, stdout and stderr as they are
+ * (no copy: pipes and terminals behave as outside). When CMD exits (or this process gets SIGTERM
+ * or SIGINT) the sandbox is removed, leaving nothing behind; if this process is killed, CMD ends
+ * with it and {@code openshell cleanup} (or the next run) removes the rest.
  */
 @Command(
         name = "run",
@@ -42,20 +46,26 @@ import picocli.CommandLine.Spec;
             "Without --policy: no network, the system read-only, the work directory and /tmp writable.",
             "The command runs as a uid of its own, with memory, CPU and process limits: reaching the memory or"
                     + " process limit ends the sandbox, and stderr says which.",
+            "CMD gets this shell's stdin, stdout and stderr directly (pipes and terminals behave as outside).",
+            "CMD's PATH is the system one (/usr/local/bin:/usr/bin:/bin); pass another with --env PATH=...",
             "Denied connections are reported on stderr as 'openshell: denied: ...'. Needs root."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  openshell run -- sh -c 'curl -sS https://example.com; id -u'",
-            "  openshell run --policy allow-example.yaml --workdir \"$PWD\" -- curl https://example.com",
+            "  openshell run --policy allow.yaml --workdir . -- curl https://example.com",
             "  openshell run --tty -- bash",
             "  openshell run --memory 512m --cpus 0.5 --pids 256 -- make -j4"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "N:the command's own exit code (137 or 143 when a limit ended the sandbox)",
-            "2:bad usage, an invalid policy file, an unusable --workdir or limit",
-            "125:the sandbox could not be created (not root, policy path missing, ...)"
+            "N:the command's own exit code (128+n when signal n ended it; 137 or 143 when a limit ended the"
+                    + " sandbox)",
+            "2:bad usage, a missing or invalid policy file, an unusable --workdir or limit, --tty without a"
+                    + " terminal",
+            "125:the sandbox could not be created (not root, no cgroups, ...)",
+            "126:the command cannot be executed",
+            "127:the command was not found in the sandbox"
         })
 public final class RunCommand implements Callable<Integer> {
 
@@ -65,7 +75,10 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "Policy YAML (default: no network).")
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE",
+            description = "Policy YAML, or - for standard input (default: no network).")
     private Path policy;
 
     @Option(
@@ -85,6 +98,13 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--tty", description = "Give the command this terminal (for interactive programs).")
     private boolean tty;
+
+    @Option(
+            names = "--log",
+            paramLabel = "FILE",
+            description = "Also write the command's output and the sandbox's events to FILE, one JSON line"
+                    + " each (the output is then copied once, in large chunks).")
+    private Path logFile;
 
     @Option(
             names = "--memory",
@@ -125,21 +145,48 @@ public final class RunCommand implements Callable<Integer> {
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (tty && !stdinIsTerminal()) {
+            err.println("error: --tty needs a terminal, but standard input is not one");
+            err.println("Run it from an interactive shell, or leave --tty out for pipes and files.");
+            err.flush();
+            return ExitCodes.INVALID_INPUT;
+        }
         SandboxSpec sandbox;
         try {
             sandbox = sandboxSpec();
         } catch (SandboxException e) {
             return fail(err, e, ExitCodes.INVALID_INPUT);
         }
+        if (policy != null) {
+            PolicyInput input = PolicyInput.load(policy, OpenShellCli.of(spec).stdin());
+            if (!input.valid()) {
+                input.report(err, err);
+                return ExitCodes.INVALID_INPUT;
+            }
+            sandbox = sandbox.withPolicyYaml(input.yaml());
+        }
         SupervisorOptions options = SupervisorOptions.defaults()
-                .withConsole(tty ? AgentConsole.TERMINAL : AgentConsole.STREAMED)
+                .withConsole(logFile == null ? AgentConsole.TERMINAL : AgentConsole.STREAMED)
                 .withEvents(event -> {
-                    // Only what explains a failure the command saw: not the lifecycle chatter.
-                    if (event.startsWith("denied: ") || event.startsWith("finding: ")) {
+                    // Only what explains a failure the command saw, or what was done to this host
+                    // besides the sandbox: not the lifecycle chatter.
+                    if (event.startsWith("denied: ")
+                            || event.startsWith("finding: ")
+                            || event.startsWith("reclaimed ")) {
                         err.println("openshell: " + event);
                         err.flush();
                     }
                 });
+        if (logFile != null) {
+            if (java.nio.file.Files.isSymbolicLink(logFile)) {
+                // This process is root: it never writes through a link someone may have planted.
+                err.println("error: --log " + logFile + " is a symbolic link; name the file itself");
+                err.println("See '" + spec.qualifiedName() + " --help'.");
+                err.flush();
+                return ExitCodes.INVALID_INPUT;
+            }
+            options = options.withLogFile(logFile.toAbsolutePath());
+        }
         SandboxSupervisor supervisor;
         try {
             supervisor = SandboxSupervisor.start(sandbox, options);
@@ -164,12 +211,22 @@ public final class RunCommand implements Callable<Integer> {
     private SandboxSpec sandboxSpec() {
         // Checked by the supervisor (WorkdirCheck) before anything is made.
         Path dir = workdir == null ? null : workdir.toAbsolutePath().normalize();
-        SandboxSpec sandbox = SandboxSpec.of(dir, command)
+        return SandboxSpec.of(dir, command)
                 .withEnv(environment())
                 .withTty(tty)
                 .withSsh(false)
                 .withResources(resources());
-        return policy == null ? sandbox : sandbox.withPolicyFile(policy.toAbsolutePath());
+    }
+
+    /** Whether fd 0 is a terminal device (Java has no isatty; the fd's link names the device). */
+    private static boolean stdinIsTerminal() {
+        try {
+            String device = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/0"))
+                    .toString();
+            return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /** The limits given on the command line, checked against this host now rather than at start. */

@@ -31,6 +31,26 @@ class CompletionCommandTest {
     }
 
     @Test
+    void theScriptAlsoRegistersTheNameTheUserTyped() {
+        String before = System.getProperty("openshell.invoked");
+        try {
+            System.setProperty("openshell.invoked", "bin/openshell");
+            Result typed = CliRunner.run("completion", "bash");
+            System.setProperty("openshell.invoked", "openshell");
+            Result plain = CliRunner.run("completion", "bash");
+
+            assertThat(typed.out()).endsWith("complete -o default -F _complete_openshell 'bin/openshell'\n");
+            assertThat(plain.out()).doesNotContain("'openshell'");
+        } finally {
+            if (before == null) {
+                System.clearProperty("openshell.invoked");
+            } else {
+                System.setProperty("openshell.invoked", before);
+            }
+        }
+    }
+
+    @Test
     void unknownShellIsAUsageError() {
         Result r = CliRunner.run("completion", "fish");
 

@@ -49,8 +49,8 @@ class PolicyCheckCommandTest {
         assertThat(r.out().lines())
                 .containsExactly(
                         "DENY (l4): no policy allows connections to example.org:443",
-                        "to allow: openshell policy update <sandbox> --add-endpoint example.org:443 --binary"
-                                + " /usr/bin/curl");
+                        "to allow: add an endpoint example.org:443 for binary /usr/bin/curl to network_policies in the"
+                                + " policy file, then run this check again (the schema: docs/policy-reference.md)");
     }
 
     @Test
@@ -62,7 +62,7 @@ class PolicyCheckCommandTest {
                 .startsWith("DENY (l4)")
                 .contains("no policy allows /usr/bin/python3 to reach api.github.com:443; policy github allows it for"
                         + " /usr/bin/gh, /usr/bin/curl")
-                .contains("to allow: openshell policy update <sandbox> --add-endpoint api.github.com:443");
+                .contains("to allow: add an endpoint api.github.com:443 for binary /usr/bin/python3");
     }
 
     @Test
@@ -119,8 +119,10 @@ class PolicyCheckCommandTest {
                 .startsWith("DENY (l7) policy github endpoints[0]")
                 .contains("POST /repos/acme/widgets/issues is not allowed on api.github.com:443 by policy github");
         assertThat(lines.get(1))
-                .isEqualTo("to allow: openshell policy update <sandbox> --add-allow api.github.com:443 POST"
-                        + " /repos/acme/widgets/issues --binary /usr/bin/gh");
+                .startsWith("to allow: add an allow rule POST /repos/acme/widgets/issues to the endpoint"
+                        + " api.github.com:443 in the policy file")
+                .contains("(/usr/bin/gh must be among its policy's binaries)")
+                .doesNotContain("openshell policy update");
     }
 
     @Test
@@ -279,7 +281,7 @@ class PolicyCheckCommandTest {
                 .startsWith(
                         "{\n  \"verdict\": \"deny\",\n  \"l4\": {\n    \"verdict\": \"allow\",\n    \"layer\": \"l4\",")
                 .contains("\"l7\": {\n    \"verdict\": \"deny\",\n    \"layer\": \"l7\",\n    \"policy\": \"github\",")
-                .contains("\"inspect\": true", "\"endpointIndex\": 0", "\"suggestion\": \"--add-allow ")
+                .contains("\"inspect\": true", "\"endpoint_index\": 0", "\"suggestion\": \"--add-allow ")
                 .endsWith("  \"note\": null\n}\n");
     }
 
@@ -346,6 +348,7 @@ class PolicyCheckCommandTest {
                 List.of("--binary", "/b", "--host", "", "--port", "443"),
                 List.of("--binary", "/b", "--host", "h", "--port", "443", "--method", "GET"),
                 List.of("--binary", "/b", "--host", "h", "--port", "443", "--path", "/"),
+                List.of("--binary", "/b", "--host", "h", "--port", "443", "--method", "GET", "--path", "no-slash"),
                 List.of("--host", "h", "--port", "443"));
         for (List<String> args : cases) {
             Result r = check(args.toArray(String[]::new));

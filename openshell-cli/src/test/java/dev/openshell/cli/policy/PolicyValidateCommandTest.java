@@ -127,7 +127,7 @@ class PolicyValidateCommandTest {
                         {
                           "file": "%s",
                           "valid": true,
-                          "networkPolicies": 3,
+                          "network_policies": 3,
                           "endpoints": 4,
                           "errors": []
                         }
@@ -155,7 +155,7 @@ class PolicyValidateCommandTest {
         assertThat(r.out()).isEqualTo("""
                         file: "<stdin>"
                         valid: true
-                        networkPolicies: 3
+                        network_policies: 3
                         endpoints: 4
                         errors: []
                         """);

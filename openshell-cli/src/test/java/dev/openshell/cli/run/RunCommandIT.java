@@ -243,14 +243,34 @@ class RunCommandIT {
     }
 
     @Test
-    void anInvalidPolicyIsOneLineAndExitCode2() throws Exception {
+    void anInvalidPolicyIsItsErrorAndASummaryAndExitCode2() throws Exception {
         Path policy = Files.writeString(tmp.resolve("bad.yaml"), "version: 1\nnetwork_policie: {}\n");
 
         Run r = openshell("run", "--policy", policy.toString(), "--", "true");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.err().lines().toList()).hasSize(2);
-        assertThat(r.err()).startsWith("error: ");
+        assertThat(r.err())
+                .startsWith(policy + ":2:")
+                .contains("error: " + policy + " is not a valid policy (1 error)");
+    }
+
+    @Test
+    void aCommandsOwnExitCode125IsNotTakenForASetupFailure() throws Exception {
+        Run r = openshell("run", "--", "sh", "-c", "echo ran; exit 125");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(125);
+        assertThat(r.out()).isEqualTo("ran\n");
+        assertThat(r.err()).as(r.toString()).isEmpty();
+    }
+
+    @Test
+    void aMissingCommandIs127AndOneLine() throws Exception {
+        Run r = openshell("run", "--", "no-such-command-anywhere");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(127);
+        assertThat(r.err().lines().toList()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).contains("no-such-command-anywhere");
     }
 
     @Test

@@ -138,6 +138,10 @@ public record LaunchSpec(
             option(command, "--netns", netns.toString());
         }
         joinInit.ifPresent(pid -> option(command, "--join", Long.toString(pid)));
+        if (privateMounts || joinInit.isPresent()) {
+            // A sandbox outliving its supervisor (kill -9) would run on with nobody to police or end it.
+            command.add("--die-with-parent");
+        }
         if (privateMounts) {
             command.add("--private-mounts");
             if (filesystem.execFromWritable()) {

@@ -26,8 +26,9 @@ import tools.jackson.core.JacksonException;
  * The sandbox's log: the agent's stdout and stderr and the supervisor's events, one JSON line each
  * ({@code {"ts":"2026-11-27T10:00:00.123Z","stream":"stdout","text":"..."}}), in {@code
  * sandbox.log} in the state directory. Streams are {@code stdout}, {@code stderr} and {@code
- * supervisor}. Written as it happens, so {@link #follow} can tail it; when the file reaches its
- * size limit it moves to {@code sandbox.log.1} (one generation kept), since {@code /run} is memory.
+ * supervisor}. Output is written in batches (one write per chunk the agent's pipe gave, never one
+ * per line), events at once, so {@link #follow} can tail it; when the file reaches its size limit
+ * it moves to {@code sandbox.log.1} (one generation kept), since {@code /run} is memory.
  */
 public final class SandboxLog implements AutoCloseable {
 
@@ -36,6 +37,9 @@ public final class SandboxLog implements AutoCloseable {
     public static final String SUPERVISOR = "supervisor";
 
     private static final int MAX_LINE = 16 * 1024;
+    /** What one read of the agent's pipe takes, and what the log buffers before a write. */
+    private static final int CHUNK = 64 * 1024;
+
     private static final Duration FOLLOW_POLL = Duration.ofMillis(100);
 
     private final Path file;
@@ -61,13 +65,17 @@ public final class SandboxLog implements AutoCloseable {
         return file;
     }
 
-    /** Records a supervisor event. */
+    /** Records a supervisor event, written at once. */
     public void event(String text) {
         append(SUPERVISOR, text);
+        flush();
         eventListener.accept(text);
     }
 
-    /** Records one line of {@code stream}. Never throws: a log that cannot be written is not fatal. */
+    /**
+     * Records one line of {@code stream}, buffered until {@link #flush}, the buffer is full, or
+     * {@link #close}. Never throws: a log that cannot be written is not fatal.
+     */
     public synchronized void append(String stream, String text) {
         if (closed) {
             return;
@@ -78,7 +86,6 @@ public final class SandboxLog implements AutoCloseable {
                 rotate();
             }
             out.write(bytes);
-            out.flush();
             size += bytes.length;
         } catch (IOException e) {
             // The agent keeps running; its output is lost rather than blocking it.
@@ -93,9 +100,23 @@ public final class SandboxLog implements AutoCloseable {
         return line;
     }
 
+    /** Writes what {@link #append} buffered. */
+    public synchronized void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            // as in append
+        }
+    }
+
     /**
      * Starts a virtual thread copying {@code in} to the log line by line (a line longer than 16 KiB
-     * is split) and, byte for byte as it arrives, to {@code mirror} when not null.
+     * is split) and, chunk by chunk as it arrives, to {@code mirror} when not null. When {@code
+     * mirror} fails (its reader has gone), the copy ends and {@code in} is closed: the writer
+     * gets EPIPE or SIGPIPE as if it had written to the mirror itself.
      *
      * @param lineWatcher sees each complete line (e.g. to spot the launcher's setup error)
      */
@@ -105,17 +126,16 @@ public final class SandboxLog implements AutoCloseable {
 
     private void copy(String stream, InputStream in, OutputStream terminal, Consumer<String> lineWatcher) {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        OutputStream mirror = terminal;
-        byte[] buffer = new byte[8192];
+        byte[] buffer = new byte[CHUNK];
         try (in) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                if (mirror != null) {
+                if (terminal != null) {
                     try {
-                        mirror.write(buffer, 0, n);
-                        mirror.flush();
+                        terminal.write(buffer, 0, n);
+                        terminal.flush();
                     } catch (IOException e) {
-                        mirror = null; // terminal gone; keep logging
+                        break; // the reader has gone: closing the pipe passes that on to the agent
                     }
                 }
                 for (int i = 0; i < n; i++) {
@@ -128,6 +148,7 @@ public final class SandboxLog implements AutoCloseable {
                     }
                     line.write(b);
                 }
+                flush();
             }
         } catch (IOException e) {
             // the process ended or its pipe closed
@@ -135,6 +156,7 @@ public final class SandboxLog implements AutoCloseable {
         if (line.size() > 0) {
             emit(stream, line, lineWatcher);
         }
+        flush();
     }
 
     private void emit(String stream, ByteArrayOutputStream line, Consumer<String> lineWatcher) {
@@ -156,11 +178,23 @@ public final class SandboxLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the file for appending without following a symbolic link, creating it with mode 0640
+     * (an existing file keeps its mode): the file may be one a user named ({@code run --log}), in
+     * a directory others can write, and the supervisor is root.
+     */
     private void open() throws IOException {
         Files.createDirectories(file.getParent());
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-        size = Files.size(file);
+        java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(
+                file,
+                java.util.Set.of(
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+        out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), CHUNK);
+        size = channel.size();
     }
 
     private void rotate() throws IOException {

@@ -79,6 +79,9 @@ public final class SandboxSupervisor implements AutoCloseable {
     private volatile SandboxStatus status;
     private volatile boolean stopRequested;
     private volatile String launcherError;
+    /** The init forked the agent: the launcher's setup is done, so a 125 is the agent's own. */
+    private volatile boolean agentForked;
+
     private Policy policy;
     private PolicyReload policyReload;
     private SandboxLog log;
@@ -132,14 +135,18 @@ public final class SandboxSupervisor implements AutoCloseable {
             // Before anything is made: a workdir the agent cannot use is the caller's mistake.
             WorkdirCheck.check(spec.workdir(), policy.filesystem().includeWorkdir());
         }
-        StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
+        List<String> reclaimed = StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
         steps.mark("reclaim");
         claims = HostClaims.claim(spec.id(), policy.process());
         AgentIdentity identity = claims.identity();
         StateDirectories.prepare(stateDir);
         ownStateDir = true;
         updateStatus(status);
-        log = new SandboxLog(stateDir.resolve(SandboxLog.FILE), LOG_MAX_BYTES, options.events());
+        log = new SandboxLog(
+                options.logFile().orElse(stateDir.resolve(SandboxLog.FILE)), LOG_MAX_BYTES, options.events());
+        if (!reclaimed.isEmpty()) {
+            log.event(StaleSandboxes.describe(reclaimed));
+        }
         log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
                 + ")");
         log.event("limits: " + claims.limit(spec.resources()));
@@ -163,6 +170,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
+        steps.mark("policy");
         Files.createDirectories(trustDir);
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         callers =
@@ -170,27 +178,29 @@ public final class SandboxSupervisor implements AutoCloseable {
         decisions =
                 new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
         proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
-                        .bind(network.explicitProxyAddress())
-                        .transparentBind(network.transparentProxyAddress())
-                        .trustDir(trustDir)
-                        .extraUpstreamCa(spec.extraUpstreamCa())
-                        .hostResolver(options.hostResolver())
-                        .extraHostAddresses(options.guardedNetworks())
-                        .sink(decisions)
-                        .build())
-                .start();
+                .bind(network.explicitProxyAddress())
+                .transparentBind(network.transparentProxyAddress())
+                .trustDir(trustDir)
+                .extraUpstreamCa(spec.extraUpstreamCa())
+                .hostResolver(options.hostResolver())
+                .extraHostAddresses(options.guardedNetworks())
+                .sink(decisions)
+                .build());
+        steps.mark("guard");
+        proxy.start();
         policyReload = new PolicyReload(policy, proxy, compileOptions, log);
         updateStatus(status.withGeneration(1));
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
         // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
         EgressProxy policed = proxy;
+        steps.mark("proxy");
         dns = SandboxDns.start(
                 new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
                 options.hostResolver(),
                 new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
         AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
-        steps.mark("proxy");
+        steps.mark("dns");
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), AgentLaunch.agentTrustBundle(proxy.trustBundle()), identity.userName(), spec.env());
@@ -209,6 +219,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
         SandboxInit init = SandboxInit.locate(agent.toHandle(), INIT_TIMEOUT).orElse(null);
         long agentPid = init == null ? agent.pid() : init.agentPid();
+        agentForked = init != null;
         callers.attach(agentPid);
         steps.mark("launch");
         if (spec.ssh() && init != null) {
@@ -337,7 +348,7 @@ public final class SandboxSupervisor implements AutoCloseable {
         }
         if (!stopRequested && launcherError != null && code >= 125 && code <= 127) {
             teardown(SandboxPhase.ERROR, "sandbox setup failed: " + launcherError);
-        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL) {
+        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL && !agentForked) {
             teardown(SandboxPhase.ERROR, "sandbox setup failed (the launcher's message is above)");
         } else {
             teardown(SandboxPhase.STOPPED, null);
@@ -370,6 +381,11 @@ public final class SandboxSupervisor implements AutoCloseable {
                 pumps.forEach(TeardownSteps::joinQuietly);
             }
             String limitReason = claims == null ? null : claims.limitReason().orElse(null);
+            if (limitReason != null && exitCode != null && exitCode < 128) {
+                // The limit ended the sandbox even when the agent gave up by itself first (a shell
+                // exits 2 on a refused fork before the watcher's next poll): say so as a kill would.
+                exitCode = 128 + 9;
+            }
             attempt(failures, () -> TeardownSteps.close(proxy));
             attempt(failures, () -> TeardownSteps.close(dns));
             attempt(failures, () -> TeardownSteps.close(decisions));

@@ -79,6 +79,16 @@ public final class StaleSandboxes {
     }
 
     /**
+     * One line saying what {@link #reclaim} removed: {@code reclaimed 2 stale sandboxes left by a
+     * killed supervisor: sb-1, sb-2 (processes, network, cgroups, uids, state)}.
+     */
+    public static String describe(List<String> reclaimed) {
+        return "reclaimed " + reclaimed.size() + " stale sandbox" + (reclaimed.size() == 1 ? "" : "es")
+                + " left by a killed supervisor: " + String.join(", ", reclaimed)
+                + " (processes, network, cgroup, uid and state directory)";
+    }
+
+    /**
      * Ends and removes the cgroups of sandboxes without a live uid claim (a supervisor claims its
      * uid before it makes the cgroup and releases it only after removing it), or every one.
      */

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  * @param bypassPoll how often the firewall counters are read for findings
  * @param hostAddresses networks the proxy refuses as this host's own besides its interfaces'
  *     addresses and the sandbox subnets (which it always refuses): where a gateway listens
+ * @param logFile where the sandbox log goes instead of {@code sandbox.log} in the state directory
+ *     (then it outlives the sandbox: {@code openshell run --log FILE})
  */
 public record SupervisorOptions(
         HostResolver hostResolver,
@@ -40,7 +42,8 @@ public record SupervisorOptions(
         Path netStateDir,
         Duration stopGrace,
         Duration bypassPoll,
-        List<Cidr> hostAddresses) {
+        List<Cidr> hostAddresses,
+        java.util.Optional<Path> logFile) {
 
     public SupervisorOptions {
         Objects.requireNonNull(hostResolver, "hostResolver");
@@ -53,6 +56,7 @@ public record SupervisorOptions(
         Objects.requireNonNull(stopGrace, "stopGrace");
         Objects.requireNonNull(bypassPoll, "bypassPoll");
         hostAddresses = List.copyOf(hostAddresses);
+        Objects.requireNonNull(logFile, "logFile");
     }
 
     /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and {@link #hostAddresses}. */
@@ -77,7 +81,8 @@ public record SupervisorOptions(
                 SandboxNetwork.DEFAULT_STATE_DIR,
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(2),
-                List.of());
+                List.of(),
+                java.util.Optional.empty());
     }
 
     public SupervisorOptions withHostResolver(HostResolver value) {
@@ -91,7 +96,8 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 bypassPoll,
-                hostAddresses);
+                hostAddresses,
+                logFile);
     }
 
     public SupervisorOptions withConsole(AgentConsole value) {
@@ -105,7 +111,8 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 bypassPoll,
-                hostAddresses);
+                hostAddresses,
+                logFile);
     }
 
     public SupervisorOptions withTerminal(OutputStream out, OutputStream err) {
@@ -119,7 +126,8 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 bypassPoll,
-                hostAddresses);
+                hostAddresses,
+                logFile);
     }
 
     public SupervisorOptions withEvents(Consumer<String> value) {
@@ -133,7 +141,8 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 bypassPoll,
-                hostAddresses);
+                hostAddresses,
+                logFile);
     }
 
     public SupervisorOptions withStopGrace(Duration value) {
@@ -147,7 +156,8 @@ public record SupervisorOptions(
                 netStateDir,
                 value,
                 bypassPoll,
-                hostAddresses);
+                hostAddresses,
+                logFile);
     }
 
     public SupervisorOptions withHostAddresses(List<Cidr> value) {
@@ -161,7 +171,8 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 bypassPoll,
-                value);
+                value,
+                logFile);
     }
 
     public SupervisorOptions withBypassPoll(Duration value) {
@@ -175,6 +186,22 @@ public record SupervisorOptions(
                 netStateDir,
                 stopGrace,
                 value,
-                hostAddresses);
+                hostAddresses,
+                logFile);
+    }
+
+    public SupervisorOptions withLogFile(Path value) {
+        return new SupervisorOptions(
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll,
+                hostAddresses,
+                java.util.Optional.of(value));
     }
 }

@@ -47,6 +47,7 @@ class LaunchSpecTest {
                         "hard_requirement",
                         "--netns",
                         "/var/run/netns/sb1",
+                        "--die-with-parent",
                         "--private-mounts",
                         "--expose",
                         "/etc",

@@ -69,6 +69,32 @@ class SandboxLogTest {
     }
 
     @Test
+    void aSymbolicLinkIsNeverFollowedNorItsTargetsModeChanged() throws Exception {
+        Path target = Files.writeString(dir.resolve("precious"), "keep\n");
+        Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path link = Files.createSymbolicLink(dir.resolve("run.log"), target);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SandboxLog(link, 1 << 20, e -> {}))
+                .isInstanceOf(java.io.IOException.class);
+
+        assertThat(target).hasContent("keep");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rw-rw-rw-");
+    }
+
+    @Test
+    void aNewLogIsCreatedOwnerWritableGroupReadable() throws Exception {
+        Path file = dir.resolve("fresh.log");
+        try (SandboxLog log = new SandboxLog(file, 1 << 20, e -> {})) {
+            log.event("hello");
+        }
+
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r-----");
+        assertThat(Files.readString(file)).contains("\"text\":\"hello\"");
+    }
+
+    @Test
     void followSeesLinesAppendedLaterAndAcrossARotation() throws Exception {
         Path file = dir.resolve(SandboxLog.FILE);
         List<String> seen = new CopyOnWriteArrayList<>();

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The default TLS material: a CA generated for this proxy instance (its PEM and the combined
@@ -13,10 +14,11 @@ import java.nio.file.Path;
 public final class SandboxTlsContexts implements TlsContexts {
 
     private final LeafCertificateCache leaves;
-    private final SslContext upstream;
+    private final CompletableFuture<SslContext> upstream;
     private final TrustBundle bundle;
 
-    private SandboxTlsContexts(LeafCertificateCache leaves, SslContext upstream, TrustBundle bundle) {
+    private SandboxTlsContexts(
+            LeafCertificateCache leaves, CompletableFuture<SslContext> upstream, TrustBundle bundle) {
         this.leaves = leaves;
         this.upstream = upstream;
         this.bundle = bundle;
@@ -30,12 +32,27 @@ public final class SandboxTlsContexts implements TlsContexts {
         try {
             SandboxCa ca = SandboxCa.generate(sandboxId);
             TrustBundle bundle = new TrustBundleWriter().write(trustDir, ca);
-            SslContext upstream = extraUpstreamCa == null
-                    ? UpstreamTrust.clientContext()
-                    : UpstreamTrust.clientContext(extraUpstreamCa);
+            // The system store takes a good part of a sandbox's start to parse and is needed only by
+            // the first connection the proxy terminates TLS for: built beside the agent's start. An
+            // extra CA is read now, so a bad file fails the start rather than the first request.
+            CompletableFuture<SslContext> upstream = extraUpstreamCa == null
+                    ? CompletableFuture.supplyAsync(
+                            SandboxTlsContexts::systemUpstream,
+                            task -> Thread.ofVirtual()
+                                    .name("openshell-upstream-trust")
+                                    .start(task))
+                    : CompletableFuture.completedFuture(UpstreamTrust.clientContext(extraUpstreamCa));
             return new SandboxTlsContexts(new LeafCertificateCache(ca), upstream, bundle);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the sandbox CA in " + trustDir, e);
+        }
+    }
+
+    private static SslContext systemUpstream() {
+        try {
+            return UpstreamTrust.clientContext();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the system trust store", e);
         }
     }
 
@@ -46,7 +63,7 @@ public final class SandboxTlsContexts implements TlsContexts {
 
     @Override
     public SslContext upstream() {
-        return upstream;
+        return upstream.join();
     }
 
     public TrustBundle bundle() {
