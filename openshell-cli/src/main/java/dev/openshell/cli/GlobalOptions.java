@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
  * <p>Every command mixes this class in, but values always land in the instance of the top-level
  * command, so a leaf reads what the user gave anywhere on the line. The setters only ever move a
  * value away from its default: picocli applies defaults to each command it parses, and a
- * subcommand's defaults must not erase what was given before the subcommand name.
+ * subcommand's defaults must not erase what was given before the subcommand name. The gateway
+ * flag works the same way but only on commands that talk to a gateway ({@link GatewayOption}).
  */
 public final class GlobalOptions {
 
@@ -41,17 +42,6 @@ public final class GlobalOptions {
         }
     }
 
-    @Option(
-            names = {"-g", "--gateway"},
-            paramLabel = "NAME",
-            defaultValue = "${env:OPENSHELL_GATEWAY}",
-            description = "Gateway to talk to (env OPENSHELL_GATEWAY; default: the active gateway).")
-    void setGateway(String value) {
-        if (value != null && !value.isEmpty()) {
-            top().gateway = value;
-        }
-    }
-
     /** Whether {@code --debug} was given. */
     public boolean debug() {
         return top().debug;
@@ -63,9 +53,13 @@ public final class GlobalOptions {
         return o == null ? OutputFormat.TABLE : o;
     }
 
-    /** The gateway named with {@code -g} or {@code OPENSHELL_GATEWAY}, or {@code null}. */
+    /** The gateway named with {@code -g} anywhere on the line, or {@code null}. */
     public String gateway() {
         return top().gateway;
+    }
+
+    void setGateway(String name) {
+        top().gateway = name;
     }
 
     private GlobalOptions top() {

@@ -20,8 +20,9 @@ import java.util.List;
  * @param name how messages name the input: the argument as given, or {@code <stdin>}
  * @param policy the valid policy, or {@code null}
  * @param errors every problem found (empty when {@code policy} is set)
+ * @param text the input as text, or null when it could not be read
  */
-record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
+record PolicyInput(String name, Policy policy, List<PolicyError> errors, String text) {
 
     /** The argument that means standard input. */
     static final Path STDIN = Path.of("-");
@@ -46,12 +47,18 @@ record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
         } catch (IOException e) {
             return failed(name, "cannot read: " + e.getMessage());
         }
+        return parse(name, bytes);
+    }
+
+    /** Validates {@code bytes} read from {@code name}. */
+    static PolicyInput parse(String name, byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         try {
-            return new PolicyInput(name, PolicyParser.parse(bytes, name), List.of());
+            return new PolicyInput(name, PolicyParser.parse(bytes, name), List.of(), text);
         } catch (PolicyValidationException e) {
-            return new PolicyInput(name, null, e.errors());
+            return new PolicyInput(name, null, e.errors(), text);
         } catch (PolicyException e) {
-            return failed(name, e.getMessage());
+            return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, e.getMessage())), text);
         }
     }
 
@@ -73,7 +80,7 @@ record PolicyInput(String name, Policy policy, List<PolicyError> errors) {
     }
 
     private static PolicyInput failed(String name, String message) {
-        return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, message)));
+        return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, message)), null);
     }
 
     private static InputStream nonClosing(InputStream in) {
