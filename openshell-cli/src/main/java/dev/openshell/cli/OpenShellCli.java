@@ -1,5 +1,6 @@
 package dev.openshell.cli;
 
+import dev.openshell.cli.apply.ApplyCommand;
 import dev.openshell.cli.completion.CompletionCommand;
 import dev.openshell.cli.context.ConfigPaths;
 import dev.openshell.cli.context.GatewayEntry;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             LogsCommand.class,
             StatusCommand.class,
             DoctorCommand.class,
+            ApplyCommand.class,
             RunCommand.class,
             CompletionCommand.class
         },

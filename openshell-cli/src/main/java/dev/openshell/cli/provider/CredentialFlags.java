@@ -13,11 +13,12 @@ import java.util.Map;
  * --from-existing} (every variable the type is known to use that is set). Values are never
  * printed, not even in errors.
  */
-final class CredentialFlags {
+public final class CredentialFlags {
 
     private CredentialFlags() {}
 
-    static Map<String, String> collect(String type, List<String> specs, boolean fromExisting, CliEnvironment env) {
+    public static Map<String, String> collect(
+            String type, List<String> specs, boolean fromExisting, CliEnvironment env) {
         Map<String, String> out = new LinkedHashMap<>();
         if (fromExisting) {
             KnownProviders.Type known = KnownProviders.type(type)
