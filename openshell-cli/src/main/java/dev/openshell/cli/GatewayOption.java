@@ -23,6 +23,7 @@ public final class GatewayOption {
 
     @Option(
             names = {"-g", "--gateway"},
+            order = GlobalOptions.ORDER,
             paramLabel = "NAME",
             description =
                     "Gateway to use (default: $OPENSHELL_GATEWAY, else the active one; see openshell gateway list).")

@@ -23,7 +23,13 @@ public final class GlobalOptions {
     private OutputFormat output;
     private String gateway;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
+    /**
+     * Where the shared flags sit in help: after a command's own, in a fixed order (they are set
+     * through methods, whose reflection order is not stable).
+     */
+    static final int ORDER = 1000;
+
+    @Option(names = "--debug", order = GlobalOptions.ORDER + 1, description = "Print stack traces of errors.")
     void setDebug(boolean value) {
         if (value) {
             top().debug = true;
@@ -32,6 +38,7 @@ public final class GlobalOptions {
 
     @Option(
             names = {"-o", "--output"},
+            order = GlobalOptions.ORDER + 2,
             paramLabel = "FORMAT",
             converter = OutputFormat.Converter.class,
             completionCandidates = OutputFormat.Names.class,
