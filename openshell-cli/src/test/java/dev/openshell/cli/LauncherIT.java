@@ -150,7 +150,7 @@ class LauncherIT {
     }
 
     @Test
-    void firstRunWritesTheClassDataArchiveAndKeepsTheExitCode() throws Exception {
+    void firstRunTrainsTheAotCacheAndKeepsTheExitCode() throws Exception {
         Path cacheHome = tmp.resolve("cache");
         String[] deny = {
             "policy",
@@ -165,16 +165,25 @@ class LauncherIT {
         };
 
         Run first = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
+        Path dir = cacheHome.resolve("openshell");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (cacheFiles(dir).stream().noneMatch(f -> f.endsWith(".aot")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         Run second = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
 
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.DENIED);
         assertThat(first.err()).isEmpty();
         assertThat(second).isEqualTo(first);
-        try (var files = Files.list(cacheHome.resolve("openshell"))) {
-            assertThat(files.map(f -> f.getFileName().toString()))
-                    .singleElement()
-                    .asString()
-                    .matches("openshell-\\d+-\\d+-\\d+\\.jsa");
+        assertThat(cacheFiles(dir)).singleElement().asString().matches("openshell-\\d+-\\d+-\\d+\\.aot");
+    }
+
+    private static List<String> cacheFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).toList();
         }
     }
 
