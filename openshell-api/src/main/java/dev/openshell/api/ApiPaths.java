@@ -15,6 +15,9 @@ public final class ApiPaths {
     public static final String INFERENCE_ROUTES = BASE + "/inference/routes";
     public static final String DECISIONS = BASE + "/decisions";
     public static final String TOKENS = BASE + "/tokens";
+    /** What the gateway says about itself: {@link GatewayInfo}. */
+    public static final String GATEWAY = BASE + "/gateway";
+
     public static final String HEALTHZ = "/healthz";
     public static final String READYZ = "/readyz";
 

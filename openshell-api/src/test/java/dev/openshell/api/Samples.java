@@ -153,6 +153,7 @@ public final class Samples {
     public static final FieldError FIELD_ERROR = new FieldError("labels.team", "label value too long");
     public static final Page<Sandbox> PAGE = new Page<>(List.of(SANDBOX), "b2Zmc2V0PTEw");
     public static final DeleteResult DELETED = DeleteResult.alreadyAbsent("demo");
+    public static final GatewayInfo GATEWAY_INFO = new GatewayInfo("0.1.0", "local", true, "sqlite", CREATED);
 
     /** Every sample by the name of its golden file. */
     public static Map<String, Object> all() {
@@ -184,7 +185,8 @@ public final class Samples {
                 PROBLEM,
                 FIELD_ERROR,
                 PAGE,
-                DELETED)) {
+                DELETED,
+                GATEWAY_INFO)) {
             all.put(goldenName(sample.getClass()), sample);
         }
         return all;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
  * <p>Every command mixes this class in, but values always land in the instance of the top-level
  * command, so a leaf reads what the user gave anywhere on the line. The setters only ever move a
  * value away from its default: picocli applies defaults to each command it parses, and a
- * subcommand's defaults must not erase what was given before the subcommand name.
+ * subcommand's defaults must not erase what was given before the subcommand name. The gateway
+ * flag works the same way but only on commands that talk to a gateway ({@link GatewayOption}).
  */
 public final class GlobalOptions {
 
@@ -22,7 +23,13 @@ public final class GlobalOptions {
     private OutputFormat output;
     private String gateway;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
+    /**
+     * Where the shared flags sit in help: after a command's own, in a fixed order (they are set
+     * through methods, whose reflection order is not stable).
+     */
+    static final int ORDER = 1000;
+
+    @Option(names = "--debug", order = GlobalOptions.ORDER + 1, description = "Print stack traces of errors.")
     void setDebug(boolean value) {
         if (value) {
             top().debug = true;
@@ -31,6 +38,7 @@ public final class GlobalOptions {
 
     @Option(
             names = {"-o", "--output"},
+            order = GlobalOptions.ORDER + 2,
             paramLabel = "FORMAT",
             converter = OutputFormat.Converter.class,
             completionCandidates = OutputFormat.Names.class,
@@ -38,17 +46,6 @@ public final class GlobalOptions {
     void setOutput(OutputFormat value) {
         if (value != null) {
             top().output = value;
-        }
-    }
-
-    @Option(
-            names = {"-g", "--gateway"},
-            paramLabel = "NAME",
-            defaultValue = "${env:OPENSHELL_GATEWAY}",
-            description = "Gateway to talk to (env OPENSHELL_GATEWAY; default: the active gateway).")
-    void setGateway(String value) {
-        if (value != null && !value.isEmpty()) {
-            top().gateway = value;
         }
     }
 
@@ -63,9 +60,13 @@ public final class GlobalOptions {
         return o == null ? OutputFormat.TABLE : o;
     }
 
-    /** The gateway named with {@code -g} or {@code OPENSHELL_GATEWAY}, or {@code null}. */
+    /** The gateway named with {@code -g} anywhere on the line, or {@code null}. */
     public String gateway() {
         return top().gateway;
+    }
+
+    void setGateway(String name) {
+        top().gateway = name;
     }
 
     private GlobalOptions top() {

@@ -1,9 +1,20 @@
 package dev.openshell.cli;
 
+import dev.openshell.cli.apply.ApplyCommand;
 import dev.openshell.cli.completion.CompletionCommand;
+import dev.openshell.cli.context.ConfigPaths;
+import dev.openshell.cli.context.GatewayEntry;
+import dev.openshell.cli.context.GatewayRegistry;
+import dev.openshell.cli.doctor.DoctorCommand;
+import dev.openshell.cli.gateway.GatewayCommand;
+import dev.openshell.cli.inference.InferenceCommand;
+import dev.openshell.cli.logs.LogsCommand;
 import dev.openshell.cli.policy.PolicyCommand;
+import dev.openshell.cli.provider.ProviderCommand;
 import dev.openshell.cli.run.CleanupCommand;
 import dev.openshell.cli.run.RunCommand;
+import dev.openshell.cli.sandbox.SandboxCommand;
+import dev.openshell.cli.status.StatusCommand;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,18 +30,33 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Run AI agents in sandboxes whose network access is decided by a policy.",
         subcommands = {
+            GatewayCommand.class,
+            SandboxCommand.class,
+            PolicyCommand.class,
+            ProviderCommand.class,
+            InferenceCommand.class,
+            LogsCommand.class,
+            StatusCommand.class,
+            DoctorCommand.class,
+            ApplyCommand.class,
             RunCommand.class,
             CleanupCommand.class,
-            PolicyCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",
         footer = {
-            "  0   success (policy check: allowed)",
-            "  1   policy check: denied",
+            "  0   success (policy check: allowed; policy set --wait: loaded)",
+            "  1   denied: policy check denied, or the sandbox rejected a policy revision",
             "  2   invalid input (unknown option, bad value, invalid policy file)",
-            " 70   internal error (run again with --debug for the stack trace)"
+            "  3   no such sandbox, provider, gateway, token or revision",
+            "  4   conflict: it exists already, changed meanwhile, or is not ready",
+            "  5   authentication or trust failed, or the credentials lack the scope",
+            " 69   the gateway cannot be reached or cannot serve the request now",
+            " 70   internal error (run again with --debug for the stack trace)",
+            "124   a wait timed out",
+            "125   the sandbox could not be created, started or run",
+            "  N   exec and run: the command's own exit status"
         })
 public final class OpenShellCli implements Callable<Integer> {
 
@@ -40,24 +66,34 @@ public final class OpenShellCli implements Callable<Integer> {
     @Mixin
     private GlobalOptions globals;
 
-    private final InputStream stdin;
+    @Mixin
+    private GatewayOption gateway;
 
-    /** A root command reading {@code -} arguments from {@code stdin}. */
-    public OpenShellCli(InputStream stdin) {
-        this.stdin = stdin;
+    private final CliEnvironment environment;
+    private GatewayRegistry registry;
+    private GatewayEntry using;
+
+    /** A root command in {@code environment}. */
+    public OpenShellCli(CliEnvironment environment) {
+        this.environment = environment;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.in).execute(args));
+        System.exit(commandLine(CliEnvironment.system(System.in)).execute(args));
+    }
+
+    /** The command tree for this process's environment, reading {@code -} arguments from {@code stdin}. */
+    public static CommandLine commandLine(InputStream stdin) {
+        return commandLine(CliEnvironment.system(stdin));
     }
 
     /**
      * The command tree with the short-error handlers installed; tests set its out and err
      * writers and call {@code execute}.
      */
-    public static CommandLine commandLine(InputStream stdin) {
+    public static CommandLine commandLine(CliEnvironment environment) {
         ShortErrorHandler errors = new ShortErrorHandler();
-        return new CommandLine(new OpenShellCli(stdin))
+        return new CommandLine(new OpenShellCli(environment))
                 .setParameterExceptionHandler(errors)
                 .setExecutionExceptionHandler(errors);
     }
@@ -69,7 +105,28 @@ public final class OpenShellCli implements Callable<Integer> {
 
     /** Where {@code -} (standard input) arguments are read from. */
     public InputStream stdin() {
-        return stdin;
+        return environment.stdin();
+    }
+
+    public CliEnvironment environment() {
+        return environment;
+    }
+
+    /** The registered gateways, under the configuration directory of this environment. */
+    public GatewayRegistry registry() {
+        if (registry == null) {
+            registry = new GatewayRegistry(ConfigPaths.from(environment));
+        }
+        return registry;
+    }
+
+    /** The gateway this run talks to, once a command has resolved it (for error messages); else null. */
+    public GatewayEntry usingGateway() {
+        return using;
+    }
+
+    void using(GatewayEntry entry) {
+        this.using = entry;
     }
 
     GlobalOptions globals() {

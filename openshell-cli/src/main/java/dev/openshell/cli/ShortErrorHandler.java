@@ -1,5 +1,6 @@
 package dev.openshell.cli;
 
+import dev.openshell.api.ApiException;
 import dev.openshell.policy.model.PolicyException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -38,6 +39,9 @@ final class ShortErrorHandler implements IParameterExceptionHandler, IExecutionE
         boolean debug = OpenShellCli.of(cmd.getCommandSpec()).globals().debug();
         if (debug) {
             ex.printStackTrace(err);
+        }
+        if (ex instanceof ApiException api) {
+            return ApiErrors.print(api, OpenShellCli.of(cmd.getCommandSpec()).usingGateway(), err);
         }
         if (ex instanceof PolicyException pe) {
             err.println("error: " + firstLine(pe.getMessage()));

@@ -97,7 +97,8 @@ class OpenShellCliTest {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.err().lines())
                 .containsExactly(
-                        "error: missing subcommand: choose one of validate, check", "See 'openshell policy --help'.");
+                        "error: missing subcommand: choose one of get, set, update, list, diff, validate, check",
+                        "See 'openshell policy --help'.");
     }
 
     @Test
@@ -160,6 +161,9 @@ class OpenShellCliTest {
         @picocli.CommandLine.Mixin
         GlobalOptions globals;
 
+        @picocli.CommandLine.Mixin
+        GatewayOption gateway;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -167,7 +171,7 @@ class OpenShellCliTest {
         public Integer call() {
             spec.commandLine()
                     .getOut()
-                    .println(globals.output().spelling() + " " + globals.gateway() + " " + globals.debug());
+                    .println(globals.output().spelling() + " " + gateway.requested() + " " + globals.debug());
             return 0;
         }
     }

@@ -2,8 +2,10 @@ package dev.openshell.api.client;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ApiHeaders;
+import dev.openshell.api.ApiPaths;
 import dev.openshell.api.DeleteResult;
 import dev.openshell.api.ErrorCode;
+import dev.openshell.api.GatewayInfo;
 import dev.openshell.api.OpenShellVersion;
 import dev.openshell.api.Page;
 import dev.openshell.api.Problem;
@@ -91,6 +93,11 @@ public final class GatewayClient implements AutoCloseable {
         return new TokensClient(this);
     }
 
+    /** What the gateway says about itself: version, compute driver, database. */
+    public GatewayInfo info() {
+        return get(ApiPaths.GATEWAY, Map.of(), GatewayInfo.class);
+    }
+
     /** GET {@code path} ({@code /api/v1/...}) with {@code query}, read as {@code type}. */
     public <T> T get(String path, Map<String, String> query, Class<T> type) {
         return send("GET", path + QueryString.of(query), null, RequestOptions.NONE, javaType(type));
@@ -134,17 +141,46 @@ public final class GatewayClient implements AutoCloseable {
         return ApiJson.lenient().getTypeFactory().constructType(type);
     }
 
-    private <T> T send(String method, String pathAndQuery, Object body, RequestOptions options, JavaType type) {
-        HttpRequest request = request(method, pathAndQuery, body, options);
-        HttpResponse<InputStream> response;
+    /**
+     * GET {@code pathAndQuery} asking for {@code accept} (e.g. {@code text/event-stream}) and hands
+     * back the answer's body as it arrives; an error answer is thrown like any other. The request
+     * timeout covers only the wait for the answer's head. Close the stream to stop reading.
+     */
+    InputStream openStream(String pathAndQuery, String accept) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        request("GET", pathAndQuery, null, RequestOptions.NONE).uri())
+                .timeout(requestTimeout)
+                .header("Accept", accept + ", " + Problem.MEDIA_TYPE)
+                .header("User-Agent", "openshell-api/" + OpenShellVersion.current())
+                .GET();
+        if (authorization != null) {
+            b.header(ApiHeaders.AUTHORIZATION, authorization);
+        }
+        HttpRequest request = b.build();
+        HttpResponse<InputStream> response = exchange(request, pathAndQuery);
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            byte[] answer = readBounded(response, pathAndQuery);
+            String contentType = response.headers().firstValue("Content-Type").orElse(null);
+            throw ErrorAnswers.fromAnswer(status, contentType, answer, pathAndQuery);
+        }
+        return response.body();
+    }
+
+    private HttpResponse<InputStream> exchange(HttpRequest request, String pathAndQuery) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw ErrorAnswers.fromFailure(e, baseUrl, pathAndQuery);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the gateway", e);
         }
+    }
+
+    private <T> T send(String method, String pathAndQuery, Object body, RequestOptions options, JavaType type) {
+        HttpRequest request = request(method, pathAndQuery, body, options);
+        HttpResponse<InputStream> response = exchange(request, pathAndQuery);
         byte[] answer = readBounded(response, pathAndQuery);
         int status = response.statusCode();
         if (status < 200 || status > 299) {

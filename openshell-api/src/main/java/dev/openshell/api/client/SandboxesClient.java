@@ -53,6 +53,12 @@ public final class SandboxesClient {
         return client.post(ApiPaths.sandboxStart(name), null, Sandbox.class, RequestOptions.NONE);
     }
 
+    /** Starts the sandbox; with {@code wait}, the answer comes once it is Ready or failed. */
+    public Sandbox start(String name, boolean wait, RequestOptions options) {
+        String path = ApiPaths.sandboxStart(name) + (wait ? "?wait=true" : "");
+        return client.post(path, null, Sandbox.class, options);
+    }
+
     /** Runs a command and waits for it; the client's timeout must outlast the command's. */
     public ExecResult exec(String name, ExecRequest request, RequestOptions options) {
         return client.post(ApiPaths.sandboxExec(name), request, ExecResult.class, options);
@@ -60,10 +66,31 @@ public final class SandboxesClient {
 
     /** The sandbox's log lines, oldest first; {@code since} limits them to that recent past (null: all kept). */
     public Stream<LogLine> logs(String name, Duration since) {
+        return logs(name, since, null);
+    }
+
+    /** The log lines written by {@code source} (null: every source), oldest first. */
+    public Stream<LogLine> logs(String name, Duration since, LogLine.Source source) {
+        return client.listAll(ApiPaths.sandboxLogs(name), logQuery(since, source), LogLine.class);
+    }
+
+    /**
+     * Follows the log: the lines kept (within {@code since}), then each new one as it arrives,
+     * until the sandbox is deleted or the follow is closed. Fails at once for a missing sandbox.
+     */
+    public LogFollow follow(String name, Duration since, LogLine.Source source) {
+        return new LogFollow(client.openStream(
+                ApiPaths.sandboxLogs(name) + QueryString.of(logQuery(since, source)), "text/event-stream"));
+    }
+
+    private static Map<String, String> logQuery(Duration since, LogLine.Source source) {
         Map<String, String> query = new HashMap<>();
         if (since != null) {
             query.put("since", DurationText.format(since));
         }
-        return client.listAll(ApiPaths.sandboxLogs(name), query, LogLine.class);
+        if (source != null) {
+            query.put("source", source.wire());
+        }
+        return query;
     }
 }

@@ -1,33 +1,31 @@
 package dev.openshell.cli.policy;
 
+import dev.openshell.cli.CommandGroup;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/** {@code openshell policy}: the group of policy commands. */
+/** {@code openshell policy}: the group of policy commands, online (a sandbox's policy) and offline (files). */
 @Command(
         name = "policy",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Validate policies and decide connections against them offline.",
-        subcommands = {PolicyValidateCommand.class, PolicyCheckCommand.class})
-public final class PolicyCommand implements Runnable {
-
-    @Spec
-    private CommandSpec spec;
+        description = {
+            "Read and change a sandbox's policy on the gateway (get, set, update, list, diff), and validate policy"
+                    + " files and decide connections against them offline (validate, check)."
+        },
+        subcommands = {
+            PolicyGetCommand.class,
+            PolicySetCommand.class,
+            PolicyUpdateCommand.class,
+            PolicyListCommand.class,
+            PolicyDiffCommand.class,
+            PolicyValidateCommand.class,
+            PolicyCheckCommand.class
+        })
+public final class PolicyCommand extends CommandGroup {
 
     @Mixin
     private GlobalOptions globals;
-
-    @Override
-    public void run() {
-        throw new ParameterException(
-                spec.commandLine(),
-                "missing subcommand: choose one of "
-                        + String.join(", ", spec.subcommands().keySet()));
-    }
 }

@@ -47,13 +47,18 @@ public record PolicyInput(String name, Policy policy, List<PolicyError> errors, 
         } catch (IOException e) {
             return failed(name, "cannot read: " + e.getMessage());
         }
+        return parse(name, bytes);
+    }
+
+    /** Validates {@code bytes} read from {@code name}. */
+    static PolicyInput parse(String name, byte[] bytes) {
         String yaml = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         try {
             return new PolicyInput(name, PolicyParser.parse(bytes, name), List.of(), yaml);
         } catch (PolicyValidationException e) {
             return new PolicyInput(name, null, e.errors(), yaml);
         } catch (PolicyException e) {
-            return failed(name, e.getMessage());
+            return new PolicyInput(name, null, List.of(new PolicyError("", 0, 0, e.getMessage())), yaml);
         }
     }
 

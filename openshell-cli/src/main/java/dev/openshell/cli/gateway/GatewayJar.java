@@ -1,0 +1,73 @@
+package dev.openshell.cli.gateway;
+
+import dev.openshell.cli.CliEnvironment;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Finds the gateway's runnable jar: {@code OPENSHELL_GATEWAY_JAR}, else {@code openshell-gateway.jar}
+ * beside the CLI's jar (a distribution), else the build output of a checkout ({@code
+ * openshell-gateway/target/openshell-gateway-<version>.jar} next to {@code openshell-cli/}).
+ */
+final class GatewayJar {
+
+    static final String ENV = "OPENSHELL_GATEWAY_JAR";
+
+    private GatewayJar() {}
+
+    /** The jar to run, or the first place it was looked for (so the error can name it). */
+    static Path locate(CliEnvironment env) {
+        if (env.get(ENV) != null) {
+            return Path.of(env.get(ENV)).toAbsolutePath();
+        }
+        List<Path> candidates = candidates(codeSource());
+        return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(candidates.getFirst());
+    }
+
+    static List<Path> candidates(Path codeSource) {
+        List<Path> out = new ArrayList<>();
+        Path dir = Files.isDirectory(codeSource) ? codeSource : codeSource.getParent();
+        out.add(dir.resolve("openshell-gateway.jar"));
+        // A checkout: openshell-cli/target/{openshell.jar,classes} -> openshell-gateway/target/
+        Path target =
+                dir.getFileName() != null && dir.getFileName().toString().equals("classes") ? dir.getParent() : dir;
+        Path module = target.getParent();
+        if (module != null && module.getParent() != null) {
+            Path gatewayTarget = module.getParent().resolve("openshell-gateway").resolve("target");
+            if (Files.isDirectory(gatewayTarget)) {
+                try (Stream<Path> jars = Files.list(gatewayTarget)) {
+                    jars.filter(GatewayJar::isRunnableJar).sorted().forEach(out::add);
+                } catch (IOException e) {
+                    // not a checkout after all
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isRunnableJar(Path p) {
+        String n = p.getFileName().toString();
+        return n.startsWith("openshell-gateway-")
+                && n.endsWith(".jar")
+                && !n.endsWith("-classes.jar")
+                && !n.endsWith("-tests.jar")
+                && !n.endsWith("-sources.jar");
+    }
+
+    private static Path codeSource() {
+        try {
+            return Path.of(GatewayJar.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            return Path.of(".").toAbsolutePath();
+        }
+    }
+}

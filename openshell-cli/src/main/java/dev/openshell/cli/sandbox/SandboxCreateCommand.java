@@ -1,0 +1,181 @@
+package dev.openshell.cli.sandbox;
+
+import dev.openshell.api.ErrorCode;
+import dev.openshell.api.SafeText;
+import dev.openshell.api.client.GatewayClient;
+import dev.openshell.api.client.RequestOptions;
+import dev.openshell.api.sandbox.Sandbox;
+import dev.openshell.api.sandbox.SandboxCreateRequest;
+import dev.openshell.api.sandbox.SandboxPhase;
+import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.GatewayOption;
+import dev.openshell.cli.GlobalOptions;
+import dev.openshell.cli.OpenShellCli;
+import dev.openshell.cli.VersionProvider;
+import dev.openshell.cli.output.Output;
+import dev.openshell.cli.policy.PolicyDocument;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code openshell sandbox create [--name N] [--policy F] [--provider P]... [--env K=V]...
+ * [--label k=v]... [--memory S --cpus N --pids N] [--detach] [-- CMD...]}: creates a sandbox,
+ * waits until it is Ready and, with a command and without {@code --detach}, attaches to it.
+ */
+@Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Create a sandbox on the gateway and wait until it is Ready.",
+            "With a command and without --detach, its output follows (the agent's log: standard output and"
+                    + " standard error apart) and openshell exits with the command's exit status. Standard input"
+                    + " and terminals come with the gateway's streaming exec.",
+            "Without --policy the sandbox has no network. Values of --env are never shown again; hand credentials"
+                    + " in with --provider."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  openshell sandbox create --name demo --detach -- sleep infinity",
+            "  openshell sandbox create --policy allow-example.yaml -- curl -sS https://example.com",
+            "  openshell sandbox create --name ml --label team=ml --memory 2g --cpus 1 --provider openai --detach"
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:created and Ready (--detach, or no command)",
+            "N:the command's exit status (when attached)",
+            "2:bad usage, an invalid policy",
+            "4:a sandbox of that name exists",
+            "124:not Ready in time",
+            "125:the sandbox failed (its reason is printed)"
+        })
+public final class SandboxCreateCommand implements Callable<Integer> {
+
+    /** How long the gateway may take to make the sandbox Ready (its own limit is 120 s by default). */
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(5);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name (a DNS label; default: generated).")
+    private String name;
+
+    @Option(
+            names = "--from",
+            paramLabel = "IMAGE",
+            description = "Image to run (drivers with images; the local driver runs the host's filesystem).")
+    private String image;
+
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE",
+            description = "Policy YAML, or - for standard input (default: no network).")
+    private Path policy;
+
+    @Option(
+            names = "--provider",
+            paramLabel = "NAME",
+            description = "A provider whose credentials the sandbox gets; repeatable.")
+    private List<String> providers = new ArrayList<>();
+
+    @Option(
+            names = {"-e", "--env"},
+            paramLabel = "KEY=VALUE",
+            description = "Environment variable for the command; KEY alone takes this shell's value. Repeatable.")
+    private List<String> env = new ArrayList<>();
+
+    @Option(
+            names = {"-l", "--label"},
+            paramLabel = "KEY=VALUE",
+            description = "Label (for sandbox list --selector); repeatable.")
+    private List<String> labels = new ArrayList<>();
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory limit: 512m, 2g (default: the driver's).")
+    private String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU limit in cores: 0.5, 2 (default: the driver's).")
+    private Double cpus;
+
+    @Option(
+            names = "--pids",
+            paramLabel = "N",
+            description = "Most processes and threads at once (default: the driver's).")
+    private Integer pids;
+
+    @Option(
+            names = {"-d", "--detach"},
+            description = "Return once the sandbox is Ready; do not attach to its command.")
+    private boolean detach;
+
+    @Parameters(
+            paramLabel = "CMD",
+            arity = "0..*",
+            description = "The command to run (after --); default: the image's shell.")
+    private List<String> command = new ArrayList<>();
+
+    @Mixin
+    private GatewayOption gateway;
+
+    @Mixin
+    private GlobalOptions globals;
+
+    @Override
+    public Integer call() {
+        OpenShellCli cli = OpenShellCli.of(spec);
+        Output out = new Output(spec, globals);
+        SandboxCreateRequest request = new SandboxCreateRequest(
+                name,
+                command,
+                SandboxFlags.env(env, cli.environment()),
+                SandboxFlags.labels(labels),
+                policy == null ? null : PolicyDocument.read(policy, cli.stdin()).yaml(),
+                providers,
+                image,
+                SandboxFlags.resources(memory, cpus, pids),
+                true);
+        request.validate();
+        boolean attach = !detach && !command.isEmpty();
+        if (attach && out.structured()) {
+            throw CliErrors.usage(
+                    "-o " + globals.output().spelling() + " prints the sandbox, it cannot attach", "add --detach");
+        }
+        try (GatewayClient gw = gateway.connect(CREATE_TIMEOUT)) {
+            Sandbox created = gw.sandboxes().create(request, RequestOptions.idempotent());
+            if (created.phase() == SandboxPhase.ERROR) {
+                throw CliErrors.of(
+                        ErrorCode.START_FAILED,
+                        "sandbox " + created.name() + " failed: " + SafeText.oneLine(created.reason(), 500),
+                        "its log: openshell logs " + created.name() + "; remove it: openshell sandbox delete "
+                                + created.name());
+            }
+            if (created.phase() != SandboxPhase.READY && created.exitCode() == null) {
+                throw CliErrors.of(
+                        ErrorCode.TIMEOUT,
+                        "sandbox " + created.name() + " is still " + SandboxText.phase(created)
+                                + " after the gateway's wait",
+                        "check on it: openshell sandbox get " + created.name());
+            }
+            if (attach) {
+                out.note("sandbox " + created.name() + " is Ready; following its output (Ctrl-C leaves it running)");
+                return new LogFollowAttach()
+                        .attach(
+                                gw,
+                                created,
+                                spec.commandLine().getOut(),
+                                spec.commandLine().getErr());
+            }
+            out.printText(created, () -> "sandbox " + created.name() + " is " + SandboxText.phase(created) + "\n");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.openshell.cli.sandbox;
+
+import dev.openshell.api.client.GatewayClient;
+import dev.openshell.api.sandbox.Sandbox;
+import dev.openshell.cli.GatewayOption;
+import dev.openshell.cli.GlobalOptions;
+import dev.openshell.cli.VersionProvider;
+import dev.openshell.cli.output.Output;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code openshell sandbox stop NAME}. */
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Stop a sandbox, keeping its workspace and records; openshell sandbox start runs it again.")
+public final class SandboxStopCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The sandbox.")
+    private String name;
+
+    @Mixin
+    private GatewayOption gateway;
+
+    @Mixin
+    private GlobalOptions globals;
+
+    @Override
+    public Integer call() {
+        try (GatewayClient gw = gateway.connect()) {
+            Sandbox s = gw.sandboxes().stop(name);
+            new Output(spec, globals).printText(s, () -> "sandbox " + s.name() + " is " + SandboxText.phase(s) + "\n");
+        }
+        return 0;
+    }
+}
