@@ -2,6 +2,7 @@ package dev.openshell.sandbox;
 
 import dev.openshell.policy.PolicyException;
 import dev.openshell.sandbox.command.SandboxCleanupCommand;
+import dev.openshell.sandbox.command.SandboxHostCommand;
 import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;
 import dev.openshell.sandbox.command.SandboxRunCommand;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
             SandboxReloadCommand.class,
             SandboxStatusCommand.class,
             SandboxLogsCommand.class,
-            SandboxCleanupCommand.class
+            SandboxCleanupCommand.class,
+            SandboxHostCommand.class
         })
 public final class SandboxMain {
 
