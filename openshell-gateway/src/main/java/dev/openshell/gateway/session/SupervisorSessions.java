@@ -33,8 +33,12 @@ public class SupervisorSessions {
     /** Output a non-streaming exec keeps per stream; the rest is cut off ({@code truncated}). */
     static final int MAX_EXEC_OUTPUT = 8 << 20;
 
+    static final int MAX_BATCH = 10_000;
+
     private final Map<String, SupervisorConnection> connections = new ConcurrentHashMap<>();
-    private final Map<String, Consumer<SessionMessage>> streams = new ConcurrentHashMap<>();
+    /** Open exec and tunnel streams by id; each belongs to one sandbox, whose supervisor alone may feed it. */
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+
     private final RevisionStore revisions;
     private final ObjectProvider<WorkloadEvents> events;
 
@@ -84,7 +88,7 @@ public class SupervisorSessions {
             Consumer<SessionMessage> sink) {
         SupervisorConnection c = require(sandboxId);
         String id = "x-" + UUID.randomUUID();
-        streams.put(id, sink);
+        streams.put(id, new Stream(sandboxId, sink));
         boolean sent =
                 c.send(new SessionMessage.ExecStart(id, argv, tty, tty ? columns : null, tty ? rows : null, timeout));
         if (!sent) {
@@ -98,7 +102,7 @@ public class SupervisorSessions {
     public TunnelChannel openTunnel(String sandboxId, Consumer<SessionMessage> sink) {
         SupervisorConnection c = require(sandboxId);
         String id = "t-" + UUID.randomUUID();
-        streams.put(id, sink);
+        streams.put(id, new Stream(sandboxId, sink));
         if (!c.send(new SessionMessage.TunnelOpen(id))) {
             streams.remove(id);
             throw down(sandboxId);
@@ -155,13 +159,13 @@ public class SupervisorSessions {
                             sandboxId, result.revision(), result.error() == null ? "rejected" : result.error());
                 }
             }
-            case SessionMessage.Logs logs -> sink.logs(sandboxId, logs.lines());
-            case SessionMessage.Decisions decisions -> sink.decisions(sandboxId, decisions.records());
+            case SessionMessage.Logs logs -> sink.logs(sandboxId, bounded(logs.lines()));
+            case SessionMessage.Decisions decisions -> sink.decisions(sandboxId, bounded(decisions.records()));
             case SessionMessage.AgentExited exited -> sink.exited(sandboxId, exited.exitCode());
-            case SessionMessage.ExecOutput output -> route(output.execId(), message);
-            case SessionMessage.ExecExit exit -> route(exit.execId(), message);
-            case SessionMessage.TunnelData data -> route(data.tunnelId(), message);
-            case SessionMessage.TunnelClose close -> route(close.tunnelId(), message);
+            case SessionMessage.ExecOutput output -> route(sandboxId, output.execId(), message);
+            case SessionMessage.ExecExit exit -> route(sandboxId, exit.execId(), message);
+            case SessionMessage.TunnelData data -> route(sandboxId, data.tunnelId(), message);
+            case SessionMessage.TunnelClose close -> route(sandboxId, close.tunnelId(), message);
             default ->
                 log.debug(
                         "ignoring {} from the supervisor of {}",
@@ -170,10 +174,18 @@ public class SupervisorSessions {
         }
     }
 
-    private void route(String streamId, SessionMessage message) {
-        Consumer<SessionMessage> sink = streamId == null ? null : streams.get(streamId);
-        if (sink != null) {
-            sink.accept(message);
+    private void route(String sandboxId, String streamId, SessionMessage message) {
+        Stream stream = streamId == null ? null : streams.get(streamId);
+        // Another sandbox's stream is not this supervisor's to write to, even with its id.
+        if (stream != null && stream.sandboxId().equals(sandboxId)) {
+            stream.sink().accept(message);
         }
     }
+
+    /** Batches as large as the REST endpoints accept, at most; the rest of a bigger one is dropped. */
+    private static <T> java.util.List<T> bounded(java.util.List<T> items) {
+        return items.size() <= MAX_BATCH ? items : items.subList(0, MAX_BATCH);
+    }
+
+    private record Stream(String sandboxId, Consumer<SessionMessage> sink) {}
 }
