@@ -152,7 +152,11 @@ public enum ErrorCode {
     SSH_TRANSFER_FAILED(
             502,
             ExitStatus.SANDBOX_FAILED,
-            "The file transfer failed: check both paths and the sandbox's filesystem policy.");
+            "The file transfer failed: check both paths and the sandbox's filesystem policy."),
+    TRANSFER_FAILED(
+            422,
+            ExitStatus.USAGE,
+            "Check the path inside the sandbox and its filesystem policy; the detail has tar's message.");
 
     private static final String TYPE_PREFIX = "urn:openshell:problem:";
 

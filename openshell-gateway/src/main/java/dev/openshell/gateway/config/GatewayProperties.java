@@ -61,6 +61,7 @@ public record GatewayProperties(
      * @param decisionsPerSandbox decisions kept per sandbox (oldest dropped)
      * @param logLinesPerSandbox log lines kept per sandbox (oldest dropped)
      * @param stopTimeout how long a stop may take before the sandbox is marked Error
+     * @param maxUploadBytes the largest tar stream a file upload accepts
      */
     public record Limits(
             @DefaultValue("2097152") long maxRequestBytes,
@@ -73,7 +74,8 @@ public record GatewayProperties(
             @DefaultValue("24h") Duration idempotencyRetention,
             @DefaultValue("100000") int decisionsPerSandbox,
             @DefaultValue("100000") int logLinesPerSandbox,
-            @DefaultValue("60s") Duration stopTimeout) {}
+            @DefaultValue("60s") Duration stopTimeout,
+            @DefaultValue("1073741824") long maxUploadBytes) {}
 
     /**
      * The local driver runs sandboxes in one sandbox-host process ({@code openshell-sandbox host}),

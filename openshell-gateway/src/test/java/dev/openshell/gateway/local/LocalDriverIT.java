@@ -1,8 +1,12 @@
 package dev.openshell.gateway.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.openshell.api.ApiException;
+import dev.openshell.api.ApiJson;
 import dev.openshell.api.DeleteResult;
+import dev.openshell.api.ErrorCode;
 import dev.openshell.api.client.GatewayClient;
 import dev.openshell.api.client.RequestOptions;
 import dev.openshell.api.policy.PolicyRevision;
@@ -10,9 +14,11 @@ import dev.openshell.api.policy.PolicySetRequest;
 import dev.openshell.api.policy.RevisionStatus;
 import dev.openshell.api.sandbox.ExecRequest;
 import dev.openshell.api.sandbox.ExecResult;
+import dev.openshell.api.sandbox.LogLine;
 import dev.openshell.api.sandbox.Sandbox;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.api.sandbox.SandboxPhase;
+import dev.openshell.api.session.SessionMessage;
 import dev.openshell.gateway.support.TempDirs;
 import dev.openshell.sandbox.net.FakeInternet;
 import dev.openshell.sandbox.proxy.TestUpstream;
@@ -59,6 +65,10 @@ class LocalDriverIT {
             gateway.close();
         }
         SandboxHostControl.shutdown(data.resolve("local"));
+        java.nio.file.Files.copy(
+                data.resolve("gateway.stdout"),
+                Path.of("/tmp/last-gateway.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         if (upstream != null) {
             upstream.close();
         }
@@ -99,7 +109,7 @@ class LocalDriverIT {
                                     null,
                                     true),
                             RequestOptions.idempotent());
-            assertThat(demo.phase()).as(gateway.log()).isEqualTo(SandboxPhase.READY);
+            assertThat(demo.phase()).as(demo.reason()).isEqualTo(SandboxPhase.READY);
             id = demo.id();
 
             ExecResult hello = exec(gw, "echo out $GREETING; echo err >&2; id -u; pwd; exit 3");
@@ -119,6 +129,10 @@ class LocalDriverIT {
                             .status())
                     .isEqualTo(RevisionStatus.LOADED);
             assertThat(exec(gw, curl()).stdout()).contains("GET /hello").endsWith(" 200");
+
+            filesTravelAsTarStreams(gw);
+            execStreams(gw);
+            sshThroughTheTunnel(gw, id);
 
             ExecResult timedOut = gw.sandboxes()
                     .exec(
@@ -218,6 +232,140 @@ class LocalDriverIT {
         }
         assertNothingLeft(strayId);
         assertNothingLeft(lostId);
+    }
+
+    /** Upload and download of tar streams, confined like the agent. */
+    private void filesTravelAsTarStreams(GatewayClient gw) throws Exception {
+        Path local = data.resolve("files");
+        Files.createDirectories(local.resolve("tree/sub"));
+        Files.writeString(local.resolve("tree/hello.txt"), "hello from the host\n");
+        Files.write(local.resolve("tree/sub/blob.bin"), new byte[300_000]);
+        Path tar = local.resolve("up.tar");
+        assertThat(new ProcessBuilder("tar", "-c", "-f", tar.toString(), "-C", local.toString(), "tree")
+                        .start()
+                        .waitFor())
+                .isZero();
+        try (var in = Files.newInputStream(tar)) {
+            gw.sandboxes().upload("demo", "/sandbox/up", in);
+        }
+        assertThat(exec(
+                                gw,
+                                "cat /sandbox/up/tree/hello.txt; stat -c %s /sandbox/up/tree/sub/blob.bin; id -u; stat -c %u /sandbox/up/tree/hello.txt")
+                        .stdout())
+                .startsWith("hello from the host\n300000\n");
+
+        Path down = local.resolve("down.tar");
+        try (var out = Files.newOutputStream(down)) {
+            gw.sandboxes().download("demo", "/sandbox/up/tree", out);
+        }
+        Path unpacked = Files.createDirectories(local.resolve("unpacked"));
+        assertThat(new ProcessBuilder("tar", "-x", "-f", down.toString(), "-C", unpacked.toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+        assertThat(Files.readString(unpacked.resolve("tree/hello.txt"))).isEqualTo("hello from the host\n");
+        assertThat(Files.size(unpacked.resolve("tree/sub/blob.bin"))).isEqualTo(300_000);
+
+        // Confined like the agent: the system is read-only to it, and a missing path is a problem.
+        try (var in = Files.newInputStream(tar)) {
+            assertThatThrownBy(() -> gw.sandboxes().upload("demo", "/usr/lib/up", in))
+                    .isInstanceOfSatisfying(
+                            ApiException.class,
+                            e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.TRANSFER_FAILED));
+        }
+        assertThat(Path.of("/usr/lib/up")).doesNotExist();
+        assertThatThrownBy(() ->
+                        gw.sandboxes().download("demo", "/sandbox/no-such-file", new java.io.ByteArrayOutputStream()))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.TRANSFER_FAILED));
+    }
+
+    /** Streaming exec: stdin in, stdout and stderr out as they come, the exit code last. */
+    private static void execStreams(GatewayClient gw) throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<SessionMessage> frames =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = gw.sandboxes().execStream("demo", new java.net.http.WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(
+                    java.net.http.WebSocket w, CharSequence text, boolean last) {
+                partial.append(text);
+                if (last) {
+                    frames.add(ApiJson.lenient().readValue(partial.toString(), SessionMessage.class));
+                    partial.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        });
+        send(
+                ws,
+                new SessionMessage.ExecStart(
+                        "s1",
+                        List.of("sh", "-c", "read line; echo got:$line; echo warn >&2; exit 7"),
+                        false,
+                        null,
+                        null,
+                        null));
+        send(ws, SessionMessage.ExecInput.of("s1", "ping\n".getBytes(StandardCharsets.UTF_8), true));
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        SessionMessage.ExecExit exit = null;
+        while (exit == null) {
+            SessionMessage m = frames.poll(20, TimeUnit.SECONDS);
+            assertThat(m).as("a frame").isNotNull();
+            switch (m) {
+                case SessionMessage.ExecOutput o ->
+                    (o.stream() == LogLine.Stream.STDERR ? err : out)
+                            .append(new String(java.util.Base64.getDecoder().decode(o.data()), StandardCharsets.UTF_8));
+                case SessionMessage.ExecExit x -> exit = x;
+                default -> {}
+            }
+        }
+        assertThat(out.toString()).isEqualTo("got:ping\n");
+        assertThat(err.toString()).isEqualTo("warn\n");
+        assertThat(exit.execId()).isEqualTo("s1");
+        assertThat(exit.exitCode()).isEqualTo(7);
+    }
+
+    private static void send(java.net.http.WebSocket ws, SessionMessage m) throws Exception {
+        ws.sendText(ApiJson.strict().writeValueAsString(m), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A standard OpenSSH client through the SSH tunnel endpoint: a local port relays each connection
+     * to a tunnel WebSocket (what a ProxyCommand does over stdin/stdout), the sandbox's SSH server
+     * authenticates the sandbox's key, and the command runs confined in the sandbox.
+     */
+    private static void sshThroughTheTunnel(GatewayClient gw, String id) throws Exception {
+        try (TunnelPort port = TunnelPort.open(gw, "demo")) {
+            Process ssh = new ProcessBuilder(
+                            "ssh",
+                            "-F",
+                            "/dev/null",
+                            "-i",
+                            "/run/openshell/sandboxes/" + id + "/ssh/client_key",
+                            "-o",
+                            "StrictHostKeyChecking=no",
+                            "-o",
+                            "UserKnownHostsFile=/dev/null",
+                            "-o",
+                            "BatchMode=yes",
+                            "-o",
+                            "LogLevel=ERROR",
+                            "-p",
+                            Integer.toString(port.port()),
+                            "sandbox@127.0.0.1",
+                            "echo via-ssh; id -u; pwd")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).startsWith("via-ssh\n").doesNotContain("\n0\n");
+            assertThat(ssh.exitValue()).as(out).isZero();
+        }
     }
 
     private static ExecResult exec(GatewayClient gw, String script) {
