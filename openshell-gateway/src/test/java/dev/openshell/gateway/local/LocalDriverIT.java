@@ -65,10 +65,6 @@ class LocalDriverIT {
             gateway.close();
         }
         SandboxHostControl.shutdown(data.resolve("local"));
-        java.nio.file.Files.copy(
-                data.resolve("gateway.stdout"),
-                Path.of("/tmp/last-gateway.log"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         if (upstream != null) {
             upstream.close();
         }
