@@ -4,10 +4,10 @@ import dev.openshell.gateway.sandbox.SandboxService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.context.ServletContextAware;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /** The WebSocket endpoints: supervisor sessions, streaming exec, SSH tunnels. */
 @Configuration
@@ -38,11 +38,18 @@ class SessionWebSocketConfig implements WebSocketConfigurer {
                 .addInterceptors(new SessionHandshake(SessionHandshake.Purpose.CLIENT, SSH_SUFFIX, sandboxes));
     }
 
+    /**
+     * Raises the container's frame limits (8 KiB by default); skipped where there is no WebSocket
+     * container, such as the mock servlet context of controller tests.
+     */
     @Bean
-    ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(MAX_MESSAGE);
-        container.setMaxBinaryMessageBufferSize(MAX_MESSAGE);
-        return container;
+    ServletContextAware webSocketLimits() {
+        return context -> {
+            if (context.getAttribute("jakarta.websocket.server.ServerContainer")
+                    instanceof jakarta.websocket.server.ServerContainer container) {
+                container.setDefaultMaxTextMessageBufferSize(MAX_MESSAGE);
+                container.setDefaultMaxBinaryMessageBufferSize(MAX_MESSAGE);
+            }
+        };
     }
 }
