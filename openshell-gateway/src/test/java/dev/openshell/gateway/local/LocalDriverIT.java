@@ -324,6 +324,61 @@ class LocalDriverIT {
         assertThat(err.toString()).isEqualTo("warn\n");
         assertThat(exit.execId()).isEqualTo("s1");
         assertThat(exit.exitCode()).isEqualTo(7);
+
+        // With a terminal: the program sees one, of the size asked, and a resize reaches it.
+        frames.clear();
+        java.net.http.WebSocket tty = gw.sandboxes().execStream("demo", listener(frames));
+        send(
+                tty,
+                new SessionMessage.ExecStart(
+                        "t1",
+                        List.of("sh", "-c", "test -t 0 && echo is-a-tty; stty size; read x; stty size; exit 5"),
+                        true,
+                        100,
+                        30,
+                        null));
+        StringBuilder screen = new StringBuilder();
+        while (!screen.toString().contains("30 100")) {
+            SessionMessage m = frames.poll(20, TimeUnit.SECONDS);
+            assertThat(m).as("terminal output so far: " + screen).isInstanceOf(SessionMessage.ExecOutput.class);
+            screen.append(new String(
+                    java.util.Base64.getDecoder().decode(((SessionMessage.ExecOutput) m).data()),
+                    StandardCharsets.UTF_8));
+        }
+        send(tty, new SessionMessage.ExecResize("t1", 120, 40));
+        send(tty, SessionMessage.ExecInput.of("t1", "go\n".getBytes(StandardCharsets.UTF_8), false));
+        SessionMessage.ExecExit ttyExit = null;
+        while (ttyExit == null) {
+            SessionMessage m = frames.poll(20, TimeUnit.SECONDS);
+            assertThat(m).as("terminal output so far: " + screen).isNotNull();
+            switch (m) {
+                case SessionMessage.ExecOutput o ->
+                    screen.append(new String(java.util.Base64.getDecoder().decode(o.data()), StandardCharsets.UTF_8));
+                case SessionMessage.ExecExit x -> ttyExit = x;
+                default -> {}
+            }
+        }
+        assertThat(screen.toString()).contains("is-a-tty").contains("30 100").contains("40 120");
+        assertThat(ttyExit.exitCode()).isEqualTo(5);
+    }
+
+    private static java.net.http.WebSocket.Listener listener(
+            java.util.concurrent.BlockingQueue<SessionMessage> frames) {
+        return new java.net.http.WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(
+                    java.net.http.WebSocket w, CharSequence text, boolean last) {
+                partial.append(text);
+                if (last) {
+                    frames.add(ApiJson.lenient().readValue(partial.toString(), SessionMessage.class));
+                    partial.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        };
     }
 
     private static void send(java.net.http.WebSocket ws, SessionMessage m) throws Exception {

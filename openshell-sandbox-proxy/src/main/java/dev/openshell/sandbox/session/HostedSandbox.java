@@ -30,7 +30,7 @@ final class HostedSandbox implements AutoCloseable {
     private final SupervisorSession session;
     private final EventShipper shipper;
     private final SshTunnels tunnels;
-    private final Map<String, SessionExec> execs = new ConcurrentHashMap<>();
+    private final Map<String, RunningCommand> execs = new ConcurrentHashMap<>();
     private final Map<Long, Long> revisionOfGeneration = new ConcurrentHashMap<>();
     private final Object policyLock = new Object();
     private volatile long enforcedRevision;
@@ -105,18 +105,23 @@ final class HostedSandbox implements AutoCloseable {
             case SessionMessage.PolicyPush push -> load(push);
             case SessionMessage.ExecStart start -> exec(start);
             case SessionMessage.ExecInput input -> {
-                SessionExec exec = execs.get(input.execId());
+                RunningCommand exec = execs.get(input.execId());
                 if (exec != null) {
                     exec.input(Base64.getDecoder().decode(input.data() == null ? "" : input.data()), input.eof());
                 }
             }
             case SessionMessage.ExecKill kill -> {
-                SessionExec exec = execs.get(kill.execId());
+                RunningCommand exec = execs.get(kill.execId());
                 if (exec != null) {
                     exec.kill();
                 }
             }
-            case SessionMessage.ExecResize resize -> {} // commands run without a terminal here
+            case SessionMessage.ExecResize resize -> {
+                RunningCommand exec = execs.get(resize.execId());
+                if (exec != null) {
+                    exec.resize(resize.columns(), resize.rows());
+                }
+            }
             case SessionMessage.TunnelOpen open -> tunnels.open(open.tunnelId());
             case SessionMessage.TunnelData data -> tunnels.data(data.tunnelId(), data.data());
             case SessionMessage.TunnelClose close -> tunnels.close(close.tunnelId(), null);
@@ -147,18 +152,16 @@ final class HostedSandbox implements AutoCloseable {
     }
 
     private void exec(SessionMessage.ExecStart start) {
-        if (start.tty()) {
-            session.send(new SessionMessage.ExecExit(
-                    start.execId(), 126, false, "this sandbox runs commands without a terminal; use ssh for one"));
-            return;
-        }
         var processes = supervisor.confinedProcesses().orElse(null);
         if (processes == null || execs.containsKey(start.execId())) {
             session.send(
                     new SessionMessage.ExecExit(start.execId(), 126, false, "the sandbox cannot run commands now"));
             return;
         }
-        SessionExec exec = SessionExec.start(start, processes, session::send, () -> execs.remove(start.execId()));
+        Runnable done = () -> execs.remove(start.execId());
+        RunningCommand exec = start.tty()
+                ? SessionTerminal.start(start, processes, session::send, done)
+                : SessionExec.start(start, processes, session::send, done);
         if (exec != null) {
             execs.put(start.execId(), exec);
             if (exec.finished()) {
@@ -176,7 +179,7 @@ final class HostedSandbox implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        execs.values().forEach(SessionExec::kill);
+        execs.values().forEach(RunningCommand::kill);
         tunnels.close();
         supervisor.close();
         shipper.close();

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * one {@link SessionMessage.ExecExit}. A timeout or {@link #kill()} ends it and everything it
  * started.
  */
-final class SessionExec {
+final class SessionExec implements RunningCommand {
 
     private final String execId;
     private final Process process;
@@ -75,7 +75,8 @@ final class SessionExec {
     }
 
     /** Feeds stdin; {@code eof} closes it. Input after the command closed its stdin is dropped. */
-    void input(byte[] data, boolean eof) {
+    @Override
+    public void input(byte[] data, boolean eof) {
         try {
             if (data.length > 0) {
                 stdin.write(data);
@@ -89,12 +90,14 @@ final class SessionExec {
         }
     }
 
-    boolean finished() {
+    @Override
+    public boolean finished() {
         return finished;
     }
 
     /** Kills the command and its descendants. */
-    void kill() {
+    @Override
+    public void kill() {
         if (killed.compareAndSet(false, true)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();

@@ -59,6 +59,14 @@ public final class ConfinedProcesses {
         this.shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
     }
 
+    /**
+     * {@code program} on a new pseudo-terminal, as an SSH session with a {@code pty-req} runs it (a
+     * gateway session's terminal exec drives the same command).
+     */
+    public org.apache.sshd.server.command.Command terminal(List<String> program) {
+        return new PtyCommand(this, program);
+    }
+
     /** The interactive shell ({@code bash} when present; the sandbox account's own shell is nologin). */
     String shell() {
         return shell;
