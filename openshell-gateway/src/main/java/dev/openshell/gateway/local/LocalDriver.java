@@ -44,6 +44,7 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
     private final SupervisorSessions sessions;
     private final GatewayTls tls;
     private SandboxHostProcess host;
+    private volatile String gatewayUrl;
 
     public LocalDriver(GatewayProperties properties, SupervisorSessions sessions, GatewayTls tls) {
         this.properties = properties;
@@ -65,24 +66,45 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
                 properties.localHostDir(), java, jar, properties.local().javaOptions());
     }
 
-    /** Once the gateway listens: make sure the host runs and knows where to connect sessions. */
+    /**
+     * Once the gateway listens: a host that runs already learns where to connect sessions. None is
+     * started here; the first sandbox (or a reconciliation that finds workspaces) starts one.
+     */
     @Override
     public void onApplicationEvent(WebServerInitializedEvent event) {
         if (host == null || !NAME.equals(properties.driver())) {
             return;
         }
-        String url = "https://" + sessionAddress() + ":" + event.getWebServer().getPort();
+        gatewayUrl = "https://" + sessionAddress() + ":" + event.getWebServer().getPort();
         try {
-            host.ensureRunning();
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("op", "gateway");
-            request.put("gateway_url", url);
-            request.put("gateway_ca", tls.credentials().ca().certificatePem());
-            host.request(request);
-            log.info("sandbox host in {} connects sessions to {}", host.dir(), url);
+            if (host.answers()) {
+                configure();
+            }
         } catch (RuntimeException e) {
             log.warn("the sandbox host is not available: {}", e.getMessage());
         }
+    }
+
+    /** Tells the host where the gateway listens and which CA its certificate chains to. */
+    private void configure() {
+        if (gatewayUrl == null) {
+            throw new DriverException(ErrorCode.UNAVAILABLE, "the gateway is not listening yet");
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("op", "gateway");
+        request.put("gateway_url", gatewayUrl);
+        request.put("gateway_ca", tls.credentials().ca().certificatePem());
+        host.request(request);
+        log.info("sandbox host in {} connects sessions to {}", host.dir(), gatewayUrl);
+    }
+
+    /** The host, started (and configured) if none answers. */
+    private SandboxHostProcess runningHost() {
+        SandboxHostProcess h = host();
+        if (h.ensureRunning()) {
+            configure();
+        }
+        return h;
     }
 
     /** Where the host (on this machine) reaches the gateway: loopback unless it listens elsewhere only. */
@@ -154,23 +176,36 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("op", op);
         request.put("sandbox", sandbox);
-        host().request(request);
+        runningHost().request(request);
     }
 
     @Override
     public void stop(String sandboxId) {
-        host().request(Map.of("op", "stop", "sandbox_id", sandboxId));
+        if (nothingHere()) {
+            return;
+        }
+        runningHost().request(Map.of("op", "stop", "sandbox_id", sandboxId));
     }
 
     @Override
     public void delete(String sandboxId) {
-        host().request(Map.of("op", "delete", "sandbox_id", sandboxId));
+        if (nothingHere()) {
+            return; // never made, or removed already
+        }
+        runningHost().request(Map.of("op", "delete", "sandbox_id", sandboxId));
+    }
+
+    /** No host runs and none ever left a sandbox here. */
+    private boolean nothingHere() {
+        return !host().answers() && !host().hasSandboxes();
     }
 
     @Override
     public List<Workload> workloads() {
-        host().ensureRunning();
-        JsonNode answer = host().request(Map.of("op", "list"));
+        if (nothingHere()) {
+            return List.of(); // nothing was ever made here: no reason to start a host
+        }
+        JsonNode answer = runningHost().request(Map.of("op", "list"));
         List<Workload> out = new ArrayList<>();
         for (JsonNode w : answer.path("workloads")) {
             Workload.State state = switch (w.path("state").asString("")) {

@@ -37,6 +37,8 @@ final class SandboxHostProcess {
 
     private final Path dir;
     private final List<String> command;
+    /** Starts a host again when one vanished, and tells it where the gateway is. */
+    private Runnable restarted = () -> ensureRunning();
 
     SandboxHostProcess(Path dir, Path java, Path sandboxJar, List<String> javaOptions) {
         this.dir = dir;
@@ -57,10 +59,24 @@ final class SandboxHostProcess {
         return dir;
     }
 
-    /** Makes sure a host answers, starting one if needed. */
-    synchronized void ensureRunning() {
+    /** What to do when a request finds no host: start one and configure it. */
+    void onMissing(Runnable action) {
+        this.restarted = action;
+    }
+
+    /** Whether the host has (or had) any sandbox: their workspaces are there. */
+    boolean hasSandboxes() {
+        try (var children = Files.list(dir.resolve("sandboxes"))) {
+            return children.findAny().isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Makes sure a host answers, starting one if needed; true when it started one. */
+    synchronized boolean ensureRunning() {
         if (answers()) {
-            return;
+            return false;
         }
         try {
             Files.createDirectories(dir);
@@ -78,7 +94,7 @@ final class SandboxHostProcess {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (answers()) {
-                return;
+                return true;
             }
             try {
                 Thread.sleep(50);
@@ -91,7 +107,8 @@ final class SandboxHostProcess {
                 ErrorCode.UNAVAILABLE, "the sandbox host did not start; see " + dir.resolve("host.log"));
     }
 
-    private boolean answers() {
+    /** Whether a host answers on the socket now (none is started). */
+    boolean answers() {
         if (!Files.exists(dir.resolve(SOCKET))) {
             return false;
         }
@@ -108,7 +125,7 @@ final class SandboxHostProcess {
         try {
             answer = call(request);
         } catch (IOException e) {
-            ensureRunning();
+            restarted.run();
             try {
                 answer = call(request);
             } catch (IOException again) {
