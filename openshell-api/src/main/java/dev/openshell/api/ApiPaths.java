@@ -89,6 +89,11 @@ public final class ApiPaths {
         return sandbox(name) + "/ssh";
     }
 
+    /** {@code POST} an {@link dev.openshell.api.sandbox.SshKeyRequest} to let that key into the sandbox's SSH server. */
+    public static String sandboxSshKeys(String name) {
+        return sandboxSsh(name) + "/authorized-keys";
+    }
+
     /** Upload ({@code PUT}, a tar stream) and download ({@code GET}, a tar stream) of files; query {@code path}. */
     public static String sandboxFiles(String name) {
         return sandbox(name) + "/files";

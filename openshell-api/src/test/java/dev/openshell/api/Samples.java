@@ -30,6 +30,8 @@ import dev.openshell.api.sandbox.ResourceLimits;
 import dev.openshell.api.sandbox.Sandbox;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.api.sandbox.SandboxPhase;
+import dev.openshell.api.sandbox.SshAccess;
+import dev.openshell.api.sandbox.SshKeyRequest;
 import dev.openshell.api.session.SessionMessage;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -169,7 +171,12 @@ public final class Samples {
             new SessionMessage.ExecExit("e1", 127, false, "sh: no such program"),
             new SessionMessage.TunnelOpen("t1"),
             new SessionMessage.TunnelData("t1", "U1NILTIuMAo="),
-            new SessionMessage.TunnelClose("t1", "connection refused"));
+            new SessionMessage.TunnelClose("t1", "connection refused"),
+            new SessionMessage.SshAuthorize("k1", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@laptop"),
+            new SessionMessage.SshAuthorized(
+                    "k1", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHost", "a sample with every field"),
+            new SshKeyRequest("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@laptop"),
+            new SshAccess("sandbox", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHost"));
 
     /** Every sample by the name of its golden file. */
     public static Map<String, Object> all() {

@@ -80,6 +80,15 @@ public final class SandboxesClient {
         return client.openWebSocket(ApiPaths.sandboxExecStream(name), listener);
     }
 
+    /** Lets the SSH key {@code publicKeyLine} into the sandbox (until it stops); answers how to trust its server. */
+    public dev.openshell.api.sandbox.SshAccess authorizeSshKey(String name, String publicKeyLine) {
+        return client.post(
+                ApiPaths.sandboxSshKeys(name),
+                new dev.openshell.api.sandbox.SshKeyRequest(publicKeyLine),
+                dev.openshell.api.sandbox.SshAccess.class,
+                RequestOptions.NONE);
+    }
+
     /** Opens the SSH tunnel: binary frames carry one SSH connection's bytes each way. */
     public java.net.http.WebSocket sshTunnel(String name, java.net.http.WebSocket.Listener listener) {
         return client.openWebSocket(ApiPaths.sandboxSsh(name), listener);

@@ -44,7 +44,9 @@ import tools.jackson.databind.annotation.JsonSerialize;
     @JsonSubTypes.Type(value = SessionMessage.ExecExit.class, name = "exec_exit"),
     @JsonSubTypes.Type(value = SessionMessage.TunnelOpen.class, name = "tunnel_open"),
     @JsonSubTypes.Type(value = SessionMessage.TunnelData.class, name = "tunnel_data"),
-    @JsonSubTypes.Type(value = SessionMessage.TunnelClose.class, name = "tunnel_close")
+    @JsonSubTypes.Type(value = SessionMessage.TunnelClose.class, name = "tunnel_close"),
+    @JsonSubTypes.Type(value = SessionMessage.SshAuthorize.class, name = "ssh_authorize"),
+    @JsonSubTypes.Type(value = SessionMessage.SshAuthorized.class, name = "ssh_authorized")
 })
 public sealed interface SessionMessage {
 
@@ -177,6 +179,16 @@ public sealed interface SessionMessage {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TunnelClose(String tunnelId, String error) implements SessionMessage {}
+
+    /** Let an SSH client with this OpenSSH public key into the sandbox's SSH server (until it stops). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SshAuthorize(String requestId, String publicKey) implements SessionMessage {}
+
+    /** The answer: the server's host key line (for {@code known_hosts}), or why not. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SshAuthorized(String requestId, String hostKey, String error) implements SessionMessage {}
 
     /** {@code data} fields: base64. */
     static String encode(byte[] bytes) {

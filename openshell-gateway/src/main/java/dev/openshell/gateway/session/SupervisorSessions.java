@@ -110,6 +110,43 @@ public class SupervisorSessions {
         return new TunnelChannel(id, c, () -> streams.remove(id));
     }
 
+    /**
+     * Has the sandbox's SSH server let {@code publicKey} in; returns its host key line.
+     *
+     * @throws ApiException {@code validation_failed} when the supervisor refused the key
+     */
+    public String authorizeSshKey(String sandboxId, String publicKey) {
+        SupervisorConnection c = require(sandboxId);
+        String id = "k-" + UUID.randomUUID();
+        java.util.concurrent.CompletableFuture<SessionMessage.SshAuthorized> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        streams.put(id, new Stream(sandboxId, m -> {
+            if (m instanceof SessionMessage.SshAuthorized a) {
+                answer.complete(a);
+            }
+        }));
+        try {
+            if (!c.send(new SessionMessage.SshAuthorize(id, publicKey))) {
+                throw down(sandboxId);
+            }
+            SessionMessage.SshAuthorized a = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (a.error() != null || a.hostKey() == null) {
+                throw dev.openshell.api.ApiException.invalid(
+                        "public_key", a.error() == null ? "refused by the sandbox" : a.error());
+            }
+            return a.hostKey();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new DriverException(ErrorCode.TIMEOUT, "the sandbox did not answer in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DriverException(ErrorCode.UNAVAILABLE, "interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new DriverException(ErrorCode.INTERNAL, "authorizing the key failed");
+        } finally {
+            streams.remove(id);
+        }
+    }
+
     private SupervisorConnection require(String sandboxId) {
         SupervisorConnection c = connections.get(sandboxId);
         if (c == null) {
@@ -166,6 +203,7 @@ public class SupervisorSessions {
             case SessionMessage.ExecExit exit -> route(sandboxId, exit.execId(), message);
             case SessionMessage.TunnelData data -> route(sandboxId, data.tunnelId(), message);
             case SessionMessage.TunnelClose close -> route(sandboxId, close.tunnelId(), message);
+            case SessionMessage.SshAuthorized authorized -> route(sandboxId, authorized.requestId(), message);
             default ->
                 log.debug(
                         "ignoring {} from the supervisor of {}",

@@ -97,6 +97,10 @@ final class GatewayProcess implements AutoCloseable {
         return Files.readString(dataDir.resolve("gateway.stdout"));
     }
 
+    int port() {
+        return port;
+    }
+
     String url() {
         return "https://localhost:" + port;
     }

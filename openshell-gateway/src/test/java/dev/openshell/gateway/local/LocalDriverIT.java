@@ -18,6 +18,7 @@ import dev.openshell.api.sandbox.LogLine;
 import dev.openshell.api.sandbox.Sandbox;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.api.sandbox.SandboxPhase;
+import dev.openshell.api.sandbox.SshAccess;
 import dev.openshell.api.session.SessionMessage;
 import dev.openshell.gateway.support.TempDirs;
 import dev.openshell.sandbox.net.FakeInternet;
@@ -49,6 +50,7 @@ class LocalDriverIT {
     private String upstreamIp;
     private Path data;
     private GatewayProcess gateway;
+    private int gatewayPort;
 
     @BeforeEach
     void setUp() {
@@ -79,8 +81,30 @@ class LocalDriverIT {
         if (!allowCurl) {
             return base;
         }
+        // The gateway's own port is listed too: the destination guard must refuse it anyway.
         return base + "network_policies:\n  upstream:\n    endpoints:\n      - host: " + upstreamIp + "\n        port: "
-                + upstream.port() + "\n    binaries:\n      - path: /usr/bin/curl\n";
+                + upstream.port() + "\n      - host: 127.0.0.1\n        port: " + gatewayPort
+                + "\n    binaries:\n      - path: /usr/bin/curl\n";
+    }
+
+    /**
+     * The agent cannot reach the control plane: not the gateway (through the proxy, even with the
+     * policy naming its address, nor around it), not the sandbox host's socket or directory.
+     */
+    private void theAgentCannotReachTheGatewayOrTheHost(GatewayClient gw) {
+        String url = "https://127.0.0.1:" + gatewayPort + "/healthz";
+        ExecResult viaProxy =
+                exec(gw, "curl -sk -o /dev/null -w '%{http_code}' --max-time 5 " + url + "; echo \" $?\"");
+        assertThat(viaProxy.stdout()).doesNotStartWith("200");
+        ExecResult direct = exec(
+                gw, "curl -sk --noproxy '*' -o /dev/null -w '%{http_code}' --max-time 5 " + url + "; echo \" $?\"");
+        assertThat(direct.stdout()).doesNotStartWith("200");
+        Path hostDir = data.resolve("local");
+        ExecResult files = exec(
+                gw,
+                "for p in " + hostDir + " " + hostDir.resolve("host.sock") + " " + data.resolve("gateway.db") + " "
+                        + data.resolve("tls") + "; do test -e $p && echo visible:$p; done; echo done");
+        assertThat(files.stdout()).isEqualTo("done\n");
     }
 
     private String curl() {
@@ -90,6 +114,7 @@ class LocalDriverIT {
     @Test
     void aSandboxLivesThroughTheRestApiAndOutlivesAGatewayKill() throws Exception {
         gateway = GatewayProcess.start(data);
+        gatewayPort = gateway.port();
         String id;
         try (GatewayClient gw = gateway.operator()) {
             Sandbox demo = gw.sandboxes()
@@ -125,10 +150,11 @@ class LocalDriverIT {
                             .status())
                     .isEqualTo(RevisionStatus.LOADED);
             assertThat(exec(gw, curl()).stdout()).contains("GET /hello").endsWith(" 200");
+            theAgentCannotReachTheGatewayOrTheHost(gw);
 
             filesTravelAsTarStreams(gw);
             execStreams(gw);
-            sshThroughTheTunnel(gw, id);
+            sshThroughTheTunnel(gw);
 
             ExecResult timedOut = gw.sandboxes()
                     .exec(
@@ -390,25 +416,36 @@ class LocalDriverIT {
      * to a tunnel WebSocket (what a ProxyCommand does over stdin/stdout), the sandbox's SSH server
      * authenticates the sandbox's key, and the command runs confined in the sandbox.
      */
-    private static void sshThroughTheTunnel(GatewayClient gw, String id) throws Exception {
+    private void sshThroughTheTunnel(GatewayClient gw) throws Exception {
+        Path key = data.resolve("user_key");
+        assertThat(new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+        SshAccess access = gw.sandboxes().authorizeSshKey("demo", Files.readString(Path.of(key + ".pub")));
+        assertThat(access.user()).isEqualTo("sandbox");
         try (TunnelPort port = TunnelPort.open(gw, "demo")) {
+            Path knownHosts = data.resolve("known_hosts");
+            Files.writeString(knownHosts, "[127.0.0.1]:" + port.port() + " " + access.hostKey() + "\n");
             Process ssh = new ProcessBuilder(
                             "ssh",
                             "-F",
                             "/dev/null",
                             "-i",
-                            "/run/openshell/sandboxes/" + id + "/ssh/client_key",
+                            key.toString(),
                             "-o",
-                            "StrictHostKeyChecking=no",
+                            "IdentitiesOnly=yes",
                             "-o",
-                            "UserKnownHostsFile=/dev/null",
+                            "StrictHostKeyChecking=yes",
+                            "-o",
+                            "UserKnownHostsFile=" + knownHosts,
                             "-o",
                             "BatchMode=yes",
                             "-o",
                             "LogLevel=ERROR",
                             "-p",
                             Integer.toString(port.port()),
-                            "sandbox@127.0.0.1",
+                            access.user() + "@127.0.0.1",
                             "echo via-ssh; id -u; pwd")
                     .redirectErrorStream(true)
                     .start();
@@ -417,6 +454,10 @@ class LocalDriverIT {
             assertThat(out).startsWith("via-ssh\n").doesNotContain("\n0\n");
             assertThat(ssh.exitValue()).as(out).isZero();
         }
+        // A key that is not one is refused before it reaches the sandbox.
+        assertThatThrownBy(() -> gw.sandboxes().authorizeSshKey("demo", "-----BEGIN OPENSSH PRIVATE KEY-----"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED));
     }
 
     private static ExecResult exec(GatewayClient gw, String script) {

@@ -122,6 +122,14 @@ final class HostedSandbox implements AutoCloseable {
                     exec.resize(resize.columns(), resize.rows());
                 }
             }
+            case SessionMessage.SshAuthorize authorize -> {
+                try {
+                    String hostKey = supervisor.authorizeSshKey(authorize.publicKey());
+                    session.send(new SessionMessage.SshAuthorized(authorize.requestId(), hostKey, null));
+                } catch (RuntimeException e) {
+                    session.send(new SessionMessage.SshAuthorized(authorize.requestId(), null, e.getMessage()));
+                }
+            }
             case SessionMessage.TunnelOpen open -> tunnels.open(open.tunnelId());
             case SessionMessage.TunnelData data -> tunnels.data(data.tunnelId(), data.data());
             case SessionMessage.TunnelClose close -> tunnels.close(close.tunnelId(), null);

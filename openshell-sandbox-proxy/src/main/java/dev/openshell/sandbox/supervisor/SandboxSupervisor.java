@@ -262,6 +262,18 @@ public final class SandboxSupervisor implements AutoCloseable {
         return java.util.Optional.ofNullable(sessionProcesses);
     }
 
+    /**
+     * Lets an SSH client with this OpenSSH public key in (until the sandbox stops); returns the SSH
+     * server's host key line.
+     */
+    public String authorizeSshKey(String publicKeyLine) {
+        SandboxSshServer server = ssh;
+        if (server == null) {
+            throw new SandboxException("ssh_server_failed", "sandbox " + spec.id() + " has no SSH server");
+        }
+        return server.authorize(publicKeyLine);
+    }
+
     /** The agent's work directory as the host sees it. */
     public Path workdir() {
         return hostWorkdir;
