@@ -171,6 +171,18 @@ public class SupervisorSessions {
     void disconnected(String sandboxId, SupervisorConnection connection) {
         if (connections.remove(sandboxId, connection)) {
             log.info("supervisor session of {} ended", sandboxId);
+            // Its commands and tunnels cannot finish any more: end them now instead of at their timeouts.
+            streams.forEach((id, stream) -> {
+                if (stream.sandboxId().equals(sandboxId)) {
+                    stream.sink()
+                            .accept(new SessionMessage.ExecExit(
+                                    id,
+                                    255,
+                                    false,
+                                    "the sandbox's supervisor disconnected; the command's fate is unknown"));
+                    stream.sink().accept(new SessionMessage.TunnelClose(id, "the sandbox's supervisor disconnected"));
+                }
+            });
         }
     }
 
