@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * uid) in a sandbox host outside the gateway; upstream servers in a fake internet.
  */
 @RequiresRoot
-@RequiresTool({"ip", "nft", "curl"})
+@RequiresTool({"ip", "nft", "curl", "wget", "tar", "ssh", "ssh-keygen"})
 class LocalDriverIT {
 
     private FakeInternet internet;
