@@ -172,6 +172,8 @@ class LocalDriverIT {
             gw.sandboxes().start("demo");
             awaitPhase(gw, "demo", SandboxPhase.READY);
             assertThat(exec(gw, "cat /sandbox/note").stdout()).isEqualTo("kept\n");
+            // The supervisor's last words before the stop reached the gateway (its state directory is gone).
+            assertThat(gw.sandboxes().logs("demo", null).map(l -> l.text())).anyMatch(t -> t.startsWith("stopped"));
             // After a start the sandbox enforces the newest revision again.
             assertThat(exec(gw, curl()).stdout()).endsWith(" 200");
         }
@@ -247,8 +249,9 @@ class LocalDriverIT {
 
         gateway = GatewayProcess.start(data);
         try (GatewayClient gw = gateway.operator()) {
+            // Reconciliation runs once the gateway is up; /readyz may answer a moment before it ends.
+            awaitPhase(gw, "lost", SandboxPhase.ERROR);
             Sandbox lost = gw.sandboxes().get("lost");
-            assertThat(lost.phase()).isEqualTo(SandboxPhase.ERROR);
             assertThat(lost.reason()).contains("workload is gone");
             assertThat(gw.sandboxes().delete("lost").result()).isEqualTo(DeleteResult.Outcome.DELETED);
         }

@@ -15,10 +15,12 @@ import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Ships a sandbox's log lines and decisions to the gateway in batches: it follows the sandbox log
- * and the decision log the supervisor writes anyway (so the proxy's hot path gains nothing), and
- * sends what arrived every {@link #FLUSH} as one {@link SessionMessage.Logs} and one {@link
- * SessionMessage.Decisions} frame. While the session is down it keeps the newest {@link #MAX_KEPT}
+ * Ships a sandbox's log lines and decisions to the gateway in batches: supervisor events as the
+ * supervisor logs them ({@link #supervisorEvent}: a queue append, so the teardown's last words are
+ * kept even though the state directory goes with the sandbox); the agent's output and the proxy's
+ * decisions by following the sandbox log and the decision log the supervisor writes anyway (so the
+ * proxy's hot path gains nothing). What arrived is sent every {@link #FLUSH} as one {@link
+ * SessionMessage.Logs} and one {@link SessionMessage.Decisions} frame. While the session is down it keeps the newest {@link #MAX_KEPT}
  * of each and sends them once it is up again.
  */
 final class EventShipper implements AutoCloseable {
@@ -39,10 +41,21 @@ final class EventShipper implements AutoCloseable {
      * @param send sends a frame; false when the session is down
      * @param revisionOfGeneration the gateway's revision number for a supervisor policy generation
      */
-    EventShipper(
-            Path sandboxLog, Path decisionLog, Predicate<SessionMessage> send, LongUnaryOperator revisionOfGeneration) {
+    EventShipper(Predicate<SessionMessage> send, LongUnaryOperator revisionOfGeneration) {
         this.send = send;
         this.revisionOfGeneration = revisionOfGeneration;
+    }
+
+    /** One supervisor event, as it is logged (called on the logging thread: only queues it). */
+    void supervisorEvent(String text) {
+        LogLine line = new LogLine(Instant.now(), LogLine.Source.SUPERVISOR, null, text);
+        synchronized (lines) {
+            keep(lines, line);
+        }
+    }
+
+    /** Starts following the agent's output and the decisions, and sending. */
+    void start(Path sandboxLog, Path decisionLog) {
         threads.add(
                 Thread.ofVirtual().start(() -> LineFollower.follow(sandboxLog, POLL, this::logLine, () -> running)));
         threads.add(Thread.ofVirtual()
@@ -56,6 +69,7 @@ final class EventShipper implements AutoCloseable {
             String stream = node.path("stream").asString("supervisor");
             Instant ts = Instant.parse(node.path("ts").asString());
             LogLine line = switch (stream) {
+                case "supervisor" -> null; // came through supervisorEvent already
                 case "stdout" ->
                     new LogLine(
                             ts,
@@ -163,6 +177,10 @@ final class EventShipper implements AutoCloseable {
 
     @Override
     public void close() {
+        if (threads.isEmpty()) {
+            flush(); // never started: send what the supervisor said before it failed
+            return;
+        }
         running = false;
         for (Thread t : threads) {
             try {

@@ -31,30 +31,25 @@ final class HostedSandbox implements AutoCloseable {
     private final EventShipper shipper;
     private final SshTunnels tunnels;
     private final Map<String, RunningCommand> execs = new ConcurrentHashMap<>();
-    private final Map<Long, Long> revisionOfGeneration = new ConcurrentHashMap<>();
+    private final Map<Long, Long> revisionOfGeneration;
     private final Object policyLock = new Object();
     private volatile long enforcedRevision;
     private volatile boolean closing;
 
     private HostedSandbox(
-            HostRequest.Sandbox definition, SandboxSupervisor supervisor, Supplier<GatewayTarget> gateway) {
+            HostRequest.Sandbox definition,
+            SandboxSupervisor supervisor,
+            SupervisorSession session,
+            EventShipper shipper,
+            Map<Long, Long> revisionOfGeneration) {
         this.definition = definition;
         this.supervisor = supervisor;
+        this.session = session;
+        this.shipper = shipper;
+        this.revisionOfGeneration = revisionOfGeneration;
         this.enforcedRevision = definition.policyRevision();
         this.revisionOfGeneration.put(supervisor.status().policyGeneration(), definition.policyRevision());
-        this.session = new SupervisorSession(
-                definition.name(),
-                definition.supervisorToken(),
-                gateway,
-                () -> new SessionMessage.Hello(definition.id(), enforcedRevision),
-                this::handle,
-                () -> {});
         this.tunnels = new SshTunnels(() -> supervisor.sshEndpoint().orElse(null), session::send);
-        this.shipper = new EventShipper(
-                supervisor.stateDir().resolve(SandboxLog.FILE),
-                supervisor.stateDir().resolve("decisions.log"),
-                session::send,
-                generation -> revisionOfGeneration.getOrDefault(generation, enforcedRevision));
     }
 
     /**
@@ -67,8 +62,30 @@ final class HostedSandbox implements AutoCloseable {
             SupervisorOptions options,
             Supplier<GatewayTarget> gateway,
             IntConsumer exited) {
-        SandboxSupervisor supervisor = SandboxSupervisor.start(spec, options);
-        HostedSandbox hosted = new HostedSandbox(definition, supervisor, gateway);
+        // The session and the shipper exist before the supervisor, so its first and last events are shipped.
+        Map<Long, Long> generations = new ConcurrentHashMap<>();
+        HostedSandbox[] self = new HostedSandbox[1];
+        SupervisorSession session = new SupervisorSession(
+                definition.name(),
+                definition.supervisorToken(),
+                gateway,
+                () -> new SessionMessage.Hello(definition.id(), self[0].enforcedRevision),
+                message -> self[0].handle(message),
+                () -> {});
+        EventShipper shipper = new EventShipper(
+                session::send, generation -> generations.getOrDefault(generation, self[0].enforcedRevision));
+        SandboxSupervisor supervisor;
+        try {
+            supervisor = SandboxSupervisor.start(spec, options.withEvents(shipper::supervisorEvent));
+        } catch (RuntimeException e) {
+            shipper.close();
+            throw e;
+        }
+        HostedSandbox hosted = new HostedSandbox(definition, supervisor, session, shipper, generations);
+        self[0] = hosted;
+        shipper.start(
+                supervisor.stateDir().resolve(SandboxLog.FILE),
+                supervisor.stateDir().resolve("decisions.log"));
         hosted.session.start();
         Thread.ofVirtual().name("agent-" + definition.id()).start(() -> {
             int code = supervisor.awaitExit();
