@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks a real gateway through its REST API (docs/benchmarks.md, "Gateway"): builds the gateway
+# Benchmarks a real gateway through its REST API (docs/benchmarks.md, "Gateway"; records only: --driver
+# none, so the seeded sandboxes run nowhere and end in Error): builds the gateway
 # and the bench jar, starts the gateway on a fresh data directory and a free port, seeds 1,000
 # sandbox records, times list and get, then holds 500 req/s of get/list for 30 s. Stops the gateway
 # and removes the data directory at the end. Usage: bench/gateway-bench.sh [records] [rate] [seconds]
@@ -12,7 +13,7 @@ records=${1:-1000} rate=${2:-500} seconds=${3:-30}
 data=$(mktemp -d /tmp/openshell-gateway-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$JAVA_HOME/bin/java" ${GATEWAY_JAVA_OPTS:-} -jar openshell-gateway/target/openshell-gateway-0.1.0-SNAPSHOT.jar \
-    --data-dir "$data" --port "$port" --logging.level.root=WARN >"$data/stdout" 2>&1 &
+    --data-dir "$data" --port "$port" --driver none --logging.level.root=WARN >"$data/stdout" 2>&1 &
 gw=$!
 trap 'kill $gw 2>/dev/null; wait $gw 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do

@@ -74,6 +74,34 @@ public final class ApiPaths {
         return sandbox(name) + "/supervisor/policy-acks";
     }
 
+    /**
+     * The supervisor's session (WebSocket, {@link dev.openshell.api.session.SessionMessage} frames):
+     * one long-lived connection per sandbox, authenticated with its supervisor token.
+     */
+    public static String supervisorSession(String name) {
+        return sandbox(name) + "/supervisor/session";
+    }
+
+    /** Streaming exec (WebSocket, {@link dev.openshell.api.session.SessionMessage} frames). */
+    public static String sandboxExecStream(String name) {
+        return sandboxExec(name) + "/stream";
+    }
+
+    /** The SSH tunnel (WebSocket, binary frames): a byte stream to the sandbox's SSH server. */
+    public static String sandboxSsh(String name) {
+        return sandbox(name) + "/ssh";
+    }
+
+    /** {@code POST} an {@link dev.openshell.api.sandbox.SshKeyRequest} to let that key into the sandbox's SSH server. */
+    public static String sandboxSshKeys(String name) {
+        return sandboxSsh(name) + "/authorized-keys";
+    }
+
+    /** Upload ({@code PUT}, a tar stream) and download ({@code GET}, a tar stream) of files; query {@code path}. */
+    public static String sandboxFiles(String name) {
+        return sandbox(name) + "/files";
+    }
+
     public static String provider(String name) {
         return PROVIDERS + "/" + segment(name);
     }

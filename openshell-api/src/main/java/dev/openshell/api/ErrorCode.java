@@ -175,6 +175,11 @@ public enum ErrorCode {
             500, ExitStatus.SANDBOX_FAILED, "The sandbox's SSH endpoint files are damaged: restart the sandbox."),
     SSH_SERVER_FAILED(
             500, ExitStatus.SANDBOX_FAILED, "The sandbox's SSH server did not start: the sandbox log has the details."),
+    SSH_KEY_INVALID(400, ExitStatus.USAGE, "Give one OpenSSH public key line (as in id_ed25519.pub)."),
+    WORKLOAD_DELETE_FAILED(
+            500,
+            ExitStatus.SANDBOX_FAILED,
+            "The workload's files could not be removed: the detail names what remains."),
     SSH_CONNECT_FAILED(502, ExitStatus.UNAVAILABLE, "The sandbox's SSH server does not answer: is the sandbox Ready?"),
     SSH_AUTH_FAILED(
             502, ExitStatus.NOT_PERMITTED, "The sandbox refused the SSH key: restart the sandbox to renew its keys."),
@@ -184,7 +189,11 @@ public enum ErrorCode {
     SSH_TRANSFER_FAILED(
             502,
             ExitStatus.SANDBOX_FAILED,
-            "The file transfer failed: check both paths and the sandbox's filesystem policy.");
+            "The file transfer failed: check both paths and the sandbox's filesystem policy."),
+    TRANSFER_FAILED(
+            422,
+            ExitStatus.USAGE,
+            "Check the path inside the sandbox and its filesystem policy; the detail has tar's message.");
 
     private static final String TYPE_PREFIX = "urn:openshell:problem:";
 

@@ -31,6 +31,9 @@ import dev.openshell.api.sandbox.ResourceLimits;
 import dev.openshell.api.sandbox.Sandbox;
 import dev.openshell.api.sandbox.SandboxCreateRequest;
 import dev.openshell.api.sandbox.SandboxPhase;
+import dev.openshell.api.sandbox.SshAccess;
+import dev.openshell.api.sandbox.SshKeyRequest;
+import dev.openshell.api.session.SessionMessage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +158,28 @@ public final class Samples {
     public static final DeleteResult DELETED = DeleteResult.alreadyAbsent("demo");
     public static final GatewayInfo GATEWAY_INFO = new GatewayInfo("0.1.0", "local", true, "sqlite", CREATED);
 
+    public static final List<Object> SESSION = List.of(
+            new SessionMessage.Hello("sbx-7f3a9c", 3),
+            new SessionMessage.PolicyPush(4, "version: 1\n"),
+            new SessionMessage.PolicyResult(4, RevisionStatus.FAILED, "filesystem_policy changed"),
+            new SessionMessage.Logs(List.of(LOG_LINE)),
+            new SessionMessage.Decisions(List.of(DECISION)),
+            new SessionMessage.AgentExited(3, "exited with status 3"),
+            new SessionMessage.ExecStart("e1", List.of("sh", "-c", "echo hi"), true, 80, 24, Duration.ofSeconds(30)),
+            new SessionMessage.ExecInput("e1", "aGkK", true),
+            new SessionMessage.ExecResize("e1", 120, 40),
+            new SessionMessage.ExecKill("e1"),
+            new SessionMessage.ExecOutput("e1", LogLine.Stream.STDOUT, "aGkK"),
+            new SessionMessage.ExecExit("e1", 127, false, "sh: no such program"),
+            new SessionMessage.TunnelOpen("t1"),
+            new SessionMessage.TunnelData("t1", "U1NILTIuMAo="),
+            new SessionMessage.TunnelClose("t1", "connection refused"),
+            new SessionMessage.SshAuthorize("k1", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@laptop"),
+            new SessionMessage.SshAuthorized(
+                    "k1", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHost", "a sample with every field"),
+            new SshKeyRequest("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@laptop"),
+            new SshAccess("sandbox", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHost"));
+
     /** Every sample by the name of its golden file. */
     public static Map<String, Object> all() {
         Map<String, Object> all = new LinkedHashMap<>();
@@ -187,6 +212,9 @@ public final class Samples {
                 PAGE,
                 DELETED,
                 GATEWAY_INFO)) {
+            all.put(goldenName(sample.getClass()), sample);
+        }
+        for (Object sample : SESSION) {
             all.put(goldenName(sample.getClass()), sample);
         }
         return all;

@@ -3,6 +3,7 @@ package dev.openshell.sandbox;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.command.SandboxCleanupCommand;
+import dev.openshell.sandbox.command.SandboxHostCommand;
 import dev.openshell.sandbox.command.SandboxLogsCommand;
 import dev.openshell.sandbox.command.SandboxReloadCommand;
 import dev.openshell.sandbox.command.SandboxRunCommand;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
             SandboxReloadCommand.class,
             SandboxStatusCommand.class,
             SandboxLogsCommand.class,
-            SandboxCleanupCommand.class
+            SandboxCleanupCommand.class,
+            SandboxHostCommand.class
         })
 public final class SandboxMain {
 

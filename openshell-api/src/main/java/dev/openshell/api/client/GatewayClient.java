@@ -13,6 +13,7 @@ import dev.openshell.api.SafeText;
 import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,6 +136,87 @@ public final class GatewayClient implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+    }
+
+    /** Sends {@code body} as the request body of a {@code PUT} (a file upload); the answer must be 2xx. */
+    public void putStream(String pathAndQuery, String contentType, InputStream body, RequestOptions options) {
+        HttpRequest request = request("GET", pathAndQuery, null, options);
+        HttpRequest put = HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Content-Type", contentType)
+                .method("PUT", HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+        exchange(put, pathAndQuery, null);
+    }
+
+    /** Copies the body of a {@code GET} (a file download) to {@code out}; the answer must be 2xx. */
+    public void getStream(String pathAndQuery, OutputStream out, RequestOptions options) {
+        exchange(request("GET", pathAndQuery, null, options), pathAndQuery, out);
+    }
+
+    private void exchange(HttpRequest request, String pathAndQuery, OutputStream out) {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw ErrorAnswers.fromFailure(e, baseUrl, pathAndQuery);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the gateway", e);
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            byte[] answer = readBounded(response, pathAndQuery);
+            String contentType = response.headers().firstValue("Content-Type").orElse(null);
+            throw ErrorAnswers.fromAnswer(status, contentType, answer, pathAndQuery);
+        }
+        try (InputStream in = response.body()) {
+            if (out != null) {
+                in.transferTo(out);
+            }
+        } catch (IOException e) {
+            throw ErrorAnswers.fromFailure(e, baseUrl, pathAndQuery);
+        }
+    }
+
+    /**
+     * Opens a WebSocket on {@code path} (streaming exec, SSH tunnel) with this client's credentials:
+     * the client certificate of its TLS context, or its bearer token.
+     */
+    public java.net.http.WebSocket openWebSocket(String path, java.net.http.WebSocket.Listener listener) {
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        String base = stripSlash(baseUrl.toString());
+        URI uri =
+                URI.create((base.startsWith("https:") ? "wss:" + base.substring(6) : "ws:" + base.substring(5)) + path);
+        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(requestTimeout);
+        if (authorization != null) {
+            b.header(ApiHeaders.AUTHORIZATION, authorization);
+        }
+        try {
+            return b.buildAsync(uri, listener)
+                    .get(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+                @SuppressWarnings("unchecked")
+                HttpResponse<Object> r = (HttpResponse<Object>) h.getResponse();
+                Object body = r.body();
+                byte[] answer = body instanceof byte[] bytes
+                        ? bytes
+                        : body instanceof String text
+                                ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                                : new byte[0];
+                throw ErrorAnswers.fromAnswer(
+                        r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), answer, path);
+            }
+            throw ErrorAnswers.fromFailure(
+                    e.getCause() instanceof IOException io ? io : new IOException(e.getCause()), baseUrl, path);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ApiException(ErrorCode.TIMEOUT, "the gateway did not open " + path + " in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(ErrorCode.UNAVAILABLE, "interrupted while waiting for the gateway", e);
+        }
     }
 
     private static JavaType javaType(Class<?> type) {

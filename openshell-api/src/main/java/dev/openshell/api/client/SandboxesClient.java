@@ -64,6 +64,42 @@ public final class SandboxesClient {
         return client.post(ApiPaths.sandboxExec(name), request, ExecResult.class, options);
     }
 
+    /** Extracts the tar stream {@code tar} into directory {@code dir} of the sandbox (made if missing). */
+    public void upload(String name, String dir, java.io.InputStream tar) {
+        client.putStream(
+                ApiPaths.sandboxFiles(name) + QueryString.of(Map.of("path", dir)),
+                "application/x-tar",
+                tar,
+                RequestOptions.NONE);
+    }
+
+    /** Writes {@code path} of the sandbox to {@code out} as a tar stream (one entry, named by its last segment). */
+    public void download(String name, String path, java.io.OutputStream out) {
+        client.getStream(ApiPaths.sandboxFiles(name) + QueryString.of(Map.of("path", path)), out, RequestOptions.NONE);
+    }
+
+    /**
+     * Starts a streaming exec: send one {@link dev.openshell.api.session.SessionMessage.ExecStart}
+     * frame, then input and resizes; {@code listener} receives output frames and one exit frame.
+     */
+    public java.net.http.WebSocket execStream(String name, java.net.http.WebSocket.Listener listener) {
+        return client.openWebSocket(ApiPaths.sandboxExecStream(name), listener);
+    }
+
+    /** Lets the SSH key {@code publicKeyLine} into the sandbox (until it stops); answers how to trust its server. */
+    public dev.openshell.api.sandbox.SshAccess authorizeSshKey(String name, String publicKeyLine) {
+        return client.post(
+                ApiPaths.sandboxSshKeys(name),
+                new dev.openshell.api.sandbox.SshKeyRequest(publicKeyLine),
+                dev.openshell.api.sandbox.SshAccess.class,
+                RequestOptions.NONE);
+    }
+
+    /** Opens the SSH tunnel: binary frames carry one SSH connection's bytes each way. */
+    public java.net.http.WebSocket sshTunnel(String name, java.net.http.WebSocket.Listener listener) {
+        return client.openWebSocket(ApiPaths.sandboxSsh(name), listener);
+    }
+
     /** The sandbox's log lines, oldest first; {@code since} limits them to that recent past (null: all kept). */
     public Stream<LogLine> logs(String name, Duration since) {
         return logs(name, since, null);

@@ -222,7 +222,7 @@ public final class GatewayRestBench {
     }
 
     /** The CLI's client bundle ({@code ca.crt}, {@code tls.crt}, {@code tls.key}) as a TLS context, with the JDK alone. */
-    private static SSLContext sslContext(Path dir) throws Exception {
+    static SSLContext sslContext(Path dir) throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         Collection<? extends Certificate> chain;
         try (var in = Files.newInputStream(dir.resolve("tls.crt"))) {

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param driver the compute driver that runs sandboxes
  * @param tls where the TLS material is made and which extra names the server certificate carries
  * @param limits sizes, counts and times
+ * @param local the local driver's sandbox host
  */
 @ConfigurationProperties("openshell.gateway")
 public record GatewayProperties(
@@ -27,7 +28,8 @@ public record GatewayProperties(
         String dbUrl,
         @DefaultValue("local") String driver,
         @DefaultValue Tls tls,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Local local) {
 
     public GatewayProperties {
         if (dataDir == null) {
@@ -59,6 +61,7 @@ public record GatewayProperties(
      * @param decisionsPerSandbox decisions kept per sandbox (oldest dropped)
      * @param logLinesPerSandbox log lines kept per sandbox (oldest dropped)
      * @param stopTimeout how long a stop may take before the sandbox is marked Error
+     * @param maxUploadBytes the largest tar stream a file upload accepts
      */
     public record Limits(
             @DefaultValue("2097152") long maxRequestBytes,
@@ -71,7 +74,24 @@ public record GatewayProperties(
             @DefaultValue("24h") Duration idempotencyRetention,
             @DefaultValue("100000") int decisionsPerSandbox,
             @DefaultValue("100000") int logLinesPerSandbox,
-            @DefaultValue("60s") Duration stopTimeout) {}
+            @DefaultValue("60s") Duration stopTimeout,
+            @DefaultValue("1073741824") long maxUploadBytes) {}
+
+    /**
+     * The local driver runs sandboxes in one sandbox-host process ({@code openshell-sandbox host}),
+     * which outlives the gateway.
+     *
+     * @param sandboxJar the supervisor's jar ({@code openshell-sandbox.jar}); absent: the one next to
+     *     the gateway's jar
+     * @param javaOptions JVM options of the sandbox host
+     * @param hostDir the host's directory (workspaces, control socket); absent: {@code <data-dir>/local}
+     */
+    public record Local(Path sandboxJar, @DefaultValue List<String> javaOptions, Path hostDir) {}
+
+    /** The local driver's host directory in effect. */
+    public Path localHostDir() {
+        return local.hostDir() != null ? local.hostDir().toAbsolutePath().normalize() : dataDir.resolve("local");
+    }
 
     /** The TLS directory in effect. */
     public Path tlsDir() {

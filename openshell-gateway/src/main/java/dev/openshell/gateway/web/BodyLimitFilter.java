@@ -1,6 +1,7 @@
 package dev.openshell.gateway.web;
 
 import dev.openshell.api.ApiException;
+import dev.openshell.api.ApiPaths;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.Problem;
 import dev.openshell.gateway.config.GatewayProperties;
@@ -25,24 +26,32 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodyLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    /** File uploads ({@code PUT .../files}) are tar streams: they get their own, larger limit. */
+    private static final java.util.regex.Pattern UPLOAD =
+            java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(ApiPaths.SANDBOXES) + "/[^/]+/files");
+
+    private final long defaultLimit;
+    private final long uploadLimit;
 
     public BodyLimitFilter(GatewayProperties properties) {
-        this.limit = properties.limits().maxRequestBytes();
+        this.defaultLimit = properties.limits().maxRequestBytes();
+        this.uploadLimit = properties.limits().maxUploadBytes();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        long limit = "PUT".equals(request.getMethod()) && UPLOAD.matcher(path).matches() ? uploadLimit : defaultLimit;
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            ProblemResponses.write(request, response, tooLarge());
+            ProblemResponses.write(request, response, tooLarge(limit));
             return;
         }
         chain.doFilter(new Bounded(request, limit), response);
     }
 
-    private Problem tooLarge() {
+    private static Problem tooLarge(long limit) {
         return Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than " + limit + " bytes");
     }
 
@@ -95,7 +104,7 @@ public class BodyLimitFilter extends OncePerRequestFilter {
         private void count(int n) {
             count += n;
             if (count > max) {
-                throw new ApiException(tooLarge());
+                throw new ApiException(tooLarge(max));
             }
         }
 

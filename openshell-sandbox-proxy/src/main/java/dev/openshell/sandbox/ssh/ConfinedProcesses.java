@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Builds the processes an SSH session runs: always through the sandbox launcher (same network
+ * Builds the processes an SSH session (or a gateway session's exec) runs: always through the sandbox launcher (same network
  * namespace, mounts, Landlock, seccomp and user as the agent), with the sandbox's environment.
  *
  * <p>The launcher starts as root and only then drops privileges, so variables a client sends
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code LD_*} and glibc's list of unsafe variables are refused, as are names that are not
  * shell identifiers.
  */
-final class ConfinedProcesses {
+public final class ConfinedProcesses {
 
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -52,11 +52,19 @@ final class ConfinedProcesses {
     private final Map<String, String> environment;
     private final String shell;
 
-    ConfinedProcesses(LaunchSpec spec, Path launcher, Map<String, String> environment) {
+    public ConfinedProcesses(LaunchSpec spec, Path launcher, Map<String, String> environment) {
         this.spec = spec;
         this.launcher = launcher;
         this.environment = Map.copyOf(environment);
         this.shell = Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    }
+
+    /**
+     * {@code program} on a new pseudo-terminal, as an SSH session with a {@code pty-req} runs it (a
+     * gateway session's terminal exec drives the same command).
+     */
+    public org.apache.sshd.server.command.Command terminal(List<String> program) {
+        return new PtyCommand(this, program);
     }
 
     /** The interactive shell ({@code bash} when present; the sandbox account's own shell is nologin). */
@@ -65,7 +73,7 @@ final class ConfinedProcesses {
     }
 
     /** {@code program} wrapped by the launcher. */
-    List<String> confined(List<String> program) {
+    public List<String> confined(List<String> program) {
         return spec.command(launcher, program);
     }
 
@@ -73,7 +81,7 @@ final class ConfinedProcesses {
      * A builder for {@code command} (already confined, or a trusted wrapper around a confined command)
      * with the sandbox environment plus the accepted session variables.
      */
-    ProcessBuilder builder(List<String> command, Map<String, String> sessionVariables) {
+    public ProcessBuilder builder(List<String> command, Map<String, String> sessionVariables) {
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.clear();

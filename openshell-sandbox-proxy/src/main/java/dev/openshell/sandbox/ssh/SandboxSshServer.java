@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,14 +45,60 @@ public final class SandboxSshServer implements AutoCloseable {
 
     private static final String LOOPBACK = "127.0.0.1";
 
+    /** At most this many keys besides the sandbox's own (one per user who asked for SSH access). */
+    static final int MAX_AUTHORIZED = 64;
+
     private final SshServer server;
     private final NetworkNamespaceThread namespace;
     private final SshEndpoint endpoint;
+    private final java.util.Set<PublicKey> authorized;
+    private final String hostKeyLine;
 
-    private SandboxSshServer(SshServer server, NetworkNamespaceThread namespace, SshEndpoint endpoint) {
+    private SandboxSshServer(
+            SshServer server,
+            NetworkNamespaceThread namespace,
+            SshEndpoint endpoint,
+            java.util.Set<PublicKey> authorized,
+            String hostKeyLine) {
         this.server = server;
         this.namespace = namespace;
         this.endpoint = endpoint;
+        this.authorized = authorized;
+        this.hostKeyLine = hostKeyLine;
+    }
+
+    /**
+     * Lets a client with {@code publicKeyLine} (OpenSSH format, {@code ssh-ed25519 AAAA... comment})
+     * in, besides the sandbox's own key, until the server stops; returns the server's host key line
+     * for the client's {@code known_hosts}. A gateway's SSH tunnel users bring their own key this way:
+     * no private key ever leaves the host.
+     *
+     * @throws SshException {@code ssh_key_invalid} for anything but one parseable public key
+     */
+    public String authorize(String publicKeyLine) {
+        if (publicKeyLine == null
+                || publicKeyLine.length() > 16 * 1024
+                || publicKeyLine.strip().contains("\n")) {
+            throw new SshException(ErrorCode.SSH_KEY_INVALID, "give one OpenSSH public key line");
+        }
+        PublicKey key;
+        try {
+            key = org.apache.sshd.common.config.keys.PublicKeyEntry.parsePublicKeyEntry(publicKeyLine.strip())
+                    .resolvePublicKey(null, java.util.Map.of(), null);
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw new SshException(ErrorCode.SSH_KEY_INVALID, "not an OpenSSH public key: " + e.getMessage());
+        }
+        if (key == null) {
+            throw new SshException(ErrorCode.SSH_KEY_INVALID, "not an OpenSSH public key");
+        }
+        synchronized (authorized) {
+            if (authorized.size() >= MAX_AUTHORIZED && !authorized.contains(key)) {
+                throw new SshException(
+                        ErrorCode.SSH_KEY_INVALID, "this sandbox already has " + MAX_AUTHORIZED + " authorized keys");
+            }
+            authorized.add(key);
+        }
+        return hostKeyLine;
     }
 
     /**
@@ -101,7 +148,9 @@ public final class SandboxSshServer implements AutoCloseable {
             server.setKeyboardInteractiveAuthenticator(null);
             server.setGSSAuthenticator(null);
             server.setHostBasedAuthenticator(null);
-            server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(clientKey.getPublic(), key));
+            java.util.Set<PublicKey> authorized = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(clientKey.getPublic(), key)
+                    || authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
             server.setChannelFactories(
                     List.of(new SandboxChannelSession.Factory(processes), forwarding.channelFactory()));
             server.setForwardingFilter(forwarding);
@@ -123,7 +172,8 @@ public final class SandboxSshServer implements AutoCloseable {
                     endpoint.knownHostsName() + " " + SshKeys.publicLine(hostKey.getPublic(), "") + "\n");
             SshKeys.writeText(directory.resolve(SshEndpoint.SSH_CONFIG), endpoint.sshConfig("openshell-" + sandboxId));
             SshKeys.writeText(directory.resolve(SshEndpoint.ENDPOINT), LOOPBACK + " " + port + "\n");
-            return new SandboxSshServer(server, namespace, endpoint);
+            return new SandboxSshServer(
+                    server, namespace, endpoint, authorized, SshKeys.publicLine(hostKey.getPublic(), ""));
         } catch (IOException | RuntimeException e) {
             stopQuietly(server);
             if (namespace != null) {

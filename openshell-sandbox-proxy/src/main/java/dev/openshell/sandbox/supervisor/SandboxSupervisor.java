@@ -17,6 +17,7 @@ import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
 import dev.openshell.sandbox.spec.SandboxSpec;
+import dev.openshell.sandbox.ssh.ConfinedProcesses;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
 import dev.openshell.sandbox.users.AgentIdentity;
@@ -91,6 +92,7 @@ public final class SandboxSupervisor implements AutoCloseable {
     private SandboxDns dns;
     private SandboxCallers callers;
     private SandboxSshServer ssh;
+    private ConfinedProcesses sessionProcesses;
     private Process agent;
     private BypassWatch bypassWatch;
     private HostClaims claims;
@@ -222,6 +224,10 @@ public final class SandboxSupervisor implements AutoCloseable {
         agentForked = init != null;
         callers.attach(agentPid);
         steps.mark("launch");
+        if (init != null) {
+            // Commands a gateway session runs (exec, file transfer) join the agent like SSH sessions.
+            sessionProcesses = new ConfinedProcesses(launch.joining(init.initPid()), LauncherBinary.locate(), env);
+        }
         if (spec.ssh() && init != null) {
             // Before Ready, so a client that sees Ready can connect at once; sessions join the
             // sandbox's cgroups and its init's namespaces (the agent's root, /tmp and processes).
@@ -258,6 +264,26 @@ public final class SandboxSupervisor implements AutoCloseable {
     /** Where the sandbox's SSH server listens and its client key; empty when the spec has no SSH. */
     public java.util.Optional<SshEndpoint> sshEndpoint() {
         return java.util.Optional.ofNullable(ssh).map(SandboxSshServer::endpoint);
+    }
+
+    /**
+     * Builds processes confined like the agent, in its namespaces (same root, uid, cgroup, Landlock
+     * and seccomp), as SSH sessions run; empty when the agent has no init to join.
+     */
+    public java.util.Optional<ConfinedProcesses> confinedProcesses() {
+        return java.util.Optional.ofNullable(sessionProcesses);
+    }
+
+    /**
+     * Lets an SSH client with this OpenSSH public key in (until the sandbox stops); returns the SSH
+     * server's host key line.
+     */
+    public String authorizeSshKey(String publicKeyLine) {
+        SandboxSshServer server = ssh;
+        if (server == null) {
+            throw new SandboxException(ErrorCode.SSH_SERVER_FAILED, "sandbox " + spec.id() + " has no SSH server");
+        }
+        return server.authorize(publicKeyLine);
     }
 
     /** The agent's work directory as the host sees it. */

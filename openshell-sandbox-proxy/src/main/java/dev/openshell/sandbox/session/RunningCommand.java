@@ -1,0 +1,17 @@
+package dev.openshell.sandbox.session;
+
+/** A command a gateway session started: with pipes ({@link SessionExec}) or a terminal ({@link SessionTerminal}). */
+interface RunningCommand {
+
+    /** Feeds stdin; {@code eof} closes it. */
+    void input(byte[] data, boolean eof);
+
+    /** The terminal's new size; nothing without a terminal. */
+    default void resize(int columns, int rows) {}
+
+    /** Kills the command and what it started. */
+    void kill();
+
+    /** Whether it ended (its exit frame is sent). */
+    boolean finished();
+}
