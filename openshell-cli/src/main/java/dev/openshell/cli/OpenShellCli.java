@@ -15,6 +15,7 @@ import dev.openshell.cli.run.CleanupCommand;
 import dev.openshell.cli.run.RunCommand;
 import dev.openshell.cli.sandbox.SandboxCommand;
 import dev.openshell.cli.status.StatusCommand;
+import dev.openshell.cli.support.CliEnvironment;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package dev.openshell.cli;
 
+import dev.openshell.cli.support.CliEnvironment;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,7 +1,7 @@
 package dev.openshell.cli.context;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliErrors;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.openshell.cli.context;
 
-import dev.openshell.cli.CliEnvironment;
+import dev.openshell.cli.support.CliEnvironment;
 import java.nio.file.Path;
 
 /**

@@ -3,7 +3,7 @@ package dev.openshell.cli.context;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.client.GatewayClient;
 import dev.openshell.api.client.GatewayClientBuilder;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliErrors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

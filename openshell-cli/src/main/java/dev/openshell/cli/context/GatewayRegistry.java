@@ -5,7 +5,7 @@ import dev.openshell.api.SafeText;
 import dev.openshell.api.json.ApiJson;
 import dev.openshell.api.validation.ResourceNames;
 import dev.openshell.bootstrap.pki.PemFiles;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.openshell.api.SafeText;
 import dev.openshell.bootstrap.pki.CertificateBundle;
 import dev.openshell.bootstrap.pki.PemFiles;
 import dev.openshell.bootstrap.pki.PkiException;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.openshell.cli.gateway;
 
-import dev.openshell.cli.CliEnvironment;
+import dev.openshell.cli.support.CliEnvironment;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

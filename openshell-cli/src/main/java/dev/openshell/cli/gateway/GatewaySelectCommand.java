@@ -1,13 +1,13 @@
 package dev.openshell.cli.gateway;
 
 import dev.openshell.api.ErrorCode;
-import dev.openshell.cli.CliErrors;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.cli.context.GatewayEntry;
 import dev.openshell.cli.context.GatewayRegistry;
 import dev.openshell.cli.output.Output;
+import dev.openshell.cli.support.CliErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

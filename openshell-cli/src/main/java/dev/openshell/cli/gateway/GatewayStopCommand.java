@@ -1,12 +1,12 @@
 package dev.openshell.cli.gateway;
 
 import dev.openshell.bootstrap.local.LocalGateways;
-import dev.openshell.cli.CliErrors;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.cli.context.GatewayEntry;
 import dev.openshell.cli.output.Output;
+import dev.openshell.cli.support.CliErrors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

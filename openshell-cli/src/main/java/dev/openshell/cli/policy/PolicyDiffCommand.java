@@ -1,12 +1,12 @@
 package dev.openshell.cli.policy;
 
 import dev.openshell.api.client.GatewayClient;
-import dev.openshell.cli.CliErrors;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.cli.output.Output;
+import dev.openshell.cli.support.CliErrors;
 import dev.openshell.policy.PolicyDiff;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.model.Policy;

@@ -1,8 +1,8 @@
 package dev.openshell.cli.provider;
 
 import dev.openshell.api.SafeText;
-import dev.openshell.cli.CliEnvironment;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliEnvironment;
+import dev.openshell.cli.support.CliErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

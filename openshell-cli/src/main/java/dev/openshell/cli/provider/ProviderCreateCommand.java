@@ -82,7 +82,7 @@ public final class ProviderCreateCommand implements Callable<Integer> {
         Map<String, String> values = CredentialFlags.collect(
                 type, credentials, fromExisting, OpenShellCli.of(spec).environment());
         if (values.isEmpty()) {
-            throw dev.openshell.cli.CliErrors.usage(
+            throw dev.openshell.cli.support.CliErrors.usage(
                     "no credentials given", "give --from-existing or --credential KEY (repeatable)");
         }
         var known = KnownProviders.type(type);
@@ -118,7 +118,7 @@ public final class ProviderCreateCommand implements Callable<Integer> {
                     return p;
                 }
             }
-            throw dev.openshell.cli.CliErrors.usage(
+            throw dev.openshell.cli.support.CliErrors.usage(
                     "--protocol " + dev.openshell.api.SafeText.quote(text) + " is not openai or anthropic",
                     "openai covers OpenAI-compatible APIs (NVIDIA NIM, vLLM, Ollama); anthropic the Messages API");
         }

@@ -2,8 +2,8 @@ package dev.openshell.cli.sandbox;
 
 import dev.openshell.api.SafeText;
 import dev.openshell.api.sandbox.ResourceLimits;
-import dev.openshell.cli.CliEnvironment;
-import dev.openshell.cli.CliErrors;
+import dev.openshell.cli.support.CliEnvironment;
+import dev.openshell.cli.support.CliErrors;
 import dev.openshell.sandbox.cgroup.ByteSize;
 import dev.openshell.sandbox.error.SandboxException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package dev.openshell.cli.support;
 
-import dev.openshell.cli.CliEnvironment;
 import dev.openshell.cli.CliRunner;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.gateway.it.RunningGateway;

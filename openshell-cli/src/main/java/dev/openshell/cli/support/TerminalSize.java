@@ -1,4 +1,4 @@
-package dev.openshell.cli;
+package dev.openshell.cli.support;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

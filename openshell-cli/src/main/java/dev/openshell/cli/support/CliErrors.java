@@ -1,4 +1,4 @@
-package dev.openshell.cli;
+package dev.openshell.cli.support;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ErrorCode;

@@ -1,4 +1,4 @@
-package dev.openshell.cli;
+package dev.openshell.cli.support;
 
 import dev.openshell.bootstrap.host.HostFacts;
 import dev.openshell.bootstrap.host.LinuxHostFacts;
