@@ -138,12 +138,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // Netty and MINA log through SLF4J when present; without a provider it warns on stderr,
-        // in the middle of the command's output.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
-        }
         PrintWriter err = spec.commandLine().getErr();
         if (tty && !stdinIsTerminal()) {
             err.println("error: --tty needs a terminal, but standard input is not one");
