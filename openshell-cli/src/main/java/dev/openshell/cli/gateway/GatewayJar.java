@@ -50,6 +50,36 @@ final class GatewayJar {
         return out;
     }
 
+    /**
+     * The supervisor's jar the gateway's local driver runs: {@code OPENSHELL_SANDBOX_JAR}, else
+     * {@code openshell-sandbox.jar} beside the CLI's jar, else a checkout's {@code
+     * openshell-sandbox-proxy/target/openshell-sandbox.jar}; empty when none exists (the gateway
+     * then looks beside its own jar). Needed because the gateway runs from an unpacked copy in the
+     * cache, far from the checkout.
+     */
+    static java.util.Optional<Path> sandboxJar(CliEnvironment env) {
+        if (env.get("OPENSHELL_SANDBOX_JAR") != null) {
+            return java.util.Optional.of(
+                    Path.of(env.get("OPENSHELL_SANDBOX_JAR")).toAbsolutePath());
+        }
+        Path codeSource = codeSource();
+        Path dir = Files.isDirectory(codeSource) ? codeSource : codeSource.getParent();
+        List<Path> candidates = new ArrayList<>(List.of(dir.resolve("openshell-sandbox.jar")));
+        Path target =
+                dir.getFileName() != null && dir.getFileName().toString().equals("classes") ? dir.getParent() : dir;
+        Path module = target.getParent();
+        if (module != null && module.getParent() != null) {
+            candidates.add(module.getParent()
+                    .resolve("openshell-sandbox-proxy")
+                    .resolve("target")
+                    .resolve("openshell-sandbox.jar"));
+        }
+        return candidates.stream()
+                .filter(Files::isRegularFile)
+                .map(Path::toAbsolutePath)
+                .findFirst();
+    }
+
     private static boolean isRunnableJar(Path p) {
         String n = p.getFileName().toString();
         return n.startsWith("openshell-gateway-")

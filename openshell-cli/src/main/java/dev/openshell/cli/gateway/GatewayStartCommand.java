@@ -210,8 +210,13 @@ public final class GatewayStartCommand implements Callable<Integer> {
     }
 
     private static List<String> jvmOptions(CliEnvironment env) {
+        List<String> out = new java.util.ArrayList<>();
+        GatewayJar.sandboxJar(env).ifPresent(jar -> out.add("-Dopenshell.gateway.local.sandbox-jar=" + jar));
         String opts = env.get("OPENSHELL_GATEWAY_JAVA_OPTS");
-        return opts == null ? List.of() : List.of(opts.strip().split("\\s+"));
+        if (opts != null && !opts.isBlank()) {
+            out.addAll(List.of(opts.strip().split("\\s+")));
+        }
+        return out;
     }
 
     /** {@code $XDG_CACHE_HOME/openshell/gateway}; {@code OPENSHELL_GATEWAY_AOT=0} runs the jar as it is. */
