@@ -106,14 +106,43 @@ public final class LocalGateways {
         return true;
     }
 
-    /** Stops the gateway if it runs and removes its data directory: database, keys, certificates, logs. */
+    /**
+     * Stops the gateway if it runs, then its local driver's sandbox host (which outlives a gateway
+     * stop on purpose: its sandboxes keep running; SIGTERM makes it stop them all), and removes the
+     * data directory: database, keys, certificates, logs, workspaces.
+     */
     public static void destroy(Path dataDir, Duration stopTimeout) {
         stop(dataDir, stopTimeout);
+        stopSandboxHost(dataDir.resolve("local"), stopTimeout);
         try {
             FastStart.deleteTree(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** SIGTERM to the sandbox host whose pid file is in {@code hostDir}, SIGKILL after {@code timeout}. */
+    static void stopSandboxHost(Path hostDir, Duration timeout) {
+        Optional<ProcessHandle> host;
+        try {
+            String pid =
+                    java.nio.file.Files.readString(hostDir.resolve("host.pid")).strip();
+            host = ProcessHandle.of(Long.parseLong(pid))
+                    .filter(p -> p.info().commandLine().orElse("").contains(hostDir.toString()));
+        } catch (IOException | NumberFormatException e) {
+            return; // never started, or already gone
+        }
+        host.ifPresent(p -> {
+            p.destroy();
+            try {
+                p.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                p.destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        });
     }
 
     /** The URL clients use; a wildcard bind is reached on loopback, which the server certificate names. */

@@ -77,12 +77,13 @@ class GatewayStartIT {
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out()).isEqualTo("{\n  \"items\" : [ ]\n}\n");
         assertThat(info.out())
-                .contains(
-                        "runs:          on this host, pid ",
-                        "health:        ready",
-                        "driver:        local (not in this gateway build");
-        assertThat(create.exitCode()).as(create.toString()).isEqualTo(125);
-        assertThat(create.err()).contains("the compute driver 'local' is not available in this gateway build");
+                .contains("runs:          on this host, pid ", "health:        ready", "driver:        local\n");
+        // the local driver runs a real sandbox: the command runs confined, as the sandbox's own user
+        assertThat(create.exitCode()).as(create.toString()).isZero();
+        Result exec = cli.run("sandbox", "exec", "needs-driver", "--", "sh", "-c", "echo from-the-sandbox; id -u");
+        assertThat(exec.exitCode()).as(exec.toString()).isZero();
+        assertThat(exec.out().lines().toList()).first().isEqualTo("from-the-sandbox");
+        assertThat(Integer.parseInt(exec.out().lines().toList().get(1))).isGreaterThanOrEqualTo(200_000);
         assertThat(cli.run("sandbox", "delete", "needs-driver").exitCode()).isZero();
 
         Result stop = cli.run("gateway", "stop");
@@ -115,6 +116,10 @@ class GatewayStartIT {
         assertThat(data).doesNotExist();
         assertThat(cli.configDir().resolve("gateways/itgw")).doesNotExist();
         assertThat(LocalGateways.status(data).running()).isFalse();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains(data.toString())))
+                .as("nothing of the gateway runs on (its sandbox host included)")
+                .isEmpty();
     }
 
     @Test
