@@ -91,6 +91,14 @@ final class ShortErrorHandler implements IParameterExceptionHandler, IExecutionE
                 message = "unknown command '" + args.getFirst() + "'";
             }
             List<String> suggestions = unmatched.getSuggestions();
+            if (hasSubcommands && args.size() == 1 && !args.getFirst().startsWith("-")) {
+                // picocli ranks by shared letter pairs, which offers `cleanup` for `rnu`
+                String closest = dev.openshell.policy.yaml.KeySuggestions.closest(
+                        args.getFirst(), ex.getCommandLine().getSubcommands().keySet());
+                if (closest != null) {
+                    suggestions = List.of(closest);
+                }
+            }
             if (!suggestions.isEmpty()) {
                 message += "; did you mean "
                         + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?";

@@ -91,6 +91,13 @@ class OpenShellCliTest {
     }
 
     @Test
+    void aSwappedLetterSuggestsTheCommandMeantNotOneSharingLetterPairs() {
+        assertThat(CliRunner.run("rnu").err()).startsWith("error: unknown command 'rnu'; did you mean run?");
+        assertThat(CliRunner.run("sandbx").err()).startsWith("error: unknown command 'sandbx'; did you mean sandbox?");
+        assertThat(CliRunner.run("policy", "chekc").err()).contains("did you mean check?");
+    }
+
+    @Test
     void groupWithoutSubcommandIsAUsageError() {
         Result r = CliRunner.run("policy");
 

@@ -53,7 +53,7 @@ final class YamlNodes {
             String k = key.getValue();
             String field = path.isEmpty() ? k : path + "." + k;
             if (!known.contains(k)) {
-                String suggestion = closest(k, known);
+                String suggestion = dev.openshell.policy.yaml.KeySuggestions.closest(k, known);
                 error(
                         key,
                         field,
@@ -152,37 +152,5 @@ final class YamlNodes {
             error(node, path, "must be a number");
             return null;
         }
-    }
-
-    private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String k : known) {
-            int d = distance(key, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(
-                        Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,14 +1,17 @@
 package dev.openshell.policy.yaml;
 
-import java.util.List;
+import java.util.Collection;
 
-/** "Did you mean" for unknown keys: Levenshtein distance up to 2, or a prefix relation. */
-final class KeySuggestions {
+/**
+ * "Did you mean" for unknown names (policy keys, apply-file keys, commands): Levenshtein distance
+ * up to 2, or a prefix relation.
+ */
+public final class KeySuggestions {
 
     private KeySuggestions() {}
 
     /** The closest known key, or null when none is close enough. */
-    static String closest(String unknown, List<String> known) {
+    public static String closest(String unknown, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
