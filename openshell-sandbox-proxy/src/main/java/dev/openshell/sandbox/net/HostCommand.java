@@ -33,7 +33,9 @@ final class HostCommand {
     static String run(List<String> command, String stdin) {
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            List<String> resolved = new java.util.ArrayList<>(command);
+            resolved.set(0, locate(command.getFirst()).toString());
+            process = new ProcessBuilder(resolved).start();
         } catch (IOException e) {
             throw failure(command, "cannot start: " + e.getMessage());
         }
@@ -77,6 +79,20 @@ final class HostCommand {
     /** Whether {@code name} is an executable in the usual system directories. */
     static boolean available(String name) {
         return SEARCH_PATH.stream().map(dir -> dir.resolve(name)).anyMatch(Files::isExecutable);
+    }
+
+    /**
+     * {@code name} in the system directories, never from {@code PATH}: root's {@code PATH} may lack
+     * the sbin directories ({@code su} without {@code -}), and a {@code PATH} that names a directory
+     * others can write would hand them the host's firewall.
+     */
+    static Path locate(String name) throws IOException {
+        return SEARCH_PATH.stream()
+                .map(dir -> dir.resolve(name))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElseThrow(() -> new IOException(
+                        name + " is not installed in " + SEARCH_PATH + " (apt-get install -y iproute2 nftables)"));
     }
 
     /** For a failed {@code ip -batch}, which script line failed: the command line alone hides it. */

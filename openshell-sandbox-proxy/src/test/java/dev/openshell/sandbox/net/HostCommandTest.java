@@ -11,6 +11,21 @@ import org.junit.jupiter.api.Test;
 class HostCommandTest {
 
     @Test
+    void toolsRunFromTheSystemDirectoriesWhateverThePathSays() throws Exception {
+        // the command line the started shell sees: its program by absolute path, not looked up in PATH
+        String argv0 = HostCommand.run("sh", "-c", "tr '\\0' '\\n' < /proc/$$/cmdline | head -1");
+
+        assertThat(argv0.strip()).isIn("/usr/bin/sh", "/bin/sh");
+        assertThat(HostCommand.locate("nft").toString()).isIn("/usr/sbin/nft", "/sbin/nft");
+        assertThatThrownBy(() -> HostCommand.locate("no-such-tool"))
+                .hasMessageContaining("no-such-tool is not installed")
+                .hasMessageContaining("apt-get install");
+        assertThatThrownBy(() -> HostCommand.run("no-such-tool"))
+                .isInstanceOf(NetworkException.class)
+                .hasMessageContaining("cannot start: no-such-tool is not installed");
+    }
+
+    @Test
     void stdinIsFedAndStdoutReturned() {
         assertThat(HostCommand.run(List.of("cat"), "fed\n")).isEqualTo("fed\n");
     }
