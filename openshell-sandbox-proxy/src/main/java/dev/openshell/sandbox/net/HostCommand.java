@@ -20,8 +20,7 @@ final class HostCommand {
     private static final long TIMEOUT_SECONDS = 30;
     private static final int MAX_MESSAGE = 600;
     private static final Pattern BATCH_FAILURE = Pattern.compile("Command failed -:(\\d+)");
-    private static final List<Path> SEARCH_PATH =
-            List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
+    private static final List<Path> SEARCH_PATH = dev.openshell.sandbox.linux.SystemTools.DIRECTORIES;
 
     private HostCommand() {}
 
@@ -87,10 +86,7 @@ final class HostCommand {
      * others can write would hand them the host's firewall.
      */
     static Path locate(String name) throws IOException {
-        return SEARCH_PATH.stream()
-                .map(dir -> dir.resolve(name))
-                .filter(Files::isExecutable)
-                .findFirst()
+        return dev.openshell.sandbox.linux.SystemTools.locate(name)
                 .orElseThrow(() -> new IOException(
                         name + " is not installed in " + SEARCH_PATH + " (apt-get install -y iproute2 nftables)"));
     }

@@ -109,8 +109,9 @@ public record AgentIdentity(int uid, int gid, String userName, boolean ownUid) {
         try {
             int space = query.indexOf(' ');
             List<String> command = List.of("getent", query.substring(0, space), query.substring(space + 1));
-            Process process =
-                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(dev.openshell.sandbox.linux.SystemTools.resolved(command))
+                    .redirectErrorStream(true)
+                    .start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
