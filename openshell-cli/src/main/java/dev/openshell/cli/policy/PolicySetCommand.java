@@ -3,7 +3,6 @@ package dev.openshell.cli.policy;
 import dev.openshell.api.client.GatewayClient;
 import dev.openshell.api.client.RequestOptions;
 import dev.openshell.api.policy.PolicySetRequest;
-import dev.openshell.api.validation.DurationText;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.OpenShellCli;
@@ -54,15 +53,8 @@ public final class PolicySetCommand implements Callable<Integer> {
             description = "Policy YAML, or - for standard input.")
     private Path policy;
 
-    @Option(names = "--wait", description = "Wait until the sandbox has loaded (or rejected) the new revision.")
-    private boolean wait;
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "DURATION",
-            defaultValue = "30s",
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-    private String timeout;
+    @Mixin
+    private RevisionWaitOptions waiting;
 
     @Mixin
     private GatewayOption gateway;
@@ -72,13 +64,13 @@ public final class PolicySetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration limit = DurationText.parse("--timeout", timeout);
+        Duration limit = waiting.limit();
         PolicyDocument doc = PolicyDocument.read(policy, OpenShellCli.of(spec).stdin());
         try (GatewayClient gw = gateway.connect()) {
             return PolicyWrite.run(
                     gw,
                     name,
-                    wait,
+                    waiting.waits(),
                     limit,
                     new Output(spec, globals),
                     () -> gw.policies().set(name, new PolicySetRequest(doc.yaml()), RequestOptions.NONE));

@@ -6,7 +6,6 @@ import dev.openshell.api.policy.EndpointAccess;
 import dev.openshell.api.policy.EndpointProtocol;
 import dev.openshell.api.policy.PolicyOperation;
 import dev.openshell.api.policy.PolicyUpdateRequest;
-import dev.openshell.api.validation.DurationText;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.VersionProvider;
@@ -102,15 +101,8 @@ public final class PolicyUpdateCommand implements Callable<Integer> {
             description = "The network policy --add-endpoint adds to (default: allow_HOST_PORT).")
     private String policyKey;
 
-    @Option(names = "--wait", description = "Wait until the sandbox has loaded (or rejected) the new revision.")
-    private boolean wait;
-
-    @Option(
-            names = "--timeout",
-            paramLabel = "DURATION",
-            defaultValue = "30s",
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
-    private String timeout;
+    @Mixin
+    private RevisionWaitOptions waiting;
 
     @Mixin
     private GatewayOption gateway;
@@ -120,14 +112,14 @@ public final class PolicyUpdateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration limit = DurationText.parse("--timeout", timeout);
+        Duration limit = waiting.limit();
         PolicyUpdateRequest request = new PolicyUpdateRequest(operations());
         request.validate();
         try (GatewayClient gw = gateway.connect()) {
             return PolicyWrite.run(
                     gw,
                     name,
-                    wait,
+                    waiting.waits(),
                     limit,
                     new Output(spec, globals),
                     () -> gw.policies().update(name, request, RequestOptions.NONE));
