@@ -122,8 +122,12 @@ public class SandboxService {
         background.submit(() -> {
             try {
                 if (stillWanted(record.id())) {
-                    driver.create(specs.build(record));
-                    removeIfDeletedMeanwhile(driver, record.id());
+                    try {
+                        driver.create(specs.build(record));
+                    } finally {
+                        // also when the create failed because the delete removed its files under it
+                        removeIfDeletedMeanwhile(driver, record.id());
+                    }
                 }
             } catch (RuntimeException e) {
                 log.warn("sandbox {}: create failed: {}", record.name(), e.getMessage());
