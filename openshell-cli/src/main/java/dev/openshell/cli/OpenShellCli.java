@@ -17,7 +17,11 @@ import dev.openshell.cli.sandbox.SandboxCommand;
 import dev.openshell.cli.status.StatusCommand;
 import dev.openshell.cli.support.CliEnvironment;
 import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,21 +34,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run AI agents in sandboxes whose network access is decided by a policy.",
-        subcommands = {
-            GatewayCommand.class,
-            SandboxCommand.class,
-            PolicyCommand.class,
-            ProviderCommand.class,
-            InferenceCommand.class,
-            LogsCommand.class,
-            StatusCommand.class,
-            DoctorCommand.class,
-            ApplyCommand.class,
-            RunCommand.class,
-            CleanupCommand.class,
-            CompletionCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0   success (policy check: allowed; policy set --wait: loaded)",
@@ -60,6 +49,26 @@ import picocli.CommandLine.Spec;
             "  N   exec and run: the command's own exit status"
         })
 public final class OpenShellCli implements Callable<Integer> {
+
+    /**
+     * The top-level commands, in the order help lists them. Registered here rather than in the
+     * annotation so that a run builds only the branches its arguments name (see {@link
+     * #commandLine(CliEnvironment, String[])}).
+     */
+    static final List<Class<?>> COMMANDS = List.of(
+            GatewayCommand.class,
+            SandboxCommand.class,
+            PolicyCommand.class,
+            ProviderCommand.class,
+            InferenceCommand.class,
+            LogsCommand.class,
+            StatusCommand.class,
+            DoctorCommand.class,
+            ApplyCommand.class,
+            RunCommand.class,
+            CleanupCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Spec
     private CommandSpec spec;
@@ -80,23 +89,57 @@ public final class OpenShellCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliEnvironment.system(System.in)).execute(args));
-    }
-
-    /** The command tree for this process's environment, reading {@code -} arguments from {@code stdin}. */
-    public static CommandLine commandLine(InputStream stdin) {
-        return commandLine(CliEnvironment.system(stdin));
+        System.exit(commandLine(CliEnvironment.system(System.in), args).execute(args));
     }
 
     /**
-     * The command tree with the short-error handlers installed; tests set its out and err
-     * writers and call {@code execute}.
+     * The whole command tree with the short-error handlers installed (the reference docs and the
+     * completion script are made from it).
      */
     public static CommandLine commandLine(CliEnvironment environment) {
+        return root(environment, name -> true);
+    }
+
+    /**
+     * The command tree for running {@code args}: the top-level commands the arguments name are
+     * built in full, the others only as their name and description (enough for help, the list of
+     * choices and "did you mean"). Building every command's model by reflection is most of a
+     * short command's start-up, so {@code openshell sandbox list} does not pay for {@code policy}'s.
+     * A command whose name appears nowhere in the arguments can never be the one that runs.
+     */
+    public static CommandLine commandLine(CliEnvironment environment, String[] args) {
+        Set<String> named = Set.copyOf(Arrays.asList(args));
+        if (named.contains("completion")) {
+            return commandLine(environment);
+        }
+        return root(environment, named::contains);
+    }
+
+    private static CommandLine root(CliEnvironment environment, Predicate<String> build) {
         ShortErrorHandler errors = new ShortErrorHandler();
-        return new CommandLine(new OpenShellCli(environment))
-                .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
+        CommandLine root = new CommandLine(new OpenShellCli(environment));
+        for (Class<?> type : COMMANDS) {
+            Command command = type.getAnnotation(Command.class);
+            boolean wanted = build.test(command.name())
+                    || Arrays.stream(command.aliases()).anyMatch(build)
+                    || type == CommandLine.HelpCommand.class;
+            if (wanted) {
+                root.addSubcommand(type);
+            } else {
+                root.addSubcommand(command.name(), new CommandLine(outline(command)), command.aliases());
+            }
+        }
+        return root.setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
+    }
+
+    /** A command known only by its name and what help says of it; never run (see above). */
+    private static CommandSpec outline(Command command) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+        spec.usageMessage()
+                .header(command.header())
+                .description(command.description())
+                .hidden(command.hidden());
+        return spec;
     }
 
     /** The root command of the tree {@code spec} belongs to. */

@@ -46,7 +46,7 @@ public final class CliRunner {
     }
 
     public static Result run(CliEnvironment env, Consumer<CommandLine> customizer, String... args) {
-        CommandLine cli = OpenShellCli.commandLine(env);
+        CommandLine cli = OpenShellCli.commandLine(env, args);
         customizer.accept(cli);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -178,7 +178,7 @@ class LauncherIT {
             assertThat(files.map(f -> f.getFileName().toString()))
                     .singleElement()
                     .asString()
-                    .matches("openshell-\\d+-cli-\\d+-\\d+\\.aot");
+                    .matches("openshell-\\d+-policy-\\d+-\\d+\\.aot");
         }
     }
 
@@ -191,6 +191,49 @@ class LauncherIT {
             return names.stream().anyMatch(n -> n.endsWith(".aot"))
                     && names.stream().noneMatch(n -> n.endsWith(".lock"));
         }
+    }
+
+    @Test
+    void everyTopLevelCommandHasACacheOfItsOwn() throws Exception {
+        // bin/openshell picks the AOT cache by the top-level command; its list must be the CLI's.
+        String launcher = Files.readString(repo.resolve("bin/openshell"));
+        var line = java.util.regex.Pattern.compile("^\\s*(gateway \\|[^)]*)\\)\\s*$", java.util.regex.Pattern.MULTILINE)
+                .matcher(launcher);
+        assertThat(line.find())
+                .as("the case of top-level commands in bin/openshell")
+                .isTrue();
+        List<String> cached = java.util.Arrays.stream(line.group(1).split("\\|"))
+                .map(String::strip)
+                .toList();
+        List<String> commands = OpenShellCli.COMMANDS.stream()
+                .map(type ->
+                        type.getAnnotation(picocli.CommandLine.Command.class).name())
+                .toList();
+
+        assertThat(cached).containsExactlyInAnyOrderElementsOf(commands);
+    }
+
+    @Test
+    void everyClassOfTheJarCanGoInTheAotCache() throws Exception {
+        // The AOT cache holds no class file older than Java 6 (50); the build upgrades picocli's.
+        List<String> tooOld = new ArrayList<>();
+        try (var jar = new java.util.zip.ZipFile(
+                repo.resolve("openshell-cli/target/openshell.jar").toFile())) {
+            for (var entry : java.util.Collections.list(jar.entries())) {
+                if (!entry.getName().endsWith(".class") || entry.getName().startsWith("META-INF/")) {
+                    continue;
+                }
+                byte[] head;
+                try (var in = jar.getInputStream(entry)) {
+                    head = in.readNBytes(8);
+                }
+                int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+                if (major < 50) {
+                    tooOld.add(entry.getName() + " (" + major + ")");
+                }
+            }
+        }
+        assertThat(tooOld).isEmpty();
     }
 
     @Test
