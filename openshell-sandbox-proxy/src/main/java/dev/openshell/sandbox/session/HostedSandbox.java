@@ -9,6 +9,7 @@ import dev.openshell.sandbox.supervisor.SandboxStatus;
 import dev.openshell.sandbox.supervisor.SandboxSupervisor;
 import dev.openshell.sandbox.supervisor.SupervisorOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,9 @@ import java.util.function.Supplier;
  * own generations, and decisions are reported under the revision their generation enforced.
  */
 final class HostedSandbox implements AutoCloseable {
+
+    /** How long the agent's exit waits for a session that is not up yet. */
+    private static final Duration LAST_WORD_PATIENCE = Duration.ofSeconds(30);
 
     private final HostRequest.Sandbox definition;
     private final SandboxSupervisor supervisor;
@@ -92,7 +96,10 @@ final class HostedSandbox implements AutoCloseable {
             if (!hosted.closing) {
                 SandboxStatus last = supervisor.status();
                 hosted.shipper.close();
-                hosted.session.send(new SessionMessage.AgentExited(code, last.exitReason()));
+                // An agent that ends before the session connected (a quick command, a loaded
+                // machine) still reports its exit; a gateway that stays away learns it from the
+                // host's state when it reconciles.
+                hosted.session.sendWhenUp(new SessionMessage.AgentExited(code, last.exitReason()), LAST_WORD_PATIENCE);
                 hosted.session.close();
                 exited.accept(code);
             }

@@ -28,6 +28,7 @@ final class SupervisorSession implements AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(3);
     private static final long SEND_TIMEOUT_SECONDS = 10;
+    private static final Duration UP_POLL = Duration.ofMillis(20);
 
     private final String sandboxName;
     private final String token;
@@ -43,6 +44,9 @@ final class SupervisorSession implements AutoCloseable {
 
     private final Object state = new Object();
     private volatile WebSocket socket;
+    /** The current connection has said hello: the gateway knows whose frames follow. */
+    private volatile boolean greeted;
+
     private volatile boolean closed;
     private Thread connector;
 
@@ -72,6 +76,29 @@ final class SupervisorSession implements AutoCloseable {
 
     boolean isUp() {
         return socket != null;
+    }
+
+    /**
+     * Sends one frame once the session is up (after its hello), waiting at most {@code patience}
+     * for that; false when it never was. For the last word of a sandbox (its agent's exit), which
+     * must not be lost because the agent ended before the session connected.
+     */
+    boolean sendWhenUp(SessionMessage message, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            if (greeted && send(message)) {
+                return true;
+            }
+            if (closed || System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(UP_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** Drops the current connection (the gateway moved): the session connects again at once. */
@@ -120,6 +147,7 @@ final class SupervisorSession implements AutoCloseable {
                             .get(15, TimeUnit.SECONDS);
                     socket = ws;
                     if (send(hello.get())) {
+                        greeted = true;
                         backoff = FIRST_BACKOFF;
                         connected.run();
                     }
@@ -130,6 +158,7 @@ final class SupervisorSession implements AutoCloseable {
                 } catch (Exception e) {
                     LOG.debug("session {}: connect failed: {}", sandboxName, e.toString());
                 } finally {
+                    greeted = false;
                     socket = null;
                 }
             }
