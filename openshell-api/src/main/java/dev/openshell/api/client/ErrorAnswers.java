@@ -64,7 +64,7 @@ final class ErrorAnswers {
             case ConnectException c ->
                 new ApiException(
                         ErrorCode.GATEWAY_UNREACHABLE,
-                        "cannot connect to the gateway at " + gateway + ": " + reason(c),
+                        "cannot connect to the gateway at " + gateway + ": " + connectReason(c),
                         e);
             default -> {
                 if (causedBy(e, SSLException.class)) {
@@ -127,6 +127,17 @@ final class ErrorAnswers {
             }
         }
         return false;
+    }
+
+    /**
+     * Why a connection failed, for a person: the JDK's client reports a refused connection as a
+     * {@code ConnectException} without a message around a {@code ClosedChannelException}.
+     */
+    static String connectReason(ConnectException e) {
+        if (e.getMessage() != null) {
+            return reason(e);
+        }
+        return "connection refused";
     }
 
     private static String reason(Throwable e) {
