@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gateway start/stop/info/destroy} with the real gateway jar as a background daemon, as a
- * user runs them (root, with ip and nft: what the local driver needs). The local compute driver is
- * not in this build yet, so sandboxes end in Error; everything else works.
+ * user runs them (root, with ip and nft: what the local driver needs), with a real sandbox of the
+ * local driver in between.
  */
 @RequiresRoot
 @RequiresTool({"ip", "nft"})
