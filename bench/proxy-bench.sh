@@ -15,6 +15,7 @@
 #   TW_SETTLE_SECONDS  wait after the warm-up for its TIME_WAIT sockets to expire [60]
 #   TW_REUSE         net.ipv4.tcp_tw_reuse during the run, restored after [1; "keep" leaves it]
 #   FLOOR            1: also measure bench/floor-proxy.c (needs cc) [1]
+#   HARNESS_TLS      1: add the TLS tests (tls-latency, tls-bulk) to the side-by-side run [1]
 #   PROXY_JAVA_OPTS  JVM flags for our proxy [none]      IO_THREADS  its event loops [its default, 1]
 #   PROXY_PORT [13129] (floor: +1), SQUID_PORT [13128], TINYPROXY_PORT [18888]
 #   L7_ARGS          extra bench/l7-bench.py arguments
@@ -230,7 +231,7 @@ fi
   echo "before: $(uptime)"
 } > "$out/uptime.txt"
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
-  as_scope_root "${bench[@]}" "${targets[@]}" --tls --compare openshell:squid --json "$out/harness.json" \
+  as_scope_root "${bench[@]}" "${targets[@]}" $([ "${HARNESS_TLS:-1}" = 1 ] && echo --tls) --compare openshell:squid --json "$out/harness.json" \
     --note "openshell: ProxyMain, identity scoped to the harness tree, decision log, policy for $python" \
     "${extra[@]}" | tee "$out/harness.txt"
   echo "after harness: $(uptime)" >> "$out/uptime.txt"

@@ -283,7 +283,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                 finishIfDone();
             });
         } else {
-            ctx.writeAndFlush(msg).addListener(f -> {
+            // Flushed when the upstream read that produced it ends (flushResponse): a small
+            // response's head and body leave in one write, which the client reads at once.
+            ctx.write(msg).addListener(f -> {
                 if (!f.isSuccess()) {
                     ctx.close();
                 } else if (upstream != null && upstream.channel() != null) {
@@ -291,6 +293,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         }
+    }
+
+    /** Sends what {@link #writeResponse} wrote of a response so far; called when an upstream read ends. */
+    void flushResponse() {
+        ctx.flush();
     }
 
     /** The response must be delimited by closing the client connection (no length, not chunked). */
@@ -357,6 +364,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     void switchToRelay(Channel upstreamChannel) {
         phase = Phase.HANDED_OVER;
         upstream = null;
+        ctx.flush(); // the 101
         Channel client = ctx.channel();
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();

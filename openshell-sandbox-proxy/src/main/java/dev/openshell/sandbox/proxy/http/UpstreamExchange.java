@@ -260,6 +260,12 @@ final class UpstreamExchange {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flushResponse();
+            ctx.fireChannelReadComplete();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (exchange != null) {
                 exchange.onClosed(cause);
