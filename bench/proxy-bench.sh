@@ -15,6 +15,10 @@
 #   TW_SETTLE_SECONDS  wait after the warm-up for its TIME_WAIT sockets to expire [60]
 #   TW_REUSE         net.ipv4.tcp_tw_reuse during the run, restored after [1; "keep" leaves it]
 #   FLOOR            1: also measure bench/floor-proxy.c (needs cc) [1]
+#   HARNESS_TLS      1: add the TLS tests (tls-latency, tls-bulk) to the side-by-side run [1]
+#   BASELINE_CLASSPATH  also run ProxyMain from this class path (another build of the proxy, e.g.
+#                    the previous commit's) as target "baseline", with the same policy, settings and
+#                    warm-up, on PROXY_PORT + 2: an A/B comparison within one run [none]
 #   PROXY_JAVA_OPTS  JVM flags for our proxy [none]      IO_THREADS  its event loops [its default, 1]
 #   PROXY_PORT [13129] (floor: +1), SQUID_PORT [13128], TINYPROXY_PORT [18888]
 #   L7_ARGS          extra bench/l7-bench.py arguments
@@ -121,7 +125,7 @@ for p in "$proxy_port" "$squid_port" "$tinyproxy_port" $([ "${FLOOR:-1}" = 1 ] &
   port_taken "$p" && die "127.0.0.1:$p is already in use (set PROXY_PORT, SQUID_PORT, TINYPROXY_PORT)"
 done
 mkdir -p "$out"
-rm -f "$out"/decisions.jsonl* "$out"/harness.* "$out"/l7.* "$out"/uptime.txt
+rm -f "$out"/decisions*.jsonl* "$out"/harness.* "$out"/l7.* "$out"/uptime.txt
 run=$(mktemp -d "${TMPDIR:-/tmp}/openshell-proxy-bench.XXXXXX")
 echo "$run" > "$state/run"
 chmod 711 "$run" # Squid and tinyproxy drop to their own users and write in their subdirectories
@@ -192,9 +196,26 @@ for _ in $(seq 300); do grep -q '^listening' "$out/proxy.log" 2>/dev/null && bre
 grep -q '^listening' "$out/proxy.log" || { cat "$out/proxy.log" >&2; die "our proxy did not start"; }
 echo "openshell proxy: $(grep "^listening" "$out/proxy.log")" >&2
 
+warm_targets=(--proxy "openshell=127.0.0.1:$proxy_port")
+if [ -n "${BASELINE_CLASSPATH:-}" ]; then
+  baseline_port=$((proxy_port + 2))
+  port_taken "$baseline_port" && die "127.0.0.1:$baseline_port is already in use (set PROXY_PORT)"
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${PROXY_JAVA_OPTS:-} -cp "$BASELINE_CLASSPATH" \
+    dev.openshell.sandbox.proxy.ProxyMain --listen "127.0.0.1:$baseline_port" --policy "$run/policy.yaml" \
+    --trust-dir "$run/trust-baseline" --extra-ca "$run/upstream.pem" --scope-pid-file "$scope" \
+    --decision-log "$out/decisions-baseline.jsonl" ${IO_THREADS:+--io-threads "$IO_THREADS"} > "$out/proxy-baseline.log" 2>&1 &
+  baseline_pid=$!
+  remember java "$baseline_pid"
+  for _ in $(seq 300); do grep -q '^listening' "$out/proxy-baseline.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^listening' "$out/proxy-baseline.log" || { cat "$out/proxy-baseline.log" >&2; die "the baseline proxy did not start"; }
+  echo "baseline proxy: $(grep "^listening" "$out/proxy-baseline.log")" >&2
+  warm_targets+=(--proxy "baseline=127.0.0.1:$baseline_port")
+fi
+
 targets=(--proxy "openshell=127.0.0.1:$proxy_port" --pid "openshell=$proxy_pid"
   --proxy "squid=127.0.0.1:$squid_port" --pid "squid=$squid_pid"
   --proxy "tinyproxy=127.0.0.1:$tinyproxy_port" --pid "tinyproxy=$tinyproxy_pid")
+[ -n "${baseline_pid:-}" ] && targets+=(--proxy "baseline=127.0.0.1:$baseline_port" --pid "baseline=$baseline_pid")
 if [ "${FLOOR:-1}" = 1 ]; then
   cc -O2 -pthread -o "$run/floor-proxy" "$root/bench/floor-proxy.c"
   "$run/floor-proxy" 127.0.0.1 "$floor_port" &
@@ -214,7 +235,7 @@ if [ "$warmup" -gt 0 ]; then
   echo "warming up our proxy's JVM for $warmup s (the harness against it alone; results thrown away)" >&2
   end=$((SECONDS + warmup))
   while [ "$SECONDS" -lt "$end" ]; do
-    as_scope_root "${bench[@]}" --proxy "openshell=127.0.0.1:$proxy_port" --no-direct --quiet \
+    as_scope_root "${bench[@]}" "${warm_targets[@]}" --no-direct --quiet \
       --tests latency,rate,forward,tls-latency --rounds 1 --iters 500 --tls-iters 50 --duration 5 --no-warmup-pass
   done
   settle=${TW_SETTLE_SECONDS:-60}
@@ -230,7 +251,7 @@ fi
   echo "before: $(uptime)"
 } > "$out/uptime.txt"
 if [ "${SKIP_HARNESS:-0}" != 1 ]; then
-  as_scope_root "${bench[@]}" "${targets[@]}" --tls --compare openshell:squid --json "$out/harness.json" \
+  as_scope_root "${bench[@]}" "${targets[@]}" $([ "${HARNESS_TLS:-1}" = 1 ] && echo --tls) --compare openshell:squid --json "$out/harness.json" \
     --note "openshell: ProxyMain, identity scoped to the harness tree, decision log, policy for $python" \
     "${extra[@]}" | tee "$out/harness.txt"
   echo "after harness: $(uptime)" >> "$out/uptime.txt"

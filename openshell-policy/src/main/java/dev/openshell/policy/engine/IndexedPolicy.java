@@ -39,7 +39,17 @@ final class IndexedPolicy implements CompiledPolicy {
 
     @Override
     public Decision evaluate(L4Request request) {
-        return evaluate(request, null);
+        return evaluate(request, null, null);
+    }
+
+    @Override
+    public Decision evaluate(L4Request request, InetAddress connected) {
+        return evaluate(request, null, connected);
+    }
+
+    @Override
+    public Decision evaluate(L7Request request, InetAddress connected) {
+        return evaluate(request.connection(), request, connected);
     }
 
     @Override
@@ -85,15 +95,17 @@ final class IndexedPolicy implements CompiledPolicy {
 
     @Override
     public Decision evaluate(L7Request request) {
-        return evaluate(request.connection(), request);
+        return evaluate(request.connection(), request, null);
     }
 
     /**
      * The L4 part shared by both evaluations (destination guard, candidate lookup, binary and
      * private-range checks), then the L4 allow or, for an HTTP request, the L7 judgement. Kept in
      * one method so the per-request facts stay in locals: the allow path allocates no holder.
+     * {@code connected} (or null) is the address an open connection already reached: the host is
+     * not asked about it again (a kernel round trip per request on a kept-alive connection).
      */
-    private Decision evaluate(L4Request r, L7Request http) {
+    private Decision evaluate(L4Request r, L7Request http, InetAddress connected) {
         RequestHost host = RequestHost.parse(r.host());
         if (host == null) {
             return Reasons.invalidHost(r.host());
@@ -105,7 +117,8 @@ final class IndexedPolicy implements CompiledPolicy {
             if (cls.alwaysDenied()) {
                 return Reasons.guardAlwaysDenied(host.name(), addr, cls);
             }
-            Decision own = hostAddresses == HostAddresses.NONE ? null : ownAddress(host, addr);
+            Decision own =
+                    hostAddresses == HostAddresses.NONE || addr.equals(connected) ? null : ownAddress(host, addr);
             if (own != null) {
                 return own;
             }

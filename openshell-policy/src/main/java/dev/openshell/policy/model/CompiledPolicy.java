@@ -1,5 +1,6 @@
 package dev.openshell.policy.model;
 
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -25,6 +26,19 @@ public interface CompiledPolicy {
      * matching REST endpoints' rules. Deny rules of any matching endpoint win.
      */
     Decision evaluate(L7Request request);
+
+    /**
+     * {@link #evaluate(L4Request)} for a request that goes out on a connection already open to
+     * {@code connected}: the destination guard does not ask {@link #withHostAddresses this host}
+     * about that one address again. It asked when the connection was opened, and an open
+     * connection stays with the peer it reached. Every other check, the fixed ranges included,
+     * runs as usual; {@code connected} may be {@code null} (nothing is open: same as the
+     * one-argument form).
+     */
+    Decision evaluate(L4Request request, InetAddress connected);
+
+    /** {@link #evaluate(L7Request)} for a request sent on a connection open to {@code connected}. */
+    Decision evaluate(L7Request request, InetAddress connected);
 
     /**
      * Whether some endpoint could admit {@code request} once its host's addresses are known: its

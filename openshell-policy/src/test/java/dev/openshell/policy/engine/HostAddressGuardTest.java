@@ -148,6 +148,45 @@ class HostAddressGuardTest {
     }
 
     @Test
+    void theAddressAnOpenConnectionReachedIsNotAskedAboutAgain() throws Exception {
+        InetAddress open = InetAddress.getByName("10.0.0.9");
+        asked.clear();
+        assertThat(guarded.evaluate(l4(CURL, "wide.corp.example", 443, "10.0.0.9"), open)
+                        .verdict())
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(guarded.evaluate(l7(l4(CURL, "rest.corp.example", 443, "10.0.0.9"), "GET", "/"), open)
+                        .verdict())
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(asked).isEmpty();
+        // without an open connection, or for another address, the host is asked as always
+        assertThat(guarded.evaluate(l4(CURL, "wide.corp.example", 443, "10.0.0.9"), null)
+                        .verdict())
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(asked).containsExactly(open);
+    }
+
+    @Test
+    void anOpenConnectionVouchesForItsOwnAddressOnly() throws Exception {
+        InetAddress open = InetAddress.getByName("10.0.0.9");
+        // every other address of the answer is still judged: one of the host's denies
+        Decision d = guarded.evaluate(l4(CURL, "wide.corp.example", 443, "10.0.0.9 10.200.0.1".split(" ")), open);
+        assertThat(d.rule()).hasValue("destination-guard");
+        assertThat(d.reason()).contains("an address of this host");
+        // the fixed ranges are never lifted, whatever connection is named
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        assertThat(guarded.evaluate(l4(CURL, "wide.corp.example", 443, "127.0.0.1"), loopback)
+                        .reason())
+                .contains("a loopback address");
+        // nor are the policy's own rules: host, port and binary are judged on every request
+        assertThat(guarded.evaluate(l4("/usr/bin/python3", "wide.corp.example", 443, "10.0.0.9"), open)
+                        .verdict())
+                .isEqualTo(Verdict.DENY);
+        assertThat(guarded.evaluate(l4(CURL, "wide.corp.example", 80, "10.0.0.9"), open)
+                        .verdict())
+                .isEqualTo(Verdict.DENY);
+    }
+
+    @Test
     void anEmbeddedIpv4AddressIsAskedAboutAsWell() throws Exception {
         asked.clear();
         guarded.evaluate(l4(CURL, "wide.corp.example", 443, "64:ff9b::a00:9"));

@@ -54,6 +54,11 @@ public final class TestUpstream implements AutoCloseable {
     public final ConcurrentLinkedQueue<String> heads = new ConcurrentLinkedQueue<>();
 
     public TestUpstream(String ip, SslContext tls) {
+        this(ip, 0, tls);
+    }
+
+    /** A server on {@code ip:port} ({@code port} 0: any free one). */
+    public TestUpstream(String ip, int port, SslContext tls) {
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -78,7 +83,7 @@ public final class TestUpstream implements AutoCloseable {
                         ch.pipeline().addLast(new Echo());
                     }
                 })
-                .bind(new InetSocketAddress(ip, 0))
+                .bind(new InetSocketAddress(ip, port))
                 .syncUninterruptibly()
                 .channel();
     }

@@ -50,6 +50,21 @@ public final class Admission {
     /** Admits {@code destination} for the session's caller; the future completes on {@code loop}. */
     public static CompletableFuture<Result> admit(
             ClientSession session, Destination destination, ProxyServices services, EventLoop loop) {
+        return admit(session, destination, services, loop, null);
+    }
+
+    /**
+     * Admits {@code destination} for a request that goes out on a kept-alive upstream connection
+     * open to {@code connected} (or {@code null} for none): the destination guard does not ask the
+     * kernel about that address again (see {@link
+     * dev.openshell.policy.model.CompiledPolicy#evaluate(L4Request, InetAddress)}).
+     */
+    public static CompletableFuture<Result> admit(
+            ClientSession session,
+            Destination destination,
+            ProxyServices services,
+            EventLoop loop,
+            InetAddress connected) {
         CompletableFuture<Result> done = new CompletableFuture<>();
         session.identity().whenComplete((caller, identityError) -> {
             if (identityError != null) {
@@ -59,8 +74,8 @@ public final class Admission {
             if (destination.literal() != null) {
                 onLoop(
                         loop,
-                        () -> done.complete(
-                                decide(caller, destination, List.of(destination.literal()), null, services)));
+                        () -> done.complete(decide(
+                                caller, destination, List.of(destination.literal()), null, services, connected)));
                 return;
             }
             ActivePolicy policy = services.policy();
@@ -86,9 +101,10 @@ public final class Admission {
                                             destination,
                                             List.of(),
                                             unwrap(dnsError).getMessage(),
-                                            services));
+                                            services,
+                                            connected));
                                 } else {
-                                    done.complete(decide(caller, destination, addresses, null, services));
+                                    done.complete(decide(caller, destination, addresses, null, services, connected));
                                 }
                             })));
         });
@@ -109,10 +125,11 @@ public final class Admission {
             Destination destination,
             List<InetAddress> addresses,
             String resolveError,
-            ProxyServices services) {
+            ProxyServices services,
+            InetAddress connected) {
         ActivePolicy policy = services.policy();
         L4Request request = request(caller, destination, addresses);
-        Decision decision = policy.policy().evaluate(request);
+        Decision decision = policy.policy().evaluate(request, connected);
         if (resolveError != null && decision.permits()) {
             return new Result(
                     Optional.of(caller),

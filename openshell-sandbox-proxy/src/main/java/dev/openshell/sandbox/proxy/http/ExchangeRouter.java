@@ -13,9 +13,12 @@ public interface ExchangeRouter {
     /**
      * Routes one request. The future must complete on the channel's event loop.
      *
+     * @param upstreams the connection's idle kept-alive upstream connections: a request that will
+     *     go out on one of them needs no new destination-guard lookup of its address
      * @param startNanos when the request head arrived, for the decision latency
      */
-    CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos);
+    CompletableFuture<Route> route(
+            ChannelHandlerContext ctx, HttpRequest request, KeptUpstreams upstreams, long startNanos);
 
     /**
      * Logs input the proxy refuses before any route: a malformed or oversized head, a malformed

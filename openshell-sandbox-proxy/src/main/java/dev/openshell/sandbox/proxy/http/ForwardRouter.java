@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,7 +33,8 @@ public final class ForwardRouter implements ExchangeRouter {
     }
 
     @Override
-    public CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos) {
+    public CompletableFuture<Route> route(
+            ChannelHandlerContext ctx, HttpRequest request, KeptUpstreams upstreams, long startNanos) {
         String uri = request.uri();
         if (request.method().equals(HttpMethod.CONNECT)) {
             try {
@@ -98,9 +100,10 @@ public final class ForwardRouter implements ExchangeRouter {
                             ctx.executor());
         }
         String target = origin;
-        return Admission.admit(session, destination, services, ctx.channel().eventLoop())
-                .thenApply(
-                        admitted -> decide(ctx, request, target, measured, upgrade, destination, admitted, startNanos));
+        InetAddress connected = upstreams.connectedAddress(destination.authority());
+        return Admission.admit(session, destination, services, ctx.channel().eventLoop(), connected)
+                .thenApply(admitted ->
+                        decide(ctx, request, target, measured, upgrade, destination, admitted, connected, startNanos));
     }
 
     private Route decide(
@@ -111,6 +114,7 @@ public final class ForwardRouter implements ExchangeRouter {
             ProtocolSwitch.Decision upgrade,
             Destination destination,
             Admission.Result admitted,
+            InetAddress connected,
             long startNanos) {
         Decision decision = admitted.decision();
         if (decision.permits() && decision.inspect()) {
@@ -119,7 +123,8 @@ public final class ForwardRouter implements ExchangeRouter {
                 return ambiguous;
             }
             target = request.uri();
-            decision = RequestOverrides.evaluate(admitted.policy().policy(), admitted.request(), request, measured);
+            decision = RequestOverrides.evaluate(
+                    admitted.policy().policy(), admitted.request(), request, measured, connected);
         }
         String method = request.method().name();
         services.logger()
@@ -155,7 +160,8 @@ public final class ForwardRouter implements ExchangeRouter {
                     false);
         }
         String key = destination.authority();
-        return new Route.Upstream(key, admitted.request().addresses(), destination.port(), null, request, upgrade);
+        return new Route.Upstream(
+                key, admitted.request().addresses(), destination.port(), null, request, upgrade, connected);
     }
 
     @Override

@@ -19,8 +19,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Carries HTTP requests of one client connection, one at a time: each request is routed (a
@@ -50,7 +48,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ExchangeRouter router;
     private final TunnelOpener tunnels;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
-    private final Map<String, Channel> idleUpstreams = new HashMap<>();
+    private final KeptUpstreams idleUpstreams = new KeptUpstreams();
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private boolean responseDone;
@@ -110,8 +108,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         if (upstream != null) {
             upstream.close();
         }
-        idleUpstreams.values().forEach(Channel::close);
-        idleUpstreams.clear();
+        idleUpstreams.closeAll();
         router.closed();
         super.channelInactive(ctx);
     }
@@ -202,7 +199,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
         discarded = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(request);
         closeAfterResponse = false;
-        router.route(ctx, request, start).whenComplete((route, error) -> {
+        router.route(ctx, request, idleUpstreams, start).whenComplete((route, error) -> {
             if (!ctx.channel().isActive()) {
                 if (route instanceof Route.Respond r) {
                     r.response().release();
@@ -242,13 +239,12 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                 phase = Phase.HANDED_OVER;
                 pending.forEach(ReferenceCountUtil::release);
                 pending.clear();
-                idleUpstreams.values().forEach(Channel::close);
-                idleUpstreams.clear();
+                idleUpstreams.closeAll();
                 tunnels.open(ctx, request, t.destination());
                 return;
             }
             case Route.Upstream u -> {
-                Channel reuse = idleUpstreams.remove(u.key());
+                Channel reuse = idleUpstreams.take(u.key());
                 upstream = new UpstreamExchange(services, this, ctx, u, reuse);
                 phase = Phase.BODY_UPSTREAM;
                 upstream.start(u.request());
@@ -283,7 +279,9 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                 finishIfDone();
             });
         } else {
-            ctx.writeAndFlush(msg).addListener(f -> {
+            // Flushed when the upstream read that produced it ends (flushResponse): a small
+            // response's head and body leave in one write, which the client reads at once.
+            ctx.write(msg).addListener(f -> {
                 if (!f.isSuccess()) {
                     ctx.close();
                 } else if (upstream != null && upstream.channel() != null) {
@@ -291,6 +289,11 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         }
+    }
+
+    /** Sends what {@link #writeResponse} wrote of a response so far; called when an upstream read ends. */
+    void flushResponse() {
+        ctx.flush();
     }
 
     /** The response must be delimited by closing the client connection (no length, not chunked). */
@@ -357,6 +360,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
     void switchToRelay(Channel upstreamChannel) {
         phase = Phase.HANDED_OVER;
         upstream = null;
+        ctx.flush(); // the 101
         Channel client = ctx.channel();
         pending.forEach(ReferenceCountUtil::release);
         pending.clear();
@@ -387,10 +391,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
             UpstreamExchange done = upstream;
             upstream = null;
             if (done.reusable() && !closeAfterResponse) {
-                Channel old = idleUpstreams.put(done.key(), done.channel());
-                if (old != null && old != done.channel()) {
-                    old.close();
-                }
+                idleUpstreams.keep(done.key(), done.channel());
             } else {
                 done.channel().close();
             }
@@ -405,7 +406,7 @@ public final class HttpExchangeHandler extends ChannelInboundHandlerAdapter {
 
     /** An idle pooled upstream connection closed; forget it. */
     void idleUpstreamClosed(String key, Channel channel) {
-        idleUpstreams.remove(key, channel);
+        idleUpstreams.forget(key, channel);
     }
 
     private static boolean hasBody(HttpRequest request) {

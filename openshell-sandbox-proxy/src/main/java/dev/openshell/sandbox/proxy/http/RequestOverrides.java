@@ -4,9 +4,11 @@ import dev.openshell.policy.match.RequestTarget;
 import dev.openshell.policy.model.CompiledPolicy;
 import dev.openshell.policy.model.Decision;
 import dev.openshell.policy.model.L4Request;
+import dev.openshell.policy.model.L7Request;
 import dev.openshell.policy.model.Verdict;
 import dev.openshell.sandbox.proxy.log.TargetRedaction;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -38,18 +40,24 @@ public final class RequestOverrides {
 
     /** Decides {@code request} as it is now (measured here; see the other overload). */
     public static Decision evaluate(CompiledPolicy policy, L4Request connection, HttpRequest request) {
-        return evaluate(policy, connection, request, L7Requests.measure(request));
+        return evaluate(policy, connection, request, L7Requests.measure(request), null);
     }
 
     /**
      * Decides {@code request} (already on its canonical target) on {@code connection}; {@code
-     * measured} is its header size and body as the client sent them (see {@link L7Requests}).
+     * measured} is its header size and body as the client sent them (see {@link L7Requests});
+     * {@code connected} is the address of the kept-alive upstream connection it goes out on, or
+     * {@code null} (see {@link CompiledPolicy#evaluate(L7Request, InetAddress)}).
      */
     public static Decision evaluate(
-            CompiledPolicy policy, L4Request connection, HttpRequest request, L7Requests.Measured measured) {
+            CompiledPolicy policy,
+            L4Request connection,
+            HttpRequest request,
+            L7Requests.Measured measured,
+            InetAddress connected) {
         String method = request.method().name();
         String target = request.uri();
-        Decision decision = policy.evaluate(measured.toL7(connection, method, target));
+        Decision decision = policy.evaluate(measured.toL7(connection, method, target), connected);
         if (decision.verdict() == Verdict.DENY) {
             return decision;
         }
@@ -67,7 +75,7 @@ public final class RequestOverrides {
                 if (m.source() == null && p.source() == null) {
                     continue; // the request as sent, decided above
                 }
-                Decision d = policy.evaluate(measured.toL7(connection, m.value(), p.value()));
+                Decision d = policy.evaluate(measured.toL7(connection, m.value(), p.value()), connected);
                 if (severity(d) > severity(decision)) {
                     decision = explained(d, method, target, m, p);
                     if (d.verdict() == Verdict.DENY) {

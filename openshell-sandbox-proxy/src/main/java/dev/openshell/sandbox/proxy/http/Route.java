@@ -18,6 +18,9 @@ public sealed interface Route {
      * @param tlsHost the server name to verify over TLS, or {@code null} for plaintext
      * @param upgrade the protocol switch the request validly asked for ({@link
      *     ProtocolSwitch.WebSocket}) or none; a {@code 101} is relayed only when it accepts it
+     * @param connected the address of the kept-alive connection for {@code key} that the decision
+     *     took as checked (the guard did not ask about it again), or {@code null}: when set, the
+     *     request may go out on that very connection only, never on a new one
      */
     record Upstream(
             String key,
@@ -25,7 +28,8 @@ public sealed interface Route {
             int port,
             String tlsHost,
             HttpRequest request,
-            ProtocolSwitch.Decision upgrade)
+            ProtocolSwitch.Decision upgrade,
+            InetAddress connected)
             implements Route {}
 
     /**

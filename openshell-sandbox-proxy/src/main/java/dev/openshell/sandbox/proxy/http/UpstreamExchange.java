@@ -81,6 +81,20 @@ final class UpstreamExchange {
 
     void start(HttpRequest request) {
         queued.add(new Object[] {request, null});
+        if (route.connected() != null
+                && !route.connected().equals(channel == null ? null : KeptUpstreams.peer(channel))) {
+            // The guard took that address as checked because the request would go out on that very
+            // connection; it is gone, and a new connection must never skip the guard: refuse.
+            queued.forEach(q -> ReferenceCountUtil.release(q[0]));
+            queued.clear();
+            finished = true;
+            client.upstreamFailed(
+                    ErrorCode.UPSTREAM_FAILED,
+                    "the kept-alive connection to " + route.key()
+                            + " closed before the request went out; send it again",
+                    false);
+            return;
+        }
         if (channel != null) {
             attach(channel);
             return;
@@ -257,6 +271,12 @@ final class UpstreamExchange {
                 return;
             }
             exchange.onResponse(h);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            client.flushResponse();
+            ctx.fireChannelReadComplete();
         }
 
         @Override

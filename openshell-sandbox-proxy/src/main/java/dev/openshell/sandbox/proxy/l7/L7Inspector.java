@@ -10,6 +10,7 @@ import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.GuardedRequestDecoder;
 import dev.openshell.sandbox.proxy.http.HttpExchangeHandler;
 import dev.openshell.sandbox.proxy.http.InferenceRoutes;
+import dev.openshell.sandbox.proxy.http.KeptUpstreams;
 import dev.openshell.sandbox.proxy.http.Refusals;
 import dev.openshell.sandbox.proxy.http.RejectedRequest;
 import dev.openshell.sandbox.proxy.http.Route;
@@ -105,7 +106,10 @@ public final class L7Inspector implements ConnectTunnel.TunnelInspector {
 
         @Override
         public CompletableFuture<Route> route(
-                ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest request, long startNanos) {
+                ChannelHandlerContext ctx,
+                io.netty.handler.codec.http.HttpRequest request,
+                KeptUpstreams upstreams,
+                long startNanos) {
             return ClientSession.of(ctx.channel())
                     .identity()
                     .handle((caller, error) -> caller)

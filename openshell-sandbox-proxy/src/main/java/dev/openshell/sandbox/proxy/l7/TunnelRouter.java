@@ -9,6 +9,7 @@ import dev.openshell.sandbox.proxy.http.CanonicalTarget;
 import dev.openshell.sandbox.proxy.http.ExchangeRouter;
 import dev.openshell.sandbox.proxy.http.HopByHop;
 import dev.openshell.sandbox.proxy.http.HostHeader;
+import dev.openshell.sandbox.proxy.http.KeptUpstreams;
 import dev.openshell.sandbox.proxy.http.L7Requests;
 import dev.openshell.sandbox.proxy.http.ProtocolSwitch;
 import dev.openshell.sandbox.proxy.http.Refusals;
@@ -21,6 +22,7 @@ import dev.openshell.sandbox.proxy.shared.ProxyServices;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,7 +51,8 @@ final class TunnelRouter implements ExchangeRouter {
     }
 
     @Override
-    public CompletableFuture<Route> route(ChannelHandlerContext ctx, HttpRequest request, long startNanos) {
+    public CompletableFuture<Route> route(
+            ChannelHandlerContext ctx, HttpRequest request, KeptUpstreams upstreams, long startNanos) {
         String host = admitted.request().host();
         int port = admitted.request().port();
         String target = request.uri();
@@ -71,7 +74,10 @@ final class TunnelRouter implements ExchangeRouter {
         }
         target = request.uri();
         ActivePolicy active = services.policy();
-        Decision decision = RequestOverrides.evaluate(active.policy(), admitted.request(), request, measured);
+        String key = host + ":" + port;
+        InetAddress connected = upstreams.connectedAddress(key);
+        Decision decision =
+                RequestOverrides.evaluate(active.policy(), admitted.request(), request, measured, connected);
         services.logger()
                 .log(DecisionEntry.request(
                         admitted.caller(),
@@ -97,7 +103,7 @@ final class TunnelRouter implements ExchangeRouter {
         }
         HopByHop.strip(request);
         return CompletableFuture.completedFuture(new Route.Upstream(
-                host + ":" + port, admitted.request().addresses(), port, tls ? host : null, request, upgrade));
+                key, admitted.request().addresses(), port, tls ? host : null, request, upgrade, connected));
     }
 
     @Override
