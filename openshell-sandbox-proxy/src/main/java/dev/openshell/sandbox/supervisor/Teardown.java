@@ -82,7 +82,9 @@ final class Teardown {
     /**
      * Until start returns no caller holds the supervisor to close it, so a SIGTERM now must still
      * undo what was made, and what is being made: a shutdown hook tears down, then waits for {@code
-     * provisioning}, which finds the stacks closed at its next push. Returns what removes the hook.
+     * provisioning}, which finds the stacks closed at its next push and undoes at once what it just
+     * made. (Not interrupted: a step's own cleanup runs commands an interrupt would cut short.)
+     * Returns what removes the hook.
      */
     Runnable guardStart(Thread provisioning) {
         Thread hook = new Thread(

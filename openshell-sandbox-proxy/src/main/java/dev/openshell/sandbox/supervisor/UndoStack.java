@@ -60,7 +60,15 @@ final class UndoStack {
         Objects.requireNonNull(step, "step");
         Objects.requireNonNull(undo, "undo");
         if (unwound) {
-            run(new Step(step, undo), new ArrayList<>());
+            // The interrupt that stopped provisioning must not cut this undo's waits short.
+            boolean interrupted = Thread.interrupted();
+            try {
+                run(new Step(step, undo), new ArrayList<>());
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             throw new SandboxException(
                     ErrorCode.START_FAILED, owner + " was torn down while it started (undone at once: " + step + ")");
         }
