@@ -67,15 +67,18 @@ final class Teardown {
                 return;
             }
             done = true;
-            if (status.current().phase() == SandboxPhase.READY) {
-                status.updateQuietly(status.current().withPhase(SandboxPhase.STOPPING, null));
+            try {
+                if (status.current().phase() == SandboxPhase.READY) {
+                    status.updateQuietly(status.current().withPhase(SandboxPhase.STOPPING, null));
+                }
+                List<UndoStack.Failure> failures = resources.unwind();
+                status.updateQuietly(
+                        SandboxEnd.finalStatus(status.current(), finalPhase, reason, agent, stopRequested, failures));
+                record.unwind();
+            } finally {
+                // Even after an Error in an undo: whoever waits for the end must not wait forever.
+                ended.complete(status.current());
             }
-            List<UndoStack.Failure> failures = resources.unwind();
-            SandboxStatus last =
-                    SandboxEnd.finalStatus(status.current(), finalPhase, reason, agent, stopRequested, failures);
-            status.updateQuietly(last);
-            record.unwind();
-            ended.complete(last);
         }
     }
 
