@@ -1,6 +1,7 @@
 package dev.openshell.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -165,10 +166,9 @@ class LauncherIT {
         Run first = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
         // A detached JVM assembles the cache from what the first run recorded.
         Path dir = cacheHome.resolve("openshell");
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
-        while (!cacheReady(dir) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        await("the launch cache in " + dir)
+                .atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> cacheReady(dir));
         Run second = run(cacheHome, repo.resolve("bin/openshell"), "", deny);
 
         assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.DENIED);

@@ -1,6 +1,7 @@
 package dev.openshell.cli.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.support.CliSession;
@@ -130,9 +131,10 @@ class GatewayTokensIT {
                 alpha.dataDir().resolve("tls/client/ca.crt").toString(),
                 "--token",
                 "-");
-        Thread.sleep(2000);
-
-        Result r = cli.run("sandbox", "list", "-g", "old");
+        // Polled until the token has expired (its lifetime is 1 s).
+        Result r = await().atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> cli.run("sandbox", "list", "-g", "old"), result -> result.exitCode() != 0);
 
         assertThat(secret).isNotEmpty();
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(5);

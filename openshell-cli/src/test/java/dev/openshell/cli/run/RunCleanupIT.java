@@ -1,6 +1,7 @@
 package dev.openshell.cli.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.cli.run.ShellScript.Outcome;
 import java.io.IOException;
@@ -50,13 +51,11 @@ class RunCleanupIT {
         run.destroyForcibly();
         run.waitFor();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false)) {
-            assertThat(System.nanoTime())
-                    .as("the command still runs after its supervisor was killed")
-                    .isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        await("the command gone after its supervisor was killed")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() ->
+                        !ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false));
         return id;
     }
 
@@ -73,20 +72,25 @@ class RunCleanupIT {
         throw new AssertionError("no sandbox namespace is " + link);
     }
 
-    private static long awaitSleeper(Process run) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            var sleeper = run.descendants()
-                    .filter(p ->
-                            p.info().command().map(c -> c.endsWith("/sleep")).orElse(false))
-                    .findFirst();
-            if (sleeper.isPresent()) {
-                return sleeper.get().pid();
-            }
-            Thread.sleep(50);
+    private static long awaitSleeper(Process run) {
+        try {
+            return await("the sandboxed sleep started")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(
+                            () -> run.descendants()
+                                    .filter(p -> p.info()
+                                            .command()
+                                            .map(c -> c.endsWith("/sleep"))
+                                            .orElse(false))
+                                    .findFirst(),
+                            java.util.Optional::isPresent)
+                    .orElseThrow()
+                    .pid();
+        } catch (RuntimeException e) {
+            run.destroyForcibly();
+            throw e;
         }
-        run.destroyForcibly();
-        throw new AssertionError("the sandboxed sleep never started");
     }
 
     private static Set<String> sandboxNamespaces() throws IOException {

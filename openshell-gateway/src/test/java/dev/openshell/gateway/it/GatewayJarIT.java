@@ -1,6 +1,7 @@
 package dev.openshell.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.gateway.support.TempDirs;
 import dev.openshell.testkit.Require;
@@ -42,20 +43,21 @@ class GatewayJarIT {
         try {
             RunningGatewayView view = new RunningGatewayView(data);
             HttpClient http = HttpClient.newBuilder().sslContext(view.trust()).build();
-            HttpResponse<String> ready = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < deadline && gateway.isAlive()) {
-                try {
-                    ready = http.send(
-                            HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    break;
-                } catch (java.io.IOException | IllegalStateException notYet) {
-                    Thread.sleep(250);
-                }
-            }
-            assertThat(ready).as(Files.readString(data.resolve("stdout"))).isNotNull();
+            HttpResponse<String> ready = await("the gateway's /readyz")
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(java.io.IOException.class)
+                    .until(
+                            () -> {
+                                assertThat(gateway.isAlive())
+                                        .as(Files.readString(data.resolve("stdout")))
+                                        .isTrue();
+                                return http.send(
+                                        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/readyz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                            },
+                            java.util.Objects::nonNull);
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(Files.readString(data.resolve("logs/gateway.log"))).contains("Started GatewayApplication");
             assertThat(Files.readString(data.resolve("stdout"))).contains("Started GatewayApplication");
@@ -73,10 +75,7 @@ class GatewayJarIT {
     private record RunningGatewayView(Path data) {
         javax.net.ssl.SSLContext trust() throws Exception {
             Path ca = data.resolve("tls/client/ca.crt");
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (!Files.exists(ca) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            await(ca + " written").atMost(Duration.ofSeconds(90)).until(() -> Files.exists(ca));
             var bundle = dev.openshell.bootstrap.pki.PemFiles.read(ca, null);
             return bundle.sslContext(bundle);
         }

@@ -2,6 +2,7 @@ package dev.openshell.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ErrorCode;
@@ -121,10 +122,12 @@ class GatewayLifecycleIT {
             HttpResponse<java.io.InputStream> answer = http.send(follow, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
             CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
                 try (BufferedReader r =
                         new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        received.add(line);
                         if (line.startsWith("data:") && line.contains("second")) {
                             return line;
                         }
@@ -139,7 +142,9 @@ class GatewayLifecycleIT {
                     List.of(new LogLine(null, LogLine.Source.AGENT, LogLine.Stream.STDOUT, "first")),
                     Void.class,
                     RequestOptions.NONE);
-            Thread.sleep(300);
+            // "second" only once "first" came as an event: it must arrive live, not in a first batch.
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> received.stream().anyMatch(l -> l.startsWith("data:") && l.contains("first")));
             op.post(
                     dev.openshell.api.ApiPaths.supervisorLogs("follow"),
                     List.of(new LogLine(null, LogLine.Source.AGENT, LogLine.Stream.STDOUT, "second")),

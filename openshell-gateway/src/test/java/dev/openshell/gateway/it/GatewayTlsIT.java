@@ -2,6 +2,7 @@ package dev.openshell.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.ErrorCode;
@@ -212,11 +213,14 @@ class GatewayTlsIT {
                             new ApiTokenCreateRequest(null, List.of(Scope.ADMIN), Duration.ofSeconds(1)),
                             RequestOptions.NONE);
         }
-        Thread.sleep(1200);
         try (GatewayClient ci = gw.withToken(shortLived.secret())) {
-            assertThatThrownBy(() -> ci.sandboxes().list(null).toList())
-                    .isInstanceOfSatisfying(
-                            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED));
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThatThrownBy(
+                                    () -> ci.sandboxes().list(null).toList())
+                            .isInstanceOfSatisfying(
+                                    ApiException.class,
+                                    e -> assertThat(e.code()).isEqualTo(ErrorCode.TOKEN_EXPIRED)));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.openshell.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.api.ApiPaths;
 import dev.openshell.api.auth.ApiTokenCreateRequest;
@@ -89,11 +90,9 @@ class SessionEndpointsIT {
         Peer supervisor = Peer.open(gw.trustOnly(), tokenA, session);
         supervisor.send(new SessionMessage.Hello(a.id(), 1));
         SupervisorSessions sessions = gw.bean(SupervisorSessions.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!sessions.isUp(a.id()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(sessions.isUp(a.id())).isTrue();
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> sessions.isUp(a.id()));
         supervisor.close();
     }
 
@@ -115,10 +114,9 @@ class SessionEndpointsIT {
         Peer supervisorB = Peer.open(gw.trustOnly(), tokenB, ApiPaths.supervisorSession("ws-b"));
         supervisorB.send(new SessionMessage.Hello(b.id(), 1));
         SupervisorSessions sessions = gw.bean(SupervisorSessions.class);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(sessions.isUp(a.id()) && sessions.isUp(b.id())) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> sessions.isUp(a.id()) && sessions.isUp(b.id()));
 
         Peer client = Peer.open(gw.trustOnly(), execToken, ApiPaths.sandboxExecStream("ws-a"));
         client.send(new SessionMessage.ExecStart("mine", List.of("cat"), false, null, null, null));

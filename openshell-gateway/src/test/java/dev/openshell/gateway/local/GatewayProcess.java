@@ -1,5 +1,7 @@
 package dev.openshell.gateway.local;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.api.client.GatewayClient;
 import dev.openshell.bootstrap.pki.CertificateBundle;
 import dev.openshell.bootstrap.pki.PemFiles;
@@ -70,27 +72,32 @@ final class GatewayProcess implements AutoCloseable {
         return gateway;
     }
 
-    private void awaitReady() throws Exception {
+    private void awaitReady() throws IOException {
         Path ca = dataDir.resolve("tls/client/ca.crt");
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            if (Files.exists(ca)) {
-                try (HttpClient http =
-                        HttpClient.newBuilder().sslContext(trust()).build()) {
-                    HttpResponse<String> ready = http.send(
-                            HttpRequest.newBuilder(URI.create(url() + "/readyz"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (ready.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException | RuntimeException notYet) {
-                    // not listening yet
-                }
-            }
-            Thread.sleep(200);
+        try {
+            await("the gateway ready")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("the gateway exited");
+                        }
+                        return Files.exists(ca) && answersReady();
+                    });
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the gateway did not become ready:\n" + log(), e);
         }
-        throw new IllegalStateException("the gateway did not become ready:\n" + log());
+    }
+
+    private boolean answersReady() throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(trust()).build()) {
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return ready.statusCode() == 200;
+        } catch (IOException | RuntimeException notYet) {
+            return false; // not listening yet
+        }
     }
 
     String log() throws IOException {

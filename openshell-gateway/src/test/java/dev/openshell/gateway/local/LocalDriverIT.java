@@ -2,6 +2,7 @@ package dev.openshell.gateway.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.api.ApiException;
 import dev.openshell.api.DeleteResult;
@@ -471,28 +472,15 @@ class LocalDriverIT {
                         RequestOptions.NONE);
     }
 
-    private static void awaitPhase(GatewayClient gw, String name, SandboxPhase phase) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (gw.sandboxes().get(name).phase() != phase && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(gw.sandboxes().get(name).phase()).isEqualTo(phase);
+    private static void awaitPhase(GatewayClient gw, String name, SandboxPhase phase) {
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> assertThat(gw.sandboxes().get(name).phase()).isEqualTo(phase));
     }
 
     /** After a gateway restart the session comes back on its own (backoff), then exec works. */
-    private static void awaitExecWorks(GatewayClient gw) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                exec(gw, "true");
-                return;
-            } catch (RuntimeException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                Thread.sleep(100);
-            }
-        }
+    private static void awaitExecWorks(GatewayClient gw) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> exec(gw, "true"));
     }
 
     private static boolean namespaceExists(String id) {

@@ -1,5 +1,7 @@
 package dev.openshell.gateway.local;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.api.json.ApiJson;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -35,14 +37,11 @@ final class SandboxHostControl {
     static void shutdown(Path hostDir) {
         try {
             request(hostDir, Map.of("op", "shutdown"));
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (java.nio.file.Files.exists(hostDir.resolve("host.pid")) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            await("the sandbox host gone")
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> !java.nio.file.Files.exists(hostDir.resolve("host.pid")));
         } catch (IOException e) {
             // not running
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

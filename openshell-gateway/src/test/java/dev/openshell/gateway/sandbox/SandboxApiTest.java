@@ -96,8 +96,11 @@ class SandboxApiTest extends ApiTestSupport {
                     () -> assertThat(Files.exists(driver.workspace(s.id()).getParent()))
                             .as("workload of " + name)
                             .isFalse());
-            Thread.sleep(200); // a queued create that ran late would have made it again by now
-            assertThat(Files.exists(driver.workspace(s.id()).getParent())).isFalse();
+            // Must NOT happen: a queued create that ran late making the workload again (200 ms is ample).
+            org.awaitility.Awaitility.await("no workload of " + name + " made again")
+                    .during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> !Files.exists(driver.workspace(s.id()).getParent()));
         }
     }
 

@@ -30,4 +30,25 @@ final class AgentExit {
         }
         return "exited";
     }
+
+    /**
+     * Why the sandbox's start failed in the launcher, judging by how the launcher exited; null for
+     * an agent's own exit (or one the supervisor asked for).
+     *
+     * @param launcherError the launcher's error line, or null
+     * @param silentLauncher the launcher writes to the terminal (its message is there, not here)
+     *     and the agent never forked
+     */
+    static String setupFailure(int code, boolean stopRequested, String launcherError, boolean silentLauncher) {
+        if (stopRequested) {
+            return null;
+        }
+        if (launcherError != null && code >= 125 && code <= 127) {
+            return "sandbox setup failed: " + launcherError;
+        }
+        if (code == 125 && silentLauncher) {
+            return "sandbox setup failed (the launcher's message is above)";
+        }
+        return null;
+    }
 }

@@ -74,4 +74,13 @@ final class BypassWatch implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** Stops polling, then reports what happened since the last poll: it still counts. */
+    void stopAndReport() {
+        try {
+            close();
+        } finally {
+            poll();
+        }
+    }
 }

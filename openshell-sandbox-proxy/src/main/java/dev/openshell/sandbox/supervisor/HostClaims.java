@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * ended, the uid last, so it is never handed to another sandbox while something could still run
  * as it.
  */
-final class HostClaims implements AutoCloseable {
+final class HostClaims {
 
     private final UidClaim uid;
     private final AgentIdentity identity;
@@ -71,14 +71,15 @@ final class HostClaims implements AutoCloseable {
         return resources == null ? Optional.empty() : resources.limitReason();
     }
 
-    @Override
-    public void close() {
-        try {
-            if (resources != null) {
-                resources.close();
-            }
-        } finally {
-            new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).release(uid);
+    /** Stops the limit watch and removes the (empty) cgroup, if one was made. */
+    void removeCgroup() {
+        if (resources != null) {
+            resources.close();
         }
+    }
+
+    /** Gives the uid back: last, once nothing of the sandbox can run as it any more. */
+    void releaseUid() {
+        new UidAllocator(UidAllocator.DEFAULT_STATE_DIR).release(uid);
     }
 }

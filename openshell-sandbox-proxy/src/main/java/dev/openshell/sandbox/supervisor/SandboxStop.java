@@ -3,6 +3,7 @@ package dev.openshell.sandbox.supervisor;
 import static dev.openshell.sandbox.supervisor.TeardownSteps.attempt;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,10 +21,11 @@ final class SandboxStop {
     /**
      * @param launcher the launcher the supervisor started, or null
      * @param claims the sandbox's cgroup and uid, or null when none were claimed
-     * @param failures where a step's failure goes, so that the next step still runs
+     * @throws RuntimeException the first step's failure (the others suppressed in it), once every
+     *     step has run
      */
-    static void endAll(
-            Process launcher, HostClaims claims, long netnsInode, Duration grace, List<RuntimeException> failures) {
+    static void endAll(Process launcher, HostClaims claims, long netnsInode, Duration grace) {
+        List<RuntimeException> failures = new ArrayList<>();
         attempt(failures, () -> NamespaceProcesses.askToStop(launcher == null ? 0 : launcher.pid(), netnsInode, grace));
         attempt(failures, () -> {
             if (claims != null) {
@@ -31,5 +33,35 @@ final class SandboxStop {
             }
         });
         attempt(failures, () -> NamespaceProcesses.killAll(netnsInode, Duration.ZERO));
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.getFirst();
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    /**
+     * The agent's undo: {@link #endAll}, then the launcher's exit code and the limit hit, if any,
+     * to the teardown (even when a step failed), once the output pumps have drained.
+     */
+    static void stop(
+            Process launcher,
+            HostClaims claims,
+            long netnsInode,
+            Duration grace,
+            AgentOutput output,
+            Teardown teardown) {
+        try {
+            endAll(launcher, claims, netnsInode, grace);
+        } finally {
+            int exitCode = AgentExit.await(launcher);
+            output.drain();
+            String limitReason = null;
+            try {
+                limitReason = claims.limitReason().orElse(null);
+            } finally {
+                teardown.agentEnded(new SandboxEnd.Agent(exitCode, limitReason));
+            }
+        }
     }
 }

@@ -1,12 +1,9 @@
 package dev.openshell.sandbox.supervisor;
 
-import static dev.openshell.sandbox.supervisor.TeardownSteps.attempt;
-
 import dev.openshell.api.ErrorCode;
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.model.CompiledPolicy;
 import dev.openshell.policy.model.Policy;
-import dev.openshell.policy.model.PolicyException;
 import dev.openshell.sandbox.error.SandboxException;
 import dev.openshell.sandbox.launch.LaunchSpec;
 import dev.openshell.sandbox.launch.LauncherBinary;
@@ -22,18 +19,15 @@ import dev.openshell.sandbox.ssh.SandboxSshServer;
 import dev.openshell.sandbox.ssh.SshEndpoint;
 import dev.openshell.sandbox.users.AgentIdentity;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One sandbox's life on this host (DESIGN.md section 3, local driver): {@link #start} claims a uid
@@ -72,41 +66,31 @@ public final class SandboxSupervisor implements AutoCloseable {
     private final SandboxSpec spec;
     private final SupervisorOptions options;
     private final Path stateDir;
-    private final Object teardownLock = new Object();
     private final Object reloadLock = new Object();
-    private final CompletableFuture<SandboxStatus> ended = new CompletableFuture<>();
-    private final List<Thread> pumps = new ArrayList<>();
+    private final AgentOutput output = new AgentOutput();
+    private final StatusRecord status;
+    private final Teardown teardown;
+    private final UndoStack resources;
 
-    private volatile SandboxStatus status;
-    private volatile boolean stopRequested;
-    private volatile String launcherError;
     /** The init forked the agent: the launcher's setup is done, so a 125 is the agent's own. */
     private volatile boolean agentForked;
 
-    private Policy policy;
     private PolicyReload policyReload;
     private SandboxLog log;
-    private SandboxNetwork network;
-    private DecisionEvents decisions;
-    private EgressProxy proxy;
-    private SandboxDns dns;
-    private SandboxCallers callers;
     private SandboxSshServer ssh;
     private ConfinedProcesses sessionProcesses;
     private Process agent;
-    private BypassWatch bypassWatch;
     private HostClaims claims;
-    private ControlSocket control;
     private Path hostWorkdir;
     private boolean ownWorkdir;
-    private boolean ownStateDir;
-    private boolean tornDown;
 
     private SandboxSupervisor(SandboxSpec spec, SupervisorOptions options) {
         this.spec = spec;
         this.options = options;
         this.stateDir = spec.stateDir();
-        this.status = SandboxStatus.provisioning(spec.id(), spec.keepState());
+        this.status = new StatusRecord(stateDir, SandboxStatus.provisioning(spec.id(), spec.keepState()));
+        this.teardown = new Teardown(spec.id(), status);
+        this.resources = teardown.resources();
     }
 
     /**
@@ -114,47 +98,81 @@ public final class SandboxSupervisor implements AutoCloseable {
      * everything made so far is removed and a {@link SandboxException} says why.
      */
     public static SandboxSupervisor start(SandboxSpec spec, SupervisorOptions options) {
+        return start(spec, options, step -> {});
+    }
+
+    /**
+     * {@link #start}, calling {@code afterStep} with each step's name once it is done ({@code
+     * reclaim}, {@code state}, {@code network}, {@code policy}, {@code guard}, {@code proxy},
+     * {@code dns}, {@code launch}, {@code ssh}, {@code control}): how tests fail or hold a start
+     * half-way. Not reachable from any command line.
+     */
+    static SandboxSupervisor start(SandboxSpec spec, SupervisorOptions options, Consumer<String> afterStep) {
         SandboxSupervisor supervisor = new SandboxSupervisor(spec, options);
+        Runnable unguard = supervisor.teardown.guardStart(Thread.currentThread());
         try {
-            supervisor.provision();
+            supervisor.provision(afterStep);
         } catch (RuntimeException | IOException e) {
-            SandboxException failure = asSandboxException(e);
-            supervisor.teardown(SandboxPhase.ERROR, failure.getMessage());
-            throw failure;
+            throw supervisor.teardown.failedStart(e);
+        } finally {
+            unguard.run();
         }
         return supervisor;
     }
 
-    private void provision() throws IOException {
-        StepTimer steps = new StepTimer();
+    /**
+     * Each step pushes what undoes it once it has made something (the state directory and the log on
+     * the teardown's record, which outlives the rest); a step that makes something in several moves
+     * pushes its undo first: undoing what is not there does nothing.
+     */
+    private void provision(Consumer<String> afterStep) throws IOException {
+        StepTimer timer = new StepTimer();
+        Consumer<String> done = step -> {
+            timer.mark(step);
+            afterStep.accept(step);
+        };
         SandboxNetwork.unavailableReason().ifPresent(reason -> {
             throw new SandboxException(
                     reason.contains("root") ? ErrorCode.NOT_ROOT : ErrorCode.NETWORK_UNAVAILABLE,
                     "sandboxes need root, ip and nft on this host: " + reason);
         });
-        policy = spec.policy();
+        Policy policy = spec.policy();
         if (spec.workdir() != null) {
             // Before anything is made: a workdir the agent cannot use is the caller's mistake.
             WorkdirCheck.check(spec.workdir(), policy.filesystem().includeWorkdir());
         }
         List<String> reclaimed = StaleSandboxes.reclaim(options.sandboxesRoot(), options.netStateDir());
-        steps.mark("reclaim");
+        done.accept("reclaim");
         claims = HostClaims.claim(spec.id(), policy.process());
+        // The uid last: nothing of this sandbox is left that could run as it.
+        resources.push("release the uid claim", claims::releaseUid);
         AgentIdentity identity = claims.identity();
         StateDirectories.prepare(stateDir);
-        ownStateDir = true;
-        updateStatus(status);
+        // Pushed only now: a state directory that prepare refused is another sandbox's.
+        teardown.record()
+                .push(
+                        "remove the state directory (or lock it down when kept)",
+                        () -> StateDirectories.release(stateDir, spec.keepState()));
+        status.ownStateDirectory();
         log = new SandboxLog(
                 options.logFile().orElse(stateDir.resolve(SandboxLog.FILE)), LOG_MAX_BYTES, options.events());
+        teardown.record().push("close the sandbox log", () -> {
+            log.event(SandboxEnd.event(status.current()));
+            log.close();
+        });
         if (!reclaimed.isEmpty()) {
             log.event(StaleSandboxes.describe(reclaimed));
         }
         log.event("provisioning sandbox " + spec.id() + " (agent uid " + identity.uid() + ", gid " + identity.gid()
                 + ")");
+        // The cgroup once every process in it has ended (the agent's undo comes first).
+        resources.push("remove the cgroup", claims::removeCgroup);
         log.event("limits: " + claims.limit(spec.resources()));
 
         hostWorkdir = spec.workdir();
         if (hostWorkdir == null) {
+            resources.push(
+                    "remove the private workdir", () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
             hostWorkdir = AgentLaunch.privateWorkdir(stateDir, identity);
             ownWorkdir = true;
         }
@@ -163,46 +181,55 @@ public final class SandboxSupervisor implements AutoCloseable {
         Path resolvConf = stateDir.resolve(RESOLV_CONF_FILE);
         AgentLaunch.checkHardRequirement(AgentLaunch.launchSpec(
                 policy, identity, hostWorkdir, ownWorkdir, agentWorkdir, trustDir, null, resolvConf));
-        steps.mark("state");
+        done.accept("state");
 
-        network = SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir());
-        updateStatus(status.withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
-        steps.mark("network");
+        SandboxNetwork network = resources.closing(
+                "remove the network (namespace, veth pair, nft table)",
+                SandboxNetwork.create(spec.id(), ProxyPorts.DEFAULT, options.netStateDir()));
+        status.update(
+                status.current().withNetwork(NamespaceProcesses.inode(network.namespaceFile()), network.proxyUrl()));
+        done.accept("network");
 
         // Binaries named in the policy match under their real path too (e.g. /bin/sh -> dash).
         PolicyEngine.Options compileOptions = PolicyEngine.Options.resolvingHostSymlinks();
         CompiledPolicy compiled = PolicyEngine.compile(policy, compileOptions);
-        steps.mark("policy");
+        done.accept("policy");
+        resources.push("remove the trust material", () -> StaleSandboxes.deleteRecursively(trustDir));
         Files.createDirectories(trustDir);
         Files.setPosixFilePermissions(trustDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        callers =
-                new SandboxCallers(status.netnsInode(), LauncherBinary.locate().toRealPath());
-        decisions =
-                new DecisionEvents(new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log);
-        proxy = new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
-                .bind(network.explicitProxyAddress())
-                .transparentBind(network.transparentProxyAddress())
-                .trustDir(trustDir)
-                .extraUpstreamCa(spec.extraUpstreamCa())
-                .hostResolver(options.hostResolver())
-                .extraHostAddresses(options.guardedNetworks())
-                .sink(decisions)
-                .build());
-        steps.mark("guard");
+        SandboxCallers callers = new SandboxCallers(
+                status.current().netnsInode(), LauncherBinary.locate().toRealPath());
+        DecisionEvents decisions = resources.closing(
+                "close the decision log",
+                new DecisionEvents(
+                        new RotatingFileSink(stateDir.resolve(DECISIONS_FILE), DECISIONS_MAX_BYTES, 2), log));
+        EgressProxy proxy = resources.closing(
+                "stop the proxy",
+                new EgressProxy(ProxyConfig.builder(spec.id(), callers, compiled, 1)
+                        .bind(network.explicitProxyAddress())
+                        .transparentBind(network.transparentProxyAddress())
+                        .trustDir(trustDir)
+                        .extraUpstreamCa(spec.extraUpstreamCa())
+                        .hostResolver(options.hostResolver())
+                        .extraHostAddresses(options.guardedNetworks())
+                        .sink(decisions)
+                        .build()));
+        done.accept("guard");
         proxy.start();
         policyReload = new PolicyReload(policy, proxy, compileOptions, log);
-        updateStatus(status.withGeneration(1));
+        status.update(status.current().withGeneration(1));
+        done.accept("proxy");
         // Same resolver as the proxy: the transparent path accepts a connection only to an address
         // the SNI's name resolves to, and that is what the agent was told.
         // A name is looked up only for a program the active policy lets reach it: no DNS exfiltration.
-        EgressProxy policed = proxy;
-        steps.mark("proxy");
-        dns = SandboxDns.start(
-                new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
-                options.hostResolver(),
-                new PolicyLookupGate(callers, () -> policed.activePolicy().policy()));
+        resources.closing(
+                "stop the DNS responder",
+                SandboxDns.start(
+                        new InetSocketAddress(network.subnet().hostAddress(), SandboxDns.PORT),
+                        options.hostResolver(),
+                        new PolicyLookupGate(callers, () -> proxy.activePolicy().policy())));
         AgentLaunch.resolvConf(stateDir, network.subnet().hostAddress());
-        steps.mark("dns");
+        done.accept("dns");
 
         Map<String, String> env = AgentEnvironment.build(
                 network.proxyUrl(), AgentLaunch.agentTrustBundle(proxy.trustBundle()), identity.userName(), spec.env());
@@ -218,12 +245,16 @@ public final class SandboxSupervisor implements AutoCloseable {
                 .withLimits(claims.launchLimits());
         agent = AgentLaunch.processBuilder(launch.command(spec.command()), env, options.console())
                 .start();
+        resources.push(
+                "stop the agent and every process of the sandbox",
+                () -> SandboxStop.stop(
+                        agent, claims, status.current().netnsInode(), options.stopGrace(), output, teardown));
         // The launcher stays outside the sandbox's PID namespace as a relay; the agent is pid 2 inside.
         SandboxInit init = SandboxInit.locate(agent.toHandle(), INIT_TIMEOUT).orElse(null);
         long agentPid = init == null ? agent.pid() : init.agentPid();
         agentForked = init != null;
         callers.attach(agentPid);
-        steps.mark("launch");
+        done.accept("launch");
         if (init != null) {
             // Commands a gateway session runs (exec, file transfer) join the agent like SSH sessions.
             sessionProcesses = new ConfinedProcesses(launch.joining(init.initPid()), LauncherBinary.locate(), env);
@@ -231,26 +262,27 @@ public final class SandboxSupervisor implements AutoCloseable {
         if (spec.ssh() && init != null) {
             // Before Ready, so a client that sees Ready can connect at once; sessions join the
             // sandbox's cgroups and its init's namespaces (the agent's root, /tmp and processes).
-            ssh = SandboxSshServer.start(spec.id(), stateDir, launch.joining(init.initPid()), env);
-            steps.mark("ssh");
+            // The client key is a credential: it never outlives the sandbox.
+            resources.push("remove the SSH keys", () -> StaleSandboxes.deleteRecursively(stateDir.resolve(SSH_DIR)));
+            ssh = resources.closing(
+                    "stop the SSH server",
+                    SandboxSshServer.start(spec.id(), stateDir, launch.joining(init.initPid()), env));
+            done.accept("ssh");
         }
-        if (options.console() != AgentConsole.TERMINAL) {
-            pumps.add(log.pump("stdout", agent.getInputStream(), mirror(options.terminalOut()), line -> {}));
-            pumps.add(log.pump("stderr", agent.getErrorStream(), mirror(options.terminalErr()), this::watchLauncher));
-        }
-        updateStatus(status.withAgent(agentPid).withPhase(SandboxPhase.READY, null));
-        log.event("ready: agent pid " + agentPid + ", proxy " + network.proxyUrl() + ", policy generation 1 (" + steps
+        output.pump(agent, log, options);
+        status.update(status.current().withAgent(agentPid).withPhase(SandboxPhase.READY, null));
+        log.event("ready: agent pid " + agentPid + ", proxy " + network.proxyUrl() + ", policy generation 1 (" + timer
                 + ")");
 
-        bypassWatch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
+        BypassWatch watch = new BypassWatch(network::counters, options.bypassPoll(), log::event);
+        resources.push("stop the bypass watch", watch::stopAndReport);
+        resources.closing(
+                "close the control socket", new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control));
+        afterStep.accept("control");
+        // Last: from here on a limit hit or the agent's exit tears down, concurrently with nothing.
         claims.watch(LIMIT_POLL, this::limitHit);
-        control = new ControlSocket(stateDir.resolve(ControlSocket.FILE), this::control);
         agent.onExit()
                 .thenRunAsync(this::agentExited, task -> Thread.ofVirtual().start(task));
-    }
-
-    private OutputStream mirror(OutputStream out) {
-        return options.console() == AgentConsole.STREAMED ? out : null;
     }
 
     public String id() {
@@ -262,16 +294,16 @@ public final class SandboxSupervisor implements AutoCloseable {
     }
 
     /** Where the sandbox's SSH server listens and its client key; empty when the spec has no SSH. */
-    public java.util.Optional<SshEndpoint> sshEndpoint() {
-        return java.util.Optional.ofNullable(ssh).map(SandboxSshServer::endpoint);
+    public Optional<SshEndpoint> sshEndpoint() {
+        return Optional.ofNullable(ssh).map(SandboxSshServer::endpoint);
     }
 
     /**
      * Builds processes confined like the agent, in its namespaces (same root, uid, cgroup, Landlock
      * and seccomp), as SSH sessions run; empty when the agent has no init to join.
      */
-    public java.util.Optional<ConfinedProcesses> confinedProcesses() {
-        return java.util.Optional.ofNullable(sessionProcesses);
+    public Optional<ConfinedProcesses> confinedProcesses() {
+        return Optional.ofNullable(sessionProcesses);
     }
 
     /**
@@ -293,32 +325,22 @@ public final class SandboxSupervisor implements AutoCloseable {
 
     /** The latest status (also in {@code status.json}). */
     public SandboxStatus status() {
-        return status;
+        return status.current();
     }
 
     /** The agent's pid. */
     public long agentPid() {
-        return status.agentPid();
+        return status.current().agentPid();
     }
 
     /** Waits until the sandbox has ended and is torn down; returns the agent's exit code. */
     public int awaitExit() {
-        SandboxStatus last = ended.join();
-        return last.exitCode() == null ? 125 : last.exitCode();
+        return teardown.awaitExit();
     }
 
     /** Like {@link #awaitExit()} with a limit; empty when the sandbox still runs. */
-    public java.util.Optional<SandboxStatus> awaitEnd(Duration timeout) {
-        try {
-            return java.util.Optional.of(ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (java.util.concurrent.TimeoutException e) {
-            return java.util.Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+    public Optional<SandboxStatus> awaitEnd(Duration timeout) {
+        return teardown.awaitEnd(timeout);
     }
 
     /**
@@ -327,14 +349,16 @@ public final class SandboxSupervisor implements AutoCloseable {
      */
     public ReloadOutcome reload(byte[] yaml, String source) {
         synchronized (reloadLock) {
-            long active = status.policyGeneration();
-            if (policyReload == null || status.phase() != SandboxPhase.READY) {
+            SandboxStatus current = status.current();
+            long active = current.policyGeneration();
+            if (policyReload == null || current.phase() != SandboxPhase.READY) {
                 return ReloadOutcome.failed(
-                        active, "sandbox " + spec.id() + " is " + status.phase().display());
+                        active,
+                        "sandbox " + spec.id() + " is " + current.phase().display());
             }
             ReloadOutcome outcome = policyReload.apply(yaml, source, active);
             if (outcome.loaded()) {
-                updateStatus(status.withGeneration(outcome.generation()));
+                status.update(status.current().withGeneration(outcome.generation()));
             }
             return outcome;
         }
@@ -343,142 +367,31 @@ public final class SandboxSupervisor implements AutoCloseable {
     /** Stops the sandbox (SIGTERM, then SIGKILL after the grace) and waits for the teardown. */
     @Override
     public void close() {
-        stopRequested = true;
-        teardown(SandboxPhase.STOPPED, null);
+        teardown.requestStop();
+        teardown.run(SandboxPhase.STOPPED, null);
     }
 
     private String control(String command, byte[] body) {
         return switch (command) {
-            case "status" -> status.toJson();
+            case "status" -> status.current().toJson();
             case "reload" -> reload(body, "control socket").toJson();
             default -> ControlSocket.errorReply("unknown command '" + command + "'");
         };
     }
 
-    private void watchLauncher(String line) {
-        if (line.startsWith("openshell-launch: ") && !line.startsWith("openshell-launch: warning:")) {
-            launcherError = line.substring("openshell-launch: ".length());
-        }
-    }
-
     /** A limit was hit: the sandbox ends (teardown names the limit), never the host's processes. */
     private void limitHit(String reason) {
         log.event("limit: " + reason + "; ending the sandbox");
-        Thread.ofVirtual().start(() -> teardown(SandboxPhase.STOPPED, null));
+        Thread.ofVirtual().start(() -> teardown.run(SandboxPhase.STOPPED, null));
     }
 
     private void agentExited() {
-        int code = agent.exitValue();
-        for (Thread pump : pumps) {
-            TeardownSteps.joinQuietly(pump);
-        }
-        if (!stopRequested && launcherError != null && code >= 125 && code <= 127) {
-            teardown(SandboxPhase.ERROR, "sandbox setup failed: " + launcherError);
-        } else if (!stopRequested && code == 125 && options.console() == AgentConsole.TERMINAL && !agentForked) {
-            teardown(SandboxPhase.ERROR, "sandbox setup failed (the launcher's message is above)");
-        } else {
-            teardown(SandboxPhase.STOPPED, null);
-        }
-    }
-
-    /** Removes everything the sandbox made; runs once, later callers wait for the first. */
-    private void teardown(SandboxPhase finalPhase, String reason) {
-        synchronized (teardownLock) {
-            if (tornDown) {
-                return;
-            }
-            tornDown = true;
-            List<RuntimeException> failures = new ArrayList<>();
-            if (status.phase() == SandboxPhase.READY) {
-                updateStatusQuietly(status.withPhase(SandboxPhase.STOPPING, null));
-            }
-            attempt(failures, () -> TeardownSteps.close(control));
-            attempt(failures, () -> TeardownSteps.close(ssh));
-            attempt(failures, () -> TeardownSteps.close(bypassWatch));
-            attempt(failures, () -> {
-                if (bypassWatch != null) {
-                    bypassWatch.poll(); // what happened since the last poll still counts
-                }
-            });
-            SandboxStop.endAll(agent, claims, status.netnsInode(), options.stopGrace(), failures);
-            Integer exitCode = null;
-            if (agent != null) {
-                exitCode = AgentExit.await(agent);
-                pumps.forEach(TeardownSteps::joinQuietly);
-            }
-            String limitReason = claims == null ? null : claims.limitReason().orElse(null);
-            if (limitReason != null && exitCode != null && exitCode < 128) {
-                // The limit ended the sandbox even when the agent gave up by itself first (a shell
-                // exits 2 on a refused fork before the watcher's next poll): say so as a kill would.
-                exitCode = 128 + 9;
-            }
-            attempt(failures, () -> TeardownSteps.close(proxy));
-            attempt(failures, () -> TeardownSteps.close(dns));
-            attempt(failures, () -> TeardownSteps.close(decisions));
-            attempt(failures, () -> TeardownSteps.close(network));
-            if (ownStateDir) {
-                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(TRUST_DIR)));
-                // The client key is a credential: it never outlives the sandbox.
-                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(SSH_DIR)));
-            }
-            if (ownWorkdir) {
-                attempt(failures, () -> StaleSandboxes.deleteRecursively(stateDir.resolve(WORK_DIR)));
-            }
-            // The cgroup once empty, the uid last: nothing of this sandbox is left that could run as it.
-            attempt(failures, () -> TeardownSteps.close(claims));
-            SandboxStatus last = status;
-            if (exitCode != null) {
-                last = last.withExit(
-                        exitCode, limitReason != null ? limitReason : AgentExit.reason(exitCode, stopRequested));
-            }
-            if (limitReason != null && reason == null) {
-                reason = limitReason;
-            }
-            if (!failures.isEmpty() && finalPhase == SandboxPhase.STOPPED) {
-                finalPhase = SandboxPhase.ERROR;
-                reason = "teardown incomplete: " + failures.getFirst().getMessage();
-            }
-            last = last.withPhase(finalPhase, reason);
-            if (log != null) {
-                log.event(finalPhase.display().toLowerCase(java.util.Locale.ROOT)
-                        + (reason == null ? "" : ": " + reason)
-                        + (exitCode == null ? "" : "; agent " + last.exitReason() + ", exit code " + exitCode));
-                log.close();
-            }
-            status = last;
-            // Without ownStateDir the directory is another sandbox's, or none was made.
-            if (ownStateDir && spec.keepState()) {
-                updateStatusQuietly(last);
-                StateDirectories.lockDownQuietly(stateDir);
-            } else if (ownStateDir) {
-                StaleSandboxes.deleteRecursively(stateDir);
-            }
-            ended.complete(last);
-        }
-    }
-
-    private void updateStatus(SandboxStatus next) {
-        status = next;
-        if (ownStateDir) {
-            next.write(stateDir);
-        }
-    }
-
-    private void updateStatusQuietly(SandboxStatus next) {
-        status = next;
-        try {
-            next.write(stateDir);
-        } catch (UncheckedIOException e) {
-            // the state directory is gone; the in-memory status still answers
-        }
-    }
-
-    private static SandboxException asSandboxException(Exception e) {
-        return switch (e) {
-            // Launcher, network, SSH and identity failures are SandboxExceptions with their own codes.
-            case SandboxException s -> s;
-            case PolicyException p -> new SandboxException(ErrorCode.POLICY_INVALID, p.getMessage(), p);
-            default -> new SandboxException(ErrorCode.START_FAILED, "sandbox start failed: " + e.getMessage(), e);
-        };
+        output.drain();
+        String setupFailure = AgentExit.setupFailure(
+                agent.exitValue(),
+                teardown.stopRequested(),
+                output.launcherError(),
+                options.console() == AgentConsole.TERMINAL && !agentForked);
+        teardown.run(setupFailure == null ? SandboxPhase.STOPPED : SandboxPhase.ERROR, setupFailure);
     }
 }

@@ -72,6 +72,15 @@ final class StateDirectories {
         Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString(OWNER_ONLY));
     }
 
+    /** At the end: the whole directory goes, unless the spec keeps it (then {@link #lockDown}). */
+    static void release(Path stateDir, boolean keep) {
+        if (keep) {
+            lockDownQuietly(stateDir);
+        } else {
+            StaleSandboxes.deleteRecursively(stateDir);
+        }
+    }
+
     /** {@link #lockDown}, for a teardown that must go on whatever happens. */
     static void lockDownQuietly(Path stateDir) {
         try {

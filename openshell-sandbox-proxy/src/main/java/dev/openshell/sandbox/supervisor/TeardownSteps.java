@@ -3,21 +3,10 @@ package dev.openshell.sandbox.supervisor;
 import java.time.Duration;
 import java.util.List;
 
-/** Small steps of a teardown that must not stop the steps after them. */
+/** Small pieces of a teardown that must not stop the pieces after them. */
 final class TeardownSteps {
 
     private TeardownSteps() {}
-
-    /** Closes {@code resource} if present; a checked failure becomes unchecked. */
-    static void close(AutoCloseable resource) {
-        if (resource != null) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-            }
-        }
-    }
 
     /** Runs {@code step}, collecting its failure so the next step still runs. */
     static void attempt(List<RuntimeException> failures, Runnable step) {

@@ -242,19 +242,6 @@ public final class AttackSandbox implements AutoCloseable {
         return http.open.get() + https.open.get();
     }
 
-    /** Polls {@code done} until it holds or {@code limit} passes; the caller asserts afterwards. */
-    public static void await(java.util.function.BooleanSupplier done, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** How often {@code name} was looked up. */
     public int lookupsOf(String name) {
         AtomicInteger n = lookups.get(name);

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.SandboxFixture;
@@ -162,10 +163,10 @@ class ChunkedFramingAttackIT {
                 .containsExactlyInAnyOrder(
                         "POST " + target + " body=11", "POST " + target + " body=5", "POST " + target + " body=5");
         assertThat(attack.requests()).noneMatch(r -> r.startsWith("GET") || r.startsWith("RAW"));
-        AttackSandbox.await(() -> attack.openUpstreamConnections() == 0, Duration.ofSeconds(3));
-        assertThat(attack.openUpstreamConnections())
-                .as("upstream connections left open")
-                .isZero();
+        await().atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(attack.openUpstreamConnections())
+                        .as("upstream connections left open")
+                        .isZero());
     }
 
     @Test
@@ -196,17 +197,8 @@ class ChunkedFramingAttackIT {
                 + "), 'POST /named HTTP/1.1\\r\\nHost: api.test:" + attack.httpsPort()
                 + "\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n', 4)"));
         String line = "denied: /usr/bin/python3[.0-9]* -> api.test:" + attack.httpsPort() + " POST /named \\(.*chunk";
-        AttackSandbox.await(
-                () -> {
-                    try {
-                        return java.util.regex.Pattern.compile(line)
-                                .matcher(attack.log())
-                                .find();
-                    } catch (java.io.IOException e) {
-                        return false;
-                    }
-                },
-                Duration.ofSeconds(5));
-        assertThat(attack.log()).containsPattern(line).doesNotContain("unknown program -> null:0");
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() ->
+                        assertThat(attack.log()).containsPattern(line).doesNotContain("unknown program -> null:0"));
     }
 }

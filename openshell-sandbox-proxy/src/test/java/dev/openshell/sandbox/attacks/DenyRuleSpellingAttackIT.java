@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.supervisor.AgentShell;
@@ -266,7 +267,7 @@ class DenyRuleSpellingAttackIT {
                 .contains("\"error\":\"ambiguous_path\"", "GET /v1/%2e%2e/x is refused: dot-segment in path")
                 .contains("\"error\":\"policy_denied\"", "the path reads as /v1/admin/users");
         // the decision log is written in batches: wait for the second request's record
-        AttackSandbox.await(() -> decisionsContain("\"path\":\"/V1/admin;x=1//users\""), Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> decisionsContain("\"path\":\"/V1/admin;x=1//users\""));
         String decisions = attack.decisions();
         assertThat(decisions)
                 .contains("\"rule\":\"limit:ambiguous_path\"", "\"path\":\"/v1/%2e%2e/x\"")

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.launch;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.policy.model.FilesystemPolicy;
 import dev.openshell.policy.model.LandlockPolicy;
 import dev.openshell.policy.model.ProcessPolicy;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,32 +98,27 @@ record Launched(int exitCode, String stdout, String stderr) {
     }
 
     /** Waits up to 10 s for {@code file} to exist. */
-    static void awaitFile(Path file) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(file + " never appeared");
-            }
-            Thread.sleep(10);
-        }
+    static void awaitFile(Path file) {
+        await(file + " to appear")
+                .atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> Files.exists(file));
     }
 
-    /** Whether a process whose arguments contain {@code marker} runs on the host, within 5 s of asking for {@code wanted}. */
-    static boolean processWithArgument(String marker, boolean wanted) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        boolean found;
-        do {
-            found = ProcessHandle.allProcesses()
-                    .anyMatch(p -> p.info()
-                            .arguments()
-                            .map(a -> List.of(a).contains(marker))
-                            .orElse(false));
-            if (found == wanted) {
-                return found;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return found;
+    /** Waits up to 5 s until a process whose arguments contain {@code marker} runs on the host, or none does. */
+    static void awaitProcessWithArgument(String marker, boolean present) {
+        await("a process with argument " + marker + (present ? "" : " to be gone"))
+                .atMost(Duration.ofSeconds(5))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> ProcessHandle.allProcesses()
+                                .anyMatch(p -> p.info()
+                                        .arguments()
+                                        .map(a -> List.of(a).contains(marker))
+                                        .orElse(false)),
+                        found -> found == present);
     }
 
     /** A fresh directory owned by the sandbox user. */

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.supervisor.SandboxInit;
 import dev.openshell.testkit.RequiresLandlock;
@@ -84,11 +85,22 @@ class LauncherPidNamespaceIT {
         running = Launched.start(agent(traps + "echo > ready; while [ ! -e stop ]; do sleep 0.02; done"));
         Launched.awaitFile(hostWorkdir.resolve("ready"));
 
-        for (String signal : signals) {
-            Launched.run(List.of("kill", "-s", signal, Long.toString(running.pid())));
-            Thread.sleep(100);
+        Path got = hostWorkdir.resolve("got");
+        for (int i = 0; i < signals.size(); i++) {
+            Launched.run(List.of("kill", "-s", signals.get(i), Long.toString(running.pid())));
+            // One at a time: the next signal only once the agent's trap has recorded this one.
+            int handled = i + 1;
+            await("the agent's trap for " + signals.get(i))
+                    .atMost(Duration.ofSeconds(5))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> Files.exists(got) && Files.readAllLines(got).size() >= handled);
         }
-        Thread.sleep(300);
+        // Must NOT happen: a signal delivered twice (by the relay and the init each); none more for 300 ms.
+        await("no signal delivered twice")
+                .during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
+                .until(() -> Files.readAllLines(got).size() == signals.size());
         Files.writeString(hostWorkdir.resolve("stop"), "");
 
         assertThat(running.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -118,7 +130,7 @@ class LauncherPidNamespaceIT {
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stdout().strip()).as("zombies").isEqualTo("0");
-        assertThat(Launched.processWithArgument(marker, false)).isFalse();
+        Launched.awaitProcessWithArgument(marker, false);
     }
 
     @Test
@@ -126,11 +138,11 @@ class LauncherPidNamespaceIT {
         String marker = marker();
         running = Launched.start(agent("sleep " + marker + " & echo > ready; wait"));
         Launched.awaitFile(hostWorkdir.resolve("ready"));
-        assertThat(Launched.processWithArgument(marker, true)).isTrue();
+        Launched.awaitProcessWithArgument(marker, true);
 
         running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 
-        assertThat(Launched.processWithArgument(marker, false)).isFalse();
+        Launched.awaitProcessWithArgument(marker, false);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.net;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.sandbox.linux.NetworkNamespaceThread;
 import dev.openshell.testkit.Capabilities;
 import dev.openshell.testkit.Require;
@@ -128,27 +130,29 @@ public final class FakeInternet implements AutoCloseable {
             return ip;
         }
         ip("-n", namespace, "addr", "add", ip + "/32", "dev", "lo");
-        long deadline = System.nanoTime() + ADDRESS_WAIT.toNanos();
-        while (true) {
-            try {
-                ip("route", "add", ip + "/32", "via", "10.201." + index + ".2", "dev", hostVeth);
-                break;
-            } catch (NetworkException e) {
-                if (!e.getMessage().contains("File exists") || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                System.out.println("FakeInternet: " + ip + " is routed by another test run; waiting");
-                try {
-                    Thread.sleep(500
-                            + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        // Jittered retries, so two runs waiting for the same address do not retry in lockstep.
+        await("the route to " + ip + ", which another test run holds")
+                .atMost(ADDRESS_WAIT)
+                .pollDelay(java.time.Duration.ZERO)
+                .pollInterval((count, previous) -> java.time.Duration.ofMillis(
+                        500 + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000)))
+                .until(() -> route(ip));
         routed.add(ip);
         return ip;
+    }
+
+    /** Routes {@code ip} into this internet; false while another run routes it ("File exists"). */
+    private boolean route(String ip) {
+        try {
+            ip("route", "add", ip + "/32", "via", "10.201." + index + ".2", "dev", hostVeth);
+            return true;
+        } catch (NetworkException e) {
+            if (!e.getMessage().contains("File exists")) {
+                throw e;
+            }
+            System.out.println("FakeInternet: " + ip + " is routed by another test run; waiting");
+            return false;
+        }
     }
 
     /** Runs {@code task} on a thread inside the namespace: sockets it creates (servers) live there. */

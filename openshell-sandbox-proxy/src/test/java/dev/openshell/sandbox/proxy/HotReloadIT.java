@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.model.BinaryRef;
@@ -10,6 +11,7 @@ import dev.openshell.policy.model.LandlockPolicy;
 import dev.openshell.policy.model.NetworkPolicy;
 import dev.openshell.policy.model.Policy;
 import dev.openshell.policy.model.ProcessPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -98,7 +100,10 @@ class HotReloadIT {
 
         ReloadResult result = h.proxy.replacePolicy(h.compile(GEN2), 2);
         long swapped = System.nanoTime();
-        Thread.sleep(500);
+        // Traffic goes on after the swap: enough requests of both kinds sent under the new generation.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sentAfter(samples, swapped, "keep.test") >= 20
+                        && sentAfter(samples, swapped, "drop.test") >= 20);
         running.set(false);
         for (Thread c : clients) {
             c.join();
@@ -128,6 +133,12 @@ class HotReloadIT {
                 .anyMatch(d -> d.generation() == 2
                         && "drop.test".equals(d.host())
                         && d.verdict().equals("deny"));
+    }
+
+    private static long sentAfter(List<Sample> samples, long nanos, String host) {
+        return List.copyOf(samples).stream()
+                .filter(s -> s.sentNanos() > nanos && s.host().equals(host))
+                .count();
     }
 
     @Test

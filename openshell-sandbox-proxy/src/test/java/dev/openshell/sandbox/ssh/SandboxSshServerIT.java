@@ -2,6 +2,7 @@ package dev.openshell.sandbox.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.testkit.RequiresLandlock;
@@ -262,20 +263,17 @@ class SandboxSshServerIT {
                 .hasMessageContaining("without an exit status");
     }
 
-    private static void awaitProcesses(String marker, boolean present) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean found = ProcessHandle.allProcesses()
-                    .anyMatch(p -> p.info()
-                            .arguments()
-                            .map(a -> List.of(a).contains(marker))
-                            .orElse(false));
-            if (found == present) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("process " + marker + (present ? " never started" : " survived the disconnect"));
+    private static void awaitProcesses(String marker, boolean present) {
+        await("process " + marker + (present ? " started" : " gone after the disconnect"))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> ProcessHandle.allProcesses()
+                                .anyMatch(p -> p.info()
+                                        .arguments()
+                                        .map(a -> List.of(a).contains(marker))
+                                        .orElse(false)),
+                        found -> found == present);
     }
 
     @Test
@@ -289,15 +287,9 @@ class SandboxSshServerIT {
             }
         }
 
-        long start = System.nanoTime();
         client.upload(original, sandbox.workdir.toString());
-        long uploaded = System.nanoTime();
         Path back = local.resolve("back.bin");
         client.download(sandbox.workdir.resolve("random.bin").toString(), back);
-        long downloaded = System.nanoTime();
-        System.out.printf(
-                "50 MB upload %d ms, download %d ms%n",
-                (uploaded - start) / 1_000_000, (downloaded - uploaded) / 1_000_000);
 
         assertThat(sha256(back)).isEqualTo(sha256(original));
         assertThat(Files.getOwner(sandbox.workdir.resolve("random.bin")).getName())
@@ -347,18 +339,19 @@ class SandboxSshServerIT {
                             URI.create("http://127.0.0.1:" + forward.localPort() + "/hello.txt"))
                     .timeout(Duration.ofSeconds(5))
                     .build();
-            HttpResponse<String> response = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (response == null) {
-                try {
-                    response = http1.send(request, HttpResponse.BodyHandlers.ofString());
-                } catch (IOException e) {
-                    if (System.nanoTime() > deadline || !http.isAlive()) {
-                        throw e;
-                    }
-                    Thread.sleep(200);
-                }
-            }
+            // The server in the sandbox takes a moment to listen: connection refusals until then.
+            HttpResponse<String> response = await("the sandbox's HTTP server through the forward")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(
+                            () -> {
+                                if (!http.isAlive()) {
+                                    throw new IllegalStateException("the sandbox's HTTP server exited");
+                                }
+                                return http1.send(request, HttpResponse.BodyHandlers.ofString());
+                            },
+                            java.util.Objects::nonNull);
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("hello from the sandbox\n");
         } finally {

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,9 @@ public final class AgentShell {
             "mkdir -p q; while :; do for f in q/*.sh; do [ -e \"$f\" ] || continue; sh \"$f\" > \"$f.out\" 2>&1;"
                     + " echo $? > \"$f.rc.tmp\"; mv \"$f.rc.tmp\" \"$f.rc\"; rm -f \"$f\"; done; sleep 0.05; done");
 
+    private static final Duration ANSWER = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(20);
+
     private final Path queue;
     private final AtomicInteger next = new AtomicInteger();
 
@@ -33,15 +38,13 @@ public final class AgentShell {
 
     /** Runs {@code script} with {@code sh} inside the sandbox and waits for its exit code. */
     public Result run(String script) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String name = send(script);
         Path rc = queue.resolve(name + ".sh.rc");
-        while (!Files.exists(rc)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no answer from the agent for: " + script);
-            }
-            Thread.sleep(20);
-        }
+        await("an answer from the agent for: " + script)
+                .atMost(ANSWER)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL)
+                .until(() -> Files.exists(rc));
         return new Result(
                 Integer.parseInt(Files.readString(rc).strip()),
                 Files.readString(queue.resolve(name + ".sh.out"), StandardCharsets.UTF_8));
@@ -52,13 +55,11 @@ public final class AgentShell {
      * end the sandbox); returns the script's name.
      */
     public String send(String script) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.isDirectory(queue)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the agent never created " + queue);
-            }
-            Thread.sleep(20);
-        }
+        await("the agent's queue " + queue)
+                .atMost(ANSWER)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(POLL)
+                .until(() -> Files.isDirectory(queue));
         String name = "c" + next.incrementAndGet();
         Path tmp = queue.resolve(name + ".tmp");
         Files.writeString(tmp, script + "\n", StandardCharsets.UTF_8);

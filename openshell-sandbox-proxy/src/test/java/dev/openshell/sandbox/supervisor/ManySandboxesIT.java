@@ -1,9 +1,11 @@
 package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.spec.SandboxSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +61,7 @@ class ManySandboxesIT {
             assertThat(netns).doesNotContain("osh-" + s.id());
             assertThat(tables).doesNotContain("osh_" + s.id());
             assertThat(NamespaceProcesses.pids(s.netnsInode())).isEmpty();
-            assertThat(SandboxFixture.gone(s.agentPid())).isTrue();
+            SandboxFixture.awaitGone(s.agentPid());
             assertThat(SandboxSpec.SANDBOXES_ROOT.resolve(s.id())).doesNotExist();
             String hostSide = s.proxy().replace("http://", "").replaceAll(":.*", "");
             assertThat(SandboxFixture.run(List.of("ip", "-o", "addr"))).doesNotContain(hostSide + "/");
@@ -70,14 +72,12 @@ class ManySandboxesIT {
         }
     }
 
-    /** The namespace's processes once there are at least {@code count}, or after 10 s. */
-    private static List<Long> awaitProcesses(long netnsInode, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<Long> pids = NamespaceProcesses.pids(netnsInode);
-        while (pids.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            pids = NamespaceProcesses.pids(netnsInode);
-        }
-        return pids;
+    /** The namespace's processes once there are at least {@code count} (within 10 s). */
+    private static List<Long> awaitProcesses(long netnsInode, int count) {
+        return await("at least " + count + " processes in the namespace")
+                .atMost(Duration.ofSeconds(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> NamespaceProcesses.pids(netnsInode), pids -> pids.size() >= count);
     }
 }

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.sandbox.proxy.shared.HostResolver;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import java.io.IOException;
@@ -82,24 +84,25 @@ public final class SandboxFixture {
     }
 
     /**
-     * Whether {@code pid} is gone within 3 s; a zombie counts as gone (an orphan waits for the
-     * host's pid 1 to reap it).
+     * Whether {@code pid} is gone; a zombie counts as gone (an orphan waits for the host's pid 1 to
+     * reap it).
      */
-    public static boolean gone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Path stat = Path.of("/proc/" + pid + "/stat");
-            try {
-                String text = Files.readString(stat);
-                if (text.substring(text.lastIndexOf(')') + 2).startsWith("Z")) {
-                    return true;
-                }
-            } catch (IOException e) {
-                return true;
-            }
-            Thread.sleep(20);
+    public static boolean gone(long pid) {
+        try {
+            String text = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
         }
-        return false;
+    }
+
+    /** Waits up to 3 s for {@code pid} to be {@link #gone}; fails otherwise. */
+    public static void awaitGone(long pid) {
+        await("pid " + pid + " gone")
+                .atMost(Duration.ofSeconds(3))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> gone(pid));
     }
 
     public static String log(SandboxSupervisor supervisor) throws IOException {

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.proxy.log.DecisionLinesTest;
 import java.io.ByteArrayInputStream;
@@ -8,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,10 +112,11 @@ class SandboxLogTest {
             });
             waitFor(() -> seen.contains("first"));
             for (int i = 0; i < 5; i++) {
-                log.event("line " + i); // ~90 bytes each: rotates every other line
-                Thread.sleep(150);
+                String line = "line " + i;
+                log.event(line); // ~90 bytes each: rotates every other line
+                // The follower sees each line before the next rotation moves its file away.
+                waitFor(() -> seen.contains(line));
             }
-            waitFor(() -> seen.contains("line 4"));
             running.set(false);
             follower.join();
         }
@@ -122,13 +125,10 @@ class SandboxLogTest {
         assertThat(Files.exists(dir.resolve(SandboxLog.FILE + ".1"))).isTrue();
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 5 s");
-            }
-            Thread.sleep(10);
-        }
+    private static void waitFor(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(5))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(condition);
     }
 }

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.SandboxHost;
 import dev.openshell.sandbox.SandboxMain;
@@ -11,6 +12,7 @@ import dev.openshell.sandbox.users.UidAllocator;
 import dev.openshell.sandbox.users.UidClaim;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +53,10 @@ class StaleReclaimIT {
             supervisor.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             // The launcher's relay sees its parent die and kills the sandbox's init: no agent runs
             // on without a supervisor. What is not a process stays until a reclaim.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!SandboxFixture.gone(ready.agentPid()) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(SandboxFixture.gone(ready.agentPid())).isTrue();
+            await("the agent gone with its supervisor")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> SandboxFixture.gone(ready.agentPid()));
             assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).contains("osh-" + id);
             assertThat(uidClaimsOf(id)).hasSize(1);
             assertThat(CgroupHierarchy.detect().sandboxIds()).contains(id);
@@ -65,7 +66,7 @@ class StaleReclaimIT {
 
             assertThat(reclaimed).contains(id);
             assertThat(NamespaceProcesses.pids(ready.netnsInode())).isEmpty();
-            assertThat(SandboxFixture.gone(ready.agentPid())).isTrue();
+            SandboxFixture.awaitGone(ready.agentPid());
             assertThat(SandboxFixture.run(List.of("ip", "netns", "list"))).doesNotContain("osh-" + id);
             assertThat(SandboxFixture.run(List.of("nft", "list", "tables"))).doesNotContain("osh_" + id);
             assertThat(stateDir).doesNotExist();
@@ -82,15 +83,13 @@ class StaleReclaimIT {
                 .claims().stream().filter(claim -> claim.sandboxId().equals(id)).toList();
     }
 
-    private static SandboxStatus awaitReady(Path stateDir) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Optional<SandboxStatus> status = SandboxStatus.read(stateDir);
-            if (status.isPresent() && status.get().phase() == SandboxPhase.READY) {
-                return status.get();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the supervisor never became Ready in " + stateDir);
+    private static SandboxStatus awaitReady(Path stateDir) {
+        return await("the supervisor Ready in " + stateDir)
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> SandboxStatus.read(stateDir).filter(s -> s.phase() == SandboxPhase.READY),
+                        Optional::isPresent)
+                .orElseThrow();
     }
 }

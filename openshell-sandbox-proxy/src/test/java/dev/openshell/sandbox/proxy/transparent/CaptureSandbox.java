@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.proxy.transparent;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.openshell.policy.PolicyEngine;
 import dev.openshell.policy.PolicyParser;
 import dev.openshell.policy.model.CompiledPolicy;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -149,24 +150,14 @@ final class CaptureSandbox implements AutoCloseable {
 
     /** The first logged record matching {@code match}; rejections are logged once the caller is known. */
     DecisionRecord awaitRecord(Predicate<DecisionRecord> match) {
-        await(() -> log.stream().anyMatch(match), Duration.ofSeconds(5));
+        await("a matching decision record in " + log)
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> log.stream().anyMatch(match));
         return log.stream()
                 .filter(match)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no matching decision record in " + log));
-    }
-
-    /** Polls {@code done} until it holds or {@code limit} passes; the caller asserts afterwards. */
-    static void await(BooleanSupplier done, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** How often the proxy looked {@code name} up. */

@@ -4,6 +4,7 @@ import static dev.openshell.sandbox.proxy.transparent.CaptureSandbox.ELSEWHERE;
 import static dev.openshell.sandbox.proxy.transparent.CaptureSandbox.POLICY;
 import static dev.openshell.sandbox.proxy.transparent.CaptureSandbox.UPSTREAM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.openshell.sandbox.net.InNamespace;
 import dev.openshell.sandbox.proxy.ReloadResult;
@@ -102,14 +103,11 @@ class TransparentCaptureIT {
                 .satisfies(r -> assertThat(r.verdict()).isEqualTo("allow"))
                 .satisfies(r -> assertThat(r.rule()).startsWith("transparent"));
         // the closed capture is reported to the resolver, as on the explicit port
-        CaptureSandbox.await(
-                () -> sandbox.released.stream()
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(sandbox.released)
+                        .as("sandbox.released() calls")
                         .anyMatch(a ->
-                                a.getAddress().equals(sandbox.network.subnet().sandboxAddress())),
-                Duration.ofSeconds(5));
-        assertThat(sandbox.released)
-                .as("sandbox.released() calls")
-                .anyMatch(a -> a.getAddress().equals(sandbox.network.subnet().sandboxAddress()));
+                                a.getAddress().equals(sandbox.network.subnet().sandboxAddress())));
     }
 
     @Test
@@ -259,12 +257,10 @@ class TransparentCaptureIT {
                 .redirectErrorStream(true)
                 .start();
         try {
-            CaptureSandbox.await(
-                    () -> sandbox.https.requests.stream().anyMatch(line -> line.startsWith("GET /bulk")),
-                    Duration.ofSeconds(10));
-            assertThat(sandbox.https.requests)
-                    .as("the download reached the upstream")
-                    .anyMatch(l -> l.startsWith("GET /bulk"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(sandbox.https.requests)
+                            .as("the download reached the upstream")
+                            .anyMatch(l -> l.startsWith("GET /bulk")));
 
             ReloadResult reload = sandbox.proxy.replacePolicy(
                     sandbox.compile(POLICY.replace("raw.test", "other.test")), generation + 1);

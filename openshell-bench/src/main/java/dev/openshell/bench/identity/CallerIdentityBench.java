@@ -1,5 +1,9 @@
-package dev.openshell.sandbox.proxy.identity;
+package dev.openshell.bench.identity;
 
+import dev.openshell.sandbox.proxy.identity.BinaryTrust;
+import dev.openshell.sandbox.proxy.identity.CallerIdentity;
+import dev.openshell.sandbox.proxy.identity.CallerResolver;
+import dev.openshell.sandbox.proxy.identity.ProcCallerResolver;
 import dev.openshell.sandbox.proxy.shared.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -38,15 +42,15 @@ import java.util.concurrent.atomic.LongAdder;
  *       #WORKERS} asyncio workers opens and closes connections as fast as it can; a Netty server
  *       (two event loops, as the proxy) resolves each accepted connection on its event loop when
  *       that is cheap and on a virtual thread otherwise, and tells the resolver when a connection
- *       closes. The test JVM roots the tree, so each identity carries one ancestor (java).
+ *       closes. This JVM roots the tree, so each identity carries one ancestor (java).
  *   <li><b>steady</b>: {@code resolveQuickly} again and again on one open connection of a bash
  *       client (waiting in its {@code read} builtin, so it never execs) that roots its own tree
  *       (no ancestors): the cost of one resolution with nothing to guess.
  * </ul>
  *
- * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp <test classpath>
- * dev.openshell.sandbox.proxy.identity.CallerIdentityBench [warm-up] [measured] [steady calls]}.
- * {@link CallerChurnIT} runs the churn and asserts on it.
+ * <p>A main, run by hand (not a test): {@code bench/caller-identity-bench.sh [warm-up] [measured]
+ * [steady calls]}; it reports and asserts nothing. {@code CallerChurnIT} in {@code
+ * openshell-sandbox-proxy} drives the same churn and asserts that every identity is right.
  */
 public final class CallerIdentityBench {
 
