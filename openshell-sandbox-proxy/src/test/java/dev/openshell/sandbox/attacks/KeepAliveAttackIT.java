@@ -147,7 +147,7 @@ class KeepAliveAttackIT {
                 .replace("READY", ready.toString())
                 .replace("GO", go.toString())
                 .replace("URL", url)));
-        AttackSandbox.await(() -> Files.exists(ready), Duration.ofSeconds(30));
+        awaitTrue(() -> Files.exists(ready), Duration.ofSeconds(30));
         assertThat(Files.readString(out)).isEqualTo("1 200 GET /moving/1 body=0\n");
 
         // the server goes away with the kept-alive upstream connection; the address becomes the host's
@@ -156,7 +156,7 @@ class KeepAliveAttackIT {
         attack.internet().addHostAddress(address);
         Thread.sleep(500); // the proxy sees the upstream connection close
         Files.createFile(go);
-        AttackSandbox.await(
+        awaitTrue(
                 () -> {
                     try {
                         return Files.readString(out).lines().count() == 2;
@@ -179,7 +179,7 @@ class KeepAliveAttackIT {
 
     /** Each {@code "PATH VERDICT"} has exactly one line in the decision log. */
     private static void assertDecided(List<String> expected) throws Exception {
-        AttackSandbox.await(
+        awaitTrue(
                 () -> {
                     try {
                         return expected.stream()
@@ -207,5 +207,9 @@ class KeepAliveAttackIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier done, Duration limit) {
+        org.awaitility.Awaitility.await().atMost(limit).until(done::getAsBoolean);
     }
 }
