@@ -144,6 +144,8 @@ class LocalDriverIT {
 
             ExecResult denied = exec(gw, curl());
             assertThat(denied.stdout()).contains("policy_denied").endsWith(" 403");
+            // the hint names the sandbox as the gateway knows it, so the command it gives works
+            assertThat(denied.stdout()).contains("\"next_steps\":\"openshell policy update demo ");
 
             PolicyRevision allowed = gw.policies().set("demo", new PolicySetRequest(policy(true)), RequestOptions.NONE);
             assertThat(gw.policies()

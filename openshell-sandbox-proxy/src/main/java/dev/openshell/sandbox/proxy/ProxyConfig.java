@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param extraHostAddresses networks the destination guard refuses as this host's own, besides
  *     every address the kernel routes locally (see {@link HostAddressCheck}): where a gateway
  *     listens, the sandbox subnets
+ * @param sandboxName what {@code openshell policy ...} commands call this sandbox (its name on a
+ *     gateway), for the hints in denials; {@code null}: the sandbox id
  */
 public record ProxyConfig(
         InetSocketAddress bind,
@@ -57,7 +59,8 @@ public record ProxyConfig(
         TlsContexts tls,
         InetSocketAddress transparentBind,
         int ioThreads,
-        List<Cidr> extraHostAddresses) {
+        List<Cidr> extraHostAddresses,
+        String sandboxName) {
 
     public ProxyConfig {
         Objects.requireNonNull(bind, "bind");
@@ -98,6 +101,7 @@ public record ProxyConfig(
         private InetSocketAddress transparentBind;
         private int ioThreads = 1;
         private List<Cidr> extraHostAddresses = List.of();
+        private String sandboxName;
 
         private Builder(String sandboxId, CallerResolver callerResolver, CompiledPolicy policy, long generation) {
             this.sandboxId = sandboxId;
@@ -164,6 +168,12 @@ public record ProxyConfig(
             return this;
         }
 
+        /** What the sandbox is called on its gateway, named in denial hints (default: the sandbox id). */
+        public Builder sandboxName(String value) {
+            this.sandboxName = value;
+            return this;
+        }
+
         public ProxyConfig build() {
             return new ProxyConfig(
                     bind,
@@ -180,7 +190,8 @@ public record ProxyConfig(
                     tls,
                     transparentBind,
                     ioThreads,
-                    extraHostAddresses);
+                    extraHostAddresses,
+                    sandboxName);
         }
     }
 }

@@ -80,7 +80,8 @@ final class HostedSandbox implements AutoCloseable {
                 session::send, generation -> generations.getOrDefault(generation, self[0].enforcedRevision));
         SandboxSupervisor supervisor;
         try {
-            supervisor = SandboxSupervisor.start(spec, options.withEvents(shipper::supervisorEvent));
+            supervisor = SandboxSupervisor.start(
+                    spec, options.withEvents(shipper::supervisorEvent).withSandboxName(definition.name()));
         } catch (RuntimeException e) {
             shipper.close();
             throw e;

@@ -213,6 +213,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .hostResolver(options.hostResolver())
                         .extraHostAddresses(options.guardedNetworks())
                         .sink(decisions)
+                        .sandboxName(options.sandboxName().orElse(null))
                         .build()));
         done.accept("guard");
         proxy.start();

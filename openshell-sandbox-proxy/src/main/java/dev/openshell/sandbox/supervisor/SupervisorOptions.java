@@ -43,7 +43,8 @@ public record SupervisorOptions(
         Duration stopGrace,
         Duration bypassPoll,
         List<Cidr> hostAddresses,
-        java.util.Optional<Path> logFile) {
+        java.util.Optional<Path> logFile,
+        java.util.Optional<String> sandboxName) {
 
     public SupervisorOptions {
         Objects.requireNonNull(hostResolver, "hostResolver");
@@ -57,6 +58,7 @@ public record SupervisorOptions(
         Objects.requireNonNull(bypassPoll, "bypassPoll");
         hostAddresses = List.copyOf(hostAddresses);
         Objects.requireNonNull(logFile, "logFile");
+        Objects.requireNonNull(sandboxName, "sandboxName");
     }
 
     /** What the proxy refuses besides the host's own addresses: every sandbox subnet, and {@link #hostAddresses}. */
@@ -82,6 +84,7 @@ public record SupervisorOptions(
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(2),
                 List.of(),
+                java.util.Optional.empty(),
                 java.util.Optional.empty());
     }
 
@@ -97,7 +100,8 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withConsole(AgentConsole value) {
@@ -112,7 +116,8 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withTerminal(OutputStream out, OutputStream err) {
@@ -127,7 +132,8 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withEvents(Consumer<String> value) {
@@ -142,7 +148,8 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withStopGrace(Duration value) {
@@ -157,7 +164,8 @@ public record SupervisorOptions(
                 value,
                 bypassPoll,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withHostAddresses(List<Cidr> value) {
@@ -172,7 +180,8 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 value,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withBypassPoll(Duration value) {
@@ -187,7 +196,8 @@ public record SupervisorOptions(
                 stopGrace,
                 value,
                 hostAddresses,
-                logFile);
+                logFile,
+                sandboxName);
     }
 
     public SupervisorOptions withLogFile(Path value) {
@@ -202,6 +212,24 @@ public record SupervisorOptions(
                 stopGrace,
                 bypassPoll,
                 hostAddresses,
+                java.util.Optional.of(value),
+                sandboxName);
+    }
+
+    /** What the sandbox is called on its gateway (named in the proxy's denial hints); by default its id. */
+    public SupervisorOptions withSandboxName(String value) {
+        return new SupervisorOptions(
+                hostResolver,
+                console,
+                terminalOut,
+                terminalErr,
+                events,
+                sandboxesRoot,
+                netStateDir,
+                stopGrace,
+                bypassPoll,
+                hostAddresses,
+                logFile,
                 java.util.Optional.of(value));
     }
 }

@@ -37,6 +37,8 @@ public final class ProxyServices {
      * @param inference handler for {@code inference.local}, or {@code null} (then 503)
      * @param limits resource limits
      * @param sink receives one record per decision
+     * @param sandboxName what {@code openshell policy ...} commands call the sandbox, for denial
+     *     hints; {@code null}: the sandbox id
      */
     public record Settings(
             String sandboxId,
@@ -44,7 +46,8 @@ public final class ProxyServices {
             HostResolver hostResolver,
             InferenceHandler inference,
             ProxyLimits limits,
-            DecisionSink sink) {}
+            DecisionSink sink,
+            String sandboxName) {}
 
     public ProxyServices(
             Settings settings,
@@ -148,7 +151,8 @@ public final class ProxyServices {
             String method,
             String target,
             boolean keepAlive) {
-        Denial denial = new Denial(sandboxId(), decision, host, port, binary, method, TargetRedaction.pathOnly(target));
+        String called = settings.sandboxName() != null ? settings.sandboxName() : sandboxId();
+        Denial denial = new Denial(called, decision, host, port, binary, method, TargetRedaction.pathOnly(target));
         return ProxyResponses.denied(alloc, denial, keepAlive);
     }
 }
