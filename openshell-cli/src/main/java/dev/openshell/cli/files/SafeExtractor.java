@@ -54,6 +54,10 @@ public final class SafeExtractor {
             return; // "./": the directory itself
         }
         requireNoLinkOnTheWay(name, target.getParent());
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+            // Checked first: commons-compress calls anything that is not a directory a file.
+            throw refused(name, "not a file, directory or link");
+        }
         if (entry.isDirectory()) {
             if (Files.isSymbolicLink(target)) {
                 throw refused(name, "a symbolic link is in the way");

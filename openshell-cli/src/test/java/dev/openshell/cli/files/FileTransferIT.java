@@ -62,7 +62,7 @@ class FileTransferIT {
                 cli.run("sandbox", "exec", sandbox, "--", "sh", "-c", "cd /tmp/all && find . -type f | sort");
 
         assertThat(up.exitCode()).as(up.toString()).isZero();
-        assertThat(up.err()).contains("uploaded 6 files to files:/tmp/up/proj");
+        assertThat(up.err()).contains("uploaded 7 files to files:/tmp/up/proj");
         assertThat(listed.out().lines().toList())
                 .containsExactly(
                         ".",

@@ -60,38 +60,27 @@ class UploadTreeTest {
         write(root, "src/anchored.txt", "x");
         write(root, "src/sub/anchored.txt", "x");
 
-        List<String> sent = names(UploadTree.of(root, true));
+        List<String> sentFiles = UploadTree.of(root, true).entries().stream()
+                .filter(e -> e.kind() != UploadTree.Kind.DIRECTORY)
+                .map(UploadTree.Entry::name)
+                .sorted()
+                .toList();
         List<String> all = names(UploadTree.of(root, false));
 
-        assertThat(sent)
-                .contains(
-                        "proj/keep.log",
-                        "proj/src/deep/keep.log",
-                        "proj/src/build",
-                        "proj/src/top-only.txt",
-                        "proj/docs/draft-1.md",
-                        "proj/docs/final.md",
-                        "proj/d.tmp",
-                        "proj/src/b.log",
-                        "proj/src/sub/anchored.txt",
+        // What `git add -A; git ls-files` keeps of the same tree (checked with git 2.39).
+        assertThat(sentFiles)
+                .containsExactly(
                         "proj/.gitignore",
-                        "proj/src/.gitignore")
-                .doesNotContain(
-                        "proj/a.log",
+                        "proj/d.tmp",
+                        "proj/docs/final.md",
+                        "proj/keep.log",
+                        "proj/src/.gitignore",
+                        "proj/src/b.log",
+                        "proj/src/build",
                         "proj/src/deep/b.log",
-                        "proj/build",
-                        "proj/build/out.bin",
-                        "proj/top-only.txt",
-                        "proj/docs/x/y/draft-2.md",
-                        "proj/cache",
-                        "proj/src/cache",
-                        "proj/#hash.txt",
-                        "proj/trailing.txt",
-                        "proj/a.tmp",
-                        "proj/.git",
-                        "proj/.git/HEAD",
-                        "proj/src/local-only/x",
-                        "proj/src/anchored.txt");
+                        "proj/src/deep/keep.log",
+                        "proj/src/sub/anchored.txt",
+                        "proj/src/top-only.txt");
         assertThat(all).contains("proj/a.log", "proj/.git/HEAD", "proj/build/out.bin", "proj/src/anchored.txt");
     }
 
@@ -106,7 +95,8 @@ class UploadTreeTest {
 
     @Test
     void linksThatLeaveTheTreeAreRefusedInOneLineNamingTheLink() throws Exception {
-        for (String target : new String[] {"/etc/passwd", "../outside", "sub/../../outside", "/", "../.."}) {
+        for (String target :
+                new String[] {"/etc/passwd", "../../outside", "../../../etc", "sub/../../../outside", "/", "../.."}) {
             Path root = tmp.resolve("links-" + Math.abs(target.hashCode()));
             write(root, "sub/file", "x");
             Path link = Files.createSymbolicLink(root.resolve("sub/escape"), Path.of(target));
