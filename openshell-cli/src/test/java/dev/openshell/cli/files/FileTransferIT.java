@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.support.CliSession;
 import dev.openshell.cli.support.LocalDriverGateway;
+import dev.openshell.cli.support.SharedLocalGateway;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;
 import java.nio.file.Files;
@@ -12,10 +13,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sandbox upload/download} against a real sandbox of a local-driver gateway. */
 @RequiresRoot
+@ExtendWith(SharedLocalGateway.class)
 @RequiresTool({"ip", "nft", "tar"})
 class FileTransferIT {
 
@@ -27,8 +30,8 @@ class FileTransferIT {
     Path tmp;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = LocalDriverGateway.shared();
+    static void startGateway(LocalDriverGateway shared) {
+        gateway = shared;
         cli = gateway.cli();
         sandbox = gateway.sandbox("files");
     }

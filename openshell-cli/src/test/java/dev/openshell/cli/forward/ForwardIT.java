@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.support.CliSession;
 import dev.openshell.cli.support.LocalDriverGateway;
+import dev.openshell.cli.support.SharedLocalGateway;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
@@ -18,9 +19,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code forward start/list/stop} with a real TCP server inside a sandbox of a local-driver gateway. */
 @RequiresRoot
+@ExtendWith(SharedLocalGateway.class)
 @RequiresTool({"ip", "nft", "ssh", "python3"})
 class ForwardIT {
 
@@ -28,8 +31,8 @@ class ForwardIT {
     static CliSession cli;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = LocalDriverGateway.shared();
+    static void startGateway(LocalDriverGateway shared) {
+        gateway = shared;
         cli = gateway.cli();
     }
 

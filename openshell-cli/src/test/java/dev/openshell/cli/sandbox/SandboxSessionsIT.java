@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.support.CliSession;
 import dev.openshell.cli.support.LocalDriverGateway;
+import dev.openshell.cli.support.SharedLocalGateway;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Attached commands ({@code sandbox exec}, {@code sandbox create -- CMD}) and terminals against a
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * pseudo-terminal through {@code script(1)}.
  */
 @RequiresRoot
+@ExtendWith(SharedLocalGateway.class)
 @RequiresTool({"ip", "nft", "ssh", "script"})
 class SandboxSessionsIT {
 
@@ -31,8 +34,8 @@ class SandboxSessionsIT {
     static String sandbox;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = LocalDriverGateway.shared();
+    static void startGateway(LocalDriverGateway shared) {
+        gateway = shared;
         cli = gateway.cli();
         sandbox = gateway.sandbox("sess");
     }

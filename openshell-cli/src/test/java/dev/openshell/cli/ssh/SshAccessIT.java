@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openshell.cli.CliRunner.Result;
 import dev.openshell.cli.support.CliSession;
 import dev.openshell.cli.support.LocalDriverGateway;
+import dev.openshell.cli.support.SharedLocalGateway;
 import dev.openshell.testkit.RequiresRoot;
 import dev.openshell.testkit.RequiresTool;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code sandbox connect}, {@code ssh-config} and {@code ssh-proxy} with the real OpenSSH client
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * that would lead out of the sandbox past its proxy.
  */
 @RequiresRoot
+@ExtendWith(SharedLocalGateway.class)
 @RequiresTool({"ip", "nft", "ssh"})
 class SshAccessIT {
 
@@ -39,8 +42,8 @@ class SshAccessIT {
     static String sandbox;
 
     @BeforeAll
-    static void startGateway() {
-        gateway = LocalDriverGateway.shared();
+    static void startGateway(LocalDriverGateway shared) {
+        gateway = shared;
         cli = gateway.cli();
         sandbox = gateway.sandbox("ssh-access");
     }

@@ -26,17 +26,6 @@ public final class LocalDriverGateway implements AutoCloseable {
         this.name = name;
     }
 
-    private static LocalDriverGateway shared;
-
-    /** One gateway for every test class of this JVM that asks; destroyed when the JVM exits. */
-    public static synchronized LocalDriverGateway shared() {
-        if (shared == null) {
-            shared = start("sessions");
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
-        }
-        return shared;
-    }
-
     public static LocalDriverGateway start(String name) {
         CliSession cli = CliSession.inTemp("openshell-" + name + "-");
         Result r = cli.run("gateway", "start", "--name", name, "--port", Integer.toString(freePort()));
@@ -81,6 +70,17 @@ public final class LocalDriverGateway implements AutoCloseable {
         cli.run("gateway", "destroy", "--yes");
         Path data = cli.home().resolve("data/openshell/gateways").resolve(name);
         LocalGateways.stop(data, Duration.ofSeconds(30));
+        deleteTree(cli.home());
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover temporary directory is not worth failing the run for
+        }
     }
 
     private static int freePort() {
