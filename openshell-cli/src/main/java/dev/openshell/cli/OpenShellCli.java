@@ -6,6 +6,7 @@ import dev.openshell.cli.context.ConfigPaths;
 import dev.openshell.cli.context.GatewayEntry;
 import dev.openshell.cli.context.GatewayRegistry;
 import dev.openshell.cli.doctor.DoctorCommand;
+import dev.openshell.cli.forward.ForwardCommand;
 import dev.openshell.cli.gateway.GatewayCommand;
 import dev.openshell.cli.inference.InferenceCommand;
 import dev.openshell.cli.logs.LogsCommand;
@@ -14,6 +15,8 @@ import dev.openshell.cli.provider.ProviderCommand;
 import dev.openshell.cli.run.CleanupCommand;
 import dev.openshell.cli.run.RunCommand;
 import dev.openshell.cli.sandbox.SandboxCommand;
+import dev.openshell.cli.ssh.SshConfigCommand;
+import dev.openshell.cli.ssh.SshProxyCommand;
 import dev.openshell.cli.status.StatusCommand;
 import dev.openshell.cli.support.CliEnvironment;
 import java.io.InputStream;
@@ -58,6 +61,9 @@ public final class OpenShellCli implements Callable<Integer> {
     static final List<Class<?>> COMMANDS = List.of(
             GatewayCommand.class,
             SandboxCommand.class,
+            SshConfigCommand.class,
+            SshProxyCommand.class,
+            ForwardCommand.class,
             PolicyCommand.class,
             ProviderCommand.class,
             InferenceCommand.class,

@@ -21,7 +21,10 @@ import picocli.CommandLine.Mixin;
             SandboxDeleteCommand.class,
             SandboxStopCommand.class,
             SandboxStartCommand.class,
-            SandboxExecCommand.class
+            SandboxExecCommand.class,
+            SandboxConnectCommand.class,
+            SandboxUploadCommand.class,
+            SandboxDownloadCommand.class
         })
 public final class SandboxCommand extends CommandGroup {
 

@@ -13,6 +13,7 @@ import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.cli.output.Output;
 import dev.openshell.cli.policy.PolicyDocument;
+import dev.openshell.cli.support.CliEnvironment;
 import dev.openshell.cli.support.CliErrors;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +29,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code openshell sandbox create [--name N] [--policy F] [--provider P]... [--env K=V]...
- * [--label k=v]... [--memory S --cpus N --pids N] [--detach] [-- CMD...]}: creates a sandbox,
- * waits until it is Ready and, with a command and without {@code --detach}, attaches to it.
+ * [--label k=v]... [--memory S --cpus N --pids N] [--detach] [-- CMD...]}: creates a sandbox and
+ * waits until it is Ready. With {@code --detach} the command is the sandbox's main process (its
+ * agent); without, the sandbox idles and the command runs attached to this terminal over the
+ * streaming exec ({@link ExecAttach}), like {@code docker run -it}, and the sandbox stays for more.
  */
 @Command(
         name = "create",
@@ -38,15 +41,17 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {
             "Create a sandbox on the gateway and wait until it is Ready.",
-            "With a command and without --detach, its output follows (the agent's log: standard output and"
-                    + " standard error apart) and openshell exits with the command's exit status. Standard input"
-                    + " and terminals come with the gateway's streaming exec.",
+            "With a command and without --detach, the command runs attached: on a terminal it gets one (-- bash is"
+                    + " an interactive shell), else standard output and standard error stay apart and -i passes"
+                    + " standard input; openshell exits with the command's exit status and the sandbox stays Ready."
+                    + " With --detach the command is the sandbox's main process and runs on in the background.",
             "Without --policy the sandbox has no network. Values of --env are never shown again; hand credentials"
                     + " in with --provider."
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  openshell sandbox create --name demo --detach -- sleep infinity",
+            "  openshell sandbox create --name demo -- bash",
+            "  openshell sandbox create --name demo --detach -- python3 agent.py",
             "  openshell sandbox create --policy allow-example.yaml -- curl -sS https://example.com",
             "  openshell sandbox create --name ml --label team=ml --memory 2g --cpus 1 --provider openai --detach"
         },
@@ -117,6 +122,11 @@ public final class SandboxCreateCommand implements Callable<Integer> {
             description = "Return once the sandbox is Ready; do not attach to its command.")
     private boolean detach;
 
+    @Option(
+            names = {"-i", "--stdin"},
+            description = "Attached: pass standard input to the command (on a terminal it always is).")
+    private boolean stdin;
+
     @Parameters(
             paramLabel = "CMD",
             arity = "0..*",
@@ -133,9 +143,11 @@ public final class SandboxCreateCommand implements Callable<Integer> {
     public Integer call() {
         OpenShellCli cli = OpenShellCli.of(spec);
         Output out = new Output(spec, globals);
+        boolean attach = !detach && !command.isEmpty();
         SandboxCreateRequest request = new SandboxCreateRequest(
                 name,
-                command,
+                // Attached, the command runs over exec; the sandbox's main process idles meanwhile.
+                attach ? List.of() : command,
                 SandboxFlags.env(env, cli.environment()),
                 SandboxFlags.labels(labels),
                 policy == null ? null : PolicyDocument.read(policy, cli.stdin()).yaml(),
@@ -144,7 +156,9 @@ public final class SandboxCreateCommand implements Callable<Integer> {
                 SandboxFlags.resources(memory, cpus, pids),
                 true);
         request.validate();
-        boolean attach = !detach && !command.isEmpty();
+        if (attach) {
+            SandboxCreateRequest.of(null, command).validate();
+        }
         if (attach && out.structured()) {
             throw CliErrors.usage(
                     "-o " + globals.output().spelling() + " prints the sandbox, it cannot attach", "add --detach");
@@ -166,13 +180,18 @@ public final class SandboxCreateCommand implements Callable<Integer> {
                         "check on it: openshell sandbox get " + created.name());
             }
             if (attach) {
-                out.note("sandbox " + created.name() + " is Ready; following its output (Ctrl-C leaves it running)");
-                return new LogFollowAttach()
+                boolean terminal = cli.environment().interactive() && CliEnvironment.isTerminal(0);
+                out.note("sandbox " + created.name() + " is Ready; running "
+                        + SafeText.oneLine(String.join(" ", command), 80) + " in it");
+                int status = new ExecAttach(command, terminal, terminal, terminal || stdin ? cli.stdin() : null, null)
                         .attach(
                                 gw,
-                                created,
+                                created.name(),
                                 spec.commandLine().getOut(),
                                 spec.commandLine().getErr());
+                out.note("sandbox " + created.name() + " stays Ready: openshell sandbox connect " + created.name()
+                        + "; remove it: openshell sandbox delete " + created.name());
+                return status;
             }
             out.printText(created, () -> "sandbox " + created.name() + " is " + SandboxText.phase(created) + "\n");
             return 0;

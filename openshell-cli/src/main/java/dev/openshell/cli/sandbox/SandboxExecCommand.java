@@ -1,19 +1,12 @@
 package dev.openshell.cli.sandbox;
 
-import dev.openshell.api.ErrorCode;
 import dev.openshell.api.client.GatewayClient;
-import dev.openshell.api.client.RequestOptions;
-import dev.openshell.api.sandbox.ExecRequest;
-import dev.openshell.api.sandbox.ExecResult;
 import dev.openshell.api.validation.DurationText;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
 import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
-import dev.openshell.cli.support.CliErrors;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import dev.openshell.cli.support.CliEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code openshell sandbox exec NAME [-i] [--timeout D] -- CMD...}: runs a command in a Ready
- * sandbox and exits with its exit status. Today through the gateway's non-streaming exec: output
- * comes when the command ends; {@code --tty} and streamed output come with the streaming exec.
+ * {@code openshell sandbox exec NAME [-i] [-t] [--timeout D] -- CMD...}: runs a command in a Ready
+ * sandbox over the gateway's streaming exec and exits with its exit status.
  */
 @Command(
         name = "exec",
@@ -36,14 +28,16 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         versionProvider = VersionProvider.class,
         description = {
-            "Run a command in a Ready sandbox; its standard output and error are printed apart when it ends, and"
-                    + " openshell exits with its exit status.",
-            "With -i, standard input (up to 1 MiB) is the command's input."
+            "Run a command in a Ready sandbox, confined like its agent; its output arrives as it is written"
+                    + " (standard output and standard error apart) and openshell exits with its exit status.",
+            "-i passes standard input to the command; -t gives it a terminal (raw mode here, window size"
+                    + " changes passed on, the terminal restored when it ends). -it for an interactive shell."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  openshell sandbox exec demo -- curl -sS https://example.com",
-            "  echo hi | openshell sandbox exec -i demo -- cat"
+            "  echo hi | openshell sandbox exec -i demo -- cat",
+            "  openshell sandbox exec -it demo -- bash"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -53,9 +47,6 @@ import picocli.CommandLine.Spec;
             "4:the sandbox is not Ready"
         })
 public final class SandboxExecCommand implements Callable<Integer> {
-
-    /** Without --timeout the gateway applies its own (60 s by default, at most 1 h); the client waits out the longest. */
-    private static final Duration LONGEST_EXEC = Duration.ofHours(1);
 
     @Spec
     private CommandSpec spec;
@@ -76,9 +67,14 @@ public final class SandboxExecCommand implements Callable<Integer> {
     private boolean stdin;
 
     @Option(
+            names = {"-t", "--tty"},
+            description = "Give the command a terminal (its output is then one stream).")
+    private boolean tty;
+
+    @Option(
             names = "--timeout",
             paramLabel = "DURATION",
-            description = "Kill the command after this long (default: the gateway's, 60s).")
+            description = "Kill the command after this long (default: never).")
     private String timeout;
 
     @Mixin
@@ -90,35 +86,12 @@ public final class SandboxExecCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration limit = timeout == null ? null : DurationText.parse("--timeout", timeout);
-        ExecRequest request = new ExecRequest(command, stdin ? readStdin() : null, limit);
-        request.validate();
-        Duration wait = (limit != null ? limit : LONGEST_EXEC).plusSeconds(30);
-        try (GatewayClient gw = gateway.connect(wait)) {
-            ExecResult r = gw.sandboxes().exec(name, request, RequestOptions.NONE);
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            out.print(r.stdout());
-            out.flush();
-            err.print(r.stderr());
-            if (r.timedOut()) {
-                err.println("openshell: the command ran past its timeout"
-                        + (limit != null ? " of " + DurationText.format(limit) : "") + " and was killed");
-            }
-            err.flush();
-            return r.timedOut() ? ErrorCode.TIMEOUT.exitCode() : r.exitCode();
-        }
-    }
-
-    private String readStdin() {
-        try {
-            byte[] in = OpenShellCli.of(spec).stdin().readNBytes(ExecRequest.MAX_STDIN + 1);
-            if (in.length > ExecRequest.MAX_STDIN) {
-                throw CliErrors.usage(
-                        "standard input is larger than 1 MiB", "pass large input as a file in the sandbox's workspace");
-            }
-            return new String(in, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw CliErrors.usage("cannot read standard input: " + e.getMessage(), "check what is piped in");
+        CliEnvironment env = OpenShellCli.of(spec).environment();
+        boolean localTerminal = env.interactive() && CliEnvironment.isTerminal(0);
+        ExecAttach attach = new ExecAttach(command, tty, localTerminal, stdin ? env.stdin() : null, limit);
+        try (GatewayClient gw = gateway.connect()) {
+            return attach.attach(
+                    gw, name, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
     }
 }

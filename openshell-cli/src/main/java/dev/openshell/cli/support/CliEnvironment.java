@@ -60,7 +60,7 @@ public record CliEnvironment(
      * Whether file descriptor {@code fd} of this process is a terminal: its link in {@code
      * /proc/self/fd} names a tty device. Cheaper than a {@code Console} and decided per descriptor.
      */
-    static boolean isTerminal(int fd) {
+    public static boolean isTerminal(int fd) {
         try {
             String target =
                     Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();

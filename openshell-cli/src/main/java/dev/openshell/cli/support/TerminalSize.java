@@ -11,11 +11,35 @@ import java.lang.invoke.MethodHandle;
  * The width of the terminal on standard output: {@code COLUMNS} when the shell exported it, else
  * the kernel's window size ({@code ioctl(1, TIOCGWINSZ)} through FFM, no process spawned).
  */
-final class TerminalSize {
+public final class TerminalSize {
 
     private static final long TIOCGWINSZ = 0x5413;
 
     private TerminalSize() {}
+
+    /** A terminal's size in character cells. */
+    public record Window(int columns, int rows) {}
+
+    /** The kernel's window size of the terminal on file descriptor {@code fd}, or null when it is none. */
+    public static Window of(int fd) {
+        try {
+            Linker linker = Linker.nativeLinker();
+            MethodHandle ioctl = linker.downcallHandle(
+                    linker.defaultLookup().find("ioctl").orElseThrow(),
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+                    Linker.Option.firstVariadicArg(2));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment size = arena.allocate(8);
+                int rc = (int) ioctl.invokeExact(fd, TIOCGWINSZ, size);
+                int rows = Short.toUnsignedInt(size.get(ValueLayout.JAVA_SHORT, 0));
+                int cols = Short.toUnsignedInt(size.get(ValueLayout.JAVA_SHORT, 2));
+                return rc == 0 && cols > 0 && rows > 0 ? new Window(cols, rows) : null;
+            }
+        } catch (Throwable t) {
+            return null;
+        }
+    }
 
     /** The columns of the terminal, or {@code fallback} when they cannot be told. */
     static int columns(int fallback) {

@@ -202,6 +202,11 @@ public final class AttackSandbox implements AutoCloseable {
         }
     }
 
+    /** An SSH client of the sandbox's SSH server, as the gateway's tunnel reaches it (close it). */
+    public SandboxSshClient sshClient() {
+        return SandboxSshClient.connect(sandbox.sshEndpoint().orElseThrow());
+    }
+
     /** The agent's work directory as the host sees it (the test can drop files there). */
     public Path workdir() {
         return sandbox.workdir();
