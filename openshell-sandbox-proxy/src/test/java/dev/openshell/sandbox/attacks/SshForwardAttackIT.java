@@ -96,16 +96,16 @@ class SshForwardAttackIT {
         try (SandboxSshClient ssh = attack.sshClient();
                 SandboxSshClient.PortForward forward = ssh.forward(0, "127.0.0.1", port)) {
             String[] answer = {""};
-            AttackSandbox.await(
-                    () -> {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
                         try {
                             answer[0] = exchange(forward.localPort(), "GET / HTTP/1.0\r\n\r\n");
                         } catch (IOException e) {
                             answer[0] = "";
                         }
                         return answer[0].startsWith("HTTP/1.0 200");
-                    },
-                    java.time.Duration.ofSeconds(30));
+                    });
 
             assertThat(answer[0]).startsWith("HTTP/1.0 200");
         }
