@@ -482,7 +482,11 @@ class LocalDriverIT {
 
     /** After a gateway restart the session comes back on its own (backoff), then exec works. */
     private static void awaitExecWorks(GatewayClient gw) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> exec(gw, "true"));
+        // Until then exec answers 503 "not connected": an ApiException, which Awaitility would
+        // otherwise pass straight through instead of waiting.
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(ApiException.class)
+                .untilAsserted(() -> exec(gw, "true"));
     }
 
     private static boolean namespaceExists(String id) {
