@@ -97,7 +97,7 @@ final class SandboxHostProcess {
                 .ifPresent(this::watching);
     }
 
-    /** Stops watching (a shutdown asked for is no death). */
+    /** Stops watching the current host (a shutdown asked for is no death). */
     synchronized void unwatch() {
         if (watch != null) {
             watch.close();
@@ -111,12 +111,12 @@ final class SandboxHostProcess {
         log.info("watching the sandbox host (pid {})", w.pid());
     }
 
+    /** A watched host died: the current one, or a predecessor a request replaced before its death was seen. */
     private void died(SandboxHostWatch.Death death) {
         synchronized (this) {
-            if (watch == null || watch.generation() != death.generation()) {
-                return; // unwatched meanwhile
+            if (watch != null && watch.generation() == death.generation()) {
+                watch = null;
             }
-            watch = null;
         }
         onDeath.accept(death);
     }
@@ -179,7 +179,7 @@ final class SandboxHostProcess {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (answers()) {
-                unwatch();
+                // A watch on a predecessor stays: it still reports that host's death (its sandboxes').
                 // setsid runs the host in place (it is not a group leader here), so the child is the
                 // host; should it ever fork, the pid file names the host instead.
                 long child = started.pid();
