@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 records=${1:-1000} rate=${2:-500} seconds=${3:-30}
 
-./mvnw -B -q -pl openshell-gateway,openshell-bench -am package -DskipTests
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q -pl openshell-gateway,openshell-bench -am package -DskipTests
 data=$(mktemp -d /tmp/openshell-gateway-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$JAVA_HOME/bin/java" ${GATEWAY_JAVA_OPTS:-} -jar openshell-gateway/target/openshell-gateway-0.1.0-SNAPSHOT.jar \

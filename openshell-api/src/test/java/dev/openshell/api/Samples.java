@@ -169,6 +169,7 @@ public final class Samples {
             new SessionMessage.ExecInput("e1", "aGkK", true),
             new SessionMessage.ExecResize("e1", 120, 40),
             new SessionMessage.ExecKill("e1"),
+            new SessionMessage.ExecSignal("e1", "INT"),
             new SessionMessage.ExecOutput("e1", LogLine.Stream.STDOUT, "aGkK"),
             new SessionMessage.ExecExit("e1", 127, false, "sh: no such program"),
             new SessionMessage.TunnelOpen("t1"),

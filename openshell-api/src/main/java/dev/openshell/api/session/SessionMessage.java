@@ -24,9 +24,9 @@ import tools.jackson.databind.annotation.JsonSerialize;
  * <p>Supervisor to gateway: {@link Hello} (first), {@link PolicyResult}, {@link Logs}, {@link
  * Decisions}, {@link ExecOutput}, {@link ExecExit}, {@link AgentExited}, {@link TunnelData}, {@link
  * TunnelClose}. Gateway to supervisor: {@link PolicyPush}, {@link ExecStart}, {@link ExecInput},
- * {@link ExecResize}, {@link ExecKill}, {@link TunnelOpen}, {@link TunnelData}, {@link TunnelClose}.
- * A streaming-exec client sends one {@link ExecStart}, then {@link ExecInput} and {@link
- * ExecResize}, and receives {@link ExecOutput} and one {@link ExecExit}.
+ * {@link ExecResize}, {@link ExecKill}, {@link ExecSignal}, {@link TunnelOpen}, {@link TunnelData}, {@link TunnelClose}.
+ * A streaming-exec client sends one {@link ExecStart}, then {@link ExecInput}, {@link
+ * ExecResize}, {@link ExecSignal} and {@link ExecKill}, and receives {@link ExecOutput} and one {@link ExecExit}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -40,6 +40,7 @@ import tools.jackson.databind.annotation.JsonSerialize;
     @JsonSubTypes.Type(value = SessionMessage.ExecInput.class, name = "exec_input"),
     @JsonSubTypes.Type(value = SessionMessage.ExecResize.class, name = "exec_resize"),
     @JsonSubTypes.Type(value = SessionMessage.ExecKill.class, name = "exec_kill"),
+    @JsonSubTypes.Type(value = SessionMessage.ExecSignal.class, name = "exec_signal"),
     @JsonSubTypes.Type(value = SessionMessage.ExecOutput.class, name = "exec_output"),
     @JsonSubTypes.Type(value = SessionMessage.ExecExit.class, name = "exec_exit"),
     @JsonSubTypes.Type(value = SessionMessage.TunnelOpen.class, name = "tunnel_open"),
@@ -143,6 +144,16 @@ public sealed interface SessionMessage {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record ExecKill(String execId) implements SessionMessage {}
+
+    /**
+     * Deliver a signal to the command: {@code signal} is one of {@link ExecSignalName} ({@code INT},
+     * {@code TERM}, {@code HUP}, {@code QUIT}, {@code KILL}); a window change is an {@link
+     * ExecResize}. Without a terminal it reaches the command's process; with one, the terminal's
+     * foreground process group (Ctrl-C in an attached terminal reaches the foreground job).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ExecSignal(String execId, String signal) implements SessionMessage {}
 
     /** Output of the command; {@code stream} is {@code stdout} or {@code stderr} (a terminal's is stdout). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -40,8 +40,6 @@ public final class LocalDriverBench {
         int sandboxes = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         int execs = args.length > 4 ? Integer.parseInt(args[4]) : 200;
         int policies = args.length > 5 ? Integer.parseInt(args[5]) : 100;
-        long hostPid =
-                Long.parseLong(Files.readString(hostDir.resolve("host.pid")).strip());
         try (GatewayClient gw = GatewayClient.builder(url)
                 .sslContext(GatewayRestBench.sslContext(bundle))
                 .requestTimeout(Duration.ofSeconds(120))
@@ -52,6 +50,9 @@ public final class LocalDriverBench {
                 gw.sandboxes().exec("warm-" + i, ExecRequest.of(List.of("true")), RequestOptions.NONE);
                 gw.sandboxes().delete("warm-" + i);
             }
+            // The first create started the host (a gateway starts none before it needs one).
+            long hostPid =
+                    Long.parseLong(Files.readString(hostDir.resolve("host.pid")).strip());
             System.gc();
             Thread.sleep(3000);
             long rss0 = rssKb(hostPid);

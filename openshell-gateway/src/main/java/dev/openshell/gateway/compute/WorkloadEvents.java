@@ -16,6 +16,12 @@ public interface WorkloadEvents {
     /** The workload failed or vanished; {@code reason} is one line for the user. */
     void failed(String sandboxId, String reason);
 
+    /**
+     * The workload vanished with what ran it (a dead sandbox host): a sandbox that was to run is
+     * {@code Error} with {@code reason}; one stopped, failed or being deleted stays as it is.
+     */
+    void vanished(String sandboxId, String reason);
+
     /** The sandbox enforces policy revision {@code revision} now. */
     void policyLoaded(String sandboxId, long revision);
 

@@ -8,6 +8,7 @@ import dev.openshell.gateway.compute.WorkloadEvents;
 import dev.openshell.gateway.decision.DecisionStore;
 import dev.openshell.gateway.log.LogStore;
 import dev.openshell.gateway.sandbox.RevisionStore;
+import dev.openshell.gateway.sandbox.SandboxLifecycle;
 import dev.openshell.gateway.sandbox.SandboxTransitions;
 import java.time.Clock;
 import java.util.List;
@@ -63,6 +64,13 @@ public class WorkloadEventRouter implements WorkloadEvents {
     @Override
     public void failed(String sandboxId, String reason) {
         transitions.moveTo(sandboxId, SandboxPhase.ERROR, reason);
+    }
+
+    @Override
+    public void vanished(String sandboxId, String reason) {
+        transitions.apply(
+                sandboxId,
+                s -> SandboxLifecycle.expectsRunningWorkload(s.phase()) ? s.withPhase(SandboxPhase.ERROR, reason) : s);
     }
 
     @Override

@@ -11,12 +11,14 @@ import dev.openshell.gateway.compute.WorkloadEvents;
 import dev.openshell.gateway.compute.WorkloadSpec;
 import dev.openshell.gateway.config.GatewayProperties;
 import dev.openshell.gateway.session.SupervisorSessions;
+import jakarta.annotation.PreDestroy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -43,8 +45,16 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
     private final GatewayProperties properties;
     private final SupervisorSessions sessions;
     private final GatewayTls tls;
+    /** Why a sandbox is in Error after its host died: the reason a user reads. */
+    static final String HOST_DIED = "%s; its egress proxy died with it, so the sandbox's network traffic was refused"
+            + " (fail-closed) and its processes were ended; 'start' brings it back with its workspace";
+
     private SandboxHostProcess host;
     private volatile String gatewayUrl;
+    private volatile WorkloadEvents events;
+    private volatile boolean closing;
+    /** The sandboxes given to a host process, by the host {@linkplain SandboxHostProcess#generation generation}. */
+    private final Map<String, Long> hosted = new ConcurrentHashMap<>();
 
     public LocalDriver(GatewayProperties properties, SupervisorSessions sessions, GatewayTls tls) {
         this.properties = properties;
@@ -59,11 +69,46 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
 
     @Override
     public void attach(WorkloadEvents events) {
-        // Events come from the supervisor sessions; the host itself reports nothing.
+        // Events come from the supervisor sessions; the host itself reports only its death.
+        this.events = events;
         Path jar = sandboxJar();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         host = new SandboxHostProcess(
                 properties.localHostDir(), java, jar, properties.local().javaOptions());
+        host.onMissing(() -> {
+            if (host.ensureRunning()) {
+                configure();
+            }
+        });
+        host.onDeath(this::hostDied);
+    }
+
+    /**
+     * A host process that dies takes every sandbox in it along (their proxies, SSH servers and
+     * sessions live in it; the launcher kills each agent when its supervisor goes): they are marked
+     * {@code Error} at once, and a new host is started, whose start reclaims what the dead one left
+     * (processes, network namespaces, veths, nft tables, cgroups, uids) and serves the next create.
+     */
+    private void hostDied(SandboxHostWatch.Death death) {
+        if (closing) {
+            return;
+        }
+        String reason = HOST_DIED.formatted(death.describe());
+        log.error("{}; its sandboxes are marked Error and a new sandbox host is started", death.describe());
+        // Off the thread that reported the exit (the JDK's process reaper for a child).
+        Thread.ofVirtual().name("sandbox-host-died").start(() -> {
+            WorkloadEvents sink = events;
+            for (Map.Entry<String, Long> e : List.copyOf(hosted.entrySet())) {
+                if (e.getValue() <= death.generation() && hosted.remove(e.getKey(), e.getValue()) && sink != null) {
+                    sink.vanished(e.getKey(), reason);
+                }
+            }
+            try {
+                runningHost();
+            } catch (RuntimeException e) {
+                log.warn("a new sandbox host did not start ({}); the next create tries again", e.getMessage());
+            }
+        });
     }
 
     /**
@@ -78,6 +123,7 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
         gatewayUrl = "https://" + sessionAddress() + ":" + event.getWebServer().getPort();
         try {
             if (host.answers()) {
+                host.watchRunning();
                 configure();
             }
         } catch (RuntimeException e) {
@@ -176,7 +222,9 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("op", op);
         request.put("sandbox", sandbox);
-        runningHost().request(request);
+        SandboxHostProcess h = runningHost();
+        h.request(request);
+        hosted.put(spec.sandboxId(), h.generation());
     }
 
     @Override
@@ -185,6 +233,7 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
             return;
         }
         runningHost().request(Map.of("op", "stop", "sandbox_id", sandboxId));
+        hosted.remove(sandboxId);
     }
 
     @Override
@@ -193,6 +242,7 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
             return; // never made, or removed already
         }
         runningHost().request(Map.of("op", "delete", "sandbox_id", sandboxId));
+        hosted.remove(sandboxId);
     }
 
     /** No host runs and none ever left a sandbox here. */
@@ -205,7 +255,9 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
         if (nothingHere()) {
             return List.of(); // nothing was ever made here: no reason to start a host
         }
-        JsonNode answer = runningHost().request(Map.of("op", "list"));
+        SandboxHostProcess h = runningHost();
+        long generation = h.generation();
+        JsonNode answer = h.request(Map.of("op", "list"));
         List<Workload> out = new ArrayList<>();
         for (JsonNode w : answer.path("workloads")) {
             Workload.State state = switch (w.path("state").asString("")) {
@@ -215,6 +267,9 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
             };
             Integer code = w.hasNonNull("exit_code") ? w.path("exit_code").asInt() : null;
             out.add(new Workload(w.path("sandbox_id").asString(), state, code));
+            if (state == Workload.State.RUNNING) {
+                hosted.putIfAbsent(w.path("sandbox_id").asString(), generation);
+            }
         }
         return out;
     }
@@ -231,8 +286,18 @@ public class LocalDriver implements ComputeDriver, ApplicationListener<WebServer
         }
     }
 
+    /** The gateway stops; the host outlives it on purpose, so its exit is no longer this gateway's business. */
+    @PreDestroy
+    void close() {
+        closing = true;
+        if (host != null) {
+            host.unwatch();
+        }
+    }
+
     /** Stops the host and every sandbox in it (their workspaces stay); for tests and uninstalls. */
     public void shutdownHost() {
+        host().unwatch();
         try {
             host().request(Map.of("op", "shutdown"));
         } catch (DriverException e) {

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +35,7 @@ final class SandboxHostProcess {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxHostProcess.class);
     static final String SOCKET = "host.sock";
+    static final String PID_FILE = "host.pid";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_ANSWER = 16 << 20;
 
@@ -39,6 +43,12 @@ final class SandboxHostProcess {
     private final List<String> command;
     /** Starts a host again when one vanished, and tells it where the gateway is. */
     private Runnable restarted = () -> ensureRunning();
+    /** Told once per host process that dies while watched. */
+    private Consumer<SandboxHostWatch.Death> onDeath = death -> {};
+    /** The watch on the host that answers now; null when none is watched. Guarded by this. */
+    private SandboxHostWatch watch;
+    /** Counts the host processes watched so far: which host a sandbox was given to. Guarded by this. */
+    private long generation;
 
     SandboxHostProcess(Path dir, Path java, Path sandboxJar, List<String> javaOptions) {
         this.dir = dir;
@@ -64,6 +74,79 @@ final class SandboxHostProcess {
         this.restarted = action;
     }
 
+    /** What to do when a watched host process dies (a new one is not started here). */
+    void onDeath(Consumer<SandboxHostWatch.Death> listener) {
+        this.onDeath = listener;
+    }
+
+    /** Which host process answers now (see {@link #watchRunning}); changes when one dies and another starts. */
+    synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Watches the host that answers now, if it is not watched yet: a host found running (started by
+     * an earlier gateway) is known by its pid file.
+     */
+    synchronized void watchRunning() {
+        if (watch != null) {
+            return;
+        }
+        pidFromFile(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .flatMap(pid -> SandboxHostWatch.found(pid, generation + 1, this::died))
+                .ifPresent(this::watching);
+    }
+
+    /** Stops watching the current host (a shutdown asked for is no death). */
+    synchronized void unwatch() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
+    }
+
+    private void watching(SandboxHostWatch w) {
+        watch = w;
+        generation = w.generation();
+        log.info("watching the sandbox host (pid {})", w.pid());
+    }
+
+    /** A watched host died: the current one, or a predecessor a request replaced before its death was seen. */
+    private void died(SandboxHostWatch.Death death) {
+        synchronized (this) {
+            if (watch != null && watch.generation() == death.generation()) {
+                watch = null;
+            }
+        }
+        onDeath.accept(death);
+    }
+
+    /**
+     * The pid the host wrote, once it is an {@code acceptable} one: the host writes it right after
+     * it starts listening, so the file may still be missing, or name a dead predecessor, a moment.
+     */
+    private Optional<Long> pidFromFile(LongPredicate acceptable) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                long pid =
+                        Long.parseLong(Files.readString(dir.resolve(PID_FILE)).strip());
+                if (acceptable.test(pid)) {
+                    return Optional.of(pid);
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not written yet
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.warn("the sandbox host answers but wrote no pid to {}: it is not watched", dir.resolve(PID_FILE));
+        return Optional.empty();
+    }
+
     /** Whether the host has (or had) any sandbox: their workspaces are there. */
     boolean hasSandboxes() {
         try (var children = Files.list(dir.resolve("sandboxes"))) {
@@ -76,13 +159,15 @@ final class SandboxHostProcess {
     /** Makes sure a host answers, starting one if needed; true when it started one. */
     synchronized boolean ensureRunning() {
         if (answers()) {
+            watchRunning();
             return false;
         }
+        Process started;
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             log.info("starting the sandbox host: {}", command);
-            new ProcessBuilder(command)
+            started = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(
                             dir.resolve("host.log").toFile()))
@@ -94,6 +179,15 @@ final class SandboxHostProcess {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (answers()) {
+                // A watch on a predecessor stays: it still reports that host's death (its sandboxes').
+                // setsid runs the host in place (it is not a group leader here), so the child is the
+                // host; should it ever fork, the pid file names the host instead.
+                long child = started.pid();
+                if (pidFromFile(pid -> pid == child).isPresent()) {
+                    watching(SandboxHostWatch.child(started, generation + 1, this::died));
+                } else {
+                    watchRunning();
+                }
                 return true;
             }
             try {

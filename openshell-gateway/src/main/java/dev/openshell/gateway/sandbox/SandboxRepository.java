@@ -21,6 +21,9 @@ public class SandboxRepository {
 
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
+    /** Read for every row of a list: a map, not a scan of the enum. */
+    private static final Map<String, SandboxPhase> PHASES = Arrays.stream(SandboxPhase.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(SandboxPhase::wire, p -> p));
 
     private final JdbcClient db;
 
@@ -116,9 +119,7 @@ public class SandboxRepository {
     }
 
     private static Optional<SandboxPhase> phase(String wire) {
-        return Arrays.stream(SandboxPhase.values())
-                .filter(p -> p.wire().equals(wire))
-                .findFirst();
+        return Optional.ofNullable(wire == null ? null : PHASES.get(wire));
     }
 
     // Lists are read a thousand rows at a time: the common empty values skip the JSON parser.

@@ -1,8 +1,9 @@
 package dev.openshell.gateway.session;
 
+import dev.openshell.api.session.ExecSignalName;
 import dev.openshell.api.session.SessionMessage;
 
-/** A command started over a supervisor session: feed it, resize it, kill it. Closing forgets it. */
+/** A command started over a supervisor session: feed it, resize it, signal it, kill it. Closing forgets it. */
 public final class ExecChannel implements AutoCloseable {
 
     private final String id;
@@ -27,6 +28,11 @@ public final class ExecChannel implements AutoCloseable {
 
     public void resize(int columns, int rows) {
         connection.send(new SessionMessage.ExecResize(id, columns, rows));
+    }
+
+    /** Delivers {@code signal}: to the command, or with a terminal to its foreground process group. */
+    public void signal(ExecSignalName signal) {
+        connection.send(new SessionMessage.ExecSignal(id, signal.name()));
     }
 
     public void kill() {

@@ -1,6 +1,7 @@
 package dev.openshell.gateway.session;
 
 import dev.openshell.api.json.ApiJson;
+import dev.openshell.api.session.ExecSignalName;
 import dev.openshell.api.session.SessionMessage;
 import java.io.IOException;
 import java.util.Base64;
@@ -13,7 +14,7 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * Streaming exec ({@code GET /api/v1/sandboxes/{name}/exec/stream}, WebSocket): the client's first
  * frame is an {@link SessionMessage.ExecStart}, then {@link SessionMessage.ExecInput}, {@link
- * SessionMessage.ExecResize} or {@link SessionMessage.ExecKill}; it receives {@link
+ * SessionMessage.ExecResize}, {@link SessionMessage.ExecSignal} or {@link SessionMessage.ExecKill}; it receives {@link
  * SessionMessage.ExecOutput} frames and one {@link SessionMessage.ExecExit}, after which the gateway
  * closes the socket. A client that goes away kills the command.
  */
@@ -45,7 +46,20 @@ final class ExecStreamHandler extends TextWebSocketHandler {
             case SessionMessage.ExecResize resize
             when channel != null -> channel.resize(resize.columns(), resize.rows());
             case SessionMessage.ExecKill kill when channel != null -> channel.kill();
+            case SessionMessage.ExecSignal signal when channel != null -> signal(session, channel, signal);
             default -> session.close(CloseStatus.POLICY_VIOLATION.withReason("unexpected frame"));
+        }
+    }
+
+    /** A name outside {@link ExecSignalName} ends the stream (and the command) with a reason that lists them. */
+    private static void signal(WebSocketSession session, ExecChannel channel, SessionMessage.ExecSignal signal)
+            throws IOException {
+        var name = ExecSignalName.parse(signal.signal());
+        if (name.isPresent()) {
+            channel.signal(name.get());
+        } else {
+            session.close(CloseStatus.POLICY_VIOLATION.withReason(
+                    "signal: must be one of " + ExecSignalName.accepted() + " (a window change is exec_resize)"));
         }
     }
 

@@ -146,6 +146,45 @@ class SessionEndpointsIT {
         supervisorB.close();
     }
 
+    /**
+     * A client's signals reach the supervisor on the gateway's stream id (never one the client
+     * names), every accepted name as it is; a name outside the list (a stop the client could not
+     * undo, WINCH without a size, a number) ends the stream with a reason that lists the names.
+     */
+    @Test
+    void signalsAreRelayedOnTheGatewaysStreamAndUnknownOnesRefused() throws Exception {
+        Peer supervisorA = Peer.open(gw.trustOnly(), tokenA, ApiPaths.supervisorSession("ws-a"));
+        supervisorA.send(new SessionMessage.Hello(a.id(), 1));
+        SupervisorSessions sessions = gw.bean(SupervisorSessions.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!sessions.isUp(a.id()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Peer client = Peer.open(gw.trustOnly(), execToken, ApiPaths.sandboxExecStream("ws-a"));
+        client.send(new SessionMessage.ExecStart("mine", List.of("sleep", "60"), true, 80, 24, null));
+        SessionMessage.ExecStart started = supervisorA.next(SessionMessage.ExecStart.class);
+        for (String name : List.of("INT", "TERM", "HUP", "QUIT", "KILL", "sigint")) {
+            // The client's exec id is its own label: another stream's id changes nothing.
+            client.send(new SessionMessage.ExecSignal("x-someone-elses", name));
+            SessionMessage.ExecSignal relayed = supervisorA.next(SessionMessage.ExecSignal.class);
+            assertThat(relayed.execId()).isEqualTo(started.execId());
+            assertThat(relayed.signal()).isEqualTo(name.equals("sigint") ? "INT" : name);
+        }
+        for (String refused : List.of("STOP", "WINCH", "9", "", "INT; rm -rf /")) {
+            Peer other = Peer.open(gw.trustOnly(), execToken, ApiPaths.sandboxExecStream("ws-a"));
+            other.send(new SessionMessage.ExecStart("other", List.of("sleep", "60"), false, null, null, null));
+            supervisorA.next(SessionMessage.ExecStart.class);
+            other.send(new SessionMessage.ExecSignal("other", refused));
+            assertThat(other.closed.get(10, TimeUnit.SECONDS)).as(refused).isTrue();
+            assertThat(other.closeReason).as(refused).contains("signal: must be one of INT");
+            // The gateway kills the command of a stream that ended; nothing else reaches the supervisor.
+            assertThat(supervisorA.next(SessionMessage.ExecKill.class)).isNotNull();
+            other.close();
+        }
+        client.close();
+        supervisorA.close();
+    }
+
     private SSLContext operatorTls() {
         return gw.clientCertificate().sslContext(gw.ca());
     }
@@ -175,6 +214,7 @@ class SessionEndpointsIT {
 
         final LinkedBlockingQueue<SessionMessage> received = new LinkedBlockingQueue<>();
         final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        volatile String closeReason;
         private final StringBuilder partial = new StringBuilder();
         private HttpClient http;
         private WebSocket ws;
@@ -214,6 +254,7 @@ class SessionEndpointsIT {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(true);
             return null;
         }

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,7 @@ class LocalDriverIT {
 
             filesTravelAsTarStreams(gw);
             execStreams(gw);
+            execSignals(gw);
             sshThroughTheTunnel(gw);
 
             ExecResult timedOut = gw.sandboxes()
@@ -260,6 +262,104 @@ class LocalDriverIT {
         }
         assertNothingLeft(strayId);
         assertNothingLeft(lostId);
+    }
+
+    /**
+     * The sandbox host dies ({@code kill -9}) while the gateway runs: its running sandboxes turn
+     * {@code Error} within seconds with a reason that says their traffic was refused, a stopped one
+     * stays stopped, a new host reclaims what the dead one left, a new create works, and the failed
+     * sandbox starts again with its workspace.
+     */
+    @Test
+    void aDeadSandboxHostIsNoticedAtOnceAndReplaced() throws Exception {
+        gateway = GatewayProcess.start(data);
+        gatewayPort = gateway.port();
+        Path hostDir = data.resolve("local");
+        try (GatewayClient gw = gateway.operator()) {
+            String victim = create(gw, "victim").id();
+            exec(gw, "victim", "echo kept > /sandbox/note");
+            String resting = create(gw, "resting").id();
+            gw.sandboxes().stop("resting");
+            awaitPhase(gw, "resting", SandboxPhase.STOPPED);
+            assertThat(namespaceExists(victim)).isTrue();
+            java.util.regex.Matcher veth =
+                    java.util.regex.Pattern.compile("osh(\\d+)s").matcher(inNamespace(victim, "ip -o link"));
+            assertThat(veth.find()).isTrue();
+            String hostVeth = "osh" + veth.group(1) + "h";
+            assertThat(run("ip", "-o", "link")).contains(hostVeth + "@");
+
+            long pid =
+                    Long.parseLong(Files.readString(hostDir.resolve("host.pid")).strip());
+            assertThat(new ProcessBuilder("kill", "-9", Long.toString(pid))
+                            .start()
+                            .waitFor())
+                    .isZero();
+
+            Awaitility.await("the gateway notices the dead host")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> gw.sandboxes().get("victim").phase() == SandboxPhase.ERROR);
+            assertThat(gw.sandboxes().get("victim").reason())
+                    .contains("sandbox host process (pid " + pid + ") was killed by signal 9")
+                    .contains("fail-closed");
+            assertThat(gw.sandboxes().get("resting").phase()).isEqualTo(SandboxPhase.STOPPED);
+
+            // A new host started, and its start reclaimed the dead one's leftovers.
+            Awaitility.await("a new sandbox host")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> hostPid(hostDir) != pid && hostAlive(hostDir));
+            Awaitility.await("the dead host's sandboxes are reclaimed")
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertNetworkGone(victim, hostVeth));
+
+            String after = create(gw, "after").id();
+            assertThat(exec(gw, "after", "echo fresh").stdout()).isEqualTo("fresh\n");
+
+            Sandbox back = gw.sandboxes().start("victim", true, RequestOptions.NONE);
+            assertThat(back.phase()).as(back.reason()).isEqualTo(SandboxPhase.READY);
+            assertThat(exec(gw, "victim", "cat /sandbox/note").stdout()).isEqualTo("kept\n");
+
+            for (String name : List.of("victim", "resting", "after")) {
+                gw.sandboxes().delete(name);
+            }
+            assertNothingLeft(victim);
+            assertNothingLeft(resting);
+            assertNothingLeft(after);
+        }
+    }
+
+    private Sandbox create(GatewayClient gw, String name) {
+        Sandbox s = gw.sandboxes()
+                .create(
+                        new SandboxCreateRequest(
+                                name, List.of(), Map.of(), Map.of(), null, List.of(), null, null, true),
+                        RequestOptions.idempotent());
+        assertThat(s.phase()).as(s.reason()).isEqualTo(SandboxPhase.READY);
+        return s;
+    }
+
+    private static long hostPid(Path hostDir) {
+        try {
+            return Long.parseLong(Files.readString(hostDir.resolve("host.pid")).strip());
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static boolean hostAlive(Path hostDir) {
+        return ProcessHandle.of(hostPid(hostDir)).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** What a sandbox's supervisor made on the host (its workspace aside) is gone. */
+    private static void assertNetworkGone(String id, String hostVeth) throws Exception {
+        assertThat(namespaceExists(id)).as("network namespace").isFalse();
+        assertThat(run("nft", "list", "tables")).as("nft table").doesNotContain("osh_" + id);
+        assertThat(run("ip", "-o", "link")).as("veth").doesNotContain(hostVeth + "@");
+        assertThat(Path.of("/run/openshell/sandboxes", id))
+                .as("state directory")
+                .doesNotExist();
+        assertThat(Path.of("/sys/fs/cgroup/memory/openshell", id)).as("cgroup").doesNotExist();
+        assertThat(Path.of("/sys/fs/cgroup/openshell", id)).as("cgroup v2").doesNotExist();
     }
 
     /** Upload and download of tar streams, confined like the agent. */
@@ -394,6 +494,94 @@ class LocalDriverIT {
         assertThat(ttyExit.exitCode()).isEqualTo(5);
     }
 
+    /**
+     * Signals over a streaming exec reach a real process that traps them: without a terminal the
+     * command itself (INT, HUP, QUIT, then TERM ends it; KILL ends one that traps nothing); with a
+     * terminal the foreground job, not the shell leading the session, which sees the job end and
+     * carries on (as after Ctrl-C in an attached terminal).
+     */
+    private static void execSignals(GatewayClient gw) throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<SessionMessage> frames =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket piped = gw.sandboxes().execStream("demo", listener(frames));
+        String traps = "for s in INT HUP QUIT; do trap \"echo got-$s\" $s; done;"
+                + " trap 'echo got-TERM; exit 42' TERM; echo ready; while :; do sleep 0.1; done";
+        send(piped, new SessionMessage.ExecStart("p1", List.of("sh", "-c", traps), false, null, null, null));
+        StringBuilder out = new StringBuilder();
+        awaitOutput(frames, out, "ready");
+        for (String signal : List.of("INT", "HUP", "QUIT")) {
+            send(piped, new SessionMessage.ExecSignal("p1", signal));
+            awaitOutput(frames, out, "got-" + signal);
+        }
+        send(piped, new SessionMessage.ExecSignal("p1", "TERM"));
+        assertThat(awaitExit(frames, out).exitCode()).as(out.toString()).isEqualTo(42);
+        assertThat(out.toString()).contains("got-TERM");
+
+        frames.clear();
+        java.net.http.WebSocket killed = gw.sandboxes().execStream("demo", listener(frames));
+        send(
+                killed,
+                new SessionMessage.ExecStart(
+                        "p2", List.of("sh", "-c", "echo ready; sleep 100"), false, null, null, null));
+        StringBuilder sleeping = new StringBuilder();
+        awaitOutput(frames, sleeping, "ready");
+        send(killed, new SessionMessage.ExecSignal("p2", "KILL"));
+        assertThat(awaitExit(frames, sleeping).exitCode()).isEqualTo(128 + 9);
+
+        // With a terminal: the job runs in its own process group (set -m), the terminal's foreground one.
+        frames.clear();
+        java.net.http.WebSocket tty = gw.sandboxes().execStream("demo", listener(frames));
+        String job = "for s in INT HUP QUIT; do trap \"echo job-got-$s\" $s; done;"
+                + " trap 'echo job-got-TERM; exit 4' TERM; echo ready; while :; do sleep 0.1; done";
+        send(
+                tty,
+                new SessionMessage.ExecStart(
+                        "t2",
+                        List.of("sh", "-c", "set -m; sh -c '" + job.replace("'", "'\\''") + "'; echo leader-saw-$?"),
+                        true,
+                        80,
+                        24,
+                        null));
+        StringBuilder screen = new StringBuilder();
+        awaitOutput(frames, screen, "ready");
+        for (String signal : List.of("INT", "HUP", "QUIT")) {
+            send(tty, new SessionMessage.ExecSignal("t2", signal));
+            awaitOutput(frames, screen, "job-got-" + signal);
+        }
+        send(tty, new SessionMessage.ExecSignal("t2", "TERM"));
+        SessionMessage.ExecExit ttyExit = awaitExit(frames, screen);
+        assertThat(screen.toString()).contains("job-got-TERM").contains("leader-saw-4");
+        assertThat(ttyExit.exitCode()).as(screen.toString()).isZero();
+    }
+
+    private static void awaitOutput(
+            java.util.concurrent.BlockingQueue<SessionMessage> frames, StringBuilder out, String expected)
+            throws InterruptedException {
+        while (!out.toString().contains(expected)) {
+            SessionMessage m = frames.poll(20, TimeUnit.SECONDS);
+            assertThat(m).as("output so far: " + out).isInstanceOf(SessionMessage.ExecOutput.class);
+            out.append(new String(
+                    java.util.Base64.getDecoder().decode(((SessionMessage.ExecOutput) m).data()),
+                    StandardCharsets.UTF_8));
+        }
+    }
+
+    private static SessionMessage.ExecExit awaitExit(
+            java.util.concurrent.BlockingQueue<SessionMessage> frames, StringBuilder out) throws InterruptedException {
+        while (true) {
+            SessionMessage m = frames.poll(20, TimeUnit.SECONDS);
+            assertThat(m).as("output so far: " + out).isNotNull();
+            switch (m) {
+                case SessionMessage.ExecOutput o ->
+                    out.append(new String(java.util.Base64.getDecoder().decode(o.data()), StandardCharsets.UTF_8));
+                case SessionMessage.ExecExit x -> {
+                    return x;
+                }
+                default -> {}
+            }
+        }
+    }
+
     private static java.net.http.WebSocket.Listener listener(
             java.util.concurrent.BlockingQueue<SessionMessage> frames) {
         return new java.net.http.WebSocket.Listener() {
@@ -467,9 +655,13 @@ class LocalDriverIT {
     }
 
     private static ExecResult exec(GatewayClient gw, String script) {
+        return exec(gw, "demo", script);
+    }
+
+    private static ExecResult exec(GatewayClient gw, String sandbox, String script) {
         return gw.sandboxes()
                 .exec(
-                        "demo",
+                        sandbox,
                         new ExecRequest(List.of("sh", "-c", script), null, Duration.ofSeconds(30)),
                         RequestOptions.NONE);
     }

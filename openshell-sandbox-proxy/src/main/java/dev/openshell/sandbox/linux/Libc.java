@@ -23,6 +23,11 @@ public final class Libc {
     static final int EINTR = 4;
     public static final int EIO = 5;
     private static final long TIOCSWINSZ = 0x5414;
+    private static final long TIOCGPGRP = 0x540F;
+    private static final long TIOCGSID = 0x5429;
+    // Same numbers on every architecture (the unified syscall table, Linux 5.1 and 5.3).
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final long SYS_PIDFD_OPEN = 434;
     private static final short POLLIN = 1;
 
     private static final MethodHandle OPEN =
@@ -48,6 +53,21 @@ public final class Libc {
             FunctionDescriptor.of(
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
             Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SYSCALL_OPEN = Downcalls.function(
+            "syscall",
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle SYSCALL_SEND = Downcalls.function(
+            "syscall",
+            FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
     private static final MethodHandle READ = function(
             "read",
             FunctionDescriptor.of(
@@ -104,6 +124,49 @@ public final class Libc {
     public static void kill(long pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             int ignored = (int) KILL.invokeExact(Downcalls.callState(arena), (int) pid, signal);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * A pidfd for {@code pid} ({@code pidfd_open}): it names that very process for as long as it is
+     * open, even if the pid is recycled; empty when no such process runs. Close it with {@link #close}.
+     */
+    public static java.util.OptionalInt pidfdOpen(long pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            long fd = (long) SYSCALL_OPEN.invokeExact(Downcalls.callState(arena), SYS_PIDFD_OPEN, (int) pid, 0);
+            return fd < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Sends {@code signal} to the process of {@code pidfd}; false when it has exited. */
+    public static boolean pidfdSendSignal(int pidfd, int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            long result = (long) SYSCALL_SEND.invokeExact(
+                    Downcalls.callState(arena), SYS_PIDFD_SEND_SIGNAL, pidfd, signal, MemorySegment.NULL, 0);
+            return result == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The foreground process group and the session of the terminal whose master is {@code fd}, as
+     * pids of this process's PID namespace ({@code TIOCGPGRP}, {@code TIOCGSID} on the master).
+     */
+    public static long[] terminalGroupAndSession(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Downcalls.callState(arena);
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+            check((int) IOCTL_PTR.invokeExact(state, fd, TIOCGPGRP, out), state, "ioctl(TIOCGPGRP)");
+            long group = out.get(ValueLayout.JAVA_INT, 0);
+            check((int) IOCTL_PTR.invokeExact(state, fd, TIOCGSID, out), state, "ioctl(TIOCGSID)");
+            return new long[] {group, out.get(ValueLayout.JAVA_INT, 0)};
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.session;
 
 import dev.openshell.api.policy.RevisionStatus;
+import dev.openshell.api.session.ExecSignalName;
 import dev.openshell.api.session.SessionMessage;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.supervisor.ReloadOutcome;
@@ -139,6 +140,13 @@ final class HostedSandbox implements AutoCloseable {
                 RunningCommand exec = execs.get(kill.execId());
                 if (exec != null) {
                     exec.kill();
+                }
+            }
+            case SessionMessage.ExecSignal signal -> {
+                RunningCommand exec = execs.get(signal.execId());
+                ExecSignalName name = ExecSignalName.parse(signal.signal()).orElse(null);
+                if (exec != null && name != null) {
+                    exec.signal(name);
                 }
             }
             case SessionMessage.ExecResize resize -> {

@@ -1,5 +1,7 @@
 package dev.openshell.sandbox.session;
 
+import dev.openshell.api.session.ExecSignalName;
+
 /** A command a gateway session started: with pipes ({@link SessionExec}) or a terminal ({@link SessionTerminal}). */
 interface RunningCommand {
 
@@ -8,6 +10,12 @@ interface RunningCommand {
 
     /** The terminal's new size; nothing without a terminal. */
     default void resize(int columns, int rows) {}
+
+    /**
+     * Delivers {@code signal}: to the command's process, or with a terminal to its foreground
+     * process group.
+     */
+    void signal(ExecSignalName signal);
 
     /** Kills the command and what it started. */
     void kill();

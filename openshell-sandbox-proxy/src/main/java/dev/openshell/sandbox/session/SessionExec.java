@@ -1,7 +1,9 @@
 package dev.openshell.sandbox.session;
 
 import dev.openshell.api.sandbox.LogLine;
+import dev.openshell.api.session.ExecSignalName;
 import dev.openshell.api.session.SessionMessage;
+import dev.openshell.sandbox.linux.ProcessSignals;
 import dev.openshell.sandbox.ssh.ConfinedProcesses;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,6 +95,19 @@ final class SessionExec implements RunningCommand {
     @Override
     public boolean finished() {
         return finished;
+    }
+
+    /**
+     * The process started is the launcher's relay, which passes a signal a process sends it on to
+     * the command; SIGKILL cannot be passed on, so it ends the command and its descendants.
+     */
+    @Override
+    public void signal(ExecSignalName signal) {
+        if (signal == ExecSignalName.KILL) {
+            kill();
+        } else {
+            ProcessSignals.toChild(process, signal.number());
+        }
     }
 
     /** Kills the command and its descendants. */

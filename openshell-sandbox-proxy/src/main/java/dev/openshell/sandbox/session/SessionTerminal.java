@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.session;
 
 import dev.openshell.api.sandbox.LogLine;
+import dev.openshell.api.session.ExecSignalName;
 import dev.openshell.api.session.SessionMessage;
 import dev.openshell.sandbox.ssh.ConfinedProcesses;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import org.apache.sshd.server.command.Command;
  * very command an SSH session with a {@code pty-req} runs (a real pseudo-terminal, the program the
  * leader of a new session with it as controlling terminal, confined like the agent), driven from
  * session frames instead of an SSH channel. Output (the terminal's one stream) goes back as stdout;
- * {@link SessionMessage.ExecResize} resizes the terminal (the program gets SIGWINCH).
+ * {@link SessionMessage.ExecResize} resizes the terminal (the program gets SIGWINCH); {@link
+ * SessionMessage.ExecSignal} reaches the terminal's foreground process group.
  */
 final class SessionTerminal implements RunningCommand {
 
@@ -106,6 +108,11 @@ final class SessionTerminal implements RunningCommand {
     }
 
     @Override
+    public void signal(ExecSignalName signal) {
+        environment.signal(Signal.get(signal.name()));
+    }
+
+    @Override
     public void kill() {
         try {
             command.destroy(null);
@@ -172,6 +179,7 @@ final class SessionTerminal implements RunningCommand {
     private static final class TerminalEnvironment implements Environment {
         private final Map<String, String> env = new ConcurrentHashMap<>();
         private final List<SignalListener> winch = new CopyOnWriteArrayList<>();
+        private final Map<Signal, List<SignalListener>> others = new ConcurrentHashMap<>();
 
         TerminalEnvironment(int columns, int rows) {
             env.put(ENV_COLUMNS, Integer.toString(columns));
@@ -197,17 +205,29 @@ final class SessionTerminal implements RunningCommand {
             return Map.of();
         }
 
+        /** An {@link SessionMessage.ExecSignal}: the terminal command sends it to its foreground group. */
+        void signal(Signal signal) {
+            if (signal != null) {
+                others.getOrDefault(signal, List.of()).forEach(l -> l.signal(null, signal));
+            }
+        }
+
         @Override
         public void addSignalListener(SignalListener listener, Collection<Signal> signals) {
-            if (signals.contains(Signal.WINCH)) {
-                winch.add(listener);
+            for (Signal signal : signals) {
+                if (signal == Signal.WINCH) {
+                    winch.add(listener);
+                } else {
+                    others.computeIfAbsent(signal, s -> new CopyOnWriteArrayList<>())
+                            .add(listener);
+                }
             }
-            // Other signals: a session frame has no way to send them; kill() ends the command.
         }
 
         @Override
         public void removeSignalListener(SignalListener listener) {
             winch.remove(listener);
+            others.values().forEach(listeners -> listeners.remove(listener));
         }
     }
 }

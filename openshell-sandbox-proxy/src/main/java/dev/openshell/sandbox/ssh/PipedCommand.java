@@ -1,6 +1,6 @@
 package dev.openshell.sandbox.ssh;
 
-import dev.openshell.sandbox.linux.Libc;
+import dev.openshell.sandbox.linux.ProcessSignals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +63,8 @@ final class PipedCommand implements Command {
         Process started =
                 processes.builder(processes.confined(program), env.getEnv()).start();
         process = started;
-        env.addSignalListener((ignored, signal) -> Libc.kill(started.pid(), signal.getNumeric()), Signal.SIGNALS);
+        env.addSignalListener(
+                (ignored, signal) -> ProcessSignals.toChild(started, signal.getNumeric()), Signal.SIGNALS);
         Thread stdin = daemon("ssh-stdin", () -> copyStdin(started));
         Thread stdout = daemon("ssh-stdout", () -> copyOutput(started.getInputStream(), out));
         Thread stderr = daemon("ssh-stderr", () -> copyOutput(started.getErrorStream(), err));

@@ -1,6 +1,7 @@
 package dev.openshell.sandbox.ssh;
 
 import dev.openshell.sandbox.linux.Libc;
+import dev.openshell.sandbox.linux.ProcessSignals;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -74,9 +75,22 @@ final class Pty implements AutoCloseable {
         Libc.writeFully(master, buffer, length, arena);
     }
 
+    /**
+     * Sends {@code signal} to the terminal's foreground process group (as Ctrl-C does for SIGINT,
+     * whatever the terminal's mode); returns how many processes got it. Under the same lock as
+     * {@link #close}: a closed master's descriptor number could name another terminal by now.
+     */
+    synchronized int signalForeground(int signal) throws IOException {
+        if (closed.get()) {
+            return 0;
+        }
+        long[] groupAndSession = Libc.terminalGroupAndSession(master);
+        return ProcessSignals.toGroupInSession(groupAndSession[0], groupAndSession[1], signal);
+    }
+
     /** Closes the master; programs still holding the terminal get a hangup. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
             Libc.close(master);
         }

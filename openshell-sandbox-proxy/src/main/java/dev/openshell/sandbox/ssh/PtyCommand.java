@@ -1,6 +1,5 @@
 package dev.openshell.sandbox.ssh;
 
-import dev.openshell.sandbox.linux.Libc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -103,8 +102,10 @@ final class PtyCommand implements Command {
         }
         process = started;
         env.addSignalListener((ignored, signal) -> resize(variables), Signal.WINCH);
+        // A signal for a terminal session is meant for its foreground job (what Ctrl-C reaches), not
+        // for the shell that leads the session and waits for that job.
         env.addSignalListener(
-                (ignored, signal) -> Libc.kill(started.pid(), signal.getNumeric()),
+                (ignored, signal) -> signalForeground(signal.getNumeric()),
                 Signal.SIGNALS.stream().filter(s -> s != Signal.WINCH).toList());
         Thread output = PipedCommand.daemon("ssh-pty-out", this::copyOutput);
         PipedCommand.daemon("ssh-pty-in", this::copyInput);
@@ -123,6 +124,14 @@ final class PtyCommand implements Command {
             }
             exit.onExit(code);
         });
+    }
+
+    private void signalForeground(int signal) {
+        try {
+            pty.signalForeground(signal);
+        } catch (IOException e) {
+            LOG.debug("signal {} to the terminal's foreground group failed: {}", signal, e.toString());
+        }
     }
 
     private void resize(Map<String, String> variables) {
