@@ -10,12 +10,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Asks a gateway's {@code /readyz} over TLS, trusting only the gateway's own CA. */
-final class ReadinessProbe implements AutoCloseable {
+public final class ReadinessProbe implements AutoCloseable {
 
     private final HttpClient http;
     private final URI readyz;
 
-    ReadinessProbe(URI endpoint, CertificateBundle ca) {
+    public ReadinessProbe(URI endpoint, CertificateBundle ca) {
         this.http = HttpClient.newBuilder()
                 .sslContext(ca.sslContext(ca))
                 .connectTimeout(Duration.ofSeconds(2))
@@ -24,7 +24,7 @@ final class ReadinessProbe implements AutoCloseable {
     }
 
     /** Whether the gateway answers ready now. */
-    boolean ready() {
+    public boolean ready() {
         try {
             HttpResponse<Void> r = http.send(
                     HttpRequest.newBuilder(readyz)
