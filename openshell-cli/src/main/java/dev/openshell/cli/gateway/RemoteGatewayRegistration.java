@@ -10,6 +10,7 @@ import dev.openshell.cli.context.StoredCredentials;
 import dev.openshell.cli.output.Output;
 import dev.openshell.cli.remote.Distribution;
 import dev.openshell.cli.remote.RemoteGatewayStart;
+import dev.openshell.cli.remote.SshConnector;
 import dev.openshell.cli.remote.SshLogin;
 import dev.openshell.cli.remote.SshTarget;
 import dev.openshell.cli.support.CliEnvironment;
@@ -49,9 +50,11 @@ final class RemoteGatewayRegistration {
         OpenShellCli cli = OpenShellCli.of(spec);
         GatewayRegistry registry = cli.registry();
         SshTarget target = SshTarget.parse(remote);
+        SshLogin login = login(cli.environment(), sshKey != null ? sshKey.toAbsolutePath() : null);
         GatewayEntry previous = registry.find(name).orElse(null);
         if (previous != null
-                && (!previous.isRemote() || !previous.remote().ssh().equals(remote))) {
+                && (!previous.isRemote()
+                        || !previous.remote().destination().equals(SshConnector.destination(target, login)))) {
             throw CliErrors.of(
                     ErrorCode.ALREADY_EXISTS,
                     "a gateway named " + name + " is registered for " + previous.endpoint()
@@ -60,7 +63,6 @@ final class RemoteGatewayRegistration {
                                     : previous.isLocal() ? ", which runs on this host" : ""),
                     "choose another --name for the gateway on " + target);
         }
-        SshLogin login = login(cli.environment(), sshKey != null ? sshKey.toAbsolutePath() : null);
         RemoteGatewayStart.Outcome started = RemoteGatewayStart.start(
                 new RemoteGatewayStart.Request(name, target, login, port, readyTimeout, distribution), out::note);
 

@@ -42,10 +42,22 @@ public final class SshConnector {
 
     private SshConnector() {}
 
+    /**
+     * {@code user@host} (with {@code (port N)} when not 22) that {@code target} leads to after {@code
+     * ~/.ssh/config}: two targets with the same destination reach the same login.
+     */
+    public static String destination(SshTarget target, SshLogin login) {
+        return destination(resolve(target, login));
+    }
+
+    private static String destination(HostConfigEntry entry) {
+        return entry.getUsername() + "@" + entry.getHostName()
+                + (entry.getPort() != 22 ? " (port " + entry.getPort() + ")" : "");
+    }
+
     public static RemoteShell connect(SshTarget target, SshLogin login) {
         HostConfigEntry entry = resolve(target, login);
-        String destination = entry.getUsername() + "@" + entry.getHostName()
-                + (entry.getPort() != 22 ? " (port " + entry.getPort() + ")" : "");
+        String destination = destination(entry);
         String ssh = sshCommand(entry);
         Path knownHosts = knownHosts(entry, login);
         HostKeyCheck hostKeys = new HostKeyCheck(knownHosts);
