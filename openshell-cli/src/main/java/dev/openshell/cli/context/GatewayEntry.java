@@ -1,5 +1,6 @@
 package dev.openshell.cli.context;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.URI;
@@ -49,12 +50,16 @@ public record GatewayEntry(
     }
 
     /** Whether this host runs the gateway (it was started here, so it can be stopped here). */
+    @JsonIgnore
     public boolean isLocal() {
         return dataDir != null;
     }
 
-    /** Whether this CLI started the gateway on another host, so it can stop it there over SSH. */
-    public boolean isRemote() {
+    /**
+     * Whether this CLI started the gateway on another host, so it can stop it there over SSH. (Not
+     * a bean getter: {@code isRemote} would be taken for the {@code remote} component.)
+     */
+    public boolean onRemoteHost() {
         return remote != null;
     }
 }

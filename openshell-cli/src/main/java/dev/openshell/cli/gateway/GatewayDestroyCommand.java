@@ -81,7 +81,7 @@ public final class GatewayDestroyCommand implements Callable<Integer> {
         OpenShellCli cli = OpenShellCli.of(spec);
         GatewayEntry entry = Targets.entry(spec, name, gateway);
         GatewayRegistry registry = cli.registry();
-        boolean remote = entry.isRemote() && !forget;
+        boolean remote = entry.onRemoteHost() && !forget;
         String what = entry.isLocal()
                 ? "destroy gateway " + entry.name() + ": delete its sandboxes, stop it and remove " + entry.dataDir()
                 : remote

@@ -187,7 +187,7 @@ public final class GatewayStartCommand implements Callable<Integer> {
             return RemoteGatewayRegistration.start(
                     spec, globals, out, name, remote, sshKey, port, driver, readyTimeout, GatewayJar.distribution(env));
         }
-        registry.find(name).filter(GatewayEntry::isRemote).ifPresent(e -> {
+        registry.find(name).filter(GatewayEntry::onRemoteHost).ifPresent(e -> {
             throw CliErrors.of(
                     ErrorCode.ALREADY_EXISTS,
                     "a gateway named " + name + " is registered for " + e.endpoint() + ", which runs on "

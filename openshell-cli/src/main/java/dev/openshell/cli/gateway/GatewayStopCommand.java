@@ -54,7 +54,7 @@ public final class GatewayStopCommand implements Callable<Integer> {
     public Integer call() {
         GatewayEntry entry = Targets.entry(spec, name, gateway);
         Output out = new Output(spec, globals);
-        if (entry.isRemote()) {
+        if (entry.onRemoteHost()) {
             String said = RemoteGatewayControl.stop(
                     entry.name(),
                     entry.remote(),

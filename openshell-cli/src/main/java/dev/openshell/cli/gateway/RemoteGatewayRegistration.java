@@ -53,12 +53,12 @@ final class RemoteGatewayRegistration {
         SshLogin login = login(cli.environment(), sshKey != null ? sshKey.toAbsolutePath() : null);
         GatewayEntry previous = registry.find(name).orElse(null);
         if (previous != null
-                && (!previous.isRemote()
+                && (!previous.onRemoteHost()
                         || !previous.remote().destination().equals(SshConnector.destination(target, login)))) {
             throw CliErrors.of(
                     ErrorCode.ALREADY_EXISTS,
                     "a gateway named " + name + " is registered for " + previous.endpoint()
-                            + (previous.isRemote()
+                            + (previous.onRemoteHost()
                                     ? ", which runs on " + previous.remote().destination()
                                     : previous.isLocal() ? ", which runs on this host" : ""),
                     "choose another --name for the gateway on " + target);

@@ -103,10 +103,7 @@ public final class RemoteGatewayStart {
     }
 
     private static void requirePrerequisites(RemoteShell shell, RemoteHostFacts facts) {
-        List<String> missing = new ArrayList<>(facts.missing());
-        if (!facts.tools().containsKey("sha256sum")) {
-            missing.add("sha256sum: not installed; apt-get install -y coreutils");
-        }
+        List<String> missing = facts.missing();
         if (missing.isEmpty()) {
             return;
         }

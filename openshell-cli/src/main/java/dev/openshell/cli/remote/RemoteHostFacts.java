@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * What a remote host offers a gateway, as {@link RemoteHostProbe} found it: the login's uid and
  * home, the address the SSH connection arrived on there, the machine type, the Java runtimes it
- * found (with their {@code -version} line) and where {@code ip}, {@code nft} and {@code sha256sum}
- * are.
+ * found (with their {@code -version} line), where {@code ip}, {@code nft} and {@code sha256sum}
+ * are, and whether it has network namespaces and the memory and pids cgroup controllers.
  */
 public record RemoteHostFacts(
         int uid,
@@ -21,7 +21,8 @@ public record RemoteHostFacts(
         String kernel,
         List<Java> javas,
         Map<String, String> tools,
-        boolean networkNamespaces) {
+        boolean networkNamespaces,
+        boolean cgroups) {
 
     /** The Java major release the gateway needs. */
     public static final int JAVA_RELEASE = 25;
@@ -82,6 +83,13 @@ public record RemoteHostFacts(
         }
         if (!tools.containsKey("nft")) {
             out.add("nft: not installed; apt-get install -y nftables");
+        }
+        if (!tools.containsKey("sha256sum")) {
+            out.add("sha256sum: not installed; apt-get install -y coreutils");
+        }
+        if (!cgroups) {
+            out.add("cgroups: no memory and pids controllers mounted; mount cgroup v2 with them (or the cgroup v1"
+                    + " memory and pids hierarchies)");
         }
         if (!networkNamespaces) {
             out.add("network namespaces: /proc/self/ns/net is missing; boot a kernel with CONFIG_NET_NS");

@@ -26,6 +26,8 @@ public final class RemoteHostProbe {
             "echo \"kernel=$(uname -s)\"",
             "echo \"machine=$(uname -m)\"",
             "[ -e /proc/self/ns/net ] && echo netns=yes",
+            "echo \"cgroup2=$(cat /sys/fs/cgroup/cgroup.controllers 2>/dev/null)\"",
+            "echo \"cgroup1=$(awk '$3 == \"cgroup\" { printf \"%s,\", $4 }' /proc/mounts 2>/dev/null)\"",
             "for t in ip nft sha256sum setsid; do",
             "  for d in /usr/sbin /sbin /usr/bin /bin; do",
             "    if [ -x \"$d/$t\" ]; then echo \"tool=$t=$d/$t\"; break; fi",
@@ -58,6 +60,7 @@ public final class RemoteHostProbe {
         String kernel = "unknown";
         String machine = "unknown";
         boolean netns = false;
+        Set<String> controllers = new java.util.TreeSet<>();
         Map<String, String> tools = new LinkedHashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         List<RemoteHostFacts.Java> javas = new ArrayList<>();
@@ -81,6 +84,8 @@ public final class RemoteHostProbe {
                 case "kernel" -> kernel = value;
                 case "machine" -> machine = value;
                 case "netns" -> netns = true;
+                case "cgroup2" -> controllers.addAll(List.of(value.strip().split("\\s+")));
+                case "cgroup1" -> controllers.addAll(List.of(value.strip().split(",")));
                 case "tool" -> {
                     int eq2 = value.indexOf('=');
                     if (eq2 > 0) {
@@ -105,7 +110,16 @@ public final class RemoteHostProbe {
                     "the remote login has no usable home directory (HOME=" + home + ")",
                     "log in as a user with a home directory");
         }
-        return new RemoteHostFacts(uid, home, serverAddress, machine, kernel, javas, tools, netns);
+        return new RemoteHostFacts(
+                uid,
+                home,
+                serverAddress,
+                machine,
+                kernel,
+                javas,
+                tools,
+                netns,
+                controllers.containsAll(List.of("memory", "pids")));
     }
 
     private static int parseInt(String s) {
