@@ -2,6 +2,7 @@ package dev.openshell.cli.remote;
 
 import dev.openshell.api.ErrorCode;
 import dev.openshell.cli.support.CliErrors;
+import dev.openshell.sandbox.ssh.ShellWords;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import dev.openshell.api.ErrorCode;
 import dev.openshell.api.SafeText;
 import dev.openshell.cli.context.RemoteHost;
 import dev.openshell.cli.support.CliErrors;
+import dev.openshell.sandbox.ssh.ShellWords;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;

@@ -11,6 +11,7 @@ import dev.openshell.bootstrap.pki.CertificateBundle;
 import dev.openshell.bootstrap.pki.PemFiles;
 import dev.openshell.bootstrap.pki.PkiException;
 import dev.openshell.cli.support.CliErrors;
+import dev.openshell.sandbox.ssh.ShellWords;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.openshell.cli.remote;
 
+import dev.openshell.sandbox.ssh.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,6 +3,7 @@ package dev.openshell.cli.remote;
 import dev.openshell.api.ErrorCode;
 import dev.openshell.api.SafeText;
 import dev.openshell.cli.support.CliErrors;
+import dev.openshell.sandbox.ssh.ShellWords;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

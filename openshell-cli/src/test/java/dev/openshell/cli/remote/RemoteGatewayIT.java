@@ -50,12 +50,17 @@ class RemoteGatewayIT {
 
     @AfterEach
     void tearDown() throws Exception {
+        stopAgent();
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private void stopAgent() throws InterruptedException {
         if (agent != null) {
             agent.destroy();
             agent.waitFor(10, TimeUnit.SECONDS);
-        }
-        if (host != null) {
-            host.close();
+            agent = null;
         }
     }
 
@@ -140,6 +145,7 @@ class RemoteGatewayIT {
         String netns = host.netns();
         host.close();
         host = null;
+        stopAgent();
         assertThat(run("ip", "netns", "list")).doesNotContain(netns);
         assertThat(ProcessHandle.allProcesses()
                         .filter(p -> p.info().commandLine().orElse("").contains(dir.toString())))
