@@ -44,15 +44,16 @@ public final class RemoteGatewayControl {
 
     private static RemoteShell.Result runThere(
             String name, RemoteHost host, SshLogin login, String command, String verb, Consumer<String> progress) {
-        String manual = "ssh " + host.destination() + " " + ShellWords.quote(command);
+        SshTarget target = SshTarget.parse(host.ssh());
+        String manual = SshConnector.sshCommand(target, login) + " " + ShellWords.quote(command);
         progress.accept("connecting to " + host.ssh() + " over SSH to " + verb + " gateway " + name);
-        try (RemoteShell shell = SshConnector.connect(SshTarget.parse(host.ssh()), login)) {
+        try (RemoteShell shell = SshConnector.connect(target, login)) {
             RemoteShell.Result r = shell.run(command, java.io.InputStream.nullInputStream(), null, TIMEOUT);
             if (!r.ok()) {
                 throw CliErrors.of(
                         ErrorCode.REMOTE_COMMAND_FAILED,
                         "cannot " + verb + " gateway " + name + " on " + shell.destination() + ": " + r.lastError(),
-                        "run it there: " + manual);
+                        "to run it by hand: " + manual);
             }
             return r;
         } catch (ApiException e) {
@@ -62,7 +63,7 @@ public final class RemoteGatewayControl {
             throw CliErrors.of(
                     e.code(),
                     SafeText.oneLine(e.getMessage(), 300),
-                    (e.hint() != null ? e.hint() + "; or " : "") + "run it there yourself: " + manual);
+                    (e.hint() != null ? e.hint() + "; then " : "") + "to run it by hand: " + manual);
         }
     }
 

@@ -226,7 +226,11 @@ public final class SshConnector {
         return String.join(", ", from);
     }
 
-    /** The OpenSSH command that reaches the same host, for hints. */
+    /** The OpenSSH command that reaches the same login, for hints ({@code ssh -p 2222 root@gw1}). */
+    public static String sshCommand(SshTarget target, SshLogin login) {
+        return sshCommand(resolve(target, login));
+    }
+
     static String sshCommand(HostConfigEntry entry) {
         return "ssh " + (entry.getPort() != 22 ? "-p " + entry.getPort() + " " : "") + entry.getUsername() + "@"
                 + entry.getHostName();
