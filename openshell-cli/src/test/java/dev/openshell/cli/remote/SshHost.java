@@ -172,8 +172,22 @@ final class SshHost implements AutoCloseable {
         return pids;
     }
 
-    /** The processes in the namespace besides sshd (and the shell that started it): what a test left running there. */
+    /**
+     * The processes in the namespace besides sshd: what a test left running there. A session's own
+     * sshd process may take a moment to go after its client disconnected, so this waits up to 10 s
+     * for the list to empty.
+     */
     List<String> leftovers() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> now = running();
+        while (!now.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = running();
+        }
+        return now;
+    }
+
+    private List<String> running() throws Exception {
         List<String> out = new ArrayList<>();
         for (long pid : pids()) {
             String cmd =
