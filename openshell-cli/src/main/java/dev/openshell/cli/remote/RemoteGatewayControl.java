@@ -26,7 +26,7 @@ public final class RemoteGatewayControl {
     /** Stops the gateway; returns what {@code openshell gateway stop} printed there. */
     public static String stop(String name, RemoteHost host, SshLogin login, Consumer<String> progress) {
         RemoteLayout layout = layout(host);
-        String command = layout.openshell(host.java(), List.of("gateway", "stop", name));
+        String command = layout.openshell(List.of("gateway", "stop", name));
         return runThere(name, host, login, command, "stop", progress).stdout().strip();
     }
 
@@ -34,7 +34,7 @@ public final class RemoteGatewayControl {
     public static void destroy(String name, RemoteHost host, SshLogin login, Consumer<String> progress) {
         RemoteLayout layout = layout(host);
         String root = layout.root();
-        String command = layout.openshell(host.java(), List.of("gateway", "destroy", name, "--yes"))
+        String command = layout.openshell(List.of("gateway", "destroy", name, "--yes"))
                         .replaceFirst("^cd / && exec ", "cd / && ")
                 + " && cd " + ShellWords.quote(root)
                 + " && if [ -z \"$(ls -A gateways 2>/dev/null)\" ]; then rm -rf dist remote && rmdir gateways 2>/dev/null;"

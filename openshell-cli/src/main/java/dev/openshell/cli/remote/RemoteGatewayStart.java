@@ -79,7 +79,15 @@ public final class RemoteGatewayStart {
                 progress.accept("the distribution is already on " + shell.destination() + ":" + layout.distDir());
             }
 
-            JsonNode started = runRemoteStart(shell, request, facts, layout, java, progress);
+            RemoteShell.Result installed = shell.run(layout.installLauncher(java), Duration.ofSeconds(30));
+            if (!installed.ok()) {
+                throw CliErrors.of(
+                        ErrorCode.REMOTE_COMMAND_FAILED,
+                        "cannot write " + layout.launcher() + " on " + shell.destination() + ": "
+                                + installed.lastError(),
+                        "check the free space and permissions there");
+            }
+            JsonNode started = runRemoteStart(shell, request, facts, layout, progress);
             int port = URI.create(started.path("endpoint").asString()).getPort();
             String dataDir = started.path("data_dir").asString();
             boolean already = started.path("already_running").asBoolean(false);
@@ -119,12 +127,7 @@ public final class RemoteGatewayStart {
     }
 
     private static JsonNode runRemoteStart(
-            RemoteShell shell,
-            Request request,
-            RemoteHostFacts facts,
-            RemoteLayout layout,
-            String java,
-            Consumer<String> progress) {
+            RemoteShell shell, Request request, RemoteHostFacts facts, RemoteLayout layout, Consumer<String> progress) {
         List<String> args = new ArrayList<>(List.of("gateway", "start", "--name", request.name()));
         if (request.port() != null) {
             args.addAll(List.of("--port", Integer.toString(request.port())));
@@ -134,7 +137,7 @@ public final class RemoteGatewayStart {
         names.forEach(n -> args.addAll(List.of("--tls-san", n)));
         args.addAll(List.of("--timeout", request.readyTimeout().toSeconds() + "s", "-o", "json"));
         RemoteShell.Result r = shell.run(
-                layout.openshell(java, args),
+                layout.openshell(args),
                 InputStream.nullInputStream(),
                 line -> progress.accept("  " + SafeText.oneLine(line, 300)),
                 request.readyTimeout().plus(REMOTE_START_SLACK));
@@ -165,7 +168,7 @@ public final class RemoteGatewayStart {
                     ErrorCode.REMOTE_COMMAND_FAILED,
                     "openshell on " + shell.destination() + " answered something else than the gateway it started: "
                             + SafeText.oneLine(r.stdout(), 200),
-                    "run it there to see: " + layout.openshell(java, List.of("gateway", "info", request.name())));
+                    "run it there to see: " + layout.launcher() + " gateway info " + request.name());
         }
     }
 

@@ -63,10 +63,11 @@ class UnreachableRemoteGatewayTest {
 
         assertThat(destroy.exitCode()).as(destroy.toString()).isEqualTo(69);
         assertThat(destroy.err())
+                .as(destroy.toString())
                 .contains("error: cannot reach root@127.0.0.1 (port " + closedPort + ") over SSH: connection refused")
-                .contains("to run it by hand: ssh -p " + closedPort + " root@127.0.0.1 'cd / && ")
-                .contains("/root/.local/share/openshell/dist/1.2.3/openshell.jar")
-                .contains("gateway destroy far --yes");
+                .contains("then to run it by hand: ssh -p " + closedPort
+                        + " root@127.0.0.1 'cd / && /root/.local/share/openshell/remote/openshell gateway destroy"
+                        + " far --yes && cd /root/.local/share/openshell && ");
         assertThat(cli.configDir().resolve("gateways/far/metadata.json")).exists();
 
         Result stop = cli.run("gateway", "stop");
@@ -81,7 +82,8 @@ class UnreachableRemoteGatewayTest {
 
     @Test
     void badRemoteFlagsAreRefusedBeforeConnecting() throws Exception {
-        Result option = cli.run("gateway", "start", "--name", "other", "--remote", "-oProxyCommand=sh");
+        Result option = cli.run("gateway", "start", "--name", "other", "--remote=-oProxyCommand=sh");
+        Result optionLike = cli.run("gateway", "start", "--name", "other", "--remote", "-oProxyCommand=sh");
         Result missingKey =
                 cli.run("gateway", "start", "--name", "other", "--remote", "root@gw1", "--ssh-key", "/nonexistent");
         Result notAKey = cli.run(
@@ -98,6 +100,7 @@ class UnreachableRemoteGatewayTest {
 
         assertThat(option.exitCode()).isEqualTo(2);
         assertThat(option.err()).startsWith("error: --remote '-oProxyCommand=sh': the host");
+        assertThat(optionLike.exitCode()).isEqualTo(2);
         assertThat(missingKey.exitCode()).isEqualTo(2);
         assertThat(missingKey.err()).startsWith("error: --ssh-key /nonexistent does not exist");
         assertThat(notAKey.exitCode()).isEqualTo(2);
