@@ -82,7 +82,7 @@ class UnreachableRemoteGatewayTest {
 
     @Test
     void badRemoteFlagsAreRefusedBeforeConnecting() throws Exception {
-        Result option = cli.run("gateway", "start", "--name", "other", "--remote=-oProxyCommand=sh");
+        Result option = cli.run("gateway", "start", "--name", "other", "--remote", "root@-oProxyCommand=sh");
         Result optionLike = cli.run("gateway", "start", "--name", "other", "--remote", "-oProxyCommand=sh");
         Result missingKey =
                 cli.run("gateway", "start", "--name", "other", "--remote", "root@gw1", "--ssh-key", "/nonexistent");
@@ -99,7 +99,8 @@ class UnreachableRemoteGatewayTest {
         Result keyWithoutRemote = cli.run("gateway", "start", "--name", "other", "--ssh-key", "/k");
 
         assertThat(option.exitCode()).isEqualTo(2);
-        assertThat(option.err()).startsWith("error: --remote '-oProxyCommand=sh': the host");
+        assertThat(option.err())
+                .startsWith("error: --remote 'root@-oProxyCommand=sh': the host '-oProxyCommand=sh' is not a host name");
         assertThat(optionLike.exitCode()).isEqualTo(2);
         assertThat(missingKey.exitCode()).isEqualTo(2);
         assertThat(missingKey.err()).startsWith("error: --ssh-key /nonexistent does not exist");
