@@ -192,6 +192,15 @@ public final class SshConnector {
                                     + " true (answer yes), then run this again");
         }
         Throwable cause = rootCause(e);
+        if (String.valueOf(cause.getMessage()).contains("Server key did not validate")) {
+            // Refused by known_hosts without a recorded reason: a key marked @revoked there.
+            return CliErrors.of(
+                    ErrorCode.REMOTE_HOST_KEY_REJECTED,
+                    "the host key of " + entry.getHostName() + " was refused by " + hostKeys.knownHosts()
+                            + " (marked @revoked?): refusing to connect",
+                    "check the host's key and the known_hosts entries for it (ssh-keygen -F " + knownHostsName(entry)
+                            + ")");
+        }
         if (!connected) {
             String why = cause instanceof UnknownHostException
                     ? "the name does not resolve"

@@ -100,7 +100,8 @@ class UnreachableRemoteGatewayTest {
 
         assertThat(option.exitCode()).isEqualTo(2);
         assertThat(option.err())
-                .startsWith("error: --remote 'root@-oProxyCommand=sh': the host '-oProxyCommand=sh' is not a host name");
+                .startsWith(
+                        "error: --remote 'root@-oProxyCommand=sh': the host '-oProxyCommand=sh' is not a host name");
         assertThat(optionLike.exitCode()).isEqualTo(2);
         assertThat(missingKey.exitCode()).isEqualTo(2);
         assertThat(missingKey.err()).startsWith("error: --ssh-key /nonexistent does not exist");
