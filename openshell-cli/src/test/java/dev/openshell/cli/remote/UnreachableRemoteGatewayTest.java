@@ -104,7 +104,7 @@ class UnreachableRemoteGatewayTest {
                         "error: --remote 'root@-oProxyCommand=sh': the host '-oProxyCommand=sh' is not a host name");
         assertThat(optionLike.exitCode()).isEqualTo(2);
         assertThat(missingKey.exitCode()).isEqualTo(2);
-        assertThat(missingKey.err()).startsWith("error: --ssh-key /nonexistent does not exist");
+        assertThat(missingKey.err()).contains("error: --ssh-key /nonexistent does not exist\n");
         assertThat(notAKey.exitCode()).isEqualTo(2);
         assertThat(notAKey.err()).contains("is not an SSH private key");
         assertThat(keyWithoutRemote.exitCode()).isEqualTo(2);
