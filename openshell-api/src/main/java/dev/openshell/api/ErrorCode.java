@@ -61,6 +61,25 @@ public enum ErrorCode {
             502,
             ExitStatus.NOT_PERMITTED,
             "Check that the gateway's CA and your client certificate are the ones it issued."),
+    /** Client side: the SSH server of a remote gateway host does not answer. */
+    REMOTE_UNREACHABLE(
+            502, ExitStatus.UNAVAILABLE, "Check the host name and that its SSH server runs (ssh user@host true)."),
+    /** Client side: the remote host's SSH key is not in known_hosts, or differs from the one there. */
+    REMOTE_HOST_KEY_REJECTED(
+            502,
+            ExitStatus.NOT_PERMITTED,
+            "Check the host key's fingerprint, then accept it with ssh user@host once (answer yes)."),
+    /** Client side: the remote host refused every SSH key offered. */
+    REMOTE_AUTH_FAILED(
+            502,
+            ExitStatus.NOT_PERMITTED,
+            "Pass a key the host accepts (--ssh-key), or add yours to ~/.ssh/authorized_keys there."),
+    /** Client side: the remote host lacks what a gateway needs (Java 25, root, ip, nft). */
+    REMOTE_PREREQUISITES_MISSING(
+            400, ExitStatus.USAGE, "Install what the error lists on the remote host, then run the command again."),
+    /** Client side: a command run over SSH on the remote host failed. */
+    REMOTE_COMMAND_FAILED(
+            502, ExitStatus.SANDBOX_FAILED, "Look at the remote host: the detail has the command's last message."),
 
     // --- Policies ------------------------------------------------------------------------------
     POLICY_DENIED(403, ExitStatus.DENIED, "If it should pass, run the openshell policy update that next_steps names."),

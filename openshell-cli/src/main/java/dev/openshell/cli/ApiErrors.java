@@ -28,6 +28,9 @@ public final class ApiErrors {
             message = "gateway " + gateway.name() + " is not reachable: " + message;
             if (gateway.isLocal()) {
                 hint = "start it with: openshell gateway start --name " + gateway.name();
+            } else if (gateway.onRemoteHost()) {
+                hint = "start it with: openshell gateway start --remote "
+                        + gateway.remote().ssh() + " --name " + gateway.name();
             }
         } else if (gateway != null && code == ErrorCode.TLS_FAILED) {
             message = "gateway " + gateway.name() + ": " + message;

@@ -49,12 +49,13 @@ public final class LocalGateways {
         Path bundle = spec.dataDir().resolve("tls").resolve("client");
         if (current.running()) {
             DaemonRecord d = current.daemon().orElseThrow();
-            if (d.port() != spec.port()) {
+            if (d.port() != spec.port() || !java.util.Objects.equals(d.bind(), spec.bind())) {
+                String where = d.port() != spec.port() ? "on port " + d.port() : "on " + d.bind();
                 throw new ApiException(Problem.of(
                                 ErrorCode.CONFLICT,
-                                "gateway " + spec.name() + " already runs on port " + d.port() + " (pid " + d.pid()
-                                        + ")")
-                        .withHint("stop it first to change its port: openshell gateway stop " + spec.name()));
+                                "gateway " + spec.name() + " already runs " + where + " (pid " + d.pid() + ")")
+                        .withHint(
+                                "stop it first to change its address or port: openshell gateway stop " + spec.name()));
             }
             return new LocalGatewayStart(true, d, d.endpoint(), bundle, Duration.ZERO, Duration.ZERO, false);
         }
@@ -69,7 +70,8 @@ public final class LocalGateways {
         long t0 = System.nanoTime();
         boolean firstStart = !Files.exists(spec.dataDir().resolve("tls").resolve("ca.crt"));
         progress.step(firstStart ? "making the gateway's certificates" : "checking the gateway's certificates");
-        GatewayCredentials pki = GatewayPki.ensure(spec.dataDir().resolve("tls"), GatewayPki.Options.defaults());
+        GatewayCredentials pki = GatewayPki.ensure(
+                spec.dataDir().resolve("tls"), GatewayPki.Options.defaults().withExtraNames(spec.certificateNames()));
         Duration pkiTime = Duration.ofNanos(System.nanoTime() - t0);
 
         URI endpoint = endpoint(spec.bind(), spec.port());

@@ -41,6 +41,16 @@ public final class PemFiles {
         return new CertificateBundle(chain, key);
     }
 
+    /**
+     * Parses a chain and, when {@code keyPem} is given, its key from PEM text (as fetched from
+     * another host); {@code source} names it in errors.
+     */
+    public static CertificateBundle parse(String certPem, String keyPem, String source) {
+        var chain = Pem.readCertificates(certPem, source);
+        var key = keyPem == null ? null : Pem.readPrivateKey(keyPem, source);
+        return new CertificateBundle(chain, key);
+    }
+
     /** Writes {@code text} with {@code mode} through a temporary file in the same directory. */
     public static void writeAtomically(Path file, String text, Set<PosixFilePermission> mode) {
         Path dir = file.toAbsolutePath().getParent();

@@ -1,5 +1,6 @@
 package dev.openshell.cli.context;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.URI;
@@ -15,11 +16,19 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param auth how the CLI authenticates
  * @param driver the compute driver, when this CLI started the gateway; absent for added ones
  * @param dataDir for a gateway this host runs ({@code openshell gateway start}): its data
- *     directory; absent for gateways added by URL
+ *     directory; absent for gateways added by URL or running on another host
+ * @param remote for a gateway started on another host ({@code gateway start --remote}): how to
+ *     reach it over SSH; absent otherwise
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record GatewayEntry(String name, URI endpoint, Auth auth, String driver, String dataDir, Instant createdAt) {
+public record GatewayEntry(
+        String name, URI endpoint, Auth auth, String driver, String dataDir, Instant createdAt, RemoteHost remote) {
+
+    /** A gateway on this host (with {@code dataDir}) or added by URL (without). */
+    public GatewayEntry(String name, URI endpoint, Auth auth, String driver, String dataDir, Instant createdAt) {
+        this(name, endpoint, auth, driver, dataDir, createdAt, null);
+    }
 
     /** How the CLI authenticates to a gateway. */
     public enum Auth {
@@ -41,7 +50,16 @@ public record GatewayEntry(String name, URI endpoint, Auth auth, String driver, 
     }
 
     /** Whether this host runs the gateway (it was started here, so it can be stopped here). */
+    @JsonIgnore
     public boolean isLocal() {
         return dataDir != null;
+    }
+
+    /**
+     * Whether this CLI started the gateway on another host, so it can stop it there over SSH. (Not
+     * a bean getter: {@code isRemote} would be taken for the {@code remote} component.)
+     */
+    public boolean onRemoteHost() {
+        return remote != null;
     }
 }

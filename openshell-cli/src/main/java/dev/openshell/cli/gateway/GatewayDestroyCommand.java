@@ -13,6 +13,7 @@ import dev.openshell.cli.context.GatewayConnector;
 import dev.openshell.cli.context.GatewayEntry;
 import dev.openshell.cli.context.GatewayRegistry;
 import dev.openshell.cli.output.Output;
+import dev.openshell.cli.remote.RemoteGatewayControl;
 import dev.openshell.cli.support.CliErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,6 +42,9 @@ import picocli.CommandLine.Spec;
             "Destroy a gateway that runs on this host: delete its sandboxes (while it runs), stop it, and remove its"
                     + " database, keys, certificates, logs and registration. For a gateway added by URL, only the"
                     + " registration is removed; the gateway itself is untouched.",
+            "A gateway started with --remote is destroyed on its host over SSH the same way; the jars copied there"
+                    + " go with the host's last gateway. When the host cannot be reached, nothing is removed and"
+                    + " the error says what to run there; --forget then removes only the registration here.",
             "Asks for confirmation on a terminal; --yes skips the question (required when not on a terminal)."
         })
 public final class GatewayDestroyCommand implements Callable<Integer> {
@@ -60,6 +64,12 @@ public final class GatewayDestroyCommand implements Callable<Integer> {
             description = "Do not ask for confirmation.")
     private boolean yes;
 
+    @Option(
+            names = "--forget",
+            description = "For a gateway started with --remote: only remove the registration here, leave the"
+                    + " gateway on its host as it is.")
+    private boolean forget;
+
     @Mixin
     private GatewayOption gateway;
 
@@ -71,9 +81,15 @@ public final class GatewayDestroyCommand implements Callable<Integer> {
         OpenShellCli cli = OpenShellCli.of(spec);
         GatewayEntry entry = Targets.entry(spec, name, gateway);
         GatewayRegistry registry = cli.registry();
+        boolean remote = entry.onRemoteHost() && !forget;
         String what = entry.isLocal()
                 ? "destroy gateway " + entry.name() + ": delete its sandboxes, stop it and remove " + entry.dataDir()
-                : "forget gateway " + entry.name() + " (" + entry.endpoint() + "; the gateway itself is untouched)";
+                : remote
+                        ? "destroy gateway " + entry.name() + " on "
+                                + entry.remote().destination() + ": delete its sandboxes, stop it and remove "
+                                + entry.remote().dataDir() + " there"
+                        : "forget gateway " + entry.name() + " (" + entry.endpoint()
+                                + "; the gateway itself is untouched)";
         if (!yes) {
             if (!cli.environment().interactive()) {
                 throw CliErrors.usage(
@@ -95,12 +111,22 @@ public final class GatewayDestroyCommand implements Callable<Integer> {
                 }
             }
             LocalGateways.destroy(dataDir, GatewayStopCommand.STOP_TIMEOUT);
+        } else if (remote) {
+            // The gateway there deletes its sandboxes itself (openshell gateway destroy runs on the host).
+            RemoteGatewayControl.destroy(
+                    entry.name(),
+                    entry.remote(),
+                    RemoteGatewayRegistration.login(cli.environment(), entry.remote()),
+                    out::note);
         }
         registry.remove(entry.name());
         out.text(
                 entry.isLocal()
                         ? "gateway " + entry.name() + " destroyed\n"
-                        : "gateway " + entry.name() + " forgotten\n");
+                        : remote
+                                ? "gateway " + entry.name() + " destroyed (on "
+                                        + entry.remote().destination() + ")\n"
+                                : "gateway " + entry.name() + " forgotten\n");
         return 0;
     }
 

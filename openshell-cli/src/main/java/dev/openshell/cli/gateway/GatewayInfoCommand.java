@@ -55,7 +55,8 @@ public final class GatewayInfoCommand implements Callable<Integer> {
             String driver,
             Boolean driverAvailable,
             String database,
-            Instant startedAt) {}
+            Instant startedAt,
+            String host) {}
 
     @Spec
     private CommandSpec spec;
@@ -109,7 +110,8 @@ public final class GatewayInfoCommand implements Callable<Integer> {
                 live != null ? live.driver() : entry.driver(),
                 live != null ? live.driverAvailable() : null,
                 live != null ? live.database() : null,
-                live != null ? live.startedAt() : null);
+                live != null ? live.startedAt() : null,
+                entry.onRemoteHost() ? entry.remote().destination() : null);
         new Output(spec, globals).printText(info, () -> text(info));
         if (failure != null) {
             return failure.exitCode();
@@ -128,7 +130,9 @@ public final class GatewayInfoCommand implements Callable<Integer> {
                 "runs",
                 i.dataDir() != null
                         ? "on this host" + (i.pid() != null ? ", pid " + i.pid() : "") + "; data in " + i.dataDir()
-                        : "elsewhere");
+                        : i.host() != null
+                                ? "on " + i.host() + " (started over SSH; stop or destroy it from here)"
+                                : "elsewhere");
         line(b, "health", i.health() + (i.error() != null ? ": " + i.error() : ""));
         if (i.version() != null) {
             line(b, "version", i.version());

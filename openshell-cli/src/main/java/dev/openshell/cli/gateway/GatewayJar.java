@@ -80,6 +80,40 @@ final class GatewayJar {
                 .findFirst();
     }
 
+    /**
+     * The CLI's own runnable jar, to copy to a remote host: {@code OPENSHELL_CLI_JAR}, else the jar
+     * this code runs from, else a checkout's {@code openshell-cli/target/openshell.jar}; empty when
+     * none exists.
+     */
+    static java.util.Optional<Path> cliJar(CliEnvironment env) {
+        if (env.get("OPENSHELL_CLI_JAR") != null) {
+            return java.util.Optional.of(Path.of(env.get("OPENSHELL_CLI_JAR")).toAbsolutePath());
+        }
+        Path codeSource = codeSource();
+        if (Files.isRegularFile(codeSource)
+                && codeSource.getFileName().toString().endsWith(".jar")) {
+            return java.util.Optional.of(codeSource.toAbsolutePath());
+        }
+        Path dir = Files.isDirectory(codeSource) ? codeSource : codeSource.getParent();
+        Path target =
+                dir.getFileName() != null && dir.getFileName().toString().equals("classes") ? dir.getParent() : dir;
+        return java.util.Optional.of(target.resolve("openshell.jar"))
+                .filter(Files::isRegularFile)
+                .map(Path::toAbsolutePath);
+    }
+
+    /** What {@code gateway start --remote} copies: the CLI's, the gateway's and the sandbox host's jars. */
+    static dev.openshell.cli.remote.Distribution distribution(CliEnvironment env) {
+        java.util.Map<String, Path> files = new java.util.LinkedHashMap<>();
+        cliJar(env).ifPresent(p -> files.put("openshell.jar", p));
+        Path gateway = locate(env);
+        if (Files.isRegularFile(gateway)) {
+            files.put("openshell-gateway.jar", gateway);
+        }
+        sandboxJar(env).ifPresent(p -> files.put("openshell-sandbox.jar", p));
+        return new dev.openshell.cli.remote.Distribution(dev.openshell.api.OpenShellVersion.current(), files);
+    }
+
     private static boolean isRunnableJar(Path p) {
         String n = p.getFileName().toString();
         return n.startsWith("openshell-gateway-")

@@ -29,7 +29,14 @@ public final class GatewayListCommand implements Runnable {
     /** One row of {@code -o json}: the registration and whether it is active. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Item(String name, URI endpoint, GatewayEntry.Auth auth, String driver, String dataDir, boolean active) {}
+    record Item(
+            String name,
+            URI endpoint,
+            GatewayEntry.Auth auth,
+            String driver,
+            String dataDir,
+            boolean active,
+            String host) {}
 
     @Spec
     private CommandSpec spec;
@@ -48,7 +55,8 @@ public final class GatewayListCommand implements Runnable {
                         g.auth(),
                         g.driver(),
                         g.dataDir(),
-                        g.name().equals(active)))
+                        g.name().equals(active),
+                        g.onRemoteHost() ? g.remote().destination() : null))
                 .toList();
         new Output(spec, globals).print(Map.of("items", items), () -> {
             Table t = new Table("ACTIVE", "NAME", "ENDPOINT", "AUTH", "RUNS");
@@ -58,7 +66,9 @@ public final class GatewayListCommand implements Runnable {
                         i.name(),
                         i.endpoint(),
                         i.auth().wire(),
-                        i.dataDir() != null ? "here (" + i.driver() + ")" : "elsewhere");
+                        i.dataDir() != null
+                                ? "here (" + i.driver() + ")"
+                                : i.host() != null ? "on " + i.host() + " (" + i.driver() + ")" : "elsewhere");
             }
             return t;
         });

@@ -34,9 +34,10 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
 /**
- * {@code openshell gateway start [--name N] [--port P] [--driver local]}: runs a gateway on this
- * host as a background daemon (provisioned by {@code openshell-bootstrap}), registers it and makes
- * it the active one. Starting a running gateway says so and succeeds.
+ * {@code openshell gateway start [--name N] [--port P] [--driver local] [--remote user@host]}: runs
+ * a gateway as a background daemon on this host (provisioned by {@code openshell-bootstrap}) or, with
+ * {@code --remote}, on another host over SSH ({@link RemoteGatewayRegistration}), registers it and
+ * makes it the active one. Starting a running gateway says so and succeeds.
  */
 @Command(
         name = "start",
@@ -44,22 +45,36 @@ import tools.jackson.databind.annotation.JsonNaming;
         sortOptions = false,
         versionProvider = VersionProvider.class,
         description = {
-            "Start a gateway on this host in the background, register it and make it the active one.",
+            "Start a gateway on this host (or, with --remote, on another host over SSH) in the background, register"
+                    + " it and make it the active one.",
             "The first start makes the gateway's CA and certificates (reused while valid) and copies the client"
                     + " bundle under the configuration directory. Its database, keys and logs live in"
                     + " $XDG_DATA_HOME/openshell/gateways/NAME (default ~/.local/share/openshell/gateways/NAME).",
             "Starting a gateway that runs already says so and exits 0. The local driver needs root, ip (iproute2)"
-                    + " and nft (nftables): see openshell doctor."
+                    + " and nft (nftables): see openshell doctor.",
+            "With --remote, the host is reached with SSH as OpenSSH would (~/.ssh/config, known_hosts, the"
+                    + " ssh-agent): its prerequisites are checked first (Java 25, root, ip, nft; nothing is changed"
+                    + " when one is missing), the jars are copied to ~/.local/share/openshell/dist/VERSION there"
+                    + " (files already there are skipped), the gateway starts there bound to the address the SSH"
+                    + " connection arrived on, with its certificates made there, and the client bundle is fetched"
+                    + " back. An unknown or changed host key is refused."
         },
         footerHeading = "%nExamples:%n",
-        footer = {"  openshell gateway start", "  openshell gateway start --name dev --port 8444"},
+        footer = {
+            "  openshell gateway start",
+            "  openshell gateway start --name dev --port 8444",
+            "  openshell gateway start --remote root@gw1.example.com --name gw1",
+            "  openshell gateway start --remote gw1 --ssh-key ~/.ssh/id_ed25519"
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:the gateway runs (started now, or already running)",
-            "2:bad usage",
+            "2:bad usage, or the remote host lacks a prerequisite (each one listed)",
             "4:the port is in use by another program, or the gateway runs on another port",
+            "5:the remote host's key is unknown or changed, or it refused the SSH key",
+            "69:the remote host does not answer over SSH",
             "124:the gateway did not become ready in time",
-            "125:it cannot run here (not root, nft or ip missing, the jar missing, it exited while starting)"
+            "125:it cannot run there (not root, nft or ip missing, the jar missing, it exited while starting)"
         })
 public final class GatewayStartCommand implements Callable<Integer> {
 
@@ -68,7 +83,7 @@ public final class GatewayStartCommand implements Callable<Integer> {
 
     static final int DEFAULT_PORT = 8443;
 
-    /** What {@code -o json} prints. */
+    /** What {@code -o json} prints; {@code host} is the remote host's login for {@code --remote}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Started(
@@ -80,7 +95,8 @@ public final class GatewayStartCommand implements Callable<Integer> {
             String dataDir,
             String clientBundle,
             Double certificateSeconds,
-            Double readySeconds) {}
+            Double readySeconds,
+            String host) {}
 
     @Spec
     private CommandSpec spec;
@@ -95,8 +111,36 @@ public final class GatewayStartCommand implements Callable<Integer> {
     @Option(
             names = "--port",
             paramLabel = "PORT",
-            description = "HTTPS port on 127.0.0.1 (default: the port it used last, else 8443).")
+            description = "HTTPS port (default: the port it used last, else 8443).")
     private Integer port;
+
+    @Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            description = "Address to listen on (default: 127.0.0.1; with --remote: the host's address that SSH"
+                    + " reached). The server certificate names it.")
+    private String bind;
+
+    @Option(
+            names = "--tls-san",
+            paramLabel = "NAME",
+            description = "Another host name or address for the server certificate (repeatable): how clients on"
+                    + " other hosts reach the gateway.")
+    private List<String> tlsNames = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--remote",
+            paramLabel = "[USER@]HOST",
+            description = "Start the gateway on this host over SSH instead of here: user@host, an alias of"
+                    + " ~/.ssh/config, or ssh://user@host:port.")
+    private String remote;
+
+    @Option(
+            names = "--ssh-key",
+            paramLabel = "FILE",
+            description = "With --remote: the private key to log in with (default: the ssh-agent, the"
+                    + " configuration's IdentityFile, ~/.ssh/id_*).")
+    private Path sshKey;
 
     @Option(
             names = "--driver",
@@ -129,13 +173,33 @@ public final class GatewayStartCommand implements Callable<Integer> {
             throw CliErrors.usage(
                     "the driver " + driver.toLowerCase(Locale.ROOT) + " is not available yet", "use --driver local");
         }
+        if (sshKey != null && remote == null) {
+            throw CliErrors.usage(
+                    "--ssh-key is for --remote", "openshell gateway start --remote user@host --ssh-key FILE");
+        }
+        Output out = new Output(spec, globals);
+        if (remote != null) {
+            if (bind != null || !tlsNames.isEmpty()) {
+                throw CliErrors.usage(
+                        "--bind and --tls-san are chosen by --remote (the host's SSH address and name)",
+                        "leave them out, or run openshell gateway start with them on the host itself");
+            }
+            return RemoteGatewayRegistration.start(
+                    spec, globals, out, name, remote, sshKey, port, driver, readyTimeout, GatewayJar.distribution(env));
+        }
+        registry.find(name).filter(GatewayEntry::onRemoteHost).ifPresent(e -> {
+            throw CliErrors.of(
+                    ErrorCode.ALREADY_EXISTS,
+                    "a gateway named " + name + " is registered for " + e.endpoint() + ", which runs on "
+                            + e.remote().destination(),
+                    "choose another --name for a gateway on this host");
+        });
         registry.find(name).filter(e -> !e.isLocal()).ifPresent(e -> {
             throw CliErrors.of(
                     ErrorCode.ALREADY_EXISTS,
                     "a gateway named " + name + " is registered for " + e.endpoint() + ", which runs elsewhere",
                     "choose another --name for a gateway on this host");
         });
-        Output out = new Output(spec, globals);
         HostChecks.requireLocalDriver(env.host());
         HostChecks.run(env.host()).stream()
                 .filter(c -> c.name().equals("landlock") && c.status() != HostCheck.Status.OK)
@@ -149,13 +213,19 @@ public final class GatewayStartCommand implements Callable<Integer> {
                 name,
                 dataDir,
                 chosenPort,
-                "127.0.0.1",
+                bind != null
+                        ? bind
+                        : LocalGateways.status(dataDir)
+                                .daemon()
+                                .map(d -> d.bind())
+                                .orElse("127.0.0.1"),
                 driver,
                 GatewayJar.locate(env),
                 Path.of(System.getProperty("java.home"), "bin", "java"),
                 jvmOptions(env),
                 readyTimeout,
-                cacheDir(env));
+                cacheDir(env),
+                tlsNames);
         LocalGatewayStart started = LocalGateways.start(gateway, progress(out));
 
         new StoredCredentials(registry).copyBundle(name, started.clientBundle());
@@ -178,7 +248,8 @@ public final class GatewayStartCommand implements Callable<Integer> {
                 dataDir.toString(),
                 registry.mtlsDir(name).toString(),
                 started.alreadyRunning() ? null : seconds(started.pkiTime()),
-                started.alreadyRunning() ? null : seconds(started.readyTime()));
+                started.alreadyRunning() ? null : seconds(started.readyTime()),
+                null);
         out.printText(
                 doc,
                 () -> started.alreadyRunning()
@@ -195,7 +266,7 @@ public final class GatewayStartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static StartProgress progress(Output out) {
+    static StartProgress progress(Output out) {
         return new StartProgress() {
             @Override
             public void step(String what) {
@@ -231,7 +302,7 @@ public final class GatewayStartCommand implements Callable<Integer> {
         return base.resolve("openshell").resolve("gateway");
     }
 
-    private static double seconds(Duration d) {
+    static double seconds(Duration d) {
         return Math.round(d.toMillis() / 100.0) / 10.0;
     }
 }

@@ -3,9 +3,11 @@ package dev.openshell.cli.gateway;
 import dev.openshell.bootstrap.local.LocalGateways;
 import dev.openshell.cli.GatewayOption;
 import dev.openshell.cli.GlobalOptions;
+import dev.openshell.cli.OpenShellCli;
 import dev.openshell.cli.VersionProvider;
 import dev.openshell.cli.context.GatewayEntry;
 import dev.openshell.cli.output.Output;
+import dev.openshell.cli.remote.RemoteGatewayControl;
 import dev.openshell.cli.support.CliErrors;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Stop a gateway that runs on this host (default: the active one). Its database, certificates and"
-                    + " registration stay: openshell gateway start brings it back with everything it had.",
+            "Stop a gateway that runs on this host (default: the active one), or one started with --remote (over"
+                    + " SSH, on its host). Its database, certificates and registration stay: openshell gateway start"
+                    + " brings it back with everything it had.",
             "Sandboxes of the local driver are not stopped with it: a restarted gateway finds them again."
         })
 public final class GatewayStopCommand implements Callable<Integer> {
@@ -50,6 +53,19 @@ public final class GatewayStopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GatewayEntry entry = Targets.entry(spec, name, gateway);
+        Output out = new Output(spec, globals);
+        if (entry.onRemoteHost()) {
+            String said = RemoteGatewayControl.stop(
+                    entry.name(),
+                    entry.remote(),
+                    RemoteGatewayRegistration.login(OpenShellCli.of(spec).environment(), entry.remote()),
+                    out::note);
+            out.text((said.contains("was not running")
+                            ? "gateway " + entry.name() + " was not running"
+                            : "gateway " + entry.name() + " stopped")
+                    + " (on " + entry.remote().destination() + ")\n");
+            return 0;
+        }
         if (!entry.isLocal()) {
             throw CliErrors.usage(
                     "gateway " + entry.name() + " runs elsewhere (" + entry.endpoint()
@@ -57,7 +73,7 @@ public final class GatewayStopCommand implements Callable<Integer> {
                     "stop it on the host that runs it");
         }
         boolean wasRunning = LocalGateways.stop(Path.of(entry.dataDir()), STOP_TIMEOUT);
-        new Output(spec, globals).text("gateway " + entry.name() + (wasRunning ? " stopped\n" : " was not running\n"));
+        out.text("gateway " + entry.name() + (wasRunning ? " stopped\n" : " was not running\n"));
         return 0;
     }
 }
