@@ -64,9 +64,11 @@ public final class RemoteGatewayStart {
     private RemoteGatewayStart() {}
 
     public static Outcome start(Request request, Consumer<String> progress) {
-        Distribution dist = request.distribution().requireFiles();
         progress.accept("connecting to " + request.target() + " over SSH");
         try (RemoteShell shell = SshConnector.connect(request.target(), request.login())) {
+            // After the login, whose flags (--ssh-key) are checked first: a wrong flag is named
+            // whether or not this checkout has built the jars to copy.
+            Distribution dist = request.distribution().requireFiles();
             progress.accept(
                     "checking " + shell.destination() + " (Java " + RemoteHostFacts.JAVA_RELEASE + ", root, ip, nft)");
             RemoteHostFacts facts = RemoteHostProbe.probe(shell);
