@@ -18,8 +18,8 @@ public final class SandboxTlsContexts implements TlsContexts {
     private static final Logger LOG = LoggerFactory.getLogger(SandboxTlsContexts.class);
 
     private final LeafCertificateCache leaves;
-    private final CompletableFuture<SslContext> upstream;
     private final TrustBundle bundle;
+    private volatile CompletableFuture<SslContext> upstream;
 
     private SandboxTlsContexts(
             LeafCertificateCache leaves, CompletableFuture<SslContext> upstream, TrustBundle bundle) {
@@ -45,15 +45,10 @@ public final class SandboxTlsContexts implements TlsContexts {
         try {
             SandboxCa ca = authority(sandboxId, hostCaDir);
             TrustBundle bundle = new TrustBundleWriter().write(trustDir, ca);
-            // The system store takes a good part of a sandbox's start to parse and is needed only by
-            // the first connection the proxy terminates TLS for: built beside the agent's start. An
-            // extra CA is read now, so a bad file fails the start rather than the first request.
+            // An extra CA is read now, so a bad file fails the start rather than the first request;
+            // the system store only when a connection may need it (see upstreamTrust).
             CompletableFuture<SslContext> upstream = extraUpstreamCa == null
-                    ? CompletableFuture.supplyAsync(
-                            SandboxTlsContexts::systemUpstream,
-                            task -> Thread.ofVirtual()
-                                    .name("openshell-upstream-trust")
-                                    .start(task))
+                    ? null
                     : CompletableFuture.completedFuture(UpstreamTrust.clientContext(extraUpstreamCa));
             return new SandboxTlsContexts(new LeafCertificateCache(ca), upstream, bundle);
         } catch (IOException e) {
@@ -83,12 +78,38 @@ public final class SandboxTlsContexts implements TlsContexts {
 
     @Override
     public SslContext serverFor(String host) {
+        // A terminated connection is about to go upstream over TLS: its trust is built meanwhile.
+        upstreamTrust();
         return leaves.serverContext(host);
     }
 
     @Override
     public SslContext upstream() {
-        return upstream.join();
+        return upstreamTrust().join();
+    }
+
+    /**
+     * The upstream context, its building started at the first call. Parsing the system store costs
+     * tens of milliseconds of CPU, which a sandbox that never terminates TLS (most one-shot runs)
+     * should not pay at its start; the first terminated connection starts it while its leaf is
+     * minted and the client's handshake runs, so it is normally ready when the upstream needs it.
+     */
+    private CompletableFuture<SslContext> upstreamTrust() {
+        CompletableFuture<SslContext> current = upstream;
+        if (current == null) {
+            synchronized (this) {
+                current = upstream;
+                if (current == null) {
+                    current = CompletableFuture.supplyAsync(
+                            SandboxTlsContexts::systemUpstream,
+                            task -> Thread.ofVirtual()
+                                    .name("openshell-upstream-trust")
+                                    .start(task));
+                    upstream = current;
+                }
+            }
+        }
+        return current;
     }
 
     public TrustBundle bundle() {
