@@ -16,7 +16,9 @@ import dev.openshell.cli.run.RunCommand;
 import dev.openshell.cli.sandbox.SandboxCommand;
 import dev.openshell.cli.status.StatusCommand;
 import dev.openshell.cli.support.CliEnvironment;
+import dev.openshell.sandbox.supervisor.SupervisorWarmup;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,21 +32,6 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Run AI agents in sandboxes whose network access is decided by a policy.",
-        subcommands = {
-            GatewayCommand.class,
-            SandboxCommand.class,
-            PolicyCommand.class,
-            ProviderCommand.class,
-            InferenceCommand.class,
-            LogsCommand.class,
-            StatusCommand.class,
-            DoctorCommand.class,
-            ApplyCommand.class,
-            RunCommand.class,
-            CleanupCommand.class,
-            CompletionCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0   success (policy check: allowed; policy set --wait: loaded)",
@@ -60,6 +47,22 @@ import picocli.CommandLine.Spec;
             "  N   exec and run: the command's own exit status"
         })
 public final class OpenShellCli implements Callable<Integer> {
+
+    /** Every top-level command, in the order {@code --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
+            GatewayCommand.class,
+            SandboxCommand.class,
+            PolicyCommand.class,
+            ProviderCommand.class,
+            InferenceCommand.class,
+            LogsCommand.class,
+            StatusCommand.class,
+            DoctorCommand.class,
+            ApplyCommand.class,
+            RunCommand.class,
+            CleanupCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Spec
     private CommandSpec spec;
@@ -80,7 +83,21 @@ public final class OpenShellCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliEnvironment.system(System.in)).execute(args));
+        System.exit(commandLine(CliEnvironment.system(System.in), args).execute(args));
+    }
+
+    /**
+     * The command tree for {@code args}: for {@code run}, the root with that command alone, every
+     * other command line gets the whole tree. Picocli reads the annotations of every command it is
+     * given, which took a good part of {@code openshell run}'s start-up; {@code run} also starts
+     * readying the supervisor on another core meanwhile ({@link SupervisorWarmup}).
+     */
+    static CommandLine commandLine(CliEnvironment environment, String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            SupervisorWarmup.begin();
+            return withHandlers(new CommandLine(new OpenShellCli(environment)).addSubcommand(RunCommand.class));
+        }
+        return commandLine(environment);
     }
 
     /** The command tree for this process's environment, reading {@code -} arguments from {@code stdin}. */
@@ -93,10 +110,14 @@ public final class OpenShellCli implements Callable<Integer> {
      * writers and call {@code execute}.
      */
     public static CommandLine commandLine(CliEnvironment environment) {
+        CommandLine root = new CommandLine(new OpenShellCli(environment));
+        COMMANDS.forEach(root::addSubcommand);
+        return withHandlers(root);
+    }
+
+    private static CommandLine withHandlers(CommandLine root) {
         ShortErrorHandler errors = new ShortErrorHandler();
-        return new CommandLine(new OpenShellCli(environment))
-                .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
+        return root.setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors);
     }
 
     /** The root command of the tree {@code spec} belongs to. */

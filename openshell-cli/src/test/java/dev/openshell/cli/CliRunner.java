@@ -46,7 +46,8 @@ public final class CliRunner {
     }
 
     public static Result run(CliEnvironment env, Consumer<CommandLine> customizer, String... args) {
-        CommandLine cli = OpenShellCli.commandLine(env);
+        // the tree main builds for these arguments (run gets one of its own)
+        CommandLine cli = OpenShellCli.commandLine(env, args);
         customizer.accept(cli);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
