@@ -19,6 +19,7 @@ import dev.openshell.cli.ssh.SshConfigCommand;
 import dev.openshell.cli.ssh.SshProxyCommand;
 import dev.openshell.cli.status.StatusCommand;
 import dev.openshell.cli.support.CliEnvironment;
+import dev.openshell.sandbox.supervisor.SupervisorWarmup;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -115,6 +116,10 @@ public final class OpenShellCli implements Callable<Integer> {
      */
     public static CommandLine commandLine(CliEnvironment environment, String[] args) {
         Set<String> named = Set.copyOf(Arrays.asList(args));
+        if (args.length > 0 && args[0].equals("run")) {
+            // readies the supervisor on another core while picocli parses (SupervisorWarmup)
+            SupervisorWarmup.begin();
+        }
         if (named.contains("completion")) {
             return commandLine(environment);
         }

@@ -46,6 +46,7 @@ public final class CliRunner {
     }
 
     public static Result run(CliEnvironment env, Consumer<CommandLine> customizer, String... args) {
+        // the tree main builds for these arguments (run gets one of its own)
         CommandLine cli = OpenShellCli.commandLine(env, args);
         customizer.accept(cli);
         StringWriter out = new StringWriter();

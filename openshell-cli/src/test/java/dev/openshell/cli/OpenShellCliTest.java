@@ -3,6 +3,8 @@ package dev.openshell.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openshell.cli.CliRunner.Result;
+import dev.openshell.cli.support.CliEnvironment;
+import java.io.ByteArrayInputStream;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Command;
@@ -39,6 +41,26 @@ class OpenShellCliTest {
             assertThat(r.exitCode()).as(String.join(" ", cmd)).isZero();
             assertThat(r.out()).as(String.join(" ", cmd)).startsWith("Usage: openshell " + cmd[0]);
         }
+    }
+
+    @Test
+    void runGetsATreeOfItsOwnThatHelpsAndComplainsAsTheWholeTreeDoes() {
+        CliEnvironment env = CliEnvironment.of(new ByteArrayInputStream(new byte[0]), System.getenv());
+
+        var tree = OpenShellCli.commandLine(env, new String[] {"run", "--", "true"});
+        assertThat(tree.getSubcommands().get("run").getCommandSpec().findOption("--policy"))
+                .isNotNull();
+        assertThat(tree.getSubcommands().get("sandbox").getSubcommands())
+                .as("the other commands are outlines only")
+                .isEmpty();
+        Result own = CliRunner.run("run", "--help");
+        Result whole = CliRunner.run("help", "run");
+        assertThat(own.exitCode()).isZero();
+        assertThat(own.out()).startsWith("Usage: openshell run").isEqualTo(whole.out());
+        Result unknown = CliRunner.run("run", "--frobnicate", "--", "true");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(unknown.err().lines())
+                .containsExactly("error: Unknown option: '--frobnicate'", "See 'openshell run --help'.");
     }
 
     @Test

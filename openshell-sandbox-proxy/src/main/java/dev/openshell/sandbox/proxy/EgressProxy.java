@@ -80,8 +80,8 @@ public final class EgressProxy implements AutoCloseable {
         if (config.tls() != null) {
             tls = config.tls();
         } else {
-            SandboxTlsContexts own =
-                    SandboxTlsContexts.create(config.sandboxId(), config.trustDir(), config.extraUpstreamCa());
+            SandboxTlsContexts own = SandboxTlsContexts.create(
+                    config.sandboxId(), config.trustDir(), config.hostCaDir(), config.extraUpstreamCa());
             trustBundle = own.bundle();
             tls = own;
         }

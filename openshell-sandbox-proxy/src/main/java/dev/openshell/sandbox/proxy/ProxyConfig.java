@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param sink receives one record per decision
  * @param trustDir where the sandbox CA and the combined trust bundle are written, or {@code null}
  *     when {@code tls} is given
+ * @param hostCaDir where the host's CA is kept ({@link dev.openshell.sandbox.proxy.tls.HostCa}), or
+ *     {@code null} for a CA of this proxy's own, generated at start
  * @param extraUpstreamCa an extra PEM bundle trusted for upstream TLS besides the system store, or
  *     {@code null}
  * @param hostResolver DNS used for destinations
@@ -52,6 +54,7 @@ public record ProxyConfig(
         long generation,
         DecisionSink sink,
         Path trustDir,
+        Path hostCaDir,
         Path extraUpstreamCa,
         HostResolver hostResolver,
         ProxyLimits limits,
@@ -93,6 +96,7 @@ public record ProxyConfig(
         private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private DecisionSink sink = record -> {};
         private Path trustDir;
+        private Path hostCaDir;
         private Path extraUpstreamCa;
         private HostResolver hostResolver = HostResolver.SYSTEM;
         private ProxyLimits limits = ProxyLimits.DEFAULT;
@@ -122,6 +126,12 @@ public record ProxyConfig(
 
         public Builder trustDir(Path value) {
             this.trustDir = value;
+            return this;
+        }
+
+        /** Sign leaves with the host's CA kept in this directory instead of a CA of this proxy's own. */
+        public Builder hostCaDir(Path value) {
+            this.hostCaDir = value;
             return this;
         }
 
@@ -183,6 +193,7 @@ public record ProxyConfig(
                     generation,
                     sink,
                     trustDir,
+                    hostCaDir,
                     extraUpstreamCa,
                     hostResolver,
                     limits,

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 final class PipedCommand implements Command {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipedCommand.class);
-    private static final int BUFFER = 32 * 1024;
+    /** A pipe's default capacity: one read takes all a writer got ahead by. */
+    private static final int BUFFER = 64 * 1024;
 
     private final ConfinedProcesses processes;
     private final List<String> program;
@@ -91,13 +92,21 @@ final class PipedCommand implements Command {
         }
     }
 
-    private static void copyOutput(InputStream source, OutputStream target) {
+    /**
+     * Copies until EOF, flushing only when the pipe has nothing more right now: the channel stream
+     * sends a packet each time it fills one, so a program writing small chunks (stdio writes 4 KiB
+     * at a time to a pipe) costs one SSH packet per full packet instead of one per write, while
+     * output that pauses (a prompt, a progress line) still leaves at once.
+     */
+    static void copyOutput(InputStream source, OutputStream target) {
         try (source) {
             byte[] buffer = new byte[BUFFER];
             int n;
             while ((n = source.read(buffer)) >= 0) {
                 target.write(buffer, 0, n);
-                target.flush();
+                if (source.available() == 0) {
+                    target.flush();
+                }
             }
         } catch (IOException e) {
             // The channel closed under us: the client is gone and nobody reads the rest.

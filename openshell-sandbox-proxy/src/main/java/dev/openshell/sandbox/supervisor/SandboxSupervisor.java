@@ -13,6 +13,7 @@ import dev.openshell.sandbox.proxy.EgressProxy;
 import dev.openshell.sandbox.proxy.ProxyConfig;
 import dev.openshell.sandbox.proxy.dns.SandboxDns;
 import dev.openshell.sandbox.proxy.log.RotatingFileSink;
+import dev.openshell.sandbox.proxy.tls.HostCa;
 import dev.openshell.sandbox.spec.SandboxSpec;
 import dev.openshell.sandbox.ssh.ConfinedProcesses;
 import dev.openshell.sandbox.ssh.SandboxSshServer;
@@ -209,6 +210,7 @@ public final class SandboxSupervisor implements AutoCloseable {
                         .bind(network.explicitProxyAddress())
                         .transparentBind(network.transparentProxyAddress())
                         .trustDir(trustDir)
+                        .hostCaDir(HostCa.DEFAULT_DIR)
                         .extraUpstreamCa(spec.extraUpstreamCa())
                         .hostResolver(options.hostResolver())
                         .extraHostAddresses(options.guardedNetworks())

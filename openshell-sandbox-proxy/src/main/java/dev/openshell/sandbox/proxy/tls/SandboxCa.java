@@ -33,38 +33,53 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The per-proxy certificate authority that signs leaf certificates for TLS-terminated (L7)
- * endpoints. Ephemeral: the key exists only in this process; the sandbox trusts its certificate
- * through the bundle {@link TrustBundleWriter} writes. ECDSA P-256 throughout.
+ * The certificate authority a proxy signs leaf certificates with for TLS-terminated (L7)
+ * endpoints; the sandbox trusts its certificate through the bundle {@link TrustBundleWriter}
+ * writes. Either the host's ({@link #of(String, HostCa)}: made once per boot, see {@link HostCa})
+ * or ephemeral ({@link #generate}: the key exists only in this process). ECDSA P-256 throughout.
+ *
+ * <p>Nothing here costs an elliptic-curve operation until the first leaf is minted: the first
+ * scalar multiplication of a JVM (tables, cold code) is a good part of a sandbox's start.
  */
 public final class SandboxCa {
 
     private static final Duration BACKDATE = Duration.ofHours(1);
-    private static final Duration CA_VALIDITY = Duration.ofDays(30);
+    static final Duration CA_VALIDITY = Duration.ofDays(30);
     private static final Duration LEAF_VALIDITY = Duration.ofDays(7);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String id;
-    private final KeyPair caKeys;
+    private final PrivateKey caKey;
     private final X509Certificate certificate;
     // one key for every leaf: minting then costs a signature, not a key generation; the leaf key
-    // is no more exposed than the CA key that lives beside it
-    private final KeyPair leafKeys;
+    // is no more exposed than the CA key that lives beside it. Made at the first mint.
+    private KeyPair leafKeys;
 
-    private SandboxCa(String id, KeyPair caKeys, X509Certificate certificate, KeyPair leafKeys) {
+    private SandboxCa(String id, PrivateKey caKey, X509Certificate certificate) {
         this.id = id;
-        this.caKeys = caKeys;
+        this.caKey = caKey;
         this.certificate = certificate;
-        this.leafKeys = leafKeys;
     }
 
-    /** Generates a fresh CA named {@code CN=OpenShell Sandbox CA <id>}. */
+    /** Generates a fresh ephemeral CA named {@code CN=OpenShell Sandbox CA <id>}. */
     public static SandboxCa generate(String id) {
+        Authority authority = newAuthority("OpenShell Sandbox CA " + id);
+        return new SandboxCa(id, authority.key(), authority.certificate());
+    }
+
+    /** The proxy of sandbox {@code id} signing with the host's CA. */
+    public static SandboxCa of(String id, HostCa host) {
+        return new SandboxCa(id, host.key(), host.certificate());
+    }
+
+    /** A CA key and its self-signed certificate, valid {@link #CA_VALIDITY} from an hour ago. */
+    record Authority(PrivateKey key, X509Certificate certificate) {}
+
+    static Authority newAuthority(String commonName) {
         try {
             KeyPair caKeys = newKeyPair();
             Instant now = Instant.now();
             X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
-                    .addRDN(BCStyle.CN, "OpenShell Sandbox CA " + id)
+                    .addRDN(BCStyle.CN, commonName)
                     .addRDN(BCStyle.O, "OpenShell")
                     .build();
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -79,10 +94,9 @@ public final class SandboxCa {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(
                             Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(caKeys.getPublic()));
-            X509Certificate cert = sign(b, caKeys.getPrivate());
-            return new SandboxCa(id, caKeys, cert, newKeyPair());
+            return new Authority(caKeys.getPrivate(), sign(b, caKeys.getPrivate()));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot create the sandbox CA", e);
+            throw new IllegalStateException("cannot create a CA", e);
         }
     }
 
@@ -117,7 +131,8 @@ public final class SandboxCa {
             if (name.value().length() <= 64) {
                 subject.addRDN(BCStyle.CN, name.value());
             }
-            PublicKey leafPublic = leafKeys.getPublic();
+            KeyPair leaf = leafKeys();
+            PublicKey leafPublic = leaf.getPublic();
             GeneralName san = new GeneralName(name.ip() ? GeneralName.iPAddress : GeneralName.dNSName, name.value());
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                             certificate,
@@ -135,10 +150,17 @@ public final class SandboxCa {
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(leafPublic))
                     .addExtension(
                             Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
-            return new LeafCertificate(name.value(), leafKeys.getPrivate(), sign(b, caKeys.getPrivate()), certificate);
+            return new LeafCertificate(name.value(), leaf.getPrivate(), sign(b, caKey), certificate);
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot mint a certificate for " + name.value(), e);
         }
+    }
+
+    private synchronized KeyPair leafKeys() throws GeneralSecurityException {
+        if (leafKeys == null) {
+            leafKeys = newKeyPair();
+        }
+        return leafKeys;
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
@@ -149,12 +171,17 @@ public final class SandboxCa {
 
     private static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        g.initialize(new ECGenParameterSpec("secp256r1"), Random.INSTANCE);
         return g.generateKeyPair();
     }
 
     private static BigInteger serial() {
-        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
+        return new BigInteger(127, Random.INSTANCE).add(BigInteger.ONE);
+    }
+
+    /** Seeded at first use (tens of milliseconds), not when the class is loaded. */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
     }
 
     /** A validated, normalized host: lower-case ASCII DNS name or an IP literal without brackets. */
