@@ -149,6 +149,39 @@ class LauncherIT {
     }
 
     @Test
+    void aLockLeftByAKilledAssemblyDoesNotKeepTheCacheAwayForever() throws Exception {
+        Path cacheHome = tmp.resolve("stale");
+        Path dir = Files.createDirectories(cacheHome.resolve("openshell"));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        // The name the launcher gives this build's cache for --version (kind cli), locked since long ago.
+        Path jar = repo.resolve("openshell-cli/target/openshell.jar");
+        String key = new String(
+                        new ProcessBuilder(
+                                        "sh",
+                                        "-c",
+                                        "printf '%s\\n%s\\n' \"$0\" \"$1\" | cksum | cut -d' ' -f1",
+                                        jar.toString(),
+                                        System.getProperty("java.home"))
+                                .start()
+                                .getInputStream()
+                                .readAllBytes(),
+                        StandardCharsets.UTF_8)
+                .strip();
+        long mtime = Files.getLastModifiedTime(jar).toMillis() / 1000;
+        Path lock = Files.createDirectory(
+                dir.resolve("openshell-" + key + "-cli-" + Files.size(jar) + "-" + mtime + ".aot.lock"));
+        Files.setLastModifiedTime(
+                lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+
+        Run r = run(cacheHome, repo.resolve("bin/openshell"), "", "--version");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        await("the launch cache in " + dir)
+                .atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> cacheReady(dir));
+    }
+
+    @Test
     void firstRunTrainsTheAotCacheAndKeepsTheExitCode() throws Exception {
         Path cacheHome = tmp.resolve("cache");
         String[] deny = {
