@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  *     addresses and the sandbox subnets (which it always refuses): where a gateway listens
  * @param logFile where the sandbox log goes instead of {@code sandbox.log} in the state directory
  *     (then it outlives the sandbox: {@code openshell run --log FILE})
+ * @param sandboxName what the sandbox is called on its gateway, for the proxy's denial hints
  */
 public record SupervisorOptions(
         HostResolver hostResolver,
@@ -89,147 +90,105 @@ public record SupervisorOptions(
     }
 
     public SupervisorOptions withHostResolver(HostResolver value) {
-        return new SupervisorOptions(
-                value,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.hostResolver = value;
+        return c.build();
     }
 
     public SupervisorOptions withConsole(AgentConsole value) {
-        return new SupervisorOptions(
-                hostResolver,
-                value,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.console = value;
+        return c.build();
     }
 
     public SupervisorOptions withTerminal(OutputStream out, OutputStream err) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                out,
-                err,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.terminalOut = out;
+        c.terminalErr = err;
+        return c.build();
     }
 
     public SupervisorOptions withEvents(Consumer<String> value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                value,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.events = value;
+        return c.build();
     }
 
     public SupervisorOptions withStopGrace(Duration value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                value,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.stopGrace = value;
+        return c.build();
     }
 
     public SupervisorOptions withHostAddresses(List<Cidr> value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                value,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.hostAddresses = value;
+        return c.build();
     }
 
     public SupervisorOptions withBypassPoll(Duration value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                value,
-                hostAddresses,
-                logFile,
-                sandboxName);
+        Copy c = new Copy(this);
+        c.bypassPoll = value;
+        return c.build();
     }
 
     public SupervisorOptions withLogFile(Path value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                java.util.Optional.of(value),
-                sandboxName);
+        Copy c = new Copy(this);
+        c.logFile = java.util.Optional.of(value);
+        return c.build();
     }
 
     /** What the sandbox is called on its gateway (named in the proxy's denial hints); by default its id. */
     public SupervisorOptions withSandboxName(String value) {
-        return new SupervisorOptions(
-                hostResolver,
-                console,
-                terminalOut,
-                terminalErr,
-                events,
-                sandboxesRoot,
-                netStateDir,
-                stopGrace,
-                bypassPoll,
-                hostAddresses,
-                logFile,
-                java.util.Optional.of(value));
+        Copy c = new Copy(this);
+        c.sandboxName = java.util.Optional.of(value);
+        return c.build();
+    }
+
+    /** The components of an instance, to change one or two and build a new instance. */
+    private static final class Copy {
+        private HostResolver hostResolver;
+        private AgentConsole console;
+        private OutputStream terminalOut;
+        private OutputStream terminalErr;
+        private Consumer<String> events;
+        private final Path sandboxesRoot;
+        private final Path netStateDir;
+        private Duration stopGrace;
+        private Duration bypassPoll;
+        private List<Cidr> hostAddresses;
+        private java.util.Optional<Path> logFile;
+        private java.util.Optional<String> sandboxName;
+
+        Copy(SupervisorOptions o) {
+            hostResolver = o.hostResolver;
+            console = o.console;
+            terminalOut = o.terminalOut;
+            terminalErr = o.terminalErr;
+            events = o.events;
+            sandboxesRoot = o.sandboxesRoot;
+            netStateDir = o.netStateDir;
+            stopGrace = o.stopGrace;
+            bypassPoll = o.bypassPoll;
+            hostAddresses = o.hostAddresses;
+            logFile = o.logFile;
+            sandboxName = o.sandboxName;
+        }
+
+        SupervisorOptions build() {
+            return new SupervisorOptions(
+                    hostResolver,
+                    console,
+                    terminalOut,
+                    terminalErr,
+                    events,
+                    sandboxesRoot,
+                    netStateDir,
+                    stopGrace,
+                    bypassPoll,
+                    hostAddresses,
+                    logFile,
+                    sandboxName);
+        }
     }
 }
