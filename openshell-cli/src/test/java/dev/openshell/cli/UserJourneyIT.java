@@ -43,8 +43,7 @@ class UserJourneyIT {
     void setUp() {
         cli = new CliSession(home);
         internet = FakeInternet.open();
-        int k = Integer.parseInt(internet.hostSideAddress().split("\\.")[2]);
-        String ip = internet.address("10.93." + k + ".1");
+        String ip = internet.upstreamAddress();
         upstream = internet.inside(() -> new TestUpstream(ip, null));
         upstreamUrl = "http://" + ip + ":" + upstream.port() + "/hello";
     }

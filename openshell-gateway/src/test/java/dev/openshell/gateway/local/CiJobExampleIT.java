@@ -45,8 +45,7 @@ class CiJobExampleIT {
     @BeforeEach
     void setUp() {
         internet = FakeInternet.open();
-        int k = Integer.parseInt(internet.hostSideAddress().split("\\.")[2]);
-        upstreamIp = internet.address("10.93." + k + ".1");
+        upstreamIp = internet.upstreamAddress();
         upstream = internet.inside(() -> new TestUpstream(upstreamIp, null));
         data = TempDirs.create("osh-ci-job-it");
     }

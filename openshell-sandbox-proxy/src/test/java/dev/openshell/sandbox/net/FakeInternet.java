@@ -111,6 +111,14 @@ public final class FakeInternet implements AutoCloseable {
     }
 
     /**
+     * An address of this internet for an upstream server, {@code 10.93.<index>.1}: one of its own,
+     * so runs with other internets do not wait for each other's routes.
+     */
+    public String upstreamAddress() {
+        return address("10.93." + index + ".1");
+    }
+
+    /**
      * Puts {@code ip} (IPv4) on the host's end of the transit link: one more address of the host
      * (the proxy must refuse it), removed with this internet. Returns {@code ip}.
      */
