@@ -1,5 +1,4 @@
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassFileVersion;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -69,7 +68,7 @@ public final class ClassFileUpgrade {
                 ZipEntry copy = new ZipEntry(entry.getName());
                 copy.setTime(entry.getTime());
                 out.putNextEntry(copy);
-                write(out, bytes);
+                out.write(bytes);
                 out.closeEntry();
             }
         }
@@ -92,9 +91,5 @@ public final class ClassFileUpgrade {
     private static boolean isClass(ZipEntry entry) {
         String name = entry.getName();
         return name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class");
-    }
-
-    private static void write(OutputStream out, byte[] bytes) throws IOException {
-        out.write(bytes);
     }
 }
